@@ -1,0 +1,109 @@
+// The ordered key/value interface that graph/ is written against.
+//
+// graph/ never calls RocksDB directly: it reads through a ReadView (a consistent snapshot) and
+// writes through a Txn inside Store::RunTxn. The embedded engine is RocksDB (rocksdb_store.h); the
+// same key layout is meant to run later on a distributed ordered engine (FoundationDB, TiKV, etcd),
+// which is why the interface is this narrow: ordered byte keys in a few spaces, point reads, range
+// scans, puts, deletes and an atomic add.
+//
+//   std::unique_ptr<kg::kv::Store> store = ...;
+//   absl::Status s = store->RunTxn([&](kg::kv::Txn& txn) -> absl::Status {
+//     auto old = txn.Get(kg::kv::Space::kVertex, key);
+//     if (!old.ok()) return old.status();
+//     txn.Put(kg::kv::Space::kVertex, key, value);
+//     txn.AddInt64(kg::kv::Space::kCount, counter_key, +1);
+//     return absl::OkStatus();
+//   });
+//
+// Rules every user of this interface keeps (see ../shared/design/storage-interface.md):
+//  - Key bytes are engine-independent: big-endian ids, order-preserving encodings, no custom
+//    comparator. A Space is a column family on RocksDB and a key prefix elsewhere.
+//  - One RunTxn closure is the atomic unit. It may run more than once on engines with optimistic
+//    concurrency, so it must have no side effects outside the Txn.
+//  - Counters change only through AddInt64 (8-byte little-endian), never read-modify-write.
+#ifndef KG_GRAPH_KV_KV_H_
+#define KG_GRAPH_KV_KV_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace kg::kv {
+
+// The key spaces of the graph layout. graph/README.md documents what each holds.
+enum class Space : uint8_t {
+  kMeta = 0,  // format version, id high-water mark, label and property-key dictionaries, indexes
+  kVertex,    // vertex rows by id
+  kKey,       // unique (label, canonical key) and external ids -> element
+  kAdj,       // both directions of every edge; edge properties on the out-key
+  kIndex,     // label membership, name/alias index, declared property indexes
+  kCount,     // maintained counters (merge-add)
+  kProv,      // provenance: element <-> document, with evidence
+  kDoc,       // documents and their content hashes
+};
+inline constexpr int kNumSpaces = 8;
+const char* SpaceName(Space space);
+
+// Streams the keys of a range in order. Never materialises the range, so a vertex with millions
+// of edges is walked in constant memory.
+class Cursor {
+ public:
+  virtual ~Cursor() = default;
+  // Advances to the next entry; false at the end of the range or on error (then see status()).
+  // The views stay valid until the next call.
+  virtual bool Next(std::string_view* key, std::string_view* value) = 0;
+  virtual absl::Status status() const = 0;
+};
+
+struct ScanOptions {
+  bool reverse = false;
+};
+
+// A consistent snapshot: every read sees the store as of one moment.
+class ReadView {
+ public:
+  virtual ~ReadView() = default;
+  virtual absl::StatusOr<std::optional<std::string>> Get(Space space, std::string_view key) = 0;
+  // Keys in [begin, end); an empty end means "to the end of the space".
+  virtual std::unique_ptr<Cursor> Scan(Space space, std::string_view begin, std::string_view end,
+                                       ScanOptions options = {}) = 0;
+};
+
+// A write transaction. Reads see the transaction's own writes, then the store.
+class Txn : public ReadView {
+ public:
+  virtual void Put(Space space, std::string_view key, std::string_view value) = 0;
+  virtual void Delete(Space space, std::string_view key) = 0;
+  // Adds delta to an 8-byte little-endian signed counter (absent counts as 0).
+  virtual void AddInt64(Space space, std::string_view key, int64_t delta) = 0;
+  // Bytes buffered so far: lets a caller split work before an engine's transaction limit.
+  virtual size_t ApproximateBytes() const = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Runs fn in a transaction and commits it durably if fn returns OK; if fn fails nothing is
+  // written and its status is returned.
+  virtual absl::Status RunTxn(absl::FunctionRef<absl::Status(Txn&)> fn) = 0;
+  virtual absl::StatusOr<std::unique_ptr<ReadView>> Snapshot() = 0;
+  // Writes a consistent copy of the store to dir (which must not exist) that opens as a store.
+  virtual absl::Status Checkpoint(const std::string& dir) = 0;
+  // Bytes the store occupies on disk (live files).
+  virtual uint64_t ApproximateDiskBytes() = 0;
+};
+
+// Encodes and decodes the 8-byte little-endian counters of AddInt64.
+std::string EncodeCounter(int64_t value);
+absl::StatusOr<int64_t> DecodeCounter(std::string_view bytes);
+
+}  // namespace kg::kv
+
+#endif  // KG_GRAPH_KV_KV_H_
