@@ -279,6 +279,11 @@ class Graph {
   // Online backup: a consistent copy in `dir` (which must not exist) that opens as a database.
   virtual absl::Status Backup(const std::string& dir) = 0;
 
+  // Checks the layout's invariants on a snapshot, scanning everything: every out-edge has its
+  // in-edge twin and the reverse, every index and key entry resolves to a live element that
+  // implies it, every maintained count equals a full count. DATA_LOSS lists the first problems.
+  virtual absl::Status Verify() = 0;
+
   virtual const std::string& dir() const = 0;
 };
 

@@ -1,0 +1,492 @@
+#include "graph/codec.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "graph/graph.h"
+
+namespace kg::graph::codec {
+namespace {
+
+enum ValueTag : uint8_t {
+  kTagNull = 0,
+  kTagFalse = 1,
+  kTagTrue = 2,
+  kTagInt32 = 3,
+  kTagInt64 = 4,
+  kTagFloat = 5,
+  kTagDouble = 6,
+  kTagString = 7,
+  kTagTimestamp = 8,
+  kTagList = 9,
+  kTagMap = 10,
+};
+
+// Values nest (lists of lists); a corrupt row must not recurse without bound.
+constexpr int kMaxValueDepth = 64;
+
+template <typename T>
+void PutFixedLE(std::string* out, T v) {
+  char buf[sizeof(T)];
+  std::memcpy(buf, &v, sizeof(T));  // x86-64 and aarch64 are little-endian
+  out->append(buf, sizeof(T));
+}
+
+template <typename T>
+bool GetFixedLE(std::string_view* in, T* v) {
+  if (in->size() < sizeof(T)) return false;
+  std::memcpy(v, in->data(), sizeof(T));
+  in->remove_prefix(sizeof(T));
+  return true;
+}
+
+bool GetValueAtDepth(std::string_view* in, Value* value, int depth);
+
+}  // namespace
+
+void PutU8(std::string* out, uint8_t v) { out->push_back(static_cast<char>(v)); }
+
+void PutU32BE(std::string* out, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
+}
+
+void PutU64BE(std::string* out, uint64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
+}
+
+void PutI64Ordered(std::string* out, int64_t v) {
+  PutU64BE(out, static_cast<uint64_t>(v) ^ (uint64_t{1} << 63));
+}
+
+void PutDoubleOrdered(std::string* out, double v) {
+  if (v == 0) v = 0;  // -0.0 and 0.0 are one key
+  uint64_t bits;
+  if (std::isnan(v)) {
+    bits = ~uint64_t{0};  // after +infinity
+  } else {
+    std::memcpy(&bits, &v, sizeof(bits));
+    bits = (bits >> 63) ? ~bits : bits | (uint64_t{1} << 63);
+  }
+  PutU64BE(out, bits);
+}
+
+void PutEscapedPrefix(std::string* out, std::string_view s) {
+  for (char c : s) {
+    out->push_back(c);
+    if (c == '\0') out->push_back(static_cast<char>(0xFF));
+  }
+}
+
+void PutEscapedString(std::string* out, std::string_view s) {
+  PutEscapedPrefix(out, s);
+  out->push_back('\0');
+}
+
+bool GetU8(std::string_view* in, uint8_t* v) {
+  if (in->empty()) return false;
+  *v = static_cast<uint8_t>((*in)[0]);
+  in->remove_prefix(1);
+  return true;
+}
+
+bool GetU32BE(std::string_view* in, uint32_t* v) {
+  if (in->size() < 4) return false;
+  uint32_t r = 0;
+  for (int i = 0; i < 4; ++i) r = (r << 8) | static_cast<uint8_t>((*in)[i]);
+  *v = r;
+  in->remove_prefix(4);
+  return true;
+}
+
+bool GetU64BE(std::string_view* in, uint64_t* v) {
+  if (in->size() < 8) return false;
+  uint64_t r = 0;
+  for (int i = 0; i < 8; ++i) r = (r << 8) | static_cast<uint8_t>((*in)[i]);
+  *v = r;
+  in->remove_prefix(8);
+  return true;
+}
+
+bool GetI64Ordered(std::string_view* in, int64_t* v) {
+  uint64_t u;
+  if (!GetU64BE(in, &u)) return false;
+  *v = static_cast<int64_t>(u ^ (uint64_t{1} << 63));
+  return true;
+}
+
+bool GetDoubleOrdered(std::string_view* in, double* v) {
+  uint64_t bits;
+  if (!GetU64BE(in, &bits)) return false;
+  if (bits == ~uint64_t{0}) {
+    *v = std::nan("");
+    return true;
+  }
+  bits = (bits >> 63) ? bits & ~(uint64_t{1} << 63) : ~bits;
+  std::memcpy(v, &bits, sizeof(bits));
+  return true;
+}
+
+bool GetEscapedString(std::string_view* in, std::string* s) {
+  s->clear();
+  for (size_t i = 0; i < in->size(); ++i) {
+    char c = (*in)[i];
+    if (c != '\0') {
+      s->push_back(c);
+      continue;
+    }
+    if (i + 1 < in->size() && static_cast<uint8_t>((*in)[i + 1]) == 0xFF) {
+      s->push_back('\0');
+      ++i;
+      continue;
+    }
+    in->remove_prefix(i + 1);
+    return true;
+  }
+  return false;  // no terminator
+}
+
+std::string PrefixSuccessor(std::string_view prefix) {
+  std::string s(prefix);
+  while (!s.empty()) {
+    if (static_cast<uint8_t>(s.back()) != 0xFF) {
+      s.back() = static_cast<char>(static_cast<uint8_t>(s.back()) + 1);
+      return s;
+    }
+    s.pop_back();
+  }
+  return s;
+}
+
+absl::StatusOr<std::string> EncodeIndexValue(const Value& value, Value::Type type) {
+  std::string out;
+  switch (type) {
+    case Value::Type::kInt64:
+      if (!value.is_integer()) break;
+      PutI64Ordered(&out, value.ToInt64());
+      return out;
+    case Value::Type::kDouble:
+      if (!value.is_number()) break;
+      PutDoubleOrdered(&out, value.ToDouble());
+      return out;
+    case Value::Type::kTimestamp:
+      if (value.is_timestamp()) {
+        PutI64Ordered(&out, value.as_timestamp().micros);
+        return out;
+      }
+      break;
+    case Value::Type::kString:
+      if (!value.is_string()) break;
+      PutEscapedString(&out, value.as_string());
+      return out;
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("index type ", Value::TypeName(type), " is not indexable"));
+  }
+  return absl::InvalidArgumentError(absl::StrCat("value ", value.DebugString(),
+                                                 " does not convert to index type ",
+                                                 Value::TypeName(type)));
+}
+
+void PutVarint(std::string* out, uint64_t v) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>(v | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+bool GetVarint(std::string_view* in, uint64_t* v) {
+  uint64_t result = 0;
+  for (int shift = 0; shift <= 63 && !in->empty(); shift += 7) {
+    uint8_t byte = static_cast<uint8_t>((*in)[0]);
+    in->remove_prefix(1);
+    result |= uint64_t{byte & 0x7Fu} << shift;
+    if (!(byte & 0x80)) {
+      *v = result;
+      return true;
+    }
+  }
+  return false;
+}
+
+void PutLengthPrefixed(std::string* out, std::string_view s) {
+  PutVarint(out, s.size());
+  out->append(s);
+}
+
+bool GetLengthPrefixed(std::string_view* in, std::string* s) {
+  uint64_t n;
+  if (!GetVarint(in, &n) || n > in->size()) return false;
+  s->assign(in->data(), n);
+  in->remove_prefix(n);
+  return true;
+}
+
+void PutValue(std::string* out, const Value& value) {
+  switch (value.type()) {
+    case Value::Type::kNull:
+      PutU8(out, kTagNull);
+      return;
+    case Value::Type::kBool:
+      PutU8(out, value.as_bool() ? kTagTrue : kTagFalse);
+      return;
+    case Value::Type::kInt32:
+      PutU8(out, kTagInt32);
+      PutFixedLE(out, value.as_int32());
+      return;
+    case Value::Type::kInt64:
+      PutU8(out, kTagInt64);
+      PutFixedLE(out, value.as_int64());
+      return;
+    case Value::Type::kFloat:
+      PutU8(out, kTagFloat);
+      PutFixedLE(out, value.as_float());
+      return;
+    case Value::Type::kDouble:
+      PutU8(out, kTagDouble);
+      PutFixedLE(out, value.as_double());
+      return;
+    case Value::Type::kString:
+      PutU8(out, kTagString);
+      PutLengthPrefixed(out, value.as_string());
+      return;
+    case Value::Type::kTimestamp:
+      PutU8(out, kTagTimestamp);
+      PutFixedLE(out, value.as_timestamp().micros);
+      return;
+    case Value::Type::kList:
+      PutU8(out, kTagList);
+      PutVarint(out, value.as_list().size());
+      for (const Value& v : value.as_list()) PutValue(out, v);
+      return;
+    case Value::Type::kMap:
+      PutU8(out, kTagMap);
+      PutVarint(out, value.as_map().size());
+      for (const auto& [k, v] : value.as_map()) {
+        PutLengthPrefixed(out, k);
+        PutValue(out, v);
+      }
+      return;
+  }
+}
+
+namespace {
+
+bool GetValueAtDepth(std::string_view* in, Value* value, int depth) {
+  uint8_t tag;
+  if (depth > kMaxValueDepth || !GetU8(in, &tag)) return false;
+  switch (tag) {
+    case kTagNull:
+      *value = Value();
+      return true;
+    case kTagFalse:
+    case kTagTrue:
+      *value = Value(tag == kTagTrue);
+      return true;
+    case kTagInt32: {
+      int32_t v;
+      if (!GetFixedLE(in, &v)) return false;
+      *value = Value(v);
+      return true;
+    }
+    case kTagInt64: {
+      int64_t v;
+      if (!GetFixedLE(in, &v)) return false;
+      *value = Value(v);
+      return true;
+    }
+    case kTagFloat: {
+      float v;
+      if (!GetFixedLE(in, &v)) return false;
+      *value = Value(v);
+      return true;
+    }
+    case kTagDouble: {
+      double v;
+      if (!GetFixedLE(in, &v)) return false;
+      *value = Value(v);
+      return true;
+    }
+    case kTagString: {
+      std::string s;
+      if (!GetLengthPrefixed(in, &s)) return false;
+      *value = Value(std::move(s));
+      return true;
+    }
+    case kTagTimestamp: {
+      int64_t v;
+      if (!GetFixedLE(in, &v)) return false;
+      *value = Value(Timestamp{v});
+      return true;
+    }
+    case kTagList: {
+      uint64_t n;
+      if (!GetVarint(in, &n) || n > in->size()) return false;
+      ValueList list(n);
+      for (Value& v : list) {
+        if (!GetValueAtDepth(in, &v, depth + 1)) return false;
+      }
+      *value = Value(std::move(list));
+      return true;
+    }
+    case kTagMap: {
+      uint64_t n;
+      if (!GetVarint(in, &n) || n > in->size()) return false;
+      ValueMap map(n);
+      for (auto& [k, v] : map) {
+        if (!GetLengthPrefixed(in, &k) || !GetValueAtDepth(in, &v, depth + 1)) return false;
+      }
+      *value = Value(std::move(map));
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+void PutNamedValues(std::string* out, const std::vector<std::pair<std::string, Value>>& values) {
+  PutVarint(out, values.size());
+  for (const auto& [k, v] : values) {
+    PutLengthPrefixed(out, k);
+    PutValue(out, v);
+  }
+}
+
+bool GetNamedValues(std::string_view* in, std::vector<std::pair<std::string, Value>>* values) {
+  uint64_t n;
+  if (!GetVarint(in, &n) || n > in->size()) return false;
+  values->resize(n);
+  for (auto& [k, v] : *values) {
+    if (!GetLengthPrefixed(in, &k) || !GetValue(in, &v)) return false;
+  }
+  return true;
+}
+
+void PutDouble(std::string* out, double v) { PutFixedLE(out, v); }
+
+}  // namespace
+
+bool GetValue(std::string_view* in, Value* value) { return GetValueAtDepth(in, value, 0); }
+
+std::string EncodeVertexRow(const VertexRow& row) {
+  std::string out;
+  PutVarint(&out, row.labels.size());
+  for (LabelId l : row.labels) PutVarint(&out, l);
+  PutLengthPrefixed(&out, row.key);
+  PutValue(&out, row.external_id);
+  PutVarint(&out, row.properties.size());
+  for (const VertexProperty& p : row.properties) {
+    PutLengthPrefixed(&out, p.key);
+    PutValue(&out, p.value);
+    PutNamedValues(&out, p.meta);
+  }
+  return out;
+}
+
+bool DecodeVertexRow(std::string_view in, VertexRow* row) {
+  uint64_t n;
+  if (!GetVarint(&in, &n) || n == 0 || n > in.size()) return false;
+  row->labels.resize(n);
+  for (LabelId& l : row->labels) {
+    uint64_t v;
+    if (!GetVarint(&in, &v) || v > UINT32_MAX) return false;
+    l = static_cast<LabelId>(v);
+  }
+  if (!GetLengthPrefixed(&in, &row->key) || !GetValue(&in, &row->external_id)) return false;
+  if (!GetVarint(&in, &n) || n > in.size()) return false;
+  row->properties.resize(n);
+  for (VertexProperty& p : row->properties) {
+    if (!GetLengthPrefixed(&in, &p.key) || !GetValue(&in, &p.value) ||
+        !GetNamedValues(&in, &p.meta)) {
+      return false;
+    }
+  }
+  return in.empty();
+}
+
+std::string EncodeEdgeRow(const EdgeRow& row) {
+  std::string out;
+  PutValue(&out, row.external_id);
+  PutNamedValues(&out, row.properties);
+  return out;
+}
+
+bool DecodeEdgeRow(std::string_view in, EdgeRow* row) {
+  if (in.empty()) {  // an edge without id or properties
+    *row = EdgeRow();
+    return true;
+  }
+  return GetValue(&in, &row->external_id) && GetNamedValues(&in, &row->properties) && in.empty();
+}
+
+std::string EncodeDocument(const Document& doc) {
+  std::string out;
+  for (const std::string* s :
+       {&doc.id, &doc.title, &doc.source, &doc.published, &doc.content_hash, &doc.container}) {
+    PutLengthPrefixed(&out, *s);
+  }
+  PutNamedValues(&out, doc.properties);
+  return out;
+}
+
+bool DecodeDocument(std::string_view in, Document* doc) {
+  for (std::string* s :
+       {&doc->id, &doc->title, &doc->source, &doc->published, &doc->content_hash,
+        &doc->container}) {
+    if (!GetLengthPrefixed(&in, s)) return false;
+  }
+  return GetNamedValues(&in, &doc->properties) && in.empty();
+}
+
+std::string EncodeEvidenceList(const std::vector<Evidence>& list) {
+  std::string out;
+  PutVarint(&out, list.size());
+  for (const Evidence& e : list) {
+    PutLengthPrefixed(&out, e.doc_id);
+    PutVarint(&out, e.begin);
+    PutVarint(&out, e.end);
+    PutLengthPrefixed(&out, e.sentence);
+    PutLengthPrefixed(&out, e.rule);
+    PutDouble(&out, e.confidence);
+  }
+  return out;
+}
+
+bool DecodeEvidenceList(std::string_view in, std::vector<Evidence>* list) {
+  uint64_t n;
+  if (!GetVarint(&in, &n) || n > in.size()) return false;
+  list->resize(n);
+  for (Evidence& e : *list) {
+    uint64_t begin, end;
+    if (!GetLengthPrefixed(&in, &e.doc_id) || !GetVarint(&in, &begin) || !GetVarint(&in, &end) ||
+        !GetLengthPrefixed(&in, &e.sentence) || !GetLengthPrefixed(&in, &e.rule) ||
+        !GetFixedLE(&in, &e.confidence) || begin > UINT32_MAX || end > UINT32_MAX) {
+      return false;
+    }
+    e.begin = static_cast<uint32_t>(begin);
+    e.end = static_cast<uint32_t>(end);
+  }
+  return in.empty();
+}
+
+std::string EncodeIndexSpec(const IndexSpec& spec) {
+  std::string out;
+  PutLengthPrefixed(&out, spec.label);
+  PutLengthPrefixed(&out, spec.key);
+  PutU8(&out, static_cast<uint8_t>(spec.type));
+  return out;
+}
+
+bool DecodeIndexSpec(std::string_view in, IndexSpec* spec) {
+  uint8_t type;
+  if (!GetLengthPrefixed(&in, &spec->label) || !GetLengthPrefixed(&in, &spec->key) ||
+      !GetU8(&in, &type) || type > static_cast<uint8_t>(Value::Type::kMap)) {
+    return false;
+  }
+  spec->type = static_cast<Value::Type>(type);
+  return in.empty();
+}
+
+}  // namespace kg::graph::codec

@@ -1,0 +1,594 @@
+#include "graph/graph_txn.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "graph/absl_compat.h"
+#include "graph/index_entries.h"
+#include "graph/layout.h"
+#include "graph/normalize.h"
+
+namespace kg::graph {
+namespace {
+
+using kv::Space;
+
+absl::Status ValidateText(std::string_view what, std::string_view text) {
+  if (!IsValidUtf8(text)) return absl::InvalidArgumentError(absl::StrCat(Sv(what), " is not valid UTF-8"));
+  return absl::OkStatus();
+}
+
+absl::Status ValidateValue(std::string_view key, const Value& v) {
+  if (v.is_string()) return ValidateText(absl::StrCat("value of property '", Sv(key), "'"), v.as_string());
+  if (v.is_list()) {
+    for (const Value& e : v.as_list()) {
+      if (absl::Status s = ValidateValue(key, e); !s.ok()) return s;
+    }
+  }
+  if (v.is_map()) {
+    for (const auto& [k, e] : v.as_map()) {
+      if (absl::Status s = ValidateText("map key", k); !s.ok()) return s;
+      if (absl::Status s = ValidateValue(key, e); !s.ok()) return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateProperty(const PropertyWrite& p) {
+  if (p.key.empty()) return absl::InvalidArgumentError("property key is empty");
+  if (absl::Status s = ValidateText("property key", p.key); !s.ok()) return s;
+  if (absl::Status s = ValidateValue(p.key, p.value); !s.ok()) return s;
+  for (const auto& [k, v] : p.meta) {
+    if (absl::Status s = ValidateText("meta-property key", k); !s.ok()) return s;
+    if (absl::Status s = ValidateValue(k, v); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+// Applies one property write to a vertex row's properties (see Cardinality).
+void ApplyVertexProperty(std::vector<VertexProperty>* props, const PropertyWrite& p) {
+  VertexProperty added{p.key, p.value, p.meta};
+  if (p.cardinality == Cardinality::kSet) {
+    for (const VertexProperty& existing : *props) {
+      if (existing.key == p.key && existing.value == p.value) return;
+    }
+  }
+  if (p.cardinality == Cardinality::kSingle) {
+    auto first = std::find_if(props->begin(), props->end(),
+                              [&](const VertexProperty& e) { return e.key == p.key; });
+    if (first != props->end()) {
+      *first = std::move(added);
+      props->erase(std::remove_if(first + 1, props->end(),
+                                  [&](const VertexProperty& e) { return e.key == p.key; }),
+                   props->end());
+      return;
+    }
+  }
+  // Keep a key's values together: insert after the last value of the same key.
+  auto last = std::find_if(props->rbegin(), props->rend(),
+                           [&](const VertexProperty& e) { return e.key == p.key; });
+  props->insert(last.base(), std::move(added));
+}
+
+void ApplyEdgeProperty(std::vector<std::pair<std::string, Value>>* props, std::string_view key,
+                       const Value& value) {
+  for (auto& [k, v] : *props) {
+    if (k == key) {
+      v = value;
+      return;
+    }
+  }
+  props->emplace_back(std::string(key), value);
+}
+
+absl::Status NotFoundVertex(VertexId id) {
+  return absl::NotFoundError(absl::StrCat("vertex ", id, " does not exist"));
+}
+
+absl::Status NotFoundEdge(const EdgeKey& key) {
+  return absl::NotFoundError(absl::StrCat("edge ", key.ToString(), " does not exist"));
+}
+
+}  // namespace
+
+TxnImpl::TxnImpl(kv::Txn* txn, TxnContext* context)
+    : ReaderImpl<GraphTxn>(txn, context->catalog),
+      txn_(txn),
+      context_(context),
+      first_id_(context->next_id) {}
+
+std::optional<LabelId> TxnImpl::FindLabel(std::string_view name) const {
+  for (const auto& [n, id] : context_->delta.labels) {
+    if (n == name) return id;
+  }
+  return catalog_->FindLabel(name);
+}
+
+std::string TxnImpl::LabelName(LabelId id) const {
+  for (const auto& [n, lid] : context_->delta.labels) {
+    if (lid == id) return n;
+  }
+  return catalog_->LabelName(id);
+}
+
+std::vector<IndexDef> TxnImpl::IndexDefs() const {
+  std::vector<IndexDef> defs = catalog_->Indexes();
+  defs.insert(defs.end(), context_->delta.indexes.begin(), context_->delta.indexes.end());
+  return defs;
+}
+
+absl::StatusOr<LabelId> TxnImpl::InternLabel(std::string_view name) {
+  if (std::optional<LabelId> id = FindLabel(name)) return *id;
+  if (name.empty()) return absl::InvalidArgumentError("label is empty");
+  if (absl::Status s = ValidateText("label", name); !s.ok()) return s;
+  LabelId id = catalog_->next_label() + static_cast<LabelId>(context_->delta.labels.size());
+  std::string id_bytes;
+  codec::PutU32BE(&id_bytes, id);
+  txn_->Put(Space::kMeta, layout::LabelByNameKey(name), id_bytes);
+  txn_->Put(Space::kMeta, layout::LabelByIdKey(id), name);
+  context_->delta.labels.emplace_back(std::string(name), id);
+  return id;
+}
+
+absl::StatusOr<std::optional<codec::VertexRow>> TxnImpl::LoadRow(VertexId id) {
+  absl::StatusOr<std::optional<std::string>> bytes = txn_->Get(Space::kVertex, layout::VertexKey(id));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return std::nullopt;
+  codec::VertexRow row;
+  if (!codec::DecodeVertexRow(**bytes, &row)) return CorruptRow("vertex", absl::StrCat(id));
+  return std::optional<codec::VertexRow>(std::move(row));
+}
+
+absl::StatusOr<codec::VertexRow> TxnImpl::LoadExistingRow(VertexId id) {
+  absl::StatusOr<std::optional<codec::VertexRow>> row = LoadRow(id);
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return NotFoundVertex(id);
+  return **std::move(row);
+}
+
+absl::Status TxnImpl::RequireVertex(VertexId id) {
+  absl::StatusOr<std::optional<std::string>> bytes = txn_->Get(Space::kVertex, layout::VertexKey(id));
+  if (!bytes.ok()) return bytes.status();
+  return bytes->has_value() ? absl::OkStatus() : NotFoundVertex(id);
+}
+
+absl::StatusOr<std::set<std::string>> TxnImpl::IndexEntries(VertexId id,
+                                                            const codec::VertexRow& row) {
+  return IndexEntriesFor(id, row, *context_->alias_properties, IndexDefs(),
+                         [this](std::string_view name) { return FindLabel(name); });
+}
+
+absl::Status TxnImpl::WriteRow(VertexId id, const std::optional<codec::VertexRow>& before,
+                               const std::optional<codec::VertexRow>& after) {
+  std::set<std::string> old_entries, new_entries;
+  if (before) {
+    absl::StatusOr<std::set<std::string>> e = IndexEntries(id, *before);
+    if (!e.ok()) return e.status();
+    old_entries = *std::move(e);
+  }
+  if (after) {
+    absl::StatusOr<std::set<std::string>> e = IndexEntries(id, *after);
+    if (!e.ok()) return e.status();
+    new_entries = *std::move(e);
+  }
+  for (const std::string& k : old_entries) {
+    if (!new_entries.count(k)) txn_->Delete(Space::kIndex, k);
+  }
+  for (const std::string& k : new_entries) {
+    if (!old_entries.count(k)) txn_->Put(Space::kIndex, k, "");
+  }
+  // Label counters follow label membership.
+  std::vector<LabelId> old_labels = before ? before->labels : std::vector<LabelId>{};
+  std::vector<LabelId> new_labels = after ? after->labels : std::vector<LabelId>{};
+  for (LabelId l : old_labels) {
+    if (std::find(new_labels.begin(), new_labels.end(), l) == new_labels.end()) {
+      txn_->AddInt64(Space::kCount, layout::VertexCountKey(l), -1);
+    }
+  }
+  for (LabelId l : new_labels) {
+    if (std::find(old_labels.begin(), old_labels.end(), l) == old_labels.end()) {
+      txn_->AddInt64(Space::kCount, layout::VertexCountKey(l), +1);
+    }
+  }
+  if (before.has_value() != after.has_value()) {
+    txn_->AddInt64(Space::kCount, layout::TotalVerticesKey(), after ? +1 : -1);
+  }
+  // The unique key and the external id are fixed at creation; they go with the vertex.
+  if (before && !after) {
+    if (!before->key.empty()) txn_->Delete(Space::kKey, layout::UniqueKey(before->labels[0], before->key));
+    if (!before->external_id.is_null()) {
+      txn_->Delete(Space::kKey, layout::VertexExternalIdKey(before->external_id));
+    }
+  }
+  if (after && !before) {
+    if (!after->key.empty()) {
+      txn_->Put(Space::kKey, layout::UniqueKey(after->labels[0], after->key), layout::VertexKey(id));
+    }
+    if (!after->external_id.is_null()) {
+      txn_->Put(Space::kKey, layout::VertexExternalIdKey(after->external_id), layout::VertexKey(id));
+    }
+  }
+  if (after) {
+    txn_->Put(Space::kVertex, layout::VertexKey(id), codec::EncodeVertexRow(*after));
+  } else {
+    txn_->Delete(Space::kVertex, layout::VertexKey(id));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<VertexId> TxnImpl::AddVertex(const std::vector<std::string>& labels,
+                                            std::string_view key, const Value& external_id,
+                                            const std::vector<PropertyWrite>& properties) {
+  if (labels.empty()) return absl::InvalidArgumentError("a vertex needs at least one label");
+  codec::VertexRow row;
+  for (const std::string& label : labels) {
+    absl::StatusOr<LabelId> lid = InternLabel(label);
+    if (!lid.ok()) return lid.status();
+    if (std::find(row.labels.begin(), row.labels.end(), *lid) == row.labels.end()) {
+      row.labels.push_back(*lid);
+    }
+  }
+  if (!key.empty()) {
+    absl::StatusOr<std::string> canonical = CanonicalKey(key);
+    if (!canonical.ok()) return canonical.status();
+    absl::StatusOr<std::optional<VertexId>> existing =
+        ReadVertexId(layout::UniqueKey(row.labels[0], *canonical));
+    if (!existing.ok()) return existing.status();
+    if (existing->has_value()) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("a ", labels[0], " vertex with key '", *canonical, "' already exists"));
+    }
+    row.key = *std::move(canonical);
+  }
+  if (!external_id.is_null()) {
+    absl::StatusOr<std::optional<VertexId>> existing = FindVertexByExternalId(external_id);
+    if (!existing.ok()) return existing.status();
+    if (existing->has_value()) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("a vertex with id ", external_id.DebugString(), " already exists"));
+    }
+    row.external_id = external_id;
+  }
+  for (const PropertyWrite& p : properties) {
+    if (absl::Status s = ValidateProperty(p); !s.ok()) return s;
+    ApplyVertexProperty(&row.properties, p);
+  }
+  VertexId id = AllocateId();
+  if (absl::Status s = WriteRow(id, std::nullopt, row); !s.ok()) return s;
+  return id;
+}
+
+absl::StatusOr<UpsertResult> TxnImpl::UpsertVertex(std::string_view label, std::string_view key,
+                                                   const std::vector<PropertyWrite>& properties) {
+  if (key.empty()) return absl::InvalidArgumentError("an upsert needs a non-empty key");
+  absl::StatusOr<std::optional<VertexId>> existing = FindVertexByKey(label, key);
+  if (!existing.ok()) return existing.status();
+  if (!existing->has_value()) {
+    absl::StatusOr<VertexId> id = AddVertex({std::string(label)}, key, Value(), properties);
+    if (!id.ok()) return id.status();
+    return UpsertResult{*id, true};
+  }
+  VertexId id = **existing;
+  absl::StatusOr<codec::VertexRow> before = LoadExistingRow(id);
+  if (!before.ok()) return before.status();
+  codec::VertexRow after = *before;
+  for (const PropertyWrite& p : properties) {
+    if (absl::Status s = ValidateProperty(p); !s.ok()) return s;
+    ApplyVertexProperty(&after.properties, p);
+  }
+  if (after.properties != before->properties) {
+    if (absl::Status s = WriteRow(id, *before, after); !s.ok()) return s;
+  }
+  return UpsertResult{id, false};
+}
+
+absl::Status TxnImpl::SetVertexProperty(VertexId id, const PropertyWrite& property) {
+  if (absl::Status s = ValidateProperty(property); !s.ok()) return s;
+  absl::StatusOr<codec::VertexRow> before = LoadExistingRow(id);
+  if (!before.ok()) return before.status();
+  codec::VertexRow after = *before;
+  ApplyVertexProperty(&after.properties, property);
+  return WriteRow(id, *before, after);
+}
+
+absl::Status TxnImpl::RemoveVertexProperty(VertexId id, std::string_view key) {
+  absl::StatusOr<codec::VertexRow> before = LoadExistingRow(id);
+  if (!before.ok()) return before.status();
+  codec::VertexRow after = *before;
+  std::erase_if(after.properties, [&](const VertexProperty& p) { return p.key == key; });
+  if (after.properties.size() == before->properties.size()) return absl::OkStatus();
+  return WriteRow(id, *before, after);
+}
+
+absl::Status TxnImpl::RemoveVertexPropertyValue(VertexId id, std::string_view key,
+                                                const Value& value) {
+  absl::StatusOr<codec::VertexRow> before = LoadExistingRow(id);
+  if (!before.ok()) return before.status();
+  codec::VertexRow after = *before;
+  std::erase_if(after.properties,
+                [&](const VertexProperty& p) { return p.key == key && p.value == value; });
+  if (after.properties.size() == before->properties.size()) return absl::OkStatus();
+  return WriteRow(id, *before, after);
+}
+
+absl::Status TxnImpl::DeleteVertex(VertexId id) {
+  absl::StatusOr<codec::VertexRow> before = LoadExistingRow(id);
+  if (!before.ok()) return before.status();
+  // Collect first: deleting while a write-batch iterator is open would invalidate it. A
+  // self-loop appears in both directions and is deleted once.
+  std::set<EdgeKey> edges;
+  for (Direction d : {Direction::kOut, Direction::kIn}) {
+    std::unique_ptr<EdgeStream> s = ScanEdges(id, d, std::nullopt);
+    for (EdgeKey e; s->Next(&e);) edges.insert(e);
+    if (!s->status().ok()) return s->status();
+  }
+  for (const EdgeKey& e : edges) {
+    if (absl::Status s = DeleteEdge(e); !s.ok()) return s;
+  }
+  DeleteProvenance(id);
+  return WriteRow(id, *before, std::nullopt);
+}
+
+absl::StatusOr<std::optional<codec::EdgeRow>> TxnImpl::LoadEdgeRow(const EdgeKey& key) {
+  absl::StatusOr<std::optional<std::string>> bytes = txn_->Get(Space::kAdj, layout::OutEdgeKey(key));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return std::nullopt;
+  codec::EdgeRow row;
+  if (!codec::DecodeEdgeRow(**bytes, &row)) return CorruptRow("edge", key.ToString());
+  return std::optional<codec::EdgeRow>(std::move(row));
+}
+
+absl::Status TxnImpl::CreateEdge(const EdgeKey& key, const Value& external_id,
+                                 const std::vector<PropertyWrite>& properties) {
+  codec::EdgeRow row;
+  for (const PropertyWrite& p : properties) {
+    if (absl::Status s = ValidateProperty(p); !s.ok()) return s;
+    ApplyEdgeProperty(&row.properties, p.key, p.value);
+  }
+  if (!external_id.is_null()) {
+    absl::StatusOr<std::optional<EdgeKey>> existing = FindEdgeByExternalId(external_id);
+    if (!existing.ok()) return existing.status();
+    if (existing->has_value()) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("an edge with id ", external_id.DebugString(), " already exists"));
+    }
+    row.external_id = external_id;
+    txn_->Put(Space::kKey, layout::EdgeExternalIdKey(external_id), layout::OutEdgeKey(key));
+  }
+  txn_->Put(Space::kAdj, layout::OutEdgeKey(key), codec::EncodeEdgeRow(row));
+  txn_->Put(Space::kAdj, layout::InEdgeKey(key), "");
+  txn_->AddInt64(Space::kCount, layout::EdgeCountKey(key.label), +1);
+  txn_->AddInt64(Space::kCount, layout::TotalEdgesKey(), +1);
+  txn_->AddInt64(Space::kCount, layout::DegreeKey(key.src, Direction::kOut, key.label), +1);
+  txn_->AddInt64(Space::kCount, layout::DegreeKey(key.dst, Direction::kIn, key.label), +1);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<EdgeKey> TxnImpl::AddEdge(VertexId src, std::string_view label, VertexId dst,
+                                         const Value& external_id,
+                                         const std::vector<PropertyWrite>& properties) {
+  if (absl::Status s = RequireVertex(src); !s.ok()) return s;
+  if (absl::Status s = RequireVertex(dst); !s.ok()) return s;
+  absl::StatusOr<LabelId> lid = InternLabel(label);
+  if (!lid.ok()) return lid.status();
+  EdgeKey key{src, *lid, dst, AllocateId()};
+  if (absl::Status s = CreateEdge(key, external_id, properties); !s.ok()) return s;
+  return key;
+}
+
+absl::StatusOr<EdgeUpsertResult> TxnImpl::UpsertEdge(VertexId src, std::string_view label,
+                                                     VertexId dst, uint64_t rank,
+                                                     const std::vector<PropertyWrite>& properties) {
+  if (absl::Status s = RequireVertex(src); !s.ok()) return s;
+  if (absl::Status s = RequireVertex(dst); !s.ok()) return s;
+  absl::StatusOr<LabelId> lid = InternLabel(label);
+  if (!lid.ok()) return lid.status();
+  EdgeKey key{src, *lid, dst, rank};
+  absl::StatusOr<std::optional<codec::EdgeRow>> existing = LoadEdgeRow(key);
+  if (!existing.ok()) return existing.status();
+  if (!existing->has_value()) {
+    if (absl::Status s = CreateEdge(key, Value(), properties); !s.ok()) return s;
+    return EdgeUpsertResult{key, true};
+  }
+  codec::EdgeRow row = **existing;
+  for (const PropertyWrite& p : properties) {
+    if (absl::Status s = ValidateProperty(p); !s.ok()) return s;
+    ApplyEdgeProperty(&row.properties, p.key, p.value);
+  }
+  if (row.properties != (*existing)->properties) {
+    txn_->Put(Space::kAdj, layout::OutEdgeKey(key), codec::EncodeEdgeRow(row));
+  }
+  return EdgeUpsertResult{key, false};
+}
+
+absl::Status TxnImpl::SetEdgeProperty(const EdgeKey& key, std::string_view name,
+                                      const Value& value) {
+  if (absl::Status s = ValidateProperty(PropertyWrite(std::string(name), value)); !s.ok()) return s;
+  absl::StatusOr<std::optional<codec::EdgeRow>> row = LoadEdgeRow(key);
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return NotFoundEdge(key);
+  ApplyEdgeProperty(&(*row)->properties, name, value);
+  txn_->Put(Space::kAdj, layout::OutEdgeKey(key), codec::EncodeEdgeRow(**row));
+  return absl::OkStatus();
+}
+
+absl::Status TxnImpl::RemoveEdgeProperty(const EdgeKey& key, std::string_view name) {
+  absl::StatusOr<std::optional<codec::EdgeRow>> row = LoadEdgeRow(key);
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return NotFoundEdge(key);
+  if (std::erase_if((*row)->properties, [&](const auto& p) { return p.first == name; }) == 0) {
+    return absl::OkStatus();
+  }
+  txn_->Put(Space::kAdj, layout::OutEdgeKey(key), codec::EncodeEdgeRow(**row));
+  return absl::OkStatus();
+}
+
+absl::Status TxnImpl::DeleteEdge(const EdgeKey& key) {
+  absl::StatusOr<std::optional<codec::EdgeRow>> row = LoadEdgeRow(key);
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return NotFoundEdge(key);
+  if (!(*row)->external_id.is_null()) {
+    txn_->Delete(Space::kKey, layout::EdgeExternalIdKey((*row)->external_id));
+  }
+  txn_->Delete(Space::kAdj, layout::OutEdgeKey(key));
+  txn_->Delete(Space::kAdj, layout::InEdgeKey(key));
+  txn_->AddInt64(Space::kCount, layout::EdgeCountKey(key.label), -1);
+  txn_->AddInt64(Space::kCount, layout::TotalEdgesKey(), -1);
+  txn_->AddInt64(Space::kCount, layout::DegreeKey(key.src, Direction::kOut, key.label), -1);
+  txn_->AddInt64(Space::kCount, layout::DegreeKey(key.dst, Direction::kIn, key.label), -1);
+  DeleteProvenance(key);
+  return absl::OkStatus();
+}
+
+void TxnImpl::DeleteProvenance(const ElementRef& element) {
+  std::string prefix = layout::ProvByElementPrefix(element);
+  std::vector<std::string> doc_ids;
+  std::unique_ptr<kv::Cursor> c =
+      txn_->Scan(Space::kProv, prefix, codec::PrefixSuccessor(prefix));
+  std::string_view k, v;
+  while (c->Next(&k, &v)) {
+    k.remove_prefix(prefix.size());
+    std::string doc_id;
+    if (codec::GetEscapedString(&k, &doc_id)) doc_ids.push_back(std::move(doc_id));
+  }
+  c.reset();
+  for (const std::string& doc_id : doc_ids) {
+    txn_->Delete(Space::kProv, layout::ProvByElementKey(element, doc_id));
+    txn_->Delete(Space::kProv, layout::ProvByDocKey(doc_id, element));
+  }
+}
+
+absl::Status TxnImpl::PutDocument(const Document& document) {
+  if (document.id.empty()) return absl::InvalidArgumentError("document id is empty");
+  for (const std::string* s : {&document.id, &document.title, &document.source,
+                               &document.published, &document.container}) {
+    if (absl::Status st = ValidateText("document field", *s); !st.ok()) return st;
+  }
+  absl::StatusOr<std::optional<Document>> existing = GetDocument(document.id);
+  if (!existing.ok()) return existing.status();
+  if (!existing->has_value()) txn_->AddInt64(Space::kCount, layout::DocumentCountKey(), +1);
+  txn_->Put(Space::kDoc, layout::DocumentKey(document.id), codec::EncodeDocument(document));
+  return absl::OkStatus();
+}
+
+absl::Status TxnImpl::AddEvidence(const ElementRef& element, const Evidence& evidence) {
+  absl::StatusOr<std::optional<Document>> doc = GetDocument(evidence.doc_id);
+  if (!doc.ok()) return doc.status();
+  if (!doc->has_value()) {
+    return absl::NotFoundError(absl::StrCat("document '", evidence.doc_id, "' does not exist"));
+  }
+  if (const VertexId* v = std::get_if<VertexId>(&element)) {
+    if (absl::Status s = RequireVertex(*v); !s.ok()) return s;
+  } else {
+    absl::StatusOr<std::optional<codec::EdgeRow>> row = LoadEdgeRow(std::get<EdgeKey>(element));
+    if (!row.ok()) return row.status();
+    if (!row->has_value()) return NotFoundEdge(std::get<EdgeKey>(element));
+  }
+  std::string key = layout::ProvByElementKey(element, evidence.doc_id);
+  absl::StatusOr<std::optional<std::string>> bytes = txn_->Get(Space::kProv, key);
+  if (!bytes.ok()) return bytes.status();
+  std::vector<Evidence> list;
+  if (bytes->has_value() && !codec::DecodeEvidenceList(**bytes, &list)) {
+    return CorruptRow("evidence", evidence.doc_id);
+  }
+  if (std::find(list.begin(), list.end(), evidence) != list.end()) return absl::OkStatus();
+  list.push_back(evidence);
+  txn_->Put(Space::kProv, key, codec::EncodeEvidenceList(list));
+  txn_->Put(Space::kProv, layout::ProvByDocKey(evidence.doc_id, element), "");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<RetractReport> TxnImpl::RetractDocument(std::string_view doc_id) {
+  absl::StatusOr<std::optional<Document>> doc = GetDocument(doc_id);
+  if (!doc.ok()) return doc.status();
+  if (!doc->has_value()) {
+    return absl::NotFoundError(absl::StrCat("document '", Sv(doc_id), "' does not exist"));
+  }
+  std::vector<ElementRef> supported;
+  {
+    std::unique_ptr<Stream<ElementRef>> s = ScanSupported(doc_id);
+    for (ElementRef e; s->Next(&e);) supported.push_back(e);
+    if (!s->status().ok()) return s->status();
+  }
+  for (const ElementRef& e : supported) {
+    txn_->Delete(Space::kProv, layout::ProvByElementKey(e, doc_id));
+    txn_->Delete(Space::kProv, layout::ProvByDocKey(doc_id, e));
+  }
+  // Edges first: deleting a vertex deletes its edges, which must not be counted twice.
+  std::stable_partition(supported.begin(), supported.end(),
+                        [](const ElementRef& e) { return std::holds_alternative<EdgeKey>(e); });
+  RetractReport report;
+  for (const ElementRef& e : supported) {
+    std::string prefix = layout::ProvByElementPrefix(e);
+    std::unique_ptr<kv::Cursor> c = txn_->Scan(Space::kProv, prefix, codec::PrefixSuccessor(prefix));
+    std::string_view k, v;
+    bool still_supported = c->Next(&k, &v);
+    if (!c->status().ok()) return c->status();
+    c.reset();
+    bool is_edge = std::holds_alternative<EdgeKey>(e);
+    if (still_supported) {
+      ++(is_edge ? report.edges_kept : report.vertices_kept);
+      continue;
+    }
+    if (is_edge) {
+      absl::StatusOr<std::optional<codec::EdgeRow>> row = LoadEdgeRow(std::get<EdgeKey>(e));
+      if (!row.ok()) return row.status();
+      if (!row->has_value()) continue;
+      if (absl::Status s = DeleteEdge(std::get<EdgeKey>(e)); !s.ok()) return s;
+      ++report.edges_removed;
+    } else {
+      if (absl::Status s = DeleteVertex(std::get<VertexId>(e)); !s.ok()) return s;
+      ++report.vertices_removed;
+    }
+  }
+  txn_->Delete(Space::kDoc, layout::DocumentKey(doc_id));
+  txn_->AddInt64(Space::kCount, layout::DocumentCountKey(), -1);
+  return report;
+}
+
+absl::Status TxnImpl::DeclareIndex(const IndexSpec& spec) {
+  if (spec.label.empty() || spec.key.empty()) {
+    return absl::InvalidArgumentError("an index needs a label and a property key");
+  }
+  if (spec.type != Value::Type::kInt64 && spec.type != Value::Type::kDouble &&
+      spec.type != Value::Type::kString && spec.type != Value::Type::kTimestamp) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "index type must be int64, double, string or timestamp, not ", Value::TypeName(spec.type)));
+  }
+  for (const IndexDef& d : IndexDefs()) {
+    if (d.spec.label != spec.label || d.spec.key != spec.key) continue;
+    if (d.spec.type == spec.type) return absl::OkStatus();
+    return absl::AlreadyExistsError(absl::StrCat("an index on ", spec.label, ".", spec.key,
+                                                 " already exists with type ",
+                                                 Value::TypeName(d.spec.type)));
+  }
+  IndexDef def{catalog_->next_index() + static_cast<uint32_t>(context_->delta.indexes.size()), spec};
+  txn_->Put(Space::kMeta, layout::IndexDefKey(def.id), codec::EncodeIndexSpec(spec));
+  context_->delta.indexes.push_back(def);
+  std::optional<LabelId> lid = FindLabel(spec.label);
+  if (!lid) return absl::OkStatus();
+  std::vector<VertexId> ids;
+  {
+    std::unique_ptr<VertexIdStream> s = ScanVerticesWithLabel(*lid);
+    for (VertexId id; s->Next(&id);) ids.push_back(id);
+    if (!s->status().ok()) return s->status();
+  }
+  for (VertexId id : ids) {
+    absl::StatusOr<codec::VertexRow> row = LoadExistingRow(id);
+    if (!row.ok()) return row.status();
+    absl::StatusOr<std::set<std::string>> entries = IndexEntries(id, *row);
+    if (!entries.ok()) return entries.status();
+    std::string prefix = layout::PropertyIndexPrefix(def.id);
+    for (const std::string& k : *entries) {
+      if (k.compare(0, prefix.size(), prefix) == 0) txn_->Put(Space::kIndex, k, "");
+    }
+  }
+  return absl::OkStatus();
+}
+
+void TxnImpl::Finish() {
+  if (context_->next_id == first_id_) return;
+  txn_->Put(Space::kMeta, layout::kNextIdKey, kv::EncodeCounter(static_cast<int64_t>(context_->next_id)));
+}
+
+}  // namespace kg::graph

@@ -1,0 +1,92 @@
+// GraphTxn over a kv::Txn: every mutation of graph/, with the index, counter and provenance
+// maintenance that keeps the layout's invariants (see layout.h). Internal.
+#ifndef KG_GRAPH_GRAPH_TXN_H_
+#define KG_GRAPH_GRAPH_TXN_H_
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "graph/catalog.h"
+#include "graph/codec.h"
+#include "graph/graph.h"
+#include "graph/kv/kv.h"
+#include "graph/reader_impl.h"
+
+namespace kg::graph {
+
+// State a transaction shares with the Graph that runs it.
+struct TxnContext {
+  const Catalog* catalog;
+  const std::vector<std::string>* alias_properties;
+  uint64_t next_id;  // in: the first free id; out: the first id this transaction did not use
+  CatalogDelta delta;
+};
+
+class TxnImpl : public ReaderImpl<GraphTxn> {
+ public:
+  TxnImpl(kv::Txn* txn, TxnContext* context);
+
+  std::optional<LabelId> FindLabel(std::string_view name) const override;
+  std::string LabelName(LabelId id) const override;
+
+  absl::StatusOr<VertexId> AddVertex(const std::vector<std::string>& labels, std::string_view key,
+                                     const Value& external_id,
+                                     const std::vector<PropertyWrite>& properties) override;
+  absl::StatusOr<UpsertResult> UpsertVertex(std::string_view label, std::string_view key,
+                                            const std::vector<PropertyWrite>& properties) override;
+  absl::Status SetVertexProperty(VertexId id, const PropertyWrite& property) override;
+  absl::Status RemoveVertexProperty(VertexId id, std::string_view key) override;
+  absl::Status RemoveVertexPropertyValue(VertexId id, std::string_view key,
+                                         const Value& value) override;
+  absl::Status DeleteVertex(VertexId id) override;
+
+  absl::StatusOr<EdgeKey> AddEdge(VertexId src, std::string_view label, VertexId dst,
+                                  const Value& external_id,
+                                  const std::vector<PropertyWrite>& properties) override;
+  absl::StatusOr<EdgeUpsertResult> UpsertEdge(
+      VertexId src, std::string_view label, VertexId dst, uint64_t rank,
+      const std::vector<PropertyWrite>& properties) override;
+  absl::Status SetEdgeProperty(const EdgeKey& key, std::string_view name,
+                               const Value& value) override;
+  absl::Status RemoveEdgeProperty(const EdgeKey& key, std::string_view name) override;
+  absl::Status DeleteEdge(const EdgeKey& key) override;
+
+  absl::Status PutDocument(const Document& document) override;
+  absl::Status AddEvidence(const ElementRef& element, const Evidence& evidence) override;
+  absl::StatusOr<RetractReport> RetractDocument(std::string_view doc_id) override;
+
+  // Declares an index inside this transaction and fills it from existing vertices.
+  absl::Status DeclareIndex(const IndexSpec& spec);
+
+  // Writes the id high-water mark; called once, after the caller's closure succeeded.
+  void Finish();
+
+ protected:
+  std::vector<IndexDef> IndexDefs() const override;
+
+ private:
+  absl::StatusOr<LabelId> InternLabel(std::string_view name);
+  absl::StatusOr<std::optional<codec::VertexRow>> LoadRow(VertexId id);
+  absl::StatusOr<codec::VertexRow> LoadExistingRow(VertexId id);
+  // The index-space keys a vertex row implies: label membership, aliases, property indexes.
+  absl::StatusOr<std::set<std::string>> IndexEntries(VertexId id, const codec::VertexRow& row);
+  // Writes `after` as the row of `id` (nullopt deletes it), updating indexes and counters by the
+  // difference from `before`.
+  absl::Status WriteRow(VertexId id, const std::optional<codec::VertexRow>& before,
+                        const std::optional<codec::VertexRow>& after);
+  absl::Status CreateEdge(const EdgeKey& key, const Value& external_id,
+                          const std::vector<PropertyWrite>& properties);
+  absl::StatusOr<std::optional<codec::EdgeRow>> LoadEdgeRow(const EdgeKey& key);
+  absl::Status RequireVertex(VertexId id);
+  void DeleteProvenance(const ElementRef& element);
+  uint64_t AllocateId() { return context_->next_id++; }
+
+  kv::Txn* txn_;
+  TxnContext* context_;
+  uint64_t first_id_;  // context_->next_id when the transaction began
+};
+
+}  // namespace kg::graph
+
+#endif  // KG_GRAPH_GRAPH_TXN_H_

@@ -1,0 +1,385 @@
+#include "graph/kv/rocksdb_store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/merge_operator.h>
+#include <rocksdb/slice_transform.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/utilities/table_properties_collectors.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
+
+#include <array>
+#include <filesystem>
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+#include "graph/absl_compat.h"
+
+namespace kg::kv {
+namespace {
+
+// Signed 64-bit add over 8-byte little-endian values: counters change without being read.
+class AddInt64Operator : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
+             std::string* new_value, rocksdb::Logger*) const override {
+    absl::StatusOr<int64_t> base =
+        existing ? DecodeCounter(std::string_view(existing->data(), existing->size())) : 0;
+    absl::StatusOr<int64_t> delta = DecodeCounter(std::string_view(value.data(), value.size()));
+    if (!base.ok() || !delta.ok()) return false;  // RocksDB reports Corruption
+    *new_value = EncodeCounter(static_cast<int64_t>(static_cast<uint64_t>(*base) +
+                                                    static_cast<uint64_t>(*delta)));
+    return true;
+  }
+  const char* Name() const override { return "kg.AddInt64"; }
+};
+
+std::string_view View(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
+rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  std::string message = absl::StrCat(Sv(what), ": ", s.ToString());
+  if (s.IsCorruption()) return absl::DataLossError(message);
+  if (s.IsNotFound()) return absl::NotFoundError(message);
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+    return absl::UnavailableError(
+        absl::StrCat(Sv(what), ": the database is locked by another process (", s.ToString(), ")"));
+  }
+  if (s.IsInvalidArgument()) return absl::FailedPreconditionError(message);
+  return absl::InternalError(message);
+}
+
+// Streams [begin, end) of one column family from a RocksDB iterator. It owns the bounds that
+// ReadOptions::iterate_{lower,upper}_bound point to, so they live exactly as long as the iterator.
+class RocksCursor : public Cursor {
+ public:
+  struct Bounds {
+    std::string begin, end;
+    rocksdb::Slice begin_slice, end_slice;
+  };
+
+  // `make` creates the iterator from read options that point into this cursor's bounds.
+  template <typename MakeIterator>
+  RocksCursor(std::string_view begin, std::string_view end, bool reverse,
+              rocksdb::ReadOptions read_options, MakeIterator make)
+      : bounds_(std::make_unique<Bounds>()), reverse_(reverse) {
+    bounds_->begin.assign(begin);
+    bounds_->end.assign(end);
+    bounds_->begin_slice = rocksdb::Slice(bounds_->begin);
+    bounds_->end_slice = rocksdb::Slice(bounds_->end);
+    read_options.iterate_lower_bound = &bounds_->begin_slice;
+    if (!end.empty()) read_options.iterate_upper_bound = &bounds_->end_slice;
+    it_.reset(make(read_options));
+  }
+
+  bool Next(std::string_view* key, std::string_view* value) override {
+    if (!started_) {
+      started_ = true;
+      SeekToStart();
+    } else if (it_->Valid()) {
+      reverse_ ? it_->Prev() : it_->Next();
+    }
+    if (!it_->Valid()) return false;
+    // Checked here as well as by RocksDB: a write batch's own entries ignore iterator bounds.
+    std::string_view k = View(it_->key());
+    if (reverse_ ? k < std::string_view(bounds_->begin)
+                 : !bounds_->end.empty() && k >= std::string_view(bounds_->end)) {
+      return false;
+    }
+    *key = k;
+    *value = View(it_->value());
+    return true;
+  }
+
+  absl::Status status() const override { return FromRocks(it_->status(), "scan"); }
+
+ private:
+  void SeekToStart() {
+    if (!reverse_) {
+      it_->Seek(bounds_->begin_slice);
+    } else if (bounds_->end.empty()) {
+      it_->SeekToLast();
+    } else {
+      it_->SeekForPrev(bounds_->end_slice);
+      if (it_->Valid() && View(it_->key()) >= std::string_view(bounds_->end)) it_->Prev();
+    }
+  }
+
+  std::unique_ptr<Bounds> bounds_;  // declared before it_: outlives it
+  std::unique_ptr<rocksdb::Iterator> it_;
+  bool reverse_;
+  bool started_ = false;
+};
+
+class RocksStore;
+
+class RocksReadView : public ReadView {
+ public:
+  RocksReadView(RocksStore* store, const rocksdb::Snapshot* snapshot)
+      : store_(store), snapshot_(snapshot) {}
+  ~RocksReadView() override;
+
+  absl::StatusOr<std::optional<std::string>> Get(Space space, std::string_view key) override;
+  std::unique_ptr<Cursor> Scan(Space space, std::string_view begin, std::string_view end,
+                               ScanOptions options) override;
+
+ private:
+  RocksStore* store_;
+  const rocksdb::Snapshot* snapshot_;
+};
+
+class RocksTxn : public Txn {
+ public:
+  explicit RocksTxn(RocksStore* store);
+  absl::StatusOr<std::optional<std::string>> Get(Space space, std::string_view key) override;
+  std::unique_ptr<Cursor> Scan(Space space, std::string_view begin, std::string_view end,
+                               ScanOptions options) override;
+  void Put(Space space, std::string_view key, std::string_view value) override;
+  void Delete(Space space, std::string_view key) override;
+  void AddInt64(Space space, std::string_view key, int64_t delta) override;
+  size_t ApproximateBytes() const override {
+    return const_cast<rocksdb::WriteBatchWithIndex&>(batch_).GetWriteBatch()->GetDataSize();
+  }
+  rocksdb::WriteBatch* batch() { return batch_.GetWriteBatch(); }
+
+ private:
+  RocksStore* store_;
+  rocksdb::WriteBatchWithIndex batch_;
+};
+
+class RocksStore : public Store {
+ public:
+  RocksStore(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
+             const RocksDbOptions& options)
+      : db_(std::move(db)), options_(options) {
+    for (int i = 0; i < kNumSpaces; ++i) handles_[i] = handles[i];
+    default_cf_ = handles[kNumSpaces];
+  }
+
+  ~RocksStore() override {
+    if (!options_.read_only) db_->FlushWAL(true).PermitUncheckedError();
+    for (rocksdb::ColumnFamilyHandle* h : handles_) db_->DestroyColumnFamilyHandle(h);
+    db_->DestroyColumnFamilyHandle(default_cf_);
+    db_->Close().PermitUncheckedError();
+  }
+
+  absl::Status RunTxn(absl::FunctionRef<absl::Status(Txn&)> fn) override {
+    if (options_.read_only) return absl::FailedPreconditionError("the database is open read-only");
+    std::lock_guard<std::mutex> lock(write_mu_);
+    RocksTxn txn(this);
+    if (absl::Status s = fn(txn); !s.ok()) return s;
+    if (txn.batch()->Count() == 0) return absl::OkStatus();
+    rocksdb::WriteOptions wo;
+    wo.sync = options_.sync;
+    return FromRocks(db_->Write(wo, txn.batch()), "commit");
+  }
+
+  absl::StatusOr<std::unique_ptr<ReadView>> Snapshot() override {
+    return std::unique_ptr<ReadView>(new RocksReadView(this, db_->GetSnapshot()));
+  }
+
+  absl::Status Checkpoint(const std::string& dir) override {
+    if (std::filesystem::exists(dir)) {
+      return absl::AlreadyExistsError(absl::StrCat("backup directory ", dir, " already exists"));
+    }
+    rocksdb::Checkpoint* raw = nullptr;
+    if (absl::Status s = FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint");
+        !s.ok()) {
+      return s;
+    }
+    std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+    return FromRocks(checkpoint->CreateCheckpoint(dir), absl::StrCat("checkpoint to ", dir));
+  }
+
+  uint64_t ApproximateDiskBytes() override {
+    uint64_t total = 0, v = 0;
+    if (db_->GetIntProperty(rocksdb::DB::Properties::kTotalSstFilesSize, &v)) total += v;
+    if (db_->GetIntProperty(rocksdb::DB::Properties::kLiveSstFilesSize, &v) && v > total) total = v;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(db_->GetName(), ec)) {
+      if (entry.path().extension() == ".log") total += entry.file_size(ec);
+    }
+    return total;
+  }
+
+  rocksdb::DB* db() { return db_.get(); }
+  rocksdb::ColumnFamilyHandle* cf(Space s) { return handles_[static_cast<int>(s)]; }
+
+ private:
+  std::unique_ptr<rocksdb::DB> db_;
+  std::array<rocksdb::ColumnFamilyHandle*, kNumSpaces> handles_{};
+  rocksdb::ColumnFamilyHandle* default_cf_ = nullptr;
+  RocksDbOptions options_;
+  std::mutex write_mu_;
+};
+
+RocksReadView::~RocksReadView() { store_->db()->ReleaseSnapshot(snapshot_); }
+
+absl::StatusOr<std::optional<std::string>> RocksReadView::Get(Space space, std::string_view key) {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  std::string value;
+  rocksdb::Status s = store_->db()->Get(ro, store_->cf(space), ToSlice(key), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocks(s, absl::StrCat("read ", SpaceName(space)));
+  return value;
+}
+
+std::unique_ptr<Cursor> RocksReadView::Scan(Space space, std::string_view begin,
+                                            std::string_view end, ScanOptions options) {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  ro.auto_prefix_mode = true;  // prefix bloom filters only where the bounds allow
+  rocksdb::DB* db = store_->db();
+  rocksdb::ColumnFamilyHandle* cf = store_->cf(space);
+  return std::make_unique<RocksCursor>(begin, end, options.reverse, ro,
+                                       [&](const rocksdb::ReadOptions& bounded) {
+                                         return db->NewIterator(bounded, cf);
+                                       });
+}
+
+RocksTxn::RocksTxn(RocksStore* store)
+    : store_(store), batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
+
+absl::StatusOr<std::optional<std::string>> RocksTxn::Get(Space space, std::string_view key) {
+  rocksdb::ReadOptions ro;
+  std::string value;
+  rocksdb::Status s =
+      batch_.GetFromBatchAndDB(store_->db(), ro, store_->cf(space), ToSlice(key), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocks(s, absl::StrCat("read ", SpaceName(space)));
+  return value;
+}
+
+std::unique_ptr<Cursor> RocksTxn::Scan(Space space, std::string_view begin, std::string_view end,
+                                       ScanOptions options) {
+  rocksdb::ReadOptions ro;
+  ro.auto_prefix_mode = true;
+  rocksdb::DB* db = store_->db();
+  rocksdb::ColumnFamilyHandle* cf = store_->cf(space);
+  // The base iterator honours the bounds; the batch's own entries are filtered by the cursor's
+  // bounds through ReadOptions passed to NewIteratorWithBase.
+  return std::make_unique<RocksCursor>(
+      begin, end, options.reverse, ro, [&](const rocksdb::ReadOptions& bounded) {
+        return batch_.NewIteratorWithBase(cf, db->NewIterator(bounded, cf), &bounded);
+      });
+}
+
+void RocksTxn::Put(Space space, std::string_view key, std::string_view value) {
+  batch_.Put(store_->cf(space), ToSlice(key), ToSlice(value)).PermitUncheckedError();
+}
+
+void RocksTxn::Delete(Space space, std::string_view key) {
+  batch_.Delete(store_->cf(space), ToSlice(key)).PermitUncheckedError();
+}
+
+void RocksTxn::AddInt64(Space space, std::string_view key, int64_t delta) {
+  batch_.Merge(store_->cf(space), ToSlice(key), ToSlice(EncodeCounter(delta)))
+      .PermitUncheckedError();
+}
+
+rocksdb::ColumnFamilyOptions ColumnFamilyOptionsFor(Space space, const RocksDbOptions& options,
+                                                    std::shared_ptr<rocksdb::Cache> cache) {
+  rocksdb::ColumnFamilyOptions cf;
+  cf.write_buffer_size = options.write_buffer_bytes;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  switch (space) {
+    case Space::kCount:
+      cf.merge_operator = std::make_shared<AddInt64Operator>();
+      break;
+    case Space::kAdj:
+      // (direction, vertex): the prefix of every per-vertex edge scan.
+      cf.prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(9));
+      table.whole_key_filtering = false;
+      cf.table_properties_collector_factories.push_back(
+          rocksdb::NewCompactOnDeletionCollectorFactory(128 * 1024, 16 * 1024));
+      break;
+    case Space::kIndex:
+      cf.table_properties_collector_factories.push_back(
+          rocksdb::NewCompactOnDeletionCollectorFactory(128 * 1024, 16 * 1024));
+      break;
+    default:
+      break;
+  }
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf.compression = rocksdb::kLZ4Compression;
+  cf.bottommost_compression = rocksdb::kZSTD;
+  return cf;
+}
+
+bool DirectoryIsEmpty(const std::string& dir) {
+  std::error_code ec;
+  return std::filesystem::is_empty(dir, ec) && !ec;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& dir,
+                                                        const RocksDbOptions& options) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  bool exists = fs::exists(dir, ec);
+  if (exists && !fs::is_directory(dir, ec)) {
+    return absl::FailedPreconditionError(absl::StrCat(dir, " is not a directory"));
+  }
+  bool fresh = !exists || DirectoryIsEmpty(dir);
+  if (fresh && (!options.create_if_missing || options.read_only)) {
+    return absl::NotFoundError(absl::StrCat("no database in ", dir));
+  }
+  if (!fresh && !fs::exists(fs::path(dir) / "CURRENT", ec)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(dir, " is not a kg database (it is not empty and has no CURRENT file)"));
+  }
+  if (!exists && !fs::create_directories(dir, ec)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create directory ", dir, ": ", ec.message()));
+  }
+
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = fresh;
+  db_options.create_missing_column_families = fresh;
+  db_options.paranoid_checks = true;
+  db_options.max_background_jobs = 2;
+  db_options.keep_log_file_num = 4;
+
+  std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (int i = 0; i < kNumSpaces; ++i) {
+    Space space = static_cast<Space>(i);
+    descriptors.emplace_back(SpaceName(space), ColumnFamilyOptionsFor(space, options, cache));
+  }
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
+
+  if (!fresh) {
+    std::vector<std::string> existing;
+    rocksdb::Status s = rocksdb::DB::ListColumnFamilies(db_options, dir, &existing);
+    if (!s.ok()) return FromRocks(s, absl::StrCat("open ", dir));
+    if (existing.size() != descriptors.size()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          dir, " is a RocksDB database but not a kg database (it has ", existing.size(),
+          " column families, kg has ", descriptors.size(), ")"));
+    }
+    for (const auto& d : descriptors) {
+      if (std::find(existing.begin(), existing.end(), d.name) == existing.end()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            dir, " is a RocksDB database but not a kg database (no column family ", d.name, ")"));
+      }
+    }
+  }
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s =
+      options.read_only
+          ? rocksdb::DB::OpenForReadOnly(db_options, dir, descriptors, &handles, &raw)
+          : rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw);
+  if (!s.ok()) return FromRocks(s, absl::StrCat("open ", dir));
+  return std::unique_ptr<Store>(
+      new RocksStore(std::unique_ptr<rocksdb::DB>(raw), std::move(handles), options));
+}
+
+}  // namespace kg::kv

@@ -1,0 +1,228 @@
+#include "graph/layout.h"
+
+namespace kg::graph::layout {
+
+using codec::PutEscapedPrefix;
+using codec::PutEscapedString;
+using codec::PutU32BE;
+using codec::PutU64BE;
+
+namespace {
+std::string Tagged(char tag) { return std::string(1, tag); }
+}  // namespace
+
+std::string LabelByNameKey(std::string_view name) {
+  return std::string(kLabelByNamePrefix).append(name);
+}
+
+std::string LabelByIdKey(LabelId id) {
+  std::string k(kLabelByIdPrefix);
+  PutU32BE(&k, id);
+  return k;
+}
+
+std::string IndexDefKey(uint32_t index_id) {
+  std::string k(kIndexDefPrefix);
+  PutU32BE(&k, index_id);
+  return k;
+}
+
+std::string VertexKey(VertexId id) {
+  std::string k;
+  PutU64BE(&k, id);
+  return k;
+}
+
+bool DecodeVertexKey(std::string_view key, VertexId* id) {
+  return codec::GetU64BE(&key, id) && key.empty();
+}
+
+std::string UniqueKey(LabelId label, std::string_view canonical_key) {
+  std::string k = Tagged(kUniqueKeyTag);
+  PutU32BE(&k, label);
+  PutEscapedString(&k, canonical_key);
+  return k;
+}
+
+std::string VertexExternalIdKey(const Value& id) {
+  std::string k = Tagged(kVertexExternalIdTag);
+  codec::PutValue(&k, id);
+  return k;
+}
+
+std::string EdgeExternalIdKey(const Value& id) {
+  std::string k = Tagged(kEdgeExternalIdTag);
+  codec::PutValue(&k, id);
+  return k;
+}
+
+std::string AdjKey(const EdgeKey& e, Direction d) {
+  std::string k = Tagged(d == Direction::kOut ? kOutTag : kInTag);
+  PutU64BE(&k, d == Direction::kOut ? e.src : e.dst);
+  PutU32BE(&k, e.label);
+  PutU64BE(&k, d == Direction::kOut ? e.dst : e.src);
+  PutU64BE(&k, e.rank);
+  return k;
+}
+
+std::string OutEdgeKey(const EdgeKey& e) { return AdjKey(e, Direction::kOut); }
+std::string InEdgeKey(const EdgeKey& e) { return AdjKey(e, Direction::kIn); }
+
+std::string AdjPrefix(Direction d, VertexId vertex) {
+  std::string k = Tagged(d == Direction::kOut ? kOutTag : kInTag);
+  PutU64BE(&k, vertex);
+  return k;
+}
+
+std::string AdjPrefix(Direction d, VertexId vertex, LabelId label) {
+  std::string k = AdjPrefix(d, vertex);
+  PutU32BE(&k, label);
+  return k;
+}
+
+bool DecodeAdjKey(std::string_view key, EdgeKey* edge, Direction* d) {
+  uint8_t tag;
+  VertexId near, far;
+  if (!codec::GetU8(&key, &tag) || (tag != kOutTag && tag != kInTag) ||
+      !codec::GetU64BE(&key, &near) || !codec::GetU32BE(&key, &edge->label) ||
+      !codec::GetU64BE(&key, &far) || !codec::GetU64BE(&key, &edge->rank) || !key.empty()) {
+    return false;
+  }
+  *d = tag == kOutTag ? Direction::kOut : Direction::kIn;
+  edge->src = *d == Direction::kOut ? near : far;
+  edge->dst = *d == Direction::kOut ? far : near;
+  return true;
+}
+
+std::string PropertyIndexPrefix(uint32_t index_id) {
+  std::string k = Tagged(kPropertyIndexTag);
+  PutU32BE(&k, index_id);
+  return k;
+}
+
+std::string PropertyIndexKey(uint32_t index_id, std::string_view encoded_value, VertexId id) {
+  std::string k = PropertyIndexPrefix(index_id);
+  k.append(encoded_value);
+  PutU64BE(&k, id);
+  return k;
+}
+
+std::string AliasPrefix(std::string_view normalized_alias) {
+  std::string k = Tagged(kAliasTag);
+  PutEscapedString(&k, normalized_alias);
+  return k;
+}
+
+std::string AliasKey(std::string_view normalized_alias, LabelId label, VertexId id) {
+  std::string k = AliasPrefix(normalized_alias);
+  PutU32BE(&k, label);
+  PutU64BE(&k, id);
+  return k;
+}
+
+std::string LabelMemberPrefix(LabelId label) {
+  std::string k = Tagged(kLabelMemberTag);
+  PutU32BE(&k, label);
+  return k;
+}
+
+std::string LabelMemberKey(LabelId label, VertexId id) {
+  std::string k = LabelMemberPrefix(label);
+  PutU64BE(&k, id);
+  return k;
+}
+
+bool DecodeTrailingVertexId(std::string_view key, VertexId* id) {
+  if (key.size() < 8) return false;
+  key.remove_prefix(key.size() - 8);
+  return codec::GetU64BE(&key, id);
+}
+
+std::string VertexCountKey(LabelId label) {
+  std::string k = Tagged(0x01);
+  PutU32BE(&k, label);
+  return k;
+}
+
+std::string EdgeCountKey(LabelId label) {
+  std::string k = Tagged(0x02);
+  PutU32BE(&k, label);
+  return k;
+}
+
+std::string DegreePrefix(VertexId vertex, Direction d) {
+  std::string k = Tagged(0x03);
+  PutU64BE(&k, vertex);
+  codec::PutU8(&k, static_cast<uint8_t>(d));
+  return k;
+}
+
+std::string DegreeKey(VertexId vertex, Direction d, LabelId label) {
+  std::string k = DegreePrefix(vertex, d);
+  PutU32BE(&k, label);
+  return k;
+}
+
+std::string TotalVerticesKey() { return Tagged(0x04); }
+std::string TotalEdgesKey() { return Tagged(0x05); }
+std::string DocumentCountKey() { return Tagged(0x06); }
+
+std::string ElementBytes(const ElementRef& element) {
+  std::string k;
+  if (const VertexId* v = std::get_if<VertexId>(&element)) {
+    k.push_back('V');
+    PutU64BE(&k, *v);
+  } else {
+    const EdgeKey& e = std::get<EdgeKey>(element);
+    k.push_back('E');
+    PutU64BE(&k, e.src);
+    PutU32BE(&k, e.label);
+    PutU64BE(&k, e.dst);
+    PutU64BE(&k, e.rank);
+  }
+  return k;
+}
+
+bool DecodeElement(std::string_view* in, ElementRef* element) {
+  uint8_t tag;
+  if (!codec::GetU8(in, &tag)) return false;
+  if (tag == 'V') {
+    VertexId v;
+    if (!codec::GetU64BE(in, &v)) return false;
+    *element = v;
+    return true;
+  }
+  EdgeKey e;
+  if (tag != 'E' || !codec::GetU64BE(in, &e.src) || !codec::GetU32BE(in, &e.label) ||
+      !codec::GetU64BE(in, &e.dst) || !codec::GetU64BE(in, &e.rank)) {
+    return false;
+  }
+  *element = e;
+  return true;
+}
+
+std::string ProvByElementPrefix(const ElementRef& element) {
+  return Tagged(0x01) + ElementBytes(element);
+}
+
+std::string ProvByElementKey(const ElementRef& element, std::string_view doc_id) {
+  std::string k = ProvByElementPrefix(element);
+  PutEscapedString(&k, doc_id);
+  return k;
+}
+
+std::string ProvByDocPrefix(std::string_view doc_id) {
+  std::string k = Tagged(0x02);
+  PutEscapedString(&k, doc_id);
+  return k;
+}
+
+std::string ProvByDocKey(std::string_view doc_id, const ElementRef& element) {
+  return ProvByDocPrefix(doc_id) + ElementBytes(element);
+}
+
+std::string DocumentKey(std::string_view doc_id) {
+  return Tagged(kDocumentTag).append(doc_id);
+}
+
+}  // namespace kg::graph::layout

@@ -1,0 +1,108 @@
+// The key layout of graph/ over the kv spaces. Internal: graph/README.md explains each choice.
+//
+//   space   key                                         value
+//   meta    "format" | "next_id" | "next_label" | "next_index"   decimal / 8-byte counters
+//           "label/" name                                label id (u32 BE)
+//           "lid/" u32                                   label name
+//           "index/" u32                                 IndexSpec
+//   vertex  vid                                          VertexRow
+//   key     01 lid esc(canonical key)                    vid       unique (label, key)
+//           02 value                                     vid       vertex external id
+//           03 value                                     out-key   edge external id
+//   adj     01 src lid dst rank                          EdgeRow   out-edge, owns properties
+//           02 dst lid src rank                          -         in-edge twin
+//   index   10 index-id enc(value) vid                   -         declared property index
+//           11 esc(normalised alias) lid vid             -         name/alias index
+//           12 lid vid                                   -         label membership
+//   count   01 lid | 02 lid | 03 vid dir lid | 04 | 05 | 06     i64 (merge-add)
+//           vertices of a label | edges of a label | degree | all vertices | all edges | documents
+//   prov    01 element esc(doc id)                       [Evidence]
+//           02 esc(doc id) element                       -
+//   doc     01 doc id                                    Document
+// ids are u64 big-endian, label ids u32 big-endian, rank u64 big-endian; element = 'V' vid or
+// 'E' src lid dst rank.
+#ifndef KG_GRAPH_LAYOUT_H_
+#define KG_GRAPH_LAYOUT_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "graph/codec.h"
+#include "graph/types.h"
+
+namespace kg::graph::layout {
+
+// meta
+inline constexpr std::string_view kFormatKey = "format";
+inline constexpr std::string_view kNextIdKey = "next_id";
+inline constexpr std::string_view kNextLabelKey = "next_label";
+inline constexpr std::string_view kNextIndexKey = "next_index";
+inline constexpr std::string_view kLabelByNamePrefix = "label/";
+inline constexpr std::string_view kLabelByIdPrefix = "lid/";
+inline constexpr std::string_view kIndexDefPrefix = "index/";
+std::string LabelByNameKey(std::string_view name);
+std::string LabelByIdKey(LabelId id);
+std::string IndexDefKey(uint32_t index_id);
+
+// vertex
+std::string VertexKey(VertexId id);
+bool DecodeVertexKey(std::string_view key, VertexId* id);
+
+// key
+inline constexpr char kUniqueKeyTag = 0x01;
+inline constexpr char kVertexExternalIdTag = 0x02;
+inline constexpr char kEdgeExternalIdTag = 0x03;
+std::string UniqueKey(LabelId label, std::string_view canonical_key);
+std::string VertexExternalIdKey(const Value& id);
+std::string EdgeExternalIdKey(const Value& id);
+
+// adj
+inline constexpr char kOutTag = 0x01;
+inline constexpr char kInTag = 0x02;
+std::string OutEdgeKey(const EdgeKey& e);
+std::string InEdgeKey(const EdgeKey& e);
+std::string AdjKey(const EdgeKey& e, Direction d);
+// Prefix of the edges at `vertex` in direction `d`; with a label, only that label's.
+std::string AdjPrefix(Direction d, VertexId vertex);
+std::string AdjPrefix(Direction d, VertexId vertex, LabelId label);
+// Decodes either twin back to (src, label, dst, rank).
+bool DecodeAdjKey(std::string_view key, EdgeKey* edge, Direction* d);
+
+// index
+inline constexpr char kPropertyIndexTag = 0x10;
+inline constexpr char kAliasTag = 0x11;
+inline constexpr char kLabelMemberTag = 0x12;
+std::string PropertyIndexPrefix(uint32_t index_id);
+std::string PropertyIndexKey(uint32_t index_id, std::string_view encoded_value, VertexId id);
+std::string AliasPrefix(std::string_view normalized_alias);  // exact alias, any label
+std::string AliasKey(std::string_view normalized_alias, LabelId label, VertexId id);
+std::string LabelMemberPrefix(LabelId label);
+std::string LabelMemberKey(LabelId label, VertexId id);
+// The vertex id at the end of any index key.
+bool DecodeTrailingVertexId(std::string_view key, VertexId* id);
+
+// count
+std::string VertexCountKey(LabelId label);
+std::string EdgeCountKey(LabelId label);
+std::string DegreePrefix(VertexId vertex, Direction d);
+std::string DegreeKey(VertexId vertex, Direction d, LabelId label);
+std::string TotalVerticesKey();
+std::string TotalEdgesKey();
+std::string DocumentCountKey();
+
+// prov
+std::string ElementBytes(const ElementRef& element);
+bool DecodeElement(std::string_view* in, ElementRef* element);
+std::string ProvByElementPrefix(const ElementRef& element);
+std::string ProvByElementKey(const ElementRef& element, std::string_view doc_id);
+std::string ProvByDocPrefix(std::string_view doc_id);
+std::string ProvByDocKey(std::string_view doc_id, const ElementRef& element);
+
+// doc
+std::string DocumentKey(std::string_view doc_id);
+inline constexpr char kDocumentTag = 0x01;
+
+}  // namespace kg::graph::layout
+
+#endif  // KG_GRAPH_LAYOUT_H_

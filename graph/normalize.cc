@@ -1,0 +1,69 @@
+#include "graph/normalize.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
+#include "absl/status/status.h"
+
+namespace kg::graph {
+namespace {
+
+// Collapses runs of Unicode whitespace to one ASCII space and trims both ends.
+std::string CollapseWhitespace(const icu::UnicodeString& text) {
+  icu::UnicodeString out;
+  bool pending_space = false;
+  for (int32_t i = 0; i < text.length();) {
+    UChar32 c = text.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_isUWhiteSpace(c)) {
+      pending_space = !out.isEmpty();
+      continue;
+    }
+    if (pending_space) out.append(static_cast<UChar>(' '));
+    pending_space = false;
+    out.append(c);
+  }
+  std::string utf8;
+  out.toUTF8String(utf8);
+  return utf8;
+}
+
+absl::StatusOr<std::string> Normalize(std::string_view text, bool fold_case) {
+  if (!IsValidUtf8(text)) {
+    return absl::InvalidArgumentError("text is not valid UTF-8");
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* normalizer = fold_case ? icu::Normalizer2::getNFKCCasefoldInstance(status)
+                                                 : icu::Normalizer2::getNFKCInstance(status);
+  if (U_FAILURE(status)) {
+    return absl::InternalError(std::string("ICU normalizer unavailable: ") + u_errorName(status));
+  }
+  icu::UnicodeString source = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  icu::UnicodeString normalized = normalizer->normalize(source, status);
+  if (U_FAILURE(status)) {
+    return absl::InvalidArgumentError(std::string("cannot normalise text: ") + u_errorName(status));
+  }
+  return CollapseWhitespace(normalized);
+}
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view text) {
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  int32_t length = static_cast<int32_t>(text.size());
+  for (int32_t i = 0; i < length;) {
+    UChar32 c;
+    U8_NEXT(s, i, length, c);
+    if (c < 0) return false;
+  }
+  return true;
+}
+
+absl::StatusOr<std::string> CanonicalKey(std::string_view text) { return Normalize(text, true); }
+
+absl::StatusOr<std::string> NormalizeNfkc(std::string_view text) { return Normalize(text, false); }
+
+}  // namespace kg::graph

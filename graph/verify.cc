@@ -1,0 +1,270 @@
+#include "graph/verify.h"
+
+#include <map>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "graph/codec.h"
+#include "graph/index_entries.h"
+#include "graph/layout.h"
+
+namespace kg::graph {
+namespace {
+
+using kv::Space;
+
+constexpr size_t kMaxProblems = 20;
+
+class Verifier {
+ public:
+  Verifier(kv::ReadView& view, const Catalog& catalog,
+           const std::vector<std::string>& alias_properties)
+      : view_(view), catalog_(catalog), alias_properties_(alias_properties) {}
+
+  absl::Status Run() {
+    for (auto step : {&Verifier::CheckVertices, &Verifier::CheckEdges, &Verifier::CheckIndex,
+                      &Verifier::CheckKeys, &Verifier::CheckCounts, &Verifier::CheckProvenance}) {
+      if (absl::Status s = (this->*step)(); !s.ok()) return s;
+    }
+    if (problems_.empty()) return absl::OkStatus();
+    return absl::DataLossError(absl::StrCat("graph invariants violated: ",
+                                            absl::StrJoin(problems_, "; ")));
+  }
+
+ private:
+  void Problem(std::string text) {
+    if (problems_.size() < kMaxProblems) problems_.push_back(std::move(text));
+  }
+
+  bool Exists(Space space, const std::string& key) {
+    absl::StatusOr<std::optional<std::string>> v = view_.Get(space, key);
+    return v.ok() && v->has_value();
+  }
+
+  // Walks a range, calling fn(key, value) for each entry.
+  template <typename Fn>
+  absl::Status ForEach(Space space, const std::string& begin, const std::string& end, Fn fn) {
+    std::unique_ptr<kv::Cursor> c = view_.Scan(space, begin, end);
+    std::string_view k, v;
+    while (c->Next(&k, &v)) fn(k, v);
+    return c->status();
+  }
+
+  absl::Status CheckVertices() {
+    std::vector<IndexDef> indexes = catalog_.Indexes();
+    return ForEach(Space::kVertex, "", "", [&](std::string_view k, std::string_view v) {
+      VertexId id;
+      codec::VertexRow row;
+      if (!layout::DecodeVertexKey(k, &id) || !codec::DecodeVertexRow(v, &row)) {
+        Problem("undecodable vertex row");
+        return;
+      }
+      ++vertices_;
+      for (LabelId l : row.labels) ++vertices_by_label_[l];
+      if (!row.key.empty()) {
+        ++expected_key_entries_;
+        if (!Exists(Space::kKey, layout::UniqueKey(row.labels[0], row.key))) {
+          Problem(absl::StrCat("vertex ", id, " has no unique-key entry"));
+        }
+      }
+      if (!row.external_id.is_null()) {
+        ++expected_key_entries_;
+        if (!Exists(Space::kKey, layout::VertexExternalIdKey(row.external_id))) {
+          Problem(absl::StrCat("vertex ", id, " has no external-id entry"));
+        }
+      }
+      absl::StatusOr<std::set<std::string>> entries = IndexEntriesFor(
+          id, row, alias_properties_, indexes,
+          [&](std::string_view name) { return catalog_.FindLabel(name); });
+      if (!entries.ok()) {
+        Problem(absl::StrCat("vertex ", id, ": ", entries.status().message()));
+        return;
+      }
+      expected_index_entries_ += entries->size();
+      for (const std::string& e : *entries) {
+        if (!Exists(Space::kIndex, e)) Problem(absl::StrCat("vertex ", id, " misses an index entry"));
+      }
+    });
+  }
+
+  absl::Status CheckEdges() {
+    return ForEach(Space::kAdj, "", "", [&](std::string_view k, std::string_view v) {
+      EdgeKey e;
+      Direction d;
+      if (!layout::DecodeAdjKey(k, &e, &d)) {
+        Problem("undecodable edge key");
+        return;
+      }
+      Direction twin = d == Direction::kOut ? Direction::kIn : Direction::kOut;
+      if (!Exists(Space::kAdj, layout::AdjKey(e, twin))) {
+        Problem(absl::StrCat(d == Direction::kOut ? "out" : "in", "-edge ", e.ToString(),
+                             " has no twin"));
+      }
+      if (d == Direction::kIn) return;
+      ++edges_;
+      ++edges_by_label_[e.label];
+      ++degrees_[{e.src, Direction::kOut, e.label}];
+      ++degrees_[{e.dst, Direction::kIn, e.label}];
+      if (!Exists(Space::kVertex, layout::VertexKey(e.src)) ||
+          !Exists(Space::kVertex, layout::VertexKey(e.dst))) {
+        Problem(absl::StrCat("edge ", e.ToString(), " has a missing endpoint"));
+      }
+      codec::EdgeRow row;
+      if (!codec::DecodeEdgeRow(v, &row)) {
+        Problem(absl::StrCat("edge ", e.ToString(), " has an undecodable value"));
+      } else if (!row.external_id.is_null()) {
+        ++expected_key_entries_;
+        if (!Exists(Space::kKey, layout::EdgeExternalIdKey(row.external_id))) {
+          Problem(absl::StrCat("edge ", e.ToString(), " has no external-id entry"));
+        }
+      }
+    });
+  }
+
+  // Every vertex's expected entries exist (CheckVertices); equal counts then mean no extra ones.
+  absl::Status CheckIndex() {
+    uint64_t actual = 0;
+    absl::Status s = ForEach(Space::kIndex, "", "", [&](std::string_view k, std::string_view) {
+      ++actual;
+      VertexId id;
+      if (!layout::DecodeTrailingVertexId(k, &id) || !Exists(Space::kVertex, layout::VertexKey(id))) {
+        Problem("an index entry names a missing vertex");
+      }
+    });
+    if (!s.ok()) return s;
+    if (actual != expected_index_entries_) {
+      Problem(absl::StrCat("index holds ", actual, " entries, the vertices imply ",
+                           expected_index_entries_));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status CheckKeys() {
+    uint64_t actual = 0;
+    absl::Status s = ForEach(Space::kKey, "", "", [&](std::string_view k, std::string_view v) {
+      ++actual;
+      if (k.empty()) return;
+      if (k[0] == layout::kEdgeExternalIdTag) {
+        if (!Exists(Space::kAdj, std::string(v))) Problem("an edge id entry names a missing edge");
+        return;
+      }
+      VertexId id;
+      if (!layout::DecodeVertexKey(v, &id) || !Exists(Space::kVertex, layout::VertexKey(id))) {
+        Problem("a key entry names a missing vertex");
+      }
+    });
+    if (!s.ok()) return s;
+    if (actual != expected_key_entries_) {
+      Problem(absl::StrCat("key space holds ", actual, " entries, the elements imply ",
+                           expected_key_entries_));
+    }
+    return absl::OkStatus();
+  }
+
+  int64_t Counter(const std::string& key) {
+    absl::StatusOr<std::optional<std::string>> v = view_.Get(Space::kCount, key);
+    if (!v.ok() || !v->has_value()) return 0;
+    absl::StatusOr<int64_t> n = kv::DecodeCounter(**v);
+    return n.ok() ? *n : -1;
+  }
+
+  void ExpectCount(const std::string& what, const std::string& key, int64_t expected) {
+    int64_t actual = Counter(key);
+    if (actual != expected) {
+      Problem(absl::StrCat(what, " count is ", actual, ", a scan finds ", expected));
+    }
+  }
+
+  absl::Status CheckCounts() {
+    ExpectCount("vertex", layout::TotalVerticesKey(), vertices_);
+    ExpectCount("edge", layout::TotalEdgesKey(), edges_);
+    for (LabelId l = 1; l < catalog_.next_label(); ++l) {
+      ExpectCount(absl::StrCat("vertex label ", catalog_.LabelName(l)), layout::VertexCountKey(l),
+                  vertices_by_label_[l]);
+      ExpectCount(absl::StrCat("edge label ", catalog_.LabelName(l)), layout::EdgeCountKey(l),
+                  edges_by_label_[l]);
+    }
+    // Every stored degree matches, and every scanned degree is stored.
+    std::string prefix(1, 0x03);
+    absl::Status s = ForEach(Space::kCount, prefix, codec::PrefixSuccessor(prefix),
+                             [&](std::string_view k, std::string_view v) {
+                               k.remove_prefix(1);
+                               VertexId id;
+                               uint8_t dir;
+                               LabelId l;
+                               absl::StatusOr<int64_t> n = kv::DecodeCounter(v);
+                               if (!codec::GetU64BE(&k, &id) || !codec::GetU8(&k, &dir) ||
+                                   !codec::GetU32BE(&k, &l) || !n.ok()) {
+                                 Problem("undecodable degree counter");
+                                 return;
+                               }
+                               auto key = std::make_tuple(id, static_cast<Direction>(dir), l);
+                               int64_t expected = degrees_.count(key) ? degrees_[key] : 0;
+                               if (*n != expected) {
+                                 Problem(absl::StrCat("degree of vertex ", id, " is ", *n,
+                                                      ", a scan finds ", expected));
+                               }
+                               degrees_.erase(key);
+                             });
+    if (!s.ok()) return s;
+    if (!degrees_.empty()) Problem(absl::StrCat(degrees_.size(), " degrees are not maintained"));
+    int64_t documents = 0;
+    std::string doc_prefix(1, layout::kDocumentTag);
+    s = ForEach(Space::kDoc, doc_prefix, codec::PrefixSuccessor(doc_prefix),
+                [&](std::string_view, std::string_view) { ++documents; });
+    if (!s.ok()) return s;
+    ExpectCount("document", layout::DocumentCountKey(), documents);
+    return absl::OkStatus();
+  }
+
+  absl::Status CheckProvenance() {
+    return ForEach(Space::kProv, "", "", [&](std::string_view k, std::string_view) {
+      uint8_t tag;
+      ElementRef element;
+      std::string doc_id;
+      std::string_view rest = k;
+      bool ok = codec::GetU8(&rest, &tag);
+      if (ok && tag == 0x01) {
+        ok = layout::DecodeElement(&rest, &element) && codec::GetEscapedString(&rest, &doc_id);
+      } else if (ok && tag == 0x02) {
+        ok = codec::GetEscapedString(&rest, &doc_id) && layout::DecodeElement(&rest, &element);
+      } else {
+        ok = false;
+      }
+      if (!ok || !rest.empty()) {
+        Problem("undecodable provenance key");
+        return;
+      }
+      std::string twin = tag == 0x01 ? layout::ProvByDocKey(doc_id, element)
+                                     : layout::ProvByElementKey(element, doc_id);
+      if (!Exists(Space::kProv, twin)) Problem("a provenance entry has no twin");
+      if (tag != 0x01) return;
+      if (!Exists(Space::kDoc, layout::DocumentKey(doc_id))) {
+        Problem(absl::StrCat("provenance names missing document '", doc_id, "'"));
+      }
+      bool live = std::holds_alternative<VertexId>(element)
+                      ? Exists(Space::kVertex, layout::VertexKey(std::get<VertexId>(element)))
+                      : Exists(Space::kAdj, layout::OutEdgeKey(std::get<EdgeKey>(element)));
+      if (!live) Problem("provenance names a missing element");
+    });
+  }
+
+  kv::ReadView& view_;
+  const Catalog& catalog_;
+  const std::vector<std::string>& alias_properties_;
+  std::vector<std::string> problems_;
+  int64_t vertices_ = 0, edges_ = 0;
+  std::map<LabelId, int64_t> vertices_by_label_, edges_by_label_;
+  std::map<std::tuple<VertexId, Direction, LabelId>, int64_t> degrees_;
+  uint64_t expected_index_entries_ = 0, expected_key_entries_ = 0;
+};
+
+}  // namespace
+
+absl::Status VerifyLayout(kv::ReadView& view, const Catalog& catalog,
+                          const std::vector<std::string>& alias_properties) {
+  return Verifier(view, catalog, alias_properties).Run();
+}
+
+}  // namespace kg::graph
