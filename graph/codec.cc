@@ -408,6 +408,7 @@ bool DecodeVertexRow(std::string_view in, VertexRow* row) {
 
 std::string EncodeEdgeRow(const EdgeRow& row) {
   std::string out;
+  if (row.external_id.is_null() && row.properties.empty()) return out;  // the common case
   PutValue(&out, row.external_id);
   PutNamedValues(&out, row.properties);
   return out;

@@ -54,6 +54,9 @@
 
 namespace kg::graph {
 
+class BulkLoader;
+struct BulkLoadOptions;
+
 // A pull stream of T: `for (T x; s->Next(&x);) ...; if (!s->status().ok()) ...`.
 template <typename T>
 class Stream {
@@ -265,6 +268,7 @@ class Graph {
                                                      const GraphOptions& options = {});
   virtual ~Graph() = default;
 
+  // A consistent read view. Readers (and their streams) must not outlive the Graph.
   virtual std::unique_ptr<GraphReader> Snapshot() = 0;
 
   // Runs fn in a write transaction and commits atomically when it returns OK.
@@ -285,6 +289,11 @@ class Graph {
   virtual absl::Status Verify() = 0;
 
   virtual const std::string& dir() const = 0;
+
+  // Starts an offline bulk load (bulk_loader.h). Other writes wait until it commits or is
+  // destroyed.
+  virtual absl::StatusOr<std::unique_ptr<BulkLoader>> StartBulkLoad(
+      const BulkLoadOptions& options) = 0;
 };
 
 // The on-disk format this build writes; Open refuses a database with a larger one.

@@ -87,6 +87,21 @@ class Txn : public ReadView {
   virtual size_t ApproximateBytes() const = 0;
 };
 
+// Writes sorted key/values into files that become visible all at once: the offline bulk-load
+// path. Nothing is visible before Commit(); after a crash at any moment the store holds either
+// everything Commit() was given or none of it. Destroying an uncommitted writer discards it.
+class BulkWriter {
+ public:
+  virtual ~BulkWriter() = default;
+  // Within one space, keys must be added in strictly increasing order (one call per key).
+  virtual absl::Status Put(Space space, std::string_view key, std::string_view value) = 0;
+  virtual absl::Status AddInt64(Space space, std::string_view key, int64_t delta) = 0;
+  virtual absl::Status Delete(Space space, std::string_view key) = 0;
+  virtual absl::Status Commit() = 0;
+  // Bytes of files written so far.
+  virtual uint64_t BytesWritten() const = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -98,6 +113,10 @@ class Store {
   virtual absl::Status Checkpoint(const std::string& dir) = 0;
   // Bytes the store occupies on disk (live files).
   virtual uint64_t ApproximateDiskBytes() = 0;
+  // Starts a bulk write whose files are staged in temp_dir (created; removed afterwards). The
+  // caller must keep other writers out until it commits or abandons the writer.
+  virtual absl::StatusOr<std::unique_ptr<BulkWriter>> StartBulkWrite(
+      const std::string& temp_dir) = 0;
 };
 
 // Encodes and decodes the 8-byte little-endian counters of AddInt64.

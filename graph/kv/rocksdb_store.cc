@@ -4,6 +4,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/merge_operator.h>
 #include <rocksdb/slice_transform.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/utilities/table_properties_collectors.h>
@@ -204,7 +205,10 @@ class RocksStore : public Store {
     return total;
   }
 
+  absl::StatusOr<std::unique_ptr<BulkWriter>> StartBulkWrite(const std::string& temp_dir) override;
+
   rocksdb::DB* db() { return db_.get(); }
+  const RocksDbOptions& options() const { return options_; }
   rocksdb::ColumnFamilyHandle* cf(Space s) { return handles_[static_cast<int>(s)]; }
 
  private:
@@ -278,6 +282,99 @@ void RocksTxn::Delete(Space space, std::string_view key) {
 void RocksTxn::AddInt64(Space space, std::string_view key, int64_t delta) {
   batch_.Merge(store_->cf(space), ToSlice(key), ToSlice(EncodeCounter(delta)))
       .PermitUncheckedError();
+}
+
+// One SstFileWriter per space, opened on the first key; Commit ingests every file in one
+// IngestExternalFiles call, which RocksDB records atomically in the MANIFEST.
+class RocksBulkWriter : public BulkWriter {
+ public:
+  RocksBulkWriter(RocksStore* store, std::string temp_dir)
+      : store_(store), temp_dir_(std::move(temp_dir)) {}
+
+  ~RocksBulkWriter() override {
+    for (auto& w : writers_) w.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(temp_dir_, ec);
+  }
+
+  absl::Status Put(Space space, std::string_view key, std::string_view value) override {
+    absl::StatusOr<rocksdb::SstFileWriter*> w = Writer(space);
+    if (!w.ok()) return w.status();
+    return FromRocks((*w)->Put(ToSlice(key), ToSlice(value)), "bulk write");
+  }
+
+  absl::Status AddInt64(Space space, std::string_view key, int64_t delta) override {
+    absl::StatusOr<rocksdb::SstFileWriter*> w = Writer(space);
+    if (!w.ok()) return w.status();
+    return FromRocks((*w)->Merge(ToSlice(key), ToSlice(EncodeCounter(delta))), "bulk write");
+  }
+
+  absl::Status Delete(Space space, std::string_view key) override {
+    absl::StatusOr<rocksdb::SstFileWriter*> w = Writer(space);
+    if (!w.ok()) return w.status();
+    return FromRocks((*w)->Delete(ToSlice(key)), "bulk write");
+  }
+
+  absl::Status Commit() override {
+    std::vector<rocksdb::IngestExternalFileArg> args;
+    for (int i = 0; i < kNumSpaces; ++i) {
+      if (!writers_[i]) continue;
+      rocksdb::ExternalSstFileInfo info;
+      if (absl::Status s = FromRocks(writers_[i]->Finish(&info), "bulk write finish"); !s.ok()) {
+        return s;
+      }
+      bytes_ += info.file_size;
+      writers_[i].reset();
+      rocksdb::IngestExternalFileArg arg;
+      arg.column_family = store_->cf(static_cast<Space>(i));
+      arg.external_files = {info.file_path};
+      arg.options.move_files = true;
+      arg.options.snapshot_consistency = true;
+      args.push_back(std::move(arg));
+    }
+    if (args.empty()) return absl::OkStatus();
+    return FromRocks(store_->db()->IngestExternalFiles(args), "bulk ingest");
+  }
+
+  uint64_t BytesWritten() const override {
+    uint64_t total = bytes_;
+    for (const auto& w : writers_) {
+      if (w) total += w->FileSize();
+    }
+    return total;
+  }
+
+ private:
+  absl::StatusOr<rocksdb::SstFileWriter*> Writer(Space space) {
+    std::unique_ptr<rocksdb::SstFileWriter>& w = writers_[static_cast<int>(space)];
+    if (w) return w.get();
+    // The column family's own options: same table format, filters and prefix extractor.
+    rocksdb::Options options(store_->db()->GetDBOptions(), store_->db()->GetOptions(store_->cf(space)));
+    w = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options,
+                                                 store_->cf(space));
+    std::string path = absl::StrCat(temp_dir_, "/", SpaceName(space), ".sst");
+    if (absl::Status s = FromRocks(w->Open(path), absl::StrCat("create ", path)); !s.ok()) {
+      w.reset();
+      return s;
+    }
+    return w.get();
+  }
+
+  RocksStore* store_;
+  std::string temp_dir_;
+  std::array<std::unique_ptr<rocksdb::SstFileWriter>, kNumSpaces> writers_;
+  uint64_t bytes_ = 0;
+};
+
+absl::StatusOr<std::unique_ptr<BulkWriter>> RocksStore::StartBulkWrite(const std::string& temp_dir) {
+  if (options_.read_only) return absl::FailedPreconditionError("the database is open read-only");
+  std::error_code ec;
+  std::filesystem::remove_all(temp_dir, ec);  // what a crashed load left behind
+  if (!std::filesystem::create_directories(temp_dir, ec)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create bulk-load directory ", temp_dir, ": ", ec.message()));
+  }
+  return std::unique_ptr<BulkWriter>(new RocksBulkWriter(this, temp_dir));
 }
 
 rocksdb::ColumnFamilyOptions ColumnFamilyOptionsFor(Space space, const RocksDbOptions& options,

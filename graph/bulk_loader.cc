@@ -1,0 +1,415 @@
+#include "graph/bulk_loader.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+
+#include "absl/strings/str_cat.h"
+#include "graph/absl_compat.h"
+#include "graph/bulk/external_sorter.h"
+#include "graph/graph_impl.h"
+#include "graph/index_entries.h"
+#include "graph/normalize.h"
+#include "graph/properties.h"
+
+namespace kg::graph {
+namespace {
+
+using kv::Space;
+
+// A degree counter delta: (vertex, label) -> edges, collected in key order.
+struct Degree {
+  VertexId vertex;
+  LabelId label;
+  int64_t count;
+};
+
+class BulkLoaderImpl : public BulkLoader {
+ public:
+  BulkLoaderImpl(GraphImpl* graph, const BulkLoadOptions& options)
+      : graph_(graph),
+        lock_(graph->write_mu()),
+        options_(options),
+        temp_dir_(graph->dir() + "/.bulk"),
+        first_id_(graph->next_id()),
+        next_id_(first_id_) {}
+
+  absl::Status Init() {
+    absl::StatusOr<std::unique_ptr<kv::BulkWriter>> writer =
+        graph_->store().StartBulkWrite(temp_dir_);
+    if (!writer.ok()) return writer.status();
+    writer_ = *std::move(writer);
+    absl::StatusOr<std::unique_ptr<kv::ReadView>> snapshot = graph_->store().Snapshot();
+    if (!snapshot.ok()) return snapshot.status();
+    snapshot_ = *std::move(snapshot);
+    std::unique_ptr<kv::Cursor> c = snapshot_->Scan(Space::kVertex, "", "");
+    std::string_view k, v;
+    database_empty_ = !c->Next(&k, &v);
+    if (!c->status().ok()) return c->status();
+    out_edges_ = std::make_unique<bulk::ExternalSorter>(temp_dir_, "out", options_.memory_bytes / 2);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<VertexId> UpsertVertex(const std::vector<std::string>& labels,
+                                        std::string_view key,
+                                        const std::vector<PropertyWrite>& properties) override {
+    if (committed_) return absl::FailedPreconditionError("the bulk load was committed");
+    if (labels.empty()) return absl::InvalidArgumentError("a vertex needs at least one label");
+    if (key.empty()) return absl::InvalidArgumentError("a bulk-loaded vertex needs a key");
+    for (const PropertyWrite& p : properties) {
+      if (absl::Status s = ValidateProperty(p); !s.ok()) return s;
+    }
+    std::vector<LabelId> lids;
+    for (const std::string& label : labels) {
+      absl::StatusOr<LabelId> lid = InternLabel(label);
+      if (!lid.ok()) return lid.status();
+      if (std::find(lids.begin(), lids.end(), *lid) == lids.end()) lids.push_back(*lid);
+    }
+    absl::StatusOr<std::string> canonical = CanonicalKey(key);
+    if (!canonical.ok()) return canonical.status();
+    std::string unique = layout::UniqueKey(lids[0], *canonical);
+    absl::StatusOr<codec::VertexRow*> row = FindRow(unique);
+    if (!row.ok()) return row.status();
+    if (*row == nullptr) {
+      VertexId id = next_id_++;
+      codec::VertexRow fresh;
+      fresh.labels = lids;
+      fresh.key = *std::move(canonical);
+      for (const PropertyWrite& p : properties) ApplyVertexProperty(&fresh.properties, p);
+      new_rows_.push_back(std::move(fresh));
+      by_key_.emplace(std::move(unique), id);
+      ++report_.vertices_created;
+      return id;
+    }
+    for (LabelId l : lids) {
+      if (std::find((*row)->labels.begin(), (*row)->labels.end(), l) == (*row)->labels.end()) {
+        (*row)->labels.push_back(l);
+      }
+    }
+    for (const PropertyWrite& p : properties) ApplyVertexProperty(&(*row)->properties, p);
+    ++report_.vertices_merged;
+    return by_key_[unique];
+  }
+
+  absl::Status UpsertEdge(VertexId src, std::string_view label, VertexId dst,
+                          const std::vector<PropertyWrite>& properties) override {
+    if (committed_) return absl::FailedPreconditionError("the bulk load was committed");
+    for (VertexId v : {src, dst}) {
+      if (absl::Status s = RequireVertex(v); !s.ok()) return s;
+    }
+    absl::StatusOr<LabelId> lid = InternLabel(label);
+    if (!lid.ok()) return lid.status();
+    codec::EdgeRow row;
+    for (const PropertyWrite& p : properties) {
+      if (absl::Status s = ValidateProperty(p); !s.ok()) return s;
+      ApplyEdgeProperty(&row.properties, p.key, p.value);
+    }
+    return out_edges_->Add(layout::OutEdgeKey({src, *lid, dst, 0}), codec::EncodeEdgeRow(row));
+  }
+
+  absl::StatusOr<BulkLoadReport> Commit() override {
+    if (committed_) return absl::FailedPreconditionError("the bulk load was committed");
+    committed_ = true;
+    // Key spaces are written in this order; within each, keys strictly ascend.
+    for (auto step : {&BulkLoaderImpl::WriteMeta, &BulkLoaderImpl::WriteVerticesAndIndexes,
+                      &BulkLoaderImpl::WriteEdges, &BulkLoaderImpl::WriteCounts}) {
+      if (absl::Status s = (this->*step)(); !s.ok()) return s;
+    }
+    graph_->catalog().Apply(delta_);  // before the ingest: see GraphImpl::RunWrite
+    if (absl::Status s = writer_->Commit(); !s.ok()) {
+      graph_->catalog().Revert(delta_);
+      return s;
+    }
+    graph_->set_next_id(next_id_);
+    report_.bytes_written = writer_->BytesWritten();
+    writer_.reset();  // removes the staging directory
+    return report_;
+  }
+
+ private:
+  absl::StatusOr<LabelId> InternLabel(std::string_view name) {
+    for (const auto& [n, id] : delta_.labels) {
+      if (n == name) return id;
+    }
+    if (std::optional<LabelId> id = graph_->catalog().FindLabel(name)) return *id;
+    if (name.empty()) return absl::InvalidArgumentError("label is empty");
+    if (absl::Status s = ValidateText("label", name); !s.ok()) return s;
+    LabelId id = graph_->catalog().next_label() + static_cast<LabelId>(delta_.labels.size());
+    delta_.labels.emplace_back(std::string(name), id);
+    return id;
+  }
+
+  std::optional<LabelId> FindLabel(std::string_view name) const {
+    for (const auto& [n, id] : delta_.labels) {
+      if (n == name) return id;
+    }
+    return graph_->catalog().FindLabel(name);
+  }
+
+  // The row of the vertex with this unique key: one of this load, or an existing one (loaded on
+  // first use and kept, to be merged); nullptr when there is none.
+  absl::StatusOr<codec::VertexRow*> FindRow(const std::string& unique) {
+    auto it = by_key_.find(unique);
+    if (it != by_key_.end()) return MutableRow(it->second);
+    if (database_empty_) return nullptr;
+    absl::StatusOr<std::optional<std::string>> id_bytes = snapshot_->Get(Space::kKey, unique);
+    if (!id_bytes.ok()) return id_bytes.status();
+    if (!id_bytes->has_value()) return nullptr;
+    VertexId id;
+    if (!layout::DecodeVertexKey(**id_bytes, &id)) return CorruptRow("key index", "");
+    absl::StatusOr<std::optional<std::string>> bytes = snapshot_->Get(Space::kVertex, **id_bytes);
+    if (!bytes.ok()) return bytes.status();
+    codec::VertexRow row;
+    if (!bytes->has_value() || !codec::DecodeVertexRow(**bytes, &row)) {
+      return CorruptRow("vertex", absl::StrCat(id));
+    }
+    by_key_.emplace(unique, id);
+    auto [pos, inserted] = merged_.emplace(id, std::make_pair(row, row));
+    return &pos->second.second;
+  }
+
+  codec::VertexRow* MutableRow(VertexId id) {
+    if (id >= first_id_) return &new_rows_[id - first_id_];
+    return &merged_.at(id).second;
+  }
+
+  absl::Status RequireVertex(VertexId id) {
+    if ((id >= first_id_ && id < next_id_) || merged_.count(id)) return absl::OkStatus();
+    if (!database_empty_ && id < first_id_) {
+      absl::StatusOr<std::optional<std::string>> row =
+          snapshot_->Get(Space::kVertex, layout::VertexKey(id));
+      if (!row.ok()) return row.status();
+      if (row->has_value()) return absl::OkStatus();
+    }
+    return absl::NotFoundError(absl::StrCat("vertex ", id, " does not exist"));
+  }
+
+  absl::Status WriteMeta() {
+    std::map<std::string, std::string> meta;
+    for (const auto& [name, id] : delta_.labels) {
+      std::string id_bytes;
+      codec::PutU32BE(&id_bytes, id);
+      meta[layout::LabelByNameKey(name)] = id_bytes;
+      meta[layout::LabelByIdKey(id)] = name;
+    }
+    meta[std::string(layout::kNextIdKey)] = kv::EncodeCounter(static_cast<int64_t>(next_id_));
+    for (const auto& [k, v] : meta) {
+      if (absl::Status s = writer_->Put(Space::kMeta, k, v); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+  // Vertex rows in id order (merged existing ones first: their ids are older), with the index
+  // and key entries they imply and their label counts.
+  absl::Status WriteVerticesAndIndexes() {
+    size_t budget = options_.memory_bytes / 4;
+    bulk::ExternalSorter index(temp_dir_, "index", budget), keys(temp_dir_, "key", budget);
+    std::vector<IndexDef> defs = graph_->catalog().Indexes();
+    auto find_label = [this](std::string_view name) { return FindLabel(name); };
+    auto entries = [&](VertexId id, const codec::VertexRow& row) {
+      return IndexEntriesFor(id, row, graph_->options().alias_properties, defs, find_label);
+    };
+    for (auto& [id, rows] : merged_) {
+      const auto& [before, after] = rows;
+      if (before.labels == after.labels && before.properties == after.properties) continue;
+      absl::StatusOr<std::set<std::string>> old_entries = entries(id, before);
+      absl::StatusOr<std::set<std::string>> new_entries = entries(id, after);
+      if (!old_entries.ok()) return old_entries.status();
+      if (!new_entries.ok()) return new_entries.status();
+      for (const std::string& k : *old_entries) {
+        if (!new_entries->count(k)) {
+          if (absl::Status s = index.Add(k, "D"); !s.ok()) return s;
+        }
+      }
+      for (const std::string& k : *new_entries) {
+        if (!old_entries->count(k)) {
+          if (absl::Status s = index.Add(k, "P"); !s.ok()) return s;
+        }
+      }
+      for (LabelId l : after.labels) {
+        if (std::find(before.labels.begin(), before.labels.end(), l) == before.labels.end()) {
+          ++vertices_by_label_[l];
+        }
+      }
+      if (absl::Status s = writer_->Put(Space::kVertex, layout::VertexKey(id),
+                                        codec::EncodeVertexRow(after));
+          !s.ok()) {
+        return s;
+      }
+    }
+    for (size_t i = 0; i < new_rows_.size(); ++i) {
+      VertexId id = first_id_ + i;
+      const codec::VertexRow& row = new_rows_[i];
+      absl::StatusOr<std::set<std::string>> e = entries(id, row);
+      if (!e.ok()) return e.status();
+      for (const std::string& k : *e) {
+        if (absl::Status s = index.Add(k, "P"); !s.ok()) return s;
+      }
+      if (absl::Status s = keys.Add(layout::UniqueKey(row.labels[0], row.key), layout::VertexKey(id));
+          !s.ok()) {
+        return s;
+      }
+      for (LabelId l : row.labels) ++vertices_by_label_[l];
+      if (absl::Status s =
+              writer_->Put(Space::kVertex, layout::VertexKey(id), codec::EncodeVertexRow(row));
+          !s.ok()) {
+        return s;
+      }
+    }
+    total_vertices_ = static_cast<int64_t>(new_rows_.size());
+    new_rows_.clear();
+    new_rows_.shrink_to_fit();
+    if (absl::Status s = CopySorted(keys, Space::kKey, false); !s.ok()) return s;
+    return CopySorted(index, Space::kIndex, true);
+  }
+
+  // Copies a sorter's output to a space; with ops, a value of "D" writes a deletion.
+  absl::Status CopySorted(bulk::ExternalSorter& sorter, Space space, bool ops) {
+    absl::StatusOr<std::unique_ptr<bulk::SortedStream>> sorted = sorter.Finish();
+    if (!sorted.ok()) return sorted.status();
+    std::string_view k, v;
+    while ((*sorted)->Next(&k, &v)) {
+      absl::Status s = ops ? (v == "D" ? writer_->Delete(space, k) : writer_->Put(space, k, ""))
+                           : writer_->Put(space, k, v);
+      if (!s.ok()) return s;
+    }
+    return (*sorted)->status();
+  }
+
+  // Out-edges in key order, repeats merged (later properties win); each new edge also goes to
+  // the in-edge sorter and the degree counts. Then the in-edge twins.
+  absl::Status WriteEdges() {
+    absl::StatusOr<std::unique_ptr<bulk::SortedStream>> sorted = out_edges_->Finish();
+    if (!sorted.ok()) return sorted.status();
+    bulk::ExternalSorter in_edges(temp_dir_, "in", options_.memory_bytes / 4);
+    std::string current;
+    codec::EdgeRow row;
+    bool have = false;
+    auto flush = [&]() -> absl::Status {
+      if (!have) return absl::OkStatus();
+      EdgeKey e;
+      Direction d;
+      layout::DecodeAdjKey(current, &e, &d);
+      if (!database_empty_) {
+        absl::StatusOr<std::optional<std::string>> existing = snapshot_->Get(Space::kAdj, current);
+        if (!existing.ok()) return existing.status();
+        if (existing->has_value()) {
+          codec::EdgeRow old;
+          if (!codec::DecodeEdgeRow(**existing, &old)) return CorruptRow("edge", e.ToString());
+          for (const auto& [k, v] : row.properties) ApplyEdgeProperty(&old.properties, k, v);
+          ++report_.edges_merged;
+          return writer_->Put(Space::kAdj, current, codec::EncodeEdgeRow(old));
+        }
+      }
+      ++report_.edges_created;
+      ++edges_by_label_[e.label];
+      CountDegree(&out_degrees_, e.src, e.label);
+      if (absl::Status s = in_edges.Add(layout::InEdgeKey(e), ""); !s.ok()) return s;
+      return writer_->Put(Space::kAdj, current, codec::EncodeEdgeRow(row));
+    };
+    std::string_view k, v;
+    while ((*sorted)->Next(&k, &v)) {
+      codec::EdgeRow next;
+      if (!codec::DecodeEdgeRow(v, &next)) return absl::InternalError("bulk edge row");
+      if (have && k == current) {  // the same edge again in this load: merge
+        for (const auto& [pk, pv] : next.properties) ApplyEdgeProperty(&row.properties, pk, pv);
+        ++report_.edges_merged;
+        continue;
+      }
+      if (absl::Status s = flush(); !s.ok()) return s;
+      current.assign(k);
+      row = std::move(next);
+      have = true;
+    }
+    if (!(*sorted)->status().ok()) return (*sorted)->status();
+    if (absl::Status s = flush(); !s.ok()) return s;
+    sorted->reset();
+    out_edges_.reset();
+    absl::StatusOr<std::unique_ptr<bulk::SortedStream>> in_sorted = in_edges.Finish();
+    if (!in_sorted.ok()) return in_sorted.status();
+    while ((*in_sorted)->Next(&k, &v)) {
+      EdgeKey e;
+      Direction d;
+      layout::DecodeAdjKey(k, &e, &d);
+      CountDegree(&in_degrees_, e.dst, e.label);
+      if (absl::Status s = writer_->Put(Space::kAdj, k, ""); !s.ok()) return s;
+    }
+    return (*in_sorted)->status();
+  }
+
+  // Degrees arrive grouped by (vertex, label) in key order.
+  static void CountDegree(std::vector<Degree>* degrees, VertexId v, LabelId l) {
+    if (!degrees->empty() && degrees->back().vertex == v && degrees->back().label == l) {
+      ++degrees->back().count;
+    } else {
+      degrees->push_back({v, l, 1});
+    }
+  }
+
+  // Counter deltas as merge operands, in key order: 01 label, 02 label, 03 degrees, 04, 05.
+  absl::Status WriteCounts() {
+    for (const auto& [l, n] : vertices_by_label_) {
+      if (absl::Status s = writer_->AddInt64(Space::kCount, layout::VertexCountKey(l), n); !s.ok()) {
+        return s;
+      }
+    }
+    for (const auto& [l, n] : edges_by_label_) {
+      if (absl::Status s = writer_->AddInt64(Space::kCount, layout::EdgeCountKey(l), n); !s.ok()) {
+        return s;
+      }
+    }
+    // Merge the out and in degree lists, both sorted by (vertex, label): per vertex, out first.
+    size_t i = 0, j = 0;
+    while (i < out_degrees_.size() || j < in_degrees_.size()) {
+      bool take_out = j == in_degrees_.size() ||
+                      (i < out_degrees_.size() && out_degrees_[i].vertex <= in_degrees_[j].vertex);
+      const Degree& d = take_out ? out_degrees_[i++] : in_degrees_[j++];
+      std::string key =
+          layout::DegreeKey(d.vertex, take_out ? Direction::kOut : Direction::kIn, d.label);
+      if (absl::Status s = writer_->AddInt64(Space::kCount, key, d.count); !s.ok()) return s;
+    }
+    if (total_vertices_ > 0) {
+      if (absl::Status s = writer_->AddInt64(Space::kCount, layout::TotalVerticesKey(), total_vertices_);
+          !s.ok()) {
+        return s;
+      }
+    }
+    if (report_.edges_created > 0) {
+      return writer_->AddInt64(Space::kCount, layout::TotalEdgesKey(), report_.edges_created);
+    }
+    return absl::OkStatus();
+  }
+
+  GraphImpl* graph_;
+  std::unique_lock<std::mutex> lock_;  // no other writer until this load ends
+  BulkLoadOptions options_;
+  std::string temp_dir_;
+  std::unique_ptr<kv::BulkWriter> writer_;
+  std::unique_ptr<kv::ReadView> snapshot_;
+  bool database_empty_ = true;
+  bool committed_ = false;
+  CatalogDelta delta_;
+  const uint64_t first_id_;
+  uint64_t next_id_;
+  std::vector<codec::VertexRow> new_rows_;  // by id - first_id_
+  std::map<VertexId, std::pair<codec::VertexRow, codec::VertexRow>> merged_;  // before, after
+  std::unordered_map<std::string, VertexId> by_key_;  // unique key -> vertex
+  std::unique_ptr<bulk::ExternalSorter> out_edges_;
+  std::map<LabelId, int64_t> vertices_by_label_, edges_by_label_;
+  std::vector<Degree> out_degrees_, in_degrees_;
+  int64_t total_vertices_ = 0;
+  BulkLoadReport report_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<BulkLoader>> GraphImpl::StartBulkLoad(
+    const BulkLoadOptions& options) {
+  auto loader = std::make_unique<BulkLoaderImpl>(this, options);
+  if (absl::Status s = loader->Init(); !s.ok()) return s;
+  return std::unique_ptr<BulkLoader>(std::move(loader));
+}
+
+}  // namespace kg::graph
