@@ -93,6 +93,19 @@ class BulkLoaderImpl : public BulkLoader {
     return by_key_[unique];
   }
 
+  absl::StatusOr<std::optional<VertexId>> FindVertex(std::string_view label,
+                                                     std::string_view key) override {
+    std::optional<LabelId> lid = FindLabel(label);
+    if (!lid) return std::nullopt;
+    absl::StatusOr<std::string> canonical = CanonicalKey(key);
+    if (!canonical.ok()) return canonical.status();
+    std::string unique = layout::UniqueKey(*lid, *canonical);
+    absl::StatusOr<codec::VertexRow*> row = FindRow(unique);
+    if (!row.ok()) return row.status();
+    if (*row == nullptr) return std::nullopt;
+    return by_key_[unique];
+  }
+
   absl::Status UpsertEdge(VertexId src, std::string_view label, VertexId dst,
                           const std::vector<PropertyWrite>& properties) override {
     if (committed_) return absl::FailedPreconditionError("the bulk load was committed");

@@ -20,6 +20,7 @@
 #define KG_GRAPH_BULK_LOADER_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,9 @@ class BulkLoader {
   virtual absl::StatusOr<VertexId> UpsertVertex(const std::vector<std::string>& labels,
                                                 std::string_view key,
                                                 const std::vector<PropertyWrite>& properties) = 0;
+  // The vertex with this (first label, key), of this load or of the database.
+  virtual absl::StatusOr<std::optional<VertexId>> FindVertex(std::string_view label,
+                                                             std::string_view key) = 0;
   // Both ends must be vertices of this load or of the database (NOT_FOUND otherwise).
   virtual absl::Status UpsertEdge(VertexId src, std::string_view label, VertexId dst,
                                   const std::vector<PropertyWrite>& properties) = 0;

@@ -87,14 +87,64 @@ std::unique_ptr<GraphReader> GraphImpl::Snapshot() {
   return std::make_unique<SnapshotReader>(*std::move(view), &catalog_);
 }
 
-absl::StatusOr<std::unique_ptr<Graph>> Graph::Open(const std::string& dir,
-                                                   const GraphOptions& options) {
+namespace {
+
+kv::RocksDbOptions StoreOptions(const GraphOptions& options) {
   kv::RocksDbOptions kv_options;
   kv_options.create_if_missing = options.create_if_missing;
   kv_options.read_only = options.read_only;
   kv_options.sync = options.sync_writes;
   kv_options.write_buffer_bytes = options.write_buffer_bytes;
   kv_options.block_cache_bytes = options.block_cache_bytes;
+  return kv_options;
+}
+
+bool IsFresh(const std::string& dir) {
+  std::error_code ec;
+  return !std::filesystem::exists(dir, ec) || std::filesystem::is_empty(dir, ec);
+}
+
+// Creates a database so that a crash at any moment leaves either no database or a complete one:
+// it is built and stamped with its format in a staging directory, then renamed into place.
+absl::Status CreateDatabase(const std::string& dir, const GraphOptions& options) {
+  namespace fs = std::filesystem;
+  std::string staging = fs::path(dir).lexically_normal().string();
+  while (!staging.empty() && staging.back() == '/') staging.pop_back();
+  staging += ".creating";
+  std::error_code ec;
+  fs::remove_all(staging, ec);  // what an interrupted creation left
+  {
+    absl::StatusOr<std::unique_ptr<kv::Store>> store =
+        kv::OpenRocksDbStore(staging, StoreOptions(options));
+    if (!store.ok()) return store.status();
+    absl::Status s = (*store)->RunTxn([](kv::Txn& txn) {
+      txn.Put(kv::Space::kMeta, layout::kFormatKey, absl::StrCat(kFormatVersion));
+      txn.Put(kv::Space::kMeta, layout::kNextIdKey, kv::EncodeCounter(1));
+      return absl::OkStatus();
+    });
+    if (!s.ok()) return s;
+  }
+  if (fs::exists(dir, ec)) fs::remove(dir, ec);  // an empty directory
+  fs::rename(staging, dir, ec);
+  if (ec) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create database ", dir, ": ", ec.message()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Graph>> Graph::Open(const std::string& dir,
+                                                   const GraphOptions& options) {
+  if (IsFresh(dir)) {
+    if (!options.create_if_missing || options.read_only) {
+      return absl::NotFoundError(absl::StrCat("no database in ", dir));
+    }
+    if (absl::Status s = CreateDatabase(dir, options); !s.ok()) return s;
+  }
+  kv::RocksDbOptions kv_options = StoreOptions(options);
+  kv_options.create_if_missing = false;  // created above, atomically
   absl::StatusOr<std::unique_ptr<kv::Store>> store = kv::OpenRocksDbStore(dir, kv_options);
   if (!store.ok()) return store.status();
   if (!options.read_only) {

@@ -214,6 +214,8 @@ class GraphTxn : public GraphReader {
   virtual absl::StatusOr<UpsertResult> UpsertVertex(
       std::string_view label, std::string_view key,
       const std::vector<PropertyWrite>& properties) = 0;
+  // Adds labels the vertex does not carry yet (its primary label never changes).
+  virtual absl::Status AddVertexLabels(VertexId id, const std::vector<std::string>& labels) = 0;
   virtual absl::Status SetVertexProperty(VertexId id, const PropertyWrite& property) = 0;
   // Removes every value of `key` (no-op when absent).
   virtual absl::Status RemoveVertexProperty(VertexId id, std::string_view key) = 0;

@@ -30,7 +30,10 @@ class GraphImpl : public Graph {
     if (!view.ok()) return view.status();
     absl::StatusOr<std::optional<std::string>> format = (*view)->Get(kv::Space::kMeta, layout::kFormatKey);
     if (!format.ok()) return format.status();
-    if (!format->has_value()) return Initialize(**view);
+    if (!format->has_value()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(dir_, " is not a kg database (it has no format version)"));
+    }
     int version = 0;
     if (!absl::SimpleAtoi(**format, &version)) {
       return absl::DataLossError(absl::StrCat(dir_, ": unreadable format version '", **format, "'"));
@@ -117,24 +120,6 @@ class GraphImpl : public Graph {
     }
     next_id_ = context.next_id;
     return absl::OkStatus();
-  }
-
-  absl::Status Initialize(kv::ReadView& view) {
-    // A store with data but no format key was not written by kg.
-    for (int i = 0; i < kv::kNumSpaces; ++i) {
-      std::unique_ptr<kv::Cursor> c = view.Scan(static_cast<kv::Space>(i), "", "");
-      std::string_view k, v;
-      if (c->Next(&k, &v)) {
-        return absl::FailedPreconditionError(
-            absl::StrCat(dir_, " is not a kg database (it has data but no format version)"));
-      }
-      if (!c->status().ok()) return c->status();
-    }
-    return store_->RunTxn([&](kv::Txn& txn) {
-      txn.Put(kv::Space::kMeta, layout::kFormatKey, absl::StrCat(kFormatVersion));
-      txn.Put(kv::Space::kMeta, layout::kNextIdKey, kv::EncodeCounter(1));
-      return absl::OkStatus();
-    });
   }
 
   absl::Status LoadCatalog(kv::ReadView& view) {

@@ -215,6 +215,21 @@ absl::StatusOr<UpsertResult> TxnImpl::UpsertVertex(std::string_view label, std::
   return UpsertResult{id, false};
 }
 
+absl::Status TxnImpl::AddVertexLabels(VertexId id, const std::vector<std::string>& labels) {
+  absl::StatusOr<codec::VertexRow> before = LoadExistingRow(id);
+  if (!before.ok()) return before.status();
+  codec::VertexRow after = *before;
+  for (const std::string& label : labels) {
+    absl::StatusOr<LabelId> lid = InternLabel(label);
+    if (!lid.ok()) return lid.status();
+    if (std::find(after.labels.begin(), after.labels.end(), *lid) == after.labels.end()) {
+      after.labels.push_back(*lid);
+    }
+  }
+  if (after.labels == before->labels) return absl::OkStatus();
+  return WriteRow(id, *before, after);
+}
+
 absl::Status TxnImpl::SetVertexProperty(VertexId id, const PropertyWrite& property) {
   if (absl::Status s = ValidateProperty(property); !s.ok()) return s;
   absl::StatusOr<codec::VertexRow> before = LoadExistingRow(id);

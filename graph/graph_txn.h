@@ -35,6 +35,7 @@ class TxnImpl : public ReaderImpl<GraphTxn> {
                                      const std::vector<PropertyWrite>& properties) override;
   absl::StatusOr<UpsertResult> UpsertVertex(std::string_view label, std::string_view key,
                                             const std::vector<PropertyWrite>& properties) override;
+  absl::Status AddVertexLabels(VertexId id, const std::vector<std::string>& labels) override;
   absl::Status SetVertexProperty(VertexId id, const PropertyWrite& property) override;
   absl::Status RemoveVertexProperty(VertexId id, std::string_view key) override;
   absl::Status RemoveVertexPropertyValue(VertexId id, std::string_view key,

@@ -30,7 +30,27 @@ std::string CollapseWhitespace(const icu::UnicodeString& text) {
   return utf8;
 }
 
+// ASCII text needs no ICU: NFKC leaves it as it is and case folding is lower-casing. Most keys
+// of bulk imports are ASCII ids, so this is the hot path.
+bool NormalizeAscii(std::string_view text, bool fold_case, std::string* out) {
+  out->clear();
+  bool pending_space = false;
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+    if (c == ' ' || (c >= '\t' && c <= '\r')) {  // ASCII White_Space
+      pending_space = !out->empty();
+      continue;
+    }
+    if (pending_space) out->push_back(' ');
+    pending_space = false;
+    out->push_back(fold_case && c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  }
+  return true;
+}
+
 absl::StatusOr<std::string> Normalize(std::string_view text, bool fold_case) {
+  std::string ascii;
+  if (NormalizeAscii(text, fold_case, &ascii)) return ascii;
   if (!IsValidUtf8(text)) {
     return absl::InvalidArgumentError("text is not valid UTF-8");
   }

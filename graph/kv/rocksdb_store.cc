@@ -10,6 +10,7 @@
 #include <rocksdb/utilities/table_properties_collectors.h>
 #include <rocksdb/utilities/write_batch_with_index.h>
 
+#include <algorithm>
 #include <array>
 #include <filesystem>
 #include <mutex>
@@ -455,11 +456,6 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& dir,
     std::vector<std::string> existing;
     rocksdb::Status s = rocksdb::DB::ListColumnFamilies(db_options, dir, &existing);
     if (!s.ok()) return FromRocks(s, absl::StrCat("open ", dir));
-    if (existing.size() != descriptors.size()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          dir, " is a RocksDB database but not a kg database (it has ", existing.size(),
-          " column families, kg has ", descriptors.size(), ")"));
-    }
     for (const auto& d : descriptors) {
       if (std::find(existing.begin(), existing.end(), d.name) == existing.end()) {
         return absl::FailedPreconditionError(absl::StrCat(

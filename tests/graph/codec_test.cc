@@ -8,6 +8,7 @@
 #include <random>
 
 #include "graph/layout.h"
+#include "graph/normalize.h"
 
 namespace kg::graph {
 namespace {
@@ -181,6 +182,35 @@ TEST(EdgeKeyTest, StringFormRoundTrips) {
   EXPECT_EQ(back, e);
   EXPECT_FALSE(EdgeKey::Parse("1:2:3", &back));
   EXPECT_FALSE(EdgeKey::Parse("a:2:3:4", &back));
+}
+
+}  // namespace
+}  // namespace kg::graph
+
+namespace kg::graph {
+namespace {
+
+TEST(NormalizeTest, CanonicalKeyFoldsWidthCaseAndWhitespace) {
+  EXPECT_EQ(*CanonicalKey("  Ｎｖｉｄｉａ \t Corp "), "nvidia corp");
+  EXPECT_EQ(*CanonicalKey("Straße"), "strasse");
+  EXPECT_EQ(*CanonicalKey("㈜삼성"), "(주)삼성");
+  EXPECT_EQ(*CanonicalKey("A\tB\r\nC"), "a b c");
+  EXPECT_EQ(*CanonicalKey("x\x1fy"), "x\x1fy");  // not White_Space: kept, as ICU keeps it
+  EXPECT_EQ(*NormalizeNfkc("  Ｎｖｉｄｉａ  "), "Nvidia");
+  EXPECT_EQ(CanonicalKey("caf\xC3").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(NormalizeTest, AsciiFastPathAgreesWithIcu) {
+  // Every printable ASCII character next to a non-ASCII one goes through ICU; alone it takes
+  // the fast path. Both must give the same result.
+  for (int c = 0x20; c < 0x7F; ++c) {
+    std::string ascii = std::string("a") + static_cast<char>(c) + "B";
+    std::string mixed = ascii + "é";
+    absl::StatusOr<std::string> fast = CanonicalKey(ascii);
+    absl::StatusOr<std::string> icu = CanonicalKey(mixed);
+    ASSERT_TRUE(fast.ok() && icu.ok());
+    EXPECT_EQ(*fast + "é", *icu) << "character " << c;
+  }
 }
 
 }  // namespace

@@ -1,0 +1,95 @@
+#include "import/csv.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace kg::import {
+
+CsvReader::CsvReader(std::string_view text, char delimiter) : text_(text), delimiter_(delimiter) {
+  if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;  // a UTF-8 byte-order mark
+}
+
+void CsvReader::Advance() {
+  char c = text_[pos_++];
+  if (c == '\n') {
+    ++line_;
+    column_ = 1;
+  } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+    ++column_;  // count characters, not UTF-8 continuation bytes
+  }
+}
+
+bool CsvReader::ReadField(CsvField* field, bool* end_of_row) {
+  field->text.clear();
+  field->line = line_;
+  field->column = column_;
+  field->quoted = pos_ < text_.size() && text_[pos_] == '"';
+  if (field->quoted) {
+    Advance();
+    while (true) {
+      if (pos_ >= text_.size()) {
+        status_ = absl::InvalidArgumentError(absl::StrCat("line ", field->line, ", column ",
+                                                          field->column,
+                                                          ": unterminated quoted field"));
+        return false;
+      }
+      char c = text_[pos_];
+      if (c == '"') {
+        if (pos_ + 1 < text_.size() && text_[pos_ + 1] == '"') {
+          field->text.push_back('"');
+          Advance();
+          Advance();
+          continue;
+        }
+        Advance();
+        break;
+      }
+      field->text.push_back(c);
+      Advance();
+    }
+    if (pos_ < text_.size() && text_[pos_] != delimiter_ && text_[pos_] != '\n' &&
+        text_[pos_] != '\r') {
+      status_ = absl::InvalidArgumentError(
+          absl::StrCat("line ", line_, ", column ", column_,
+                       ": expected a delimiter or the end of the line after a quoted field"));
+      return false;
+    }
+  } else {
+    while (pos_ < text_.size() && text_[pos_] != delimiter_ && text_[pos_] != '\n') {
+      if (text_[pos_] == '\r' && (pos_ + 1 == text_.size() || text_[pos_ + 1] == '\n')) break;
+      field->text.push_back(text_[pos_]);
+      Advance();
+    }
+  }
+  if (pos_ < text_.size() && text_[pos_] == delimiter_) {
+    Advance();
+    *end_of_row = false;
+    return true;
+  }
+  if (pos_ < text_.size() && text_[pos_] == '\r') Advance();
+  if (pos_ < text_.size() && text_[pos_] == '\n') Advance();
+  *end_of_row = true;
+  return true;
+}
+
+bool CsvReader::Next(std::vector<CsvField>* row) {
+  row->clear();
+  if (!status_.ok()) return false;
+  // Skip empty lines.
+  while (pos_ < text_.size() && (text_[pos_] == '\n' || text_[pos_] == '\r')) Advance();
+  if (pos_ >= text_.size()) return false;
+  row_line_ = line_;
+  bool end_of_row = false;
+  while (!end_of_row) {
+    row->emplace_back();
+    if (!ReadField(&row->back(), &end_of_row)) return false;
+    if (!end_of_row && pos_ >= text_.size()) {  // "a,b," ends with an empty field
+      row->emplace_back();
+      row->back().line = line_;
+      row->back().column = column_;
+      end_of_row = true;
+    }
+  }
+  return true;
+}
+
+}  // namespace kg::import

@@ -1,0 +1,106 @@
+// Importing vertices and edges from files: CSV/TSV with typed headers (columns.h) and JSON Lines.
+//
+//   kg::import::ImportOptions options;
+//   options.max_bad_rows = 10;                          // --skip_bad_rows=10
+//   options.bad_rows_report = "import-bad-rows.txt";
+//   auto sink = kg::import::NewBulkLoadSink(graph, {}); // offline: one atomic ingest
+//   absl::StatusOr<kg::import::ImportSummary> summary =
+//       kg::import::ImportFiles({"companies.csv", "supplies.csv"}, *sink, options);
+//
+// An import reads its files twice. The first pass parses and validates every row (types,
+// column counts, UTF-8, that every edge names a vertex of the import or of the database) and
+// writes nothing; with a dry run it stops there. The second pass sends the good rows to the sink.
+// So a bad row fails the whole import before anything is written, with its file, line, column
+// and what was expected; unless max_bad_rows allows it, in which case the row is skipped and
+// written with its reason to the report file.
+//
+// Vertex files are read before edge files. A vertex's key is its id (CSV `:ID`, JSON `key`),
+// unique within its first label; importing a vertex that exists merges into it, as an upsert does.
+//
+// JSON Lines: one object per line, a vertex `{"label": L | [L...], "key": K, "id": ID?,
+// "props": {...}}` or an edge `{"from": F, "to": T, "label": L, "props": {...}}`, where F and T
+// are `[label, key]` or the `id` of an earlier vertex line.
+#ifndef KG_IMPORT_IMPORT_H_
+#define KG_IMPORT_IMPORT_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "graph/bulk_loader.h"
+#include "graph/graph.h"
+
+namespace kg::import {
+
+struct ImportProgress {
+  int64_t rows = 0;
+  uint64_t bytes_done = 0;   // over both passes
+  uint64_t bytes_total = 0;  // twice the input size (once for a dry run)
+  double seconds = 0;
+};
+
+struct ImportOptions {
+  bool dry_run = false;
+  // Rows that may be bad before the import fails; skipped rows go to bad_rows_report.
+  int64_t max_bad_rows = 0;
+  std::string bad_rows_report = "import-bad-rows.txt";
+  // Called now and then (about ten times a second) during both passes.
+  std::function<void(const ImportProgress&)> on_progress;
+};
+
+struct ImportSummary {
+  int64_t vertex_rows = 0;
+  int64_t edge_rows = 0;
+  int64_t bad_rows = 0;
+  int64_t vertices_created = 0;
+  int64_t vertices_merged = 0;
+  int64_t edges_created = 0;
+  int64_t edges_merged = 0;
+  double seconds = 0;
+};
+
+// One end of an edge: the vertex's first label and key, and its id when the sink gave one.
+struct Endpoint {
+  std::string_view label;
+  std::string_view key;
+  graph::VertexId id = 0;  // 0: unknown, resolve by (label, key)
+};
+
+// Where validated rows go: the offline bulk loader or batched transactions.
+class RowSink {
+ public:
+  virtual ~RowSink() = default;
+  // Whether a vertex with this (label, key) is in the database (edges may name one).
+  virtual absl::StatusOr<bool> Exists(std::string_view label, std::string_view key) = 0;
+  // Returns the vertex id when the sink knows it at once.
+  virtual absl::StatusOr<graph::VertexId> Vertex(const std::vector<std::string>& labels,
+                                                 std::string_view key,
+                                                 const std::vector<graph::PropertyWrite>& props) = 0;
+  virtual absl::Status Edge(const Endpoint& from, std::string_view label, const Endpoint& to,
+                            const std::vector<graph::PropertyWrite>& props) = 0;
+  // Makes everything sent so far durable (the bulk sink: the one atomic ingest).
+  virtual absl::Status Finish(ImportSummary* summary) = 0;
+};
+
+// Offline: everything goes into one bulk load, ingested atomically by Finish().
+absl::StatusOr<std::unique_ptr<RowSink>> NewBulkLoadSink(graph::Graph& graph,
+                                                         const graph::BulkLoadOptions& options);
+
+// Online: rows are committed in transactions of `batch_rows` rows; `on_commit` is told how many
+// rows are durable after each commit.
+std::unique_ptr<RowSink> NewTransactionSink(graph::Graph& graph, int64_t batch_rows,
+                                            std::function<void(int64_t rows_committed)> on_commit = {});
+
+// Imports files into a sink. Formats come from the extension: .csv, .tsv, .jsonl/.ndjson
+// (.json is read as JSON Lines too).
+absl::StatusOr<ImportSummary> ImportFiles(const std::vector<std::string>& paths, RowSink& sink,
+                                          const ImportOptions& options);
+
+}  // namespace kg::import
+
+#endif  // KG_IMPORT_IMPORT_H_

@@ -1,0 +1,613 @@
+// ImportFiles: the two passes over CSV/TSV and JSON Lines files (see import.h).
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <set>
+#include <unordered_map>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "graph/absl_compat.h"
+#include "graph/normalize.h"
+#include "import/columns.h"
+#include "import/csv.h"
+#include "import/import.h"
+#include "nlohmann/json.hpp"
+
+namespace kg::import {
+namespace {
+
+using graph::PropertyWrite;
+using graph::Value;
+
+enum class Format { kCsv, kTsv, kJsonl };
+
+// A read-only memory map of a whole file; pages already parsed can be dropped so that a large
+// import does not keep its input resident.
+class MappedFile {
+ public:
+  ~MappedFile() {
+    if (data_ != nullptr && size_ > 0) munmap(const_cast<char*>(data_), size_);
+  }
+  absl::Status Open(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY);
+    if (fd < 0) return absl::NotFoundError(absl::StrCat(path, ": ", std::strerror(errno)));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      return absl::InvalidArgumentError(absl::StrCat(path, ": not a regular file"));
+    }
+    size_ = static_cast<size_t>(st.st_size);
+    if (size_ > 0) {
+      void* p = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p == MAP_FAILED) {
+        ::close(fd);
+        return absl::InternalError(absl::StrCat(path, ": cannot map: ", std::strerror(errno)));
+      }
+      madvise(p, size_, MADV_SEQUENTIAL);
+      data_ = static_cast<const char*>(p);
+    }
+    ::close(fd);
+    return absl::OkStatus();
+  }
+  std::string_view text() const { return std::string_view(data_ == nullptr ? "" : data_, size_); }
+  // Tells the kernel the bytes before `offset` will not be read again.
+  void DropBefore(size_t offset) {
+    size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    size_t end = offset / page * page;
+    if (end > dropped_) {
+      madvise(const_cast<char*>(data_) + dropped_, end - dropped_, MADV_DONTNEED);
+      dropped_ = end;
+    }
+  }
+
+ private:
+  const char* data_ = nullptr;
+  size_t size_ = 0;
+  size_t dropped_ = 0;
+};
+
+struct InputFile {
+  std::string path;
+  Format format;
+  FileSchema schema;  // CSV/TSV
+};
+
+// A vertex an edge can name: its first label (index into Importer::labels_), its key when it
+// differs from the id it is registered under, and the id the sink gave it.
+struct KnownVertex {
+  uint32_t label = 0;
+  std::string key;  // empty: the key is the registered id
+  graph::VertexId id = 0;
+};
+
+struct ParsedVertex {
+  std::vector<std::string> labels;
+  std::string key;
+  std::vector<PropertyWrite> props;
+  std::string ref;  // where to register it ("" for none)
+};
+
+struct EndpointText {
+  std::string label, key;
+  std::string ref;  // registered reference, or "" when named by (label, key) only
+};
+
+struct ParsedEdge {
+  std::string label;
+  EndpointText from, to;
+  std::vector<PropertyWrite> props;
+};
+
+absl::StatusOr<Format> FormatOf(const std::string& path) {
+  std::string lower = absl::AsciiStrToLower(path);
+  if (absl::EndsWith(lower, ".csv")) return Format::kCsv;
+  if (absl::EndsWith(lower, ".tsv")) return Format::kTsv;
+  if (absl::EndsWith(lower, ".jsonl") || absl::EndsWith(lower, ".ndjson") ||
+      absl::EndsWith(lower, ".json")) {
+    return Format::kJsonl;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat(path, ": unknown format; expected a .csv, .tsv or .jsonl file"));
+}
+
+std::string CsvRef(std::string_view space, std::string_view id) {
+  return absl::StrCat("c:", Sv(space), std::string(1, '\0'), Sv(id));
+}
+
+class Importer {
+ public:
+  Importer(RowSink& sink, const ImportOptions& options) : sink_(sink), options_(options) {}
+
+  absl::StatusOr<ImportSummary> Run(const std::vector<std::string>& paths) {
+    start_ = std::chrono::steady_clock::now();
+    if (absl::Status s = Plan(paths); !s.ok()) return s;
+    progress_.bytes_total = total_bytes_ * (options_.dry_run ? 1 : 2);
+    if (absl::Status s = Pass(/*write=*/false); !s.ok()) return s;
+    if (absl::Status s = WriteBadRowsReport(); !s.ok()) return s;
+    if (!options_.dry_run) {
+      summary_.vertex_rows = summary_.edge_rows = 0;
+      if (absl::Status s = Pass(/*write=*/true); !s.ok()) return s;
+      if (absl::Status s = sink_.Finish(&summary_); !s.ok()) return s;
+    }
+    summary_.bad_rows = static_cast<int64_t>(bad_rows_.size());
+    summary_.seconds = Seconds();
+    return summary_;
+  }
+
+ private:
+  double Seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+
+  // Orders the files: CSV vertex files, then JSON Lines, then CSV edge files.
+  absl::Status Plan(const std::vector<std::string>& paths) {
+    if (paths.empty()) return absl::InvalidArgumentError("no files to import");
+    std::vector<InputFile> vertex_files, jsonl_files, edge_files;
+    for (const std::string& path : paths) {
+      absl::StatusOr<Format> format = FormatOf(path);
+      if (!format.ok()) return format.status();
+      MappedFile file;
+      if (absl::Status s = file.Open(path); !s.ok()) return s;
+      total_bytes_ += file.text().size();
+      InputFile input{path, *format, {}};
+      if (*format == Format::kJsonl) {
+        jsonl_files.push_back(std::move(input));
+        continue;
+      }
+      CsvReader reader(file.text(), *format == Format::kTsv ? '\t' : ',');
+      std::vector<CsvField> header;
+      if (!reader.Next(&header)) {
+        if (!reader.status().ok()) return absl::InvalidArgumentError(absl::StrCat(path, ":", reader.status().message()));
+        return absl::InvalidArgumentError(absl::StrCat(path, ": empty file, expected a header line"));
+      }
+      absl::StatusOr<FileSchema> schema = ParseHeader(header);
+      if (!schema.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(path, ":", reader.row_line(), ": ", schema.status().message()));
+      }
+      input.schema = *std::move(schema);
+      (input.schema.edges ? edge_files : vertex_files).push_back(std::move(input));
+    }
+    for (auto* group : {&vertex_files, &jsonl_files, &edge_files}) {
+      for (InputFile& f : *group) files_.push_back(std::move(f));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Pass(bool write) {
+    for (size_t i = 0; i < files_.size(); ++i) {
+      MappedFile file;
+      if (absl::Status s = file.Open(files_[i].path); !s.ok()) return s;
+      absl::Status s = files_[i].format == Format::kJsonl ? JsonlFile(i, file, write)
+                                                          : CsvFile(i, file, write);
+      if (!s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+  // A row failed: with room in the budget it is recorded and skipped, else the import fails.
+  absl::Status BadRow(size_t file, int64_t line, const absl::Status& error, std::string_view raw) {
+    std::string message = absl::StrCat(files_[file].path, ":", error.message());
+    if (static_cast<int64_t>(bad_rows_.size()) >= options_.max_bad_rows) {
+      return absl::InvalidArgumentError(message);
+    }
+    bad_lines_.insert({file, line});
+    bad_rows_.push_back(absl::StrCat(message, "\n\t", Sv(raw), "\n"));
+    return absl::OkStatus();
+  }
+
+  bool IsBad(size_t file, int64_t line) const { return bad_lines_.count({file, line}) > 0; }
+
+  void Progress(uint64_t bytes_in_file) {
+    ++progress_.rows;
+    if (!options_.on_progress || (progress_.rows & 1023) != 0) return;
+    double now = Seconds();
+    if (now - last_progress_ < 0.1) return;
+    last_progress_ = now;
+    progress_.bytes_done = bytes_before_ + bytes_in_file;
+    progress_.seconds = now;
+    options_.on_progress(progress_);
+  }
+
+  absl::Status CsvFile(size_t index, MappedFile& file, bool write) {
+    const InputFile& input = files_[index];
+    CsvReader reader(file.text(), input.format == Format::kTsv ? '\t' : ',');
+    std::vector<CsvField> row;
+    reader.Next(&row);  // the header, parsed in Plan()
+    size_t row_start = reader.offset();
+    while (reader.Next(&row)) {
+      int64_t line = reader.row_line();
+      std::string_view raw = file.text().substr(row_start, reader.offset() - row_start);
+      row_start = reader.offset();
+      Progress(reader.offset());
+      if (write && IsBad(index, line)) continue;
+      absl::Status s = input.schema.edges ? CsvEdge(input.schema, row, line, write)
+                                          : CsvVertex(input.schema, row, line, write);
+      if (!s.ok()) {
+        if (write) return absl::InternalError(absl::StrCat(input.path, ":", s.message()));
+        absl::string_view trimmed = absl::StripTrailingAsciiWhitespace(Sv(raw));
+        if (absl::Status b = BadRow(index, line, s, std::string_view(trimmed.data(), trimmed.size()));
+            !b.ok()) {
+          return b;
+        }
+      }
+      if ((progress_.rows & 0xFFFF) == 0) file.DropBefore(reader.offset());
+    }
+    if (!reader.status().ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(input.path, ":", reader.status().message()));
+    }
+    bytes_before_ += file.text().size();
+    return absl::OkStatus();
+  }
+
+  static absl::Status FieldError(const CsvField& f, std::string_view message) {
+    return absl::InvalidArgumentError(absl::StrCat(f.line, ":", f.column, ": ", Sv(message)));
+  }
+
+  // Checks the column count and UTF-8, then parses the property columns.
+  absl::Status CsvCommon(const FileSchema& schema, const std::vector<CsvField>& row, int64_t line,
+                         std::vector<PropertyWrite>* props) {
+    if (row.size() != schema.columns.size()) {
+      return absl::InvalidArgumentError(absl::StrCat(line, ":1: expected ", schema.columns.size(),
+                                                     " fields, found ", row.size()));
+    }
+    for (size_t i = 0; i < row.size(); ++i) {
+      const CsvField& f = row[i];
+      if (!graph::IsValidUtf8(f.text)) return FieldError(f, "broken UTF-8");
+      const Column& c = schema.columns[i];
+      bool stored_id = c.role == ColumnRole::kId && !c.name.empty();
+      if (c.role != ColumnRole::kProperty && !stored_id) continue;
+      if (f.text.empty() && !f.quoted) continue;  // an empty field is an absent property
+      if (stored_id) {
+        props->emplace_back(c.name, Value(f.text));
+        continue;
+      }
+      absl::StatusOr<Value> v = ParseTypedValue(f.text, c.type);
+      if (!v.ok()) {
+        return FieldError(f, absl::StrCat("column '", c.name, "' (", TypeName(c.type), "): ",
+                                          v.status().message()));
+      }
+      props->emplace_back(c.name, *std::move(v));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status CsvVertex(const FileSchema& schema, const std::vector<CsvField>& row, int64_t line,
+                         bool write) {
+    ParsedVertex v;
+    if (absl::Status s = CsvCommon(schema, row, line, &v.props); !s.ok()) return s;
+    const CsvField& id = row[schema.id];
+    if (id.text.empty()) return FieldError(id, "empty :ID");
+    const std::string& space = schema.columns[schema.id].id_space;
+    if (schema.label >= 0) {
+      for (absl::string_view l : absl::StrSplit(row[schema.label].text, ';', absl::SkipWhitespace())) {
+        v.labels.emplace_back(absl::StripAsciiWhitespace(l));
+      }
+    }
+    if (v.labels.empty()) {
+      if (space.empty()) return FieldError(schema.label >= 0 ? row[schema.label] : id, "no label");
+      v.labels.push_back(space);
+    }
+    v.key = id.text;
+    v.ref = CsvRef(space, id.text);
+    return EmitVertex(v, write, id);
+  }
+
+  absl::Status ResolveCsvEndpoint(const CsvField& f, const std::string& space, const char* what,
+                                  EndpointText* out) {
+    if (f.text.empty()) return FieldError(f, absl::StrCat("empty ", what));
+    out->ref = CsvRef(space, f.text);
+    out->key = f.text;
+    auto it = known_.find(out->ref);
+    if (it != known_.end()) {
+      out->label = labels_[it->second.label];
+      return absl::OkStatus();
+    }
+    // Not in this import: an existing vertex whose label is the ID space.
+    if (!space.empty()) {
+      absl::StatusOr<bool> exists = sink_.Exists(space, f.text);
+      if (!exists.ok()) return exists.status();
+      if (*exists) {
+        out->label = space;
+        out->ref.clear();
+        return absl::OkStatus();
+      }
+    }
+    return FieldError(f, absl::StrCat("unknown ", what, " '", f.text, "'",
+                                      space.empty() ? "" : absl::StrCat(" (ID space ", space, ")"),
+                                      ": no vertex of the import has this id"));
+  }
+
+  absl::Status CsvEdge(const FileSchema& schema, const std::vector<CsvField>& row, int64_t line,
+                       bool write) {
+    ParsedEdge e;
+    if (absl::Status s = CsvCommon(schema, row, line, &e.props); !s.ok()) return s;
+    if (absl::Status s = ResolveCsvEndpoint(row[schema.start], schema.columns[schema.start].id_space,
+                                            ":START_ID", &e.from);
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = ResolveCsvEndpoint(row[schema.end], schema.columns[schema.end].id_space,
+                                            ":END_ID", &e.to);
+        !s.ok()) {
+      return s;
+    }
+    e.label = row[schema.type].text;
+    if (e.label.empty()) return FieldError(row[schema.type], "empty :TYPE");
+    return EmitEdge(e, write);
+  }
+
+  absl::Status EmitVertex(const ParsedVertex& v, bool write, const CsvField& id_field) {
+    ++summary_.vertex_rows;
+    uint32_t label = InternLabel(v.labels[0]);
+    if (!write) {
+      auto [it, inserted] = known_.try_emplace(v.ref);
+      if (!inserted && it->second.label != label) {
+        return FieldError(id_field, absl::StrCat("id '", id_field.text, "' is already used by a ",
+                                                 labels_[it->second.label], " vertex"));
+      }
+      it->second.label = label;
+      if (v.ref.substr(0, 2) != "c:") it->second.key = v.key;
+      return absl::OkStatus();
+    }
+    absl::StatusOr<graph::VertexId> id = sink_.Vertex(v.labels, v.key, v.props);
+    if (!id.ok()) return id.status();
+    if (!v.ref.empty()) known_[v.ref].id = *id;
+    return absl::OkStatus();
+  }
+
+  absl::Status EmitEdge(const ParsedEdge& e, bool write) {
+    ++summary_.edge_rows;
+    if (!write) return absl::OkStatus();
+    auto endpoint = [&](const EndpointText& t) {
+      Endpoint p{t.label, t.key, 0};
+      if (!t.ref.empty()) {
+        auto it = known_.find(t.ref);
+        if (it != known_.end()) p.id = it->second.id;
+      }
+      return p;
+    };
+    return sink_.Edge(endpoint(e.from), e.label, endpoint(e.to), e.props);
+  }
+
+  uint32_t InternLabel(const std::string& label) {
+    auto [it, inserted] = label_ids_.try_emplace(label, static_cast<uint32_t>(labels_.size()));
+    if (inserted) labels_.push_back(label);
+    return it->second;
+  }
+
+  // --- JSON Lines ---------------------------------------------------------------------------------
+
+  absl::Status JsonlFile(size_t index, MappedFile& file, bool write) {
+    std::string_view text = file.text();
+    int64_t line = 0;
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t end = text.find('\n', pos);
+      if (end == std::string_view::npos) end = text.size();
+      std::string_view raw = text.substr(pos, end - pos);
+      ++line;
+      pos = end + 1;
+      if (absl::StripAsciiWhitespace(Sv(raw)).empty()) continue;
+      Progress(std::min(pos, text.size()));
+      if (write && IsBad(index, line)) continue;
+      absl::Status s = JsonlLine(raw, line, write);
+      if (!s.ok()) {
+        if (write) return absl::InternalError(absl::StrCat(files_[index].path, ":", s.message()));
+        if (absl::Status b = BadRow(index, line, s, raw); !b.ok()) return b;
+      }
+    }
+    bytes_before_ += text.size();
+    return absl::OkStatus();
+  }
+
+  static absl::Status LineError(int64_t line, int64_t column, std::string_view message) {
+    return absl::InvalidArgumentError(absl::StrCat(line, ":", column, ": ", Sv(message)));
+  }
+
+  static int64_t ColumnOfByte(std::string_view raw, size_t byte) {
+    int64_t column = 1;
+    for (size_t i = 0; i < byte && i < raw.size(); ++i) {
+      if ((static_cast<unsigned char>(raw[i]) & 0xC0) != 0x80) ++column;
+    }
+    return column;
+  }
+
+  static absl::StatusOr<Value> JsonToValue(const nlohmann::json& j) {
+    switch (j.type()) {
+      case nlohmann::json::value_t::string:
+        return Value(j.get<std::string>());
+      case nlohmann::json::value_t::boolean:
+        return Value(j.get<bool>());
+      case nlohmann::json::value_t::number_integer:
+        return Value(j.get<int64_t>());
+      case nlohmann::json::value_t::number_unsigned: {
+        uint64_t u = j.get<uint64_t>();
+        if (u > static_cast<uint64_t>(INT64_MAX)) return absl::InvalidArgumentError("integer too large");
+        return Value(static_cast<int64_t>(u));
+      }
+      case nlohmann::json::value_t::number_float:
+        return Value(j.get<double>());
+      case nlohmann::json::value_t::array: {
+        graph::ValueList list;
+        for (const auto& e : j) {
+          absl::StatusOr<Value> v = JsonToValue(e);
+          if (!v.ok()) return v.status();
+          list.push_back(*std::move(v));
+        }
+        return Value(std::move(list));
+      }
+      case nlohmann::json::value_t::object: {
+        graph::ValueMap map;
+        for (const auto& [k, e] : j.items()) {
+          absl::StatusOr<Value> v = JsonToValue(e);
+          if (!v.ok()) return v.status();
+          map.emplace_back(k, *std::move(v));
+        }
+        return Value(std::move(map));
+      }
+      default:
+        return Value();
+    }
+  }
+
+  static std::optional<std::string> ScalarText(const nlohmann::json& j) {
+    if (j.is_string()) return j.get<std::string>();
+    if (j.is_number_integer()) return std::to_string(j.get<int64_t>());
+    return std::nullopt;
+  }
+
+  absl::Status JsonlLine(std::string_view raw, int64_t line, bool write) {
+    if (!graph::IsValidUtf8(raw)) return LineError(line, 1, "broken UTF-8");
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(raw.begin(), raw.end());
+    } catch (const nlohmann::json::parse_error& e) {
+      size_t byte = e.byte > 0 ? e.byte - 1 : 0;
+      // what() is "[json.exception...] parse error at line 1, column 16: <reason>".
+      std::string what = e.what();
+      size_t at = what.find(": ", what.find("column "));
+      return LineError(line, ColumnOfByte(raw, byte),
+                       absl::StrCat("invalid JSON: ", at == std::string::npos ? what : what.substr(at + 2)));
+    }
+    if (!j.is_object()) return LineError(line, 1, "expected a JSON object");
+    std::vector<PropertyWrite> props;
+    if (j.contains("props")) {
+      if (!j["props"].is_object()) return LineError(line, 1, "\"props\" must be an object");
+      for (const auto& [k, e] : j["props"].items()) {
+        if (e.is_null()) continue;
+        absl::StatusOr<Value> v = JsonToValue(e);
+        if (!v.ok()) return LineError(line, 1, absl::StrCat("property '", k, "': ", v.status().message()));
+        props.emplace_back(k, *std::move(v));
+      }
+    }
+    if (j.contains("from")) return JsonlEdge(j, line, std::move(props), write);
+    ParsedVertex v;
+    v.props = std::move(props);
+    const nlohmann::json& label = j.value("label", nlohmann::json());
+    if (label.is_string()) {
+      v.labels.push_back(label.get<std::string>());
+    } else if (label.is_array()) {
+      for (const auto& l : label) {
+        if (!l.is_string()) return LineError(line, 1, "\"label\" must be a string or a list of strings");
+        v.labels.push_back(l.get<std::string>());
+      }
+    }
+    if (v.labels.empty() || v.labels[0].empty()) return LineError(line, 1, "a vertex needs a \"label\"");
+    std::optional<std::string> key = ScalarText(j.value("key", nlohmann::json()));
+    if (!key || key->empty()) return LineError(line, 1, "a vertex needs a \"key\" (a string)");
+    v.key = *key;
+    absl::StatusOr<std::string> canonical = graph::CanonicalKey(v.key);
+    if (!canonical.ok()) return LineError(line, 1, std::string(canonical.status().message()));
+    std::string by_key = absl::StrCat("k:", v.labels[0], std::string(1, '\0'), *canonical);
+    if (j.contains("id")) {
+      std::optional<std::string> id = ScalarText(j["id"]);
+      if (!id) return LineError(line, 1, "\"id\" must be a string or an integer");
+      v.ref = "j:" + *id;
+    } else {
+      v.ref = by_key;
+    }
+    CsvField where;
+    where.line = line;
+    where.column = 1;
+    where.text = v.key;
+    if (absl::Status s = EmitVertex(v, write, where); !s.ok()) return s;
+    if (!write && v.ref != by_key) {
+      KnownVertex& k = known_[by_key];
+      k.label = known_[v.ref].label;
+      k.key = v.key;
+    } else if (write && v.ref != by_key) {
+      known_[by_key].id = known_[v.ref].id;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status JsonlEndpoint(const nlohmann::json& j, int64_t line, const char* what,
+                             EndpointText* out) {
+    if (j.is_array() && j.size() == 2 && j[0].is_string()) {
+      std::optional<std::string> key = ScalarText(j[1]);
+      if (!key) return LineError(line, 1, absl::StrCat("\"", what, "\" must be [label, key] or an id"));
+      out->label = j[0].get<std::string>();
+      out->key = *key;
+      absl::StatusOr<std::string> canonical = graph::CanonicalKey(out->key);
+      if (!canonical.ok()) return LineError(line, 1, std::string(canonical.status().message()));
+      out->ref = absl::StrCat("k:", out->label, std::string(1, '\0'), *canonical);
+      if (known_.count(out->ref)) return absl::OkStatus();
+      out->ref.clear();
+      absl::StatusOr<bool> exists = sink_.Exists(out->label, out->key);
+      if (!exists.ok()) return exists.status();
+      if (*exists) return absl::OkStatus();
+      return LineError(line, 1, absl::StrCat("unknown \"", what, "\" vertex [", out->label, ", ",
+                                             out->key, "]: not in the import or the database"));
+    }
+    std::optional<std::string> id = ScalarText(j);
+    if (!id) return LineError(line, 1, absl::StrCat("\"", what, "\" must be [label, key] or an id"));
+    out->ref = "j:" + *id;
+    auto it = known_.find(out->ref);
+    if (it == known_.end()) {
+      return LineError(line, 1, absl::StrCat("unknown \"", what, "\" id '", *id,
+                                             "': no earlier line has this id"));
+    }
+    out->label = labels_[it->second.label];
+    out->key = it->second.key;
+    return absl::OkStatus();
+  }
+
+  absl::Status JsonlEdge(const nlohmann::json& j, int64_t line, std::vector<PropertyWrite> props,
+                         bool write) {
+    ParsedEdge e;
+    e.props = std::move(props);
+    if (!j.contains("to")) return LineError(line, 1, "an edge needs \"from\" and \"to\"");
+    if (absl::Status s = JsonlEndpoint(j["from"], line, "from", &e.from); !s.ok()) return s;
+    if (absl::Status s = JsonlEndpoint(j["to"], line, "to", &e.to); !s.ok()) return s;
+    const nlohmann::json& label = j.value("label", nlohmann::json());
+    if (!label.is_string() || label.get<std::string>().empty()) {
+      return LineError(line, 1, "an edge needs a \"label\" (a string)");
+    }
+    e.label = label.get<std::string>();
+    return EmitEdge(e, write);
+  }
+
+  absl::Status WriteBadRowsReport() {
+    if (bad_rows_.empty()) return absl::OkStatus();
+    std::ofstream out(options_.bad_rows_report, std::ios::trunc);
+    for (const std::string& r : bad_rows_) out << r;
+    out.close();
+    if (!out) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot write the bad-rows report ", options_.bad_rows_report));
+    }
+    return absl::OkStatus();
+  }
+
+  RowSink& sink_;
+  const ImportOptions& options_;
+  std::vector<InputFile> files_;
+  std::unordered_map<std::string, KnownVertex> known_;
+  std::vector<std::string> labels_;
+  std::unordered_map<std::string, uint32_t> label_ids_;
+  std::set<std::pair<size_t, int64_t>> bad_lines_;
+  std::vector<std::string> bad_rows_;
+  ImportSummary summary_;
+  ImportProgress progress_;
+  uint64_t total_bytes_ = 0, bytes_before_ = 0;
+  double last_progress_ = 0;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace
+
+absl::StatusOr<ImportSummary> ImportFiles(const std::vector<std::string>& paths, RowSink& sink,
+                                          const ImportOptions& options) {
+  Importer importer(sink, options);
+  return importer.Run(paths);
+}
+
+}  // namespace kg::import

@@ -1,0 +1,263 @@
+#include "import/import.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace kg::import {
+namespace {
+
+using graph::Direction;
+using graph::Value;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::UnorderedElementsAre;
+
+class ImportTest : public ::testing::TestWithParam<bool /*offline*/> {
+ protected:
+  void SetUp() override {
+    root_ = std::filesystem::temp_directory_path() /
+            ("kg_import_test_" + std::to_string(::getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(root_);
+    std::filesystem::create_directories(root_);
+    graph::GraphOptions options;
+    options.sync_writes = false;
+    auto g = graph::Graph::Open((root_ / "db").string(), options);
+    ASSERT_TRUE(g.ok()) << g.status();
+    graph_ = *std::move(g);
+    options_.bad_rows_report = (root_ / "bad.txt").string();
+  }
+  void TearDown() override {
+    graph_.reset();
+    std::filesystem::remove_all(root_);
+  }
+
+  std::string File(const std::string& name, const std::string& content) {
+    std::string path = (root_ / name).string();
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+
+  absl::StatusOr<ImportSummary> Import(const std::vector<std::string>& files) {
+    std::unique_ptr<RowSink> sink;
+    if (GetParam()) {
+      graph::BulkLoadOptions bulk;
+      bulk.memory_bytes = 1 << 20;
+      absl::StatusOr<std::unique_ptr<RowSink>> s = NewBulkLoadSink(*graph_, bulk);
+      if (!s.ok()) return s.status();
+      sink = *std::move(s);
+    } else {
+      sink = NewTransactionSink(*graph_, 2);
+    }
+    return ImportFiles(files, *sink, options_);
+  }
+
+  std::vector<std::string> Names(Direction d, std::string_view label, std::string_view key,
+                                 std::string_view edge) {
+    std::unique_ptr<graph::GraphReader> r = graph_->Snapshot();
+    std::optional<graph::VertexId> v = *r->FindVertexByKey(label, key);
+    if (!v) return {"<missing>"};
+    std::vector<std::string> out;
+    auto s = r->ScanEdges(*v, d, r->FindLabel(edge));
+    for (graph::EdgeKey e; s->Next(&e);) {
+      auto other = *r->GetVertex(d == Direction::kOut ? e.dst : e.src);
+      out.push_back((*other).key);
+    }
+    return out;
+  }
+
+  int64_t Vertices() { return *graph_->Snapshot()->CountVertices(); }
+  int64_t Edges() { return *graph_->Snapshot()->CountEdges(); }
+
+  std::filesystem::path root_;
+  std::unique_ptr<graph::Graph> graph_;
+  ImportOptions options_;
+};
+
+const char kCompanies[] =
+    "companyId:ID(Company),name,founded:int,revenue:double,public:boolean,tags:string[],:LABEL\n"
+    "nv,NVIDIA,1993,60.9,true,gpu;ai,Company\n"
+    "tsmc,\"Taiwan Semiconductor Manufacturing Company, Limited\",1987,,true,foundry,Company;Foundry\n"
+    "ayar,Ayar Labs,2015,,false,,Company\n";
+const char kCountries[] = "code:ID(Country),name\nUS,United States\nTW,Taiwan\n";
+const char kBasedIn[] =
+    ":START_ID(Company),:END_ID(Country),:TYPE,since:datetime\n"
+    "nv,US,BASED_IN,1993-04-05\n"
+    "tsmc,TW,BASED_IN,\n"
+    "ayar,US,BASED_IN,\n";
+const char kSupplies[] = ":START_ID(Company),:END_ID(Company),:TYPE,share:double\ntsmc,nv,SUPPLIES,0.9\n";
+
+TEST_P(ImportTest, ImportsTypedVerticesAndEdgesFromCsv) {
+  absl::StatusOr<ImportSummary> summary =
+      Import({File("based_in.csv", kBasedIn), File("companies.csv", kCompanies),
+              File("countries.csv", kCountries), File("supplies.csv", kSupplies)});
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->vertex_rows, 5);
+  EXPECT_EQ(summary->edge_rows, 4);
+  EXPECT_EQ(summary->vertices_created, 5);
+  EXPECT_EQ(summary->edges_created, 4);
+  EXPECT_EQ(summary->bad_rows, 0);
+  EXPECT_TRUE(graph_->Verify().ok()) << graph_->Verify();
+
+  std::unique_ptr<graph::GraphReader> r = graph_->Snapshot();
+  graph::VertexId tsmc = **r->FindVertexByKey("Company", "tsmc");
+  auto v = **r->GetVertex(tsmc);
+  EXPECT_THAT(v.labels, ElementsAre("Company", "Foundry"));
+  EXPECT_THAT(v.Values("name"), ElementsAre(Value("Taiwan Semiconductor Manufacturing Company, Limited")));
+  EXPECT_THAT(v.Values("founded"), ElementsAre(Value(1987)));
+  EXPECT_THAT(v.Values("public"), ElementsAre(Value(true)));
+  EXPECT_THAT(v.Values("tags"), ElementsAre(Value::List({"foundry"})));
+  EXPECT_THAT(v.Values("revenue"), ElementsAre());  // empty field: absent
+  EXPECT_THAT(v.Values("companyId"), ElementsAre(Value("tsmc")));
+  EXPECT_THAT(Names(Direction::kIn, "Country", "US", "BASED_IN"), UnorderedElementsAre("nv", "ayar"));
+  EXPECT_THAT(Names(Direction::kOut, "Company", "tsmc", "SUPPLIES"), ElementsAre("nv"));
+  graph::VertexId nv = **r->FindVertexByKey("Company", "nv");
+  graph::VertexId us = **r->FindVertexByKey("Country", "US");
+  auto edge = **r->GetEdge({nv, *r->FindLabel("BASED_IN"), us, 0});
+  EXPECT_EQ(*edge.Find("since"), Value(graph::Timestamp{733968000000000}));
+  std::vector<graph::VertexId> found;
+  auto hits = r->FindByAlias("nvidia");
+  for (graph::VertexId id; hits->Next(&id);) found.push_back(id);
+  EXPECT_THAT(found, ElementsAre(nv));
+}
+
+TEST_P(ImportTest, MergesIntoAnExistingGraphByLabelAndKey) {
+  ASSERT_TRUE(graph_->Write([](graph::GraphTxn& txn) -> absl::Status {
+                      auto nv = txn.UpsertVertex("Company", "nv", {{"ceo", Value("Jensen Huang")},
+                                                                  {"founded", Value(1900)}});
+                      auto us = txn.UpsertVertex("Country", "US", {});
+                      return txn.UpsertEdge(nv->id, "BASED_IN", us->id, 0, {}).status();
+                    })
+                  .ok());
+  absl::StatusOr<ImportSummary> summary =
+      Import({File("companies.csv", kCompanies), File("countries.csv", kCountries),
+              File("based_in.csv", kBasedIn)});
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->vertices_created, 3);
+  EXPECT_EQ(summary->vertices_merged, 2);
+  EXPECT_EQ(summary->edges_created, 2);
+  EXPECT_EQ(summary->edges_merged, 1);
+  EXPECT_EQ(Vertices(), 5);
+  EXPECT_EQ(Edges(), 3);
+  auto v = **graph_->Snapshot()->GetVertex(**graph_->Snapshot()->FindVertexByKey("Company", "NV"));
+  EXPECT_THAT(v.Values("ceo"), ElementsAre(Value("Jensen Huang")));
+  EXPECT_THAT(v.Values("founded"), ElementsAre(Value(1993)));
+  EXPECT_TRUE(graph_->Verify().ok()) << graph_->Verify();
+}
+
+TEST_P(ImportTest, JsonLinesNameEndpointsByLabelAndKeyOrByEarlierId) {
+  std::string path = File("graph.jsonl",
+                          "{\"label\": \"Company\", \"key\": \"OpenAI\", \"id\": 1, \"props\": "
+                          "{\"name\": \"OpenAI\", \"founded\": 2015, \"tags\": [\"ai\"]}}\n"
+                          "{\"label\": [\"Program\", \"Initiative\"], \"key\": \"Stargate\", "
+                          "\"props\": {\"budget_usd\": 5e11}}\n"
+                          "\n"
+                          "{\"from\": 1, \"to\": [\"Program\", \"stargate\"], \"label\": "
+                          "\"PARTICIPATES_IN\", \"props\": {\"role\": \"operations\"}}\n");
+  absl::StatusOr<ImportSummary> summary = Import({path});
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->vertex_rows, 2);
+  EXPECT_EQ(summary->edge_rows, 1);
+  EXPECT_THAT(Names(Direction::kIn, "Program", "Stargate", "PARTICIPATES_IN"), ElementsAre("openai"));
+  std::unique_ptr<graph::GraphReader> r = graph_->Snapshot();
+  auto openai = **r->GetVertex(**r->FindVertexByKey("Company", "openai"));
+  EXPECT_THAT(openai.Values("founded"), ElementsAre(Value(int64_t{2015})));
+  EXPECT_THAT(openai.Values("tags"), ElementsAre(Value::List({"ai"})));
+  auto stargate = **r->GetVertex(**r->FindVertexByKey("Program", "stargate"));
+  EXPECT_THAT(stargate.labels, ElementsAre("Program", "Initiative"));
+  EXPECT_TRUE(graph_->Verify().ok()) << graph_->Verify();
+}
+
+// --- bad input: the exact message, and nothing written ---------------------------------------
+
+struct BadCase {
+  const char* name;
+  const char* file_name;
+  const char* content;
+  const char* message;  // after "<path>:"
+};
+
+TEST_P(ImportTest, EveryKindOfBadRowFailsWithItsPositionAndWritesNothing) {
+  const std::string companies = File("companies.csv", kCompanies);
+  const BadCase cases[] = {
+      {"wrong column count", "c1.csv", "code:ID(Country),name\nUS,United States,extra\n",
+       "2:1: expected 2 fields, found 3"},
+      {"unparsable number", "c2.csv", "id:ID(X),n:int,:LABEL\na,1,X\nb,12z,X\n",
+       "3:3: column 'n' (int): expected an int, found '12z'"},
+      {"unknown id in an edge row", "e1.csv",
+       ":START_ID(Company),:END_ID(Company),:TYPE\nnv,amd,SUPPLIES\n",
+       "2:4: unknown :END_ID 'amd' (ID space Company): no vertex of the import has this id"},
+      {"broken UTF-8", "c3.csv", "id:ID(X),name,:LABEL\na,caf\xC3,X\n", "2:3: broken UTF-8"},
+      {"unterminated quote", "c4.csv", "id:ID(X),name,:LABEL\na,\"open,X\n",
+       "line 2, column 3: unterminated quoted field"},
+      {"bad json", "j1.jsonl", "{\"label\": \"X\", \"key\": \"a\"}\n{\"label\": \"X\", key}\n",
+       "2:16: invalid JSON: syntax error while parsing object key - invalid literal; last read: "
+       "'\"X\", k'; expected string literal"},
+      {"unknown json reference", "j2.jsonl", "{\"from\": 7, \"to\": 8, \"label\": \"L\"}\n",
+       "1:1: unknown \"from\" id '7': no earlier line has this id"},
+  };
+  for (const BadCase& c : cases) {
+    std::string path = File(c.file_name, c.content);
+    absl::StatusOr<ImportSummary> summary = Import({companies, path});
+    EXPECT_EQ(summary.status().code(), absl::StatusCode::kInvalidArgument) << c.name;
+    EXPECT_EQ(summary.status().message(), path + ":" + c.message) << c.name;
+    EXPECT_EQ(Vertices(), 0) << c.name;
+  }
+  EXPECT_EQ(Import({(root_ / "missing.csv").string()}).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Import({File("x.xml", "<a/>")}).status().message(),
+            (root_ / "x.xml").string() + ": unknown format; expected a .csv, .tsv or .jsonl file");
+  EXPECT_EQ(Vertices(), 0);
+  EXPECT_TRUE(graph_->Verify().ok());
+}
+
+TEST_P(ImportTest, SkipBadRowsWritesTheGoodRowsAndReportsTheRest) {
+  std::string path = File("c.csv", "id:ID(X),n:int,:LABEL\na,1,X\nb,oops,X\nc,3,X\nd,4\n");
+  options_.max_bad_rows = 1;
+  EXPECT_EQ(Import({path}).status().message(), path + ":5:1: expected 3 fields, found 2");
+  EXPECT_EQ(Vertices(), 0);
+  options_.max_bad_rows = 2;
+  absl::StatusOr<ImportSummary> summary = Import({path});
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->bad_rows, 2);
+  EXPECT_EQ(summary->vertices_created, 2);
+  EXPECT_EQ(Vertices(), 2);
+  std::ifstream report(options_.bad_rows_report);
+  std::string text((std::istreambuf_iterator<char>(report)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, path + ":3:3: column 'n' (int): expected an int, found 'oops'\n\tb,oops,X\n" +
+                      path + ":5:1: expected 3 fields, found 2\n\td,4\n");
+}
+
+TEST_P(ImportTest, DryRunValidatesEverythingAndWritesNothing) {
+  options_.dry_run = true;
+  absl::StatusOr<ImportSummary> summary =
+      Import({File("companies.csv", kCompanies), File("countries.csv", kCountries),
+              File("based_in.csv", kBasedIn)});
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->vertex_rows, 5);
+  EXPECT_EQ(summary->edge_rows, 3);
+  EXPECT_EQ(Vertices(), 0);
+  EXPECT_FALSE(graph_->Snapshot()->FindLabel("Company").has_value());
+}
+
+TEST_P(ImportTest, TsvAndProgressReports) {
+  std::string rows = "id:ID(N)\tname\n";
+  for (int i = 0; i < 5000; ++i) rows += "n" + std::to_string(i) + "\tname " + std::to_string(i) + "\n";
+  int calls = 0;
+  options_.on_progress = [&](const ImportProgress& p) {
+    ++calls;
+    EXPECT_LE(p.bytes_done, p.bytes_total);
+  };
+  absl::StatusOr<ImportSummary> summary = Import({File("n.tsv", rows)});
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->vertices_created, 5000);
+  EXPECT_EQ(*graph_->Snapshot()->CountVertices(graph_->Snapshot()->FindLabel("N")), 5000);
+}
+
+INSTANTIATE_TEST_SUITE_P(Paths, ImportTest, ::testing::Values(true, false),
+                         [](const auto& info) { return info.param ? "Offline" : "Online"; });
+
+}  // namespace
+}  // namespace kg::import
