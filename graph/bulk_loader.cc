@@ -6,8 +6,11 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "absl/container/flat_hash_map.h"
+
 #include "absl/strings/str_cat.h"
 #include "graph/absl_compat.h"
+#include "graph/bulk/edge_sorter.h"
 #include "graph/bulk/external_sorter.h"
 #include "graph/graph_impl.h"
 #include "graph/index_entries.h"
@@ -48,7 +51,7 @@ class BulkLoaderImpl : public BulkLoader {
     std::string_view k, v;
     database_empty_ = !c->Next(&k, &v);
     if (!c->status().ok()) return c->status();
-    out_edges_ = std::make_unique<bulk::ExternalSorter>(temp_dir_, "out", options_.memory_bytes / 2);
+    out_edges_ = std::make_unique<bulk::EdgeSorter>(temp_dir_, "out", options_.memory_bytes / 2);
     return absl::OkStatus();
   }
 
@@ -119,7 +122,7 @@ class BulkLoaderImpl : public BulkLoader {
       if (absl::Status s = ValidateProperty(p); !s.ok()) return s;
       ApplyEdgeProperty(&row.properties, p.key, p.value);
     }
-    return out_edges_->Add(layout::OutEdgeKey({src, *lid, dst, 0}), codec::EncodeEdgeRow(row));
+    return out_edges_->Add(src, *lid, dst, codec::EncodeEdgeRow(row));
   }
 
   absl::StatusOr<BulkLoadReport> Commit() override {
@@ -294,45 +297,45 @@ class BulkLoaderImpl : public BulkLoader {
   // Out-edges in key order, repeats merged (later properties win); each new edge also goes to
   // the in-edge sorter and the degree counts. Then the in-edge twins.
   absl::Status WriteEdges() {
-    absl::StatusOr<std::unique_ptr<bulk::SortedStream>> sorted = out_edges_->Finish();
+    absl::StatusOr<std::unique_ptr<bulk::EdgeStream>> sorted = out_edges_->Finish();
     if (!sorted.ok()) return sorted.status();
-    bulk::ExternalSorter in_edges(temp_dir_, "in", options_.memory_bytes / 4);
-    std::string current;
+    bulk::EdgeSorter in_edges(temp_dir_, "in", options_.memory_bytes / 4);
+    EdgeKey current;
     codec::EdgeRow row;
     bool have = false;
     auto flush = [&]() -> absl::Status {
       if (!have) return absl::OkStatus();
-      EdgeKey e;
-      Direction d;
-      layout::DecodeAdjKey(current, &e, &d);
+      std::string key = layout::OutEdgeKey(current);
       if (!database_empty_) {
-        absl::StatusOr<std::optional<std::string>> existing = snapshot_->Get(Space::kAdj, current);
+        absl::StatusOr<std::optional<std::string>> existing = snapshot_->Get(Space::kAdj, key);
         if (!existing.ok()) return existing.status();
         if (existing->has_value()) {
           codec::EdgeRow old;
-          if (!codec::DecodeEdgeRow(**existing, &old)) return CorruptRow("edge", e.ToString());
+          if (!codec::DecodeEdgeRow(**existing, &old)) return CorruptRow("edge", current.ToString());
           for (const auto& [k, v] : row.properties) ApplyEdgeProperty(&old.properties, k, v);
           ++report_.edges_merged;
-          return writer_->Put(Space::kAdj, current, codec::EncodeEdgeRow(old));
+          return writer_->Put(Space::kAdj, key, codec::EncodeEdgeRow(old));
         }
       }
       ++report_.edges_created;
-      ++edges_by_label_[e.label];
-      CountDegree(&out_degrees_, e.src, e.label);
-      if (absl::Status s = in_edges.Add(layout::InEdgeKey(e), ""); !s.ok()) return s;
-      return writer_->Put(Space::kAdj, current, codec::EncodeEdgeRow(row));
+      ++edges_by_label_[current.label];
+      CountDegree(&out_degrees_, current.src, current.label);
+      if (absl::Status s = in_edges.Add(current.dst, current.label, current.src, ""); !s.ok()) {
+        return s;
+      }
+      return writer_->Put(Space::kAdj, key, codec::EncodeEdgeRow(row));
     };
-    std::string_view k, v;
-    while ((*sorted)->Next(&k, &v)) {
+    for (bulk::SortedEdge e; (*sorted)->Next(&e);) {
       codec::EdgeRow next;
-      if (!codec::DecodeEdgeRow(v, &next)) return absl::InternalError("bulk edge row");
-      if (have && k == current) {  // the same edge again in this load: merge
+      if (!codec::DecodeEdgeRow(e.props, &next)) return absl::InternalError("bulk edge row");
+      EdgeKey key{e.first, e.label, e.second, 0};
+      if (have && key == current) {  // the same edge again in this load: merge
         for (const auto& [pk, pv] : next.properties) ApplyEdgeProperty(&row.properties, pk, pv);
         ++report_.edges_merged;
         continue;
       }
       if (absl::Status s = flush(); !s.ok()) return s;
-      current.assign(k);
+      current = key;
       row = std::move(next);
       have = true;
     }
@@ -340,14 +343,14 @@ class BulkLoaderImpl : public BulkLoader {
     if (absl::Status s = flush(); !s.ok()) return s;
     sorted->reset();
     out_edges_.reset();
-    absl::StatusOr<std::unique_ptr<bulk::SortedStream>> in_sorted = in_edges.Finish();
+    absl::StatusOr<std::unique_ptr<bulk::EdgeStream>> in_sorted = in_edges.Finish();
     if (!in_sorted.ok()) return in_sorted.status();
-    while ((*in_sorted)->Next(&k, &v)) {
-      EdgeKey e;
-      Direction d;
-      layout::DecodeAdjKey(k, &e, &d);
-      CountDegree(&in_degrees_, e.dst, e.label);
-      if (absl::Status s = writer_->Put(Space::kAdj, k, ""); !s.ok()) return s;
+    for (bulk::SortedEdge e; (*in_sorted)->Next(&e);) {
+      CountDegree(&in_degrees_, e.first, e.label);
+      if (absl::Status s = writer_->Put(Space::kAdj, layout::InEdgeKey({e.second, e.label, e.first, 0}), "");
+          !s.ok()) {
+        return s;
+      }
     }
     return (*in_sorted)->status();
   }
@@ -408,8 +411,8 @@ class BulkLoaderImpl : public BulkLoader {
   uint64_t next_id_;
   std::vector<codec::VertexRow> new_rows_;  // by id - first_id_
   std::map<VertexId, std::pair<codec::VertexRow, codec::VertexRow>> merged_;  // before, after
-  std::unordered_map<std::string, VertexId> by_key_;  // unique key -> vertex
-  std::unique_ptr<bulk::ExternalSorter> out_edges_;
+  absl::flat_hash_map<std::string, VertexId> by_key_;  // unique key -> vertex
+  std::unique_ptr<bulk::EdgeSorter> out_edges_;
   std::map<LabelId, int64_t> vertices_by_label_, edges_by_label_;
   std::vector<Degree> out_degrees_, in_degrees_;
   int64_t total_vertices_ = 0;

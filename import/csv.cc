@@ -54,11 +54,15 @@ bool CsvReader::ReadField(CsvField* field, bool* end_of_row) {
       return false;
     }
   } else {
-    while (pos_ < text_.size() && text_[pos_] != delimiter_ && text_[pos_] != '\n') {
-      if (text_[pos_] == '\r' && (pos_ + 1 == text_.size() || text_[pos_ + 1] == '\n')) break;
-      field->text.push_back(text_[pos_]);
-      Advance();
+    // The hot path: scan to the delimiter or the end of the line, then copy once.
+    size_t end = pos_;
+    while (end < text_.size() && text_[end] != delimiter_ && text_[end] != '\n') {
+      if (text_[end] == '\r' && (end + 1 == text_.size() || text_[end + 1] == '\n')) break;
+      if ((static_cast<unsigned char>(text_[end]) & 0xC0) != 0x80) ++column_;
+      ++end;
     }
+    field->text.assign(text_.data() + pos_, end - pos_);
+    pos_ = end;
   }
   if (pos_ < text_.size() && text_[pos_] == delimiter_) {
     Advance();

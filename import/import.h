@@ -7,12 +7,13 @@
 //   absl::StatusOr<kg::import::ImportSummary> summary =
 //       kg::import::ImportFiles({"companies.csv", "supplies.csv"}, *sink, options);
 //
-// An import reads its files twice. The first pass parses and validates every row (types,
-// column counts, UTF-8, that every edge names a vertex of the import or of the database) and
-// writes nothing; with a dry run it stops there. The second pass sends the good rows to the sink.
-// So a bad row fails the whole import before anything is written, with its file, line, column
-// and what was expected; unless max_bad_rows allows it, in which case the row is skipped and
-// written with its reason to the report file.
+// Every row is parsed and validated (types, column counts, UTF-8, that every edge names a vertex
+// of the import or of the database) before anything it implies is visible. Into an atomic sink
+// (the offline bulk load) one pass does both, and a bad row abandons the load. Into a sink that
+// commits as it goes (online), a first pass validates everything and writes nothing, and a second
+// pass sends the rows. Either way a bad row fails the whole import with nothing written, with its
+// file, line, column and what was expected; unless max_bad_rows allows it, in which case the row
+// is skipped and written with its reason to the report file. A dry run validates only.
 //
 // Vertex files are read before edge files. A vertex's key is its id (CSV `:ID`, JSON `key`),
 // unique within its first label; importing a vertex that exists merges into it, as an upsert does.
@@ -75,6 +76,9 @@ struct Endpoint {
 class RowSink {
  public:
   virtual ~RowSink() = default;
+  // True when nothing the sink is sent becomes visible before Finish() (the bulk load): then one
+  // pass both validates and writes, since abandoning the sink on a bad row writes nothing.
+  virtual bool atomic() const = 0;
   // Whether a vertex with this (label, key) is in the database (edges may name one).
   virtual absl::StatusOr<bool> Exists(std::string_view label, std::string_view key) = 0;
   // Returns the vertex id when the sink knows it at once.

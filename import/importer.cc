@@ -9,6 +9,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "absl/container/flat_hash_map.h"
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -96,7 +98,7 @@ struct ParsedVertex {
 
 struct EndpointText {
   std::string label, key;
-  std::string ref;  // registered reference, or "" when named by (label, key) only
+  const KnownVertex* known = nullptr;  // a vertex of this import, or null for one in the database
 };
 
 struct ParsedEdge {
@@ -128,12 +130,23 @@ class Importer {
   absl::StatusOr<ImportSummary> Run(const std::vector<std::string>& paths) {
     start_ = std::chrono::steady_clock::now();
     if (absl::Status s = Plan(paths); !s.ok()) return s;
-    progress_.bytes_total = total_bytes_ * (options_.dry_run ? 1 : 2);
-    if (absl::Status s = Pass(/*write=*/false); !s.ok()) return s;
+    bool one_pass = sink_.atomic() && !options_.dry_run;
+    progress_.bytes_total = total_bytes_ * (one_pass || options_.dry_run ? 1 : 2);
+    if (one_pass) {
+      validating_ = writing_ = true;
+      if (absl::Status s = Pass(); !s.ok()) return s;
+    } else {
+      validating_ = true;
+      if (absl::Status s = Pass(); !s.ok()) return s;
+      if (!options_.dry_run) {
+        validating_ = false;
+        writing_ = true;
+        summary_.vertex_rows = summary_.edge_rows = 0;
+        if (absl::Status s = Pass(); !s.ok()) return s;
+      }
+    }
     if (absl::Status s = WriteBadRowsReport(); !s.ok()) return s;
-    if (!options_.dry_run) {
-      summary_.vertex_rows = summary_.edge_rows = 0;
-      if (absl::Status s = Pass(/*write=*/true); !s.ok()) return s;
+    if (writing_) {
       if (absl::Status s = sink_.Finish(&summary_); !s.ok()) return s;
     }
     summary_.bad_rows = static_cast<int64_t>(bad_rows_.size());
@@ -181,12 +194,11 @@ class Importer {
     return absl::OkStatus();
   }
 
-  absl::Status Pass(bool write) {
+  absl::Status Pass() {
     for (size_t i = 0; i < files_.size(); ++i) {
       MappedFile file;
       if (absl::Status s = file.Open(files_[i].path); !s.ok()) return s;
-      absl::Status s = files_[i].format == Format::kJsonl ? JsonlFile(i, file, write)
-                                                          : CsvFile(i, file, write);
+      absl::Status s = files_[i].format == Format::kJsonl ? JsonlFile(i, file) : CsvFile(i, file);
       if (!s.ok()) return s;
     }
     return absl::OkStatus();
@@ -216,7 +228,7 @@ class Importer {
     options_.on_progress(progress_);
   }
 
-  absl::Status CsvFile(size_t index, MappedFile& file, bool write) {
+  absl::Status CsvFile(size_t index, MappedFile& file) {
     const InputFile& input = files_[index];
     CsvReader reader(file.text(), input.format == Format::kTsv ? '\t' : ',');
     std::vector<CsvField> row;
@@ -227,11 +239,13 @@ class Importer {
       std::string_view raw = file.text().substr(row_start, reader.offset() - row_start);
       row_start = reader.offset();
       Progress(reader.offset());
-      if (write && IsBad(index, line)) continue;
-      absl::Status s = input.schema.edges ? CsvEdge(input.schema, row, line, write)
-                                          : CsvVertex(input.schema, row, line, write);
+      if (!validating_ && IsBad(index, line)) continue;
+      absl::Status s = input.schema.edges ? CsvEdge(input.schema, row, line)
+                                          : CsvVertex(input.schema, row, line);
       if (!s.ok()) {
-        if (write) return absl::InternalError(absl::StrCat(input.path, ":", s.message()));
+        if (!validating_ || s.code() != absl::StatusCode::kInvalidArgument) {
+          return absl::Status(s.code(), absl::StrCat(input.path, ":", s.message()));
+        }
         absl::string_view trimmed = absl::StripTrailingAsciiWhitespace(Sv(raw));
         if (absl::Status b = BadRow(index, line, s, std::string_view(trimmed.data(), trimmed.size()));
             !b.ok()) {
@@ -279,8 +293,7 @@ class Importer {
     return absl::OkStatus();
   }
 
-  absl::Status CsvVertex(const FileSchema& schema, const std::vector<CsvField>& row, int64_t line,
-                         bool write) {
+  absl::Status CsvVertex(const FileSchema& schema, const std::vector<CsvField>& row, int64_t line) {
     ParsedVertex v;
     if (absl::Status s = CsvCommon(schema, row, line, &v.props); !s.ok()) return s;
     const CsvField& id = row[schema.id];
@@ -297,17 +310,19 @@ class Importer {
     }
     v.key = id.text;
     v.ref = CsvRef(space, id.text);
-    return EmitVertex(v, write, id);
+    return EmitVertex(v, id);
   }
 
   absl::Status ResolveCsvEndpoint(const CsvField& f, const std::string& space, const char* what,
                                   EndpointText* out) {
     if (f.text.empty()) return FieldError(f, absl::StrCat("empty ", what));
-    out->ref = CsvRef(space, f.text);
-    out->key = f.text;
-    auto it = known_.find(out->ref);
+    ref_buffer_ = CsvRef(space, f.text);
+    auto it = known_.find(ref_buffer_);
     if (it != known_.end()) {
+      out->known = &it->second;
+      if (!writing_) return absl::OkStatus();  // names are only needed to write
       out->label = labels_[it->second.label];
+      out->key = f.text;
       return absl::OkStatus();
     }
     // Not in this import: an existing vertex whose label is the ID space.
@@ -316,7 +331,7 @@ class Importer {
       if (!exists.ok()) return exists.status();
       if (*exists) {
         out->label = space;
-        out->ref.clear();
+        out->key = f.text;
         return absl::OkStatus();
       }
     }
@@ -325,8 +340,7 @@ class Importer {
                                       ": no vertex of the import has this id"));
   }
 
-  absl::Status CsvEdge(const FileSchema& schema, const std::vector<CsvField>& row, int64_t line,
-                       bool write) {
+  absl::Status CsvEdge(const FileSchema& schema, const std::vector<CsvField>& row, int64_t line) {
     ParsedEdge e;
     if (absl::Status s = CsvCommon(schema, row, line, &e.props); !s.ok()) return s;
     if (absl::Status s = ResolveCsvEndpoint(row[schema.start], schema.columns[schema.start].id_space,
@@ -341,13 +355,13 @@ class Importer {
     }
     e.label = row[schema.type].text;
     if (e.label.empty()) return FieldError(row[schema.type], "empty :TYPE");
-    return EmitEdge(e, write);
+    return EmitEdge(e);
   }
 
-  absl::Status EmitVertex(const ParsedVertex& v, bool write, const CsvField& id_field) {
+  absl::Status EmitVertex(const ParsedVertex& v, const CsvField& id_field) {
     ++summary_.vertex_rows;
     uint32_t label = InternLabel(v.labels[0]);
-    if (!write) {
+    if (validating_) {
       auto [it, inserted] = known_.try_emplace(v.ref);
       if (!inserted && it->second.label != label) {
         return FieldError(id_field, absl::StrCat("id '", id_field.text, "' is already used by a ",
@@ -355,24 +369,19 @@ class Importer {
       }
       it->second.label = label;
       if (v.ref.substr(0, 2) != "c:") it->second.key = v.key;
-      return absl::OkStatus();
     }
+    if (!writing_) return absl::OkStatus();
     absl::StatusOr<graph::VertexId> id = sink_.Vertex(v.labels, v.key, v.props);
     if (!id.ok()) return id.status();
     if (!v.ref.empty()) known_[v.ref].id = *id;
     return absl::OkStatus();
   }
 
-  absl::Status EmitEdge(const ParsedEdge& e, bool write) {
+  absl::Status EmitEdge(const ParsedEdge& e) {
     ++summary_.edge_rows;
-    if (!write) return absl::OkStatus();
-    auto endpoint = [&](const EndpointText& t) {
-      Endpoint p{t.label, t.key, 0};
-      if (!t.ref.empty()) {
-        auto it = known_.find(t.ref);
-        if (it != known_.end()) p.id = it->second.id;
-      }
-      return p;
+    if (!writing_) return absl::OkStatus();
+    auto endpoint = [](const EndpointText& t) {
+      return Endpoint{t.label, t.key, t.known ? t.known->id : 0};
     };
     return sink_.Edge(endpoint(e.from), e.label, endpoint(e.to), e.props);
   }
@@ -385,7 +394,7 @@ class Importer {
 
   // --- JSON Lines ---------------------------------------------------------------------------------
 
-  absl::Status JsonlFile(size_t index, MappedFile& file, bool write) {
+  absl::Status JsonlFile(size_t index, MappedFile& file) {
     std::string_view text = file.text();
     int64_t line = 0;
     size_t pos = 0;
@@ -397,10 +406,12 @@ class Importer {
       pos = end + 1;
       if (absl::StripAsciiWhitespace(Sv(raw)).empty()) continue;
       Progress(std::min(pos, text.size()));
-      if (write && IsBad(index, line)) continue;
-      absl::Status s = JsonlLine(raw, line, write);
+      if (!validating_ && IsBad(index, line)) continue;
+      absl::Status s = JsonlLine(raw, line);
       if (!s.ok()) {
-        if (write) return absl::InternalError(absl::StrCat(files_[index].path, ":", s.message()));
+        if (!validating_ || s.code() != absl::StatusCode::kInvalidArgument) {
+          return absl::Status(s.code(), absl::StrCat(files_[index].path, ":", s.message()));
+        }
         if (absl::Status b = BadRow(index, line, s, raw); !b.ok()) return b;
       }
     }
@@ -464,7 +475,7 @@ class Importer {
     return std::nullopt;
   }
 
-  absl::Status JsonlLine(std::string_view raw, int64_t line, bool write) {
+  absl::Status JsonlLine(std::string_view raw, int64_t line) {
     if (!graph::IsValidUtf8(raw)) return LineError(line, 1, "broken UTF-8");
     nlohmann::json j;
     try {
@@ -488,7 +499,7 @@ class Importer {
         props.emplace_back(k, *std::move(v));
       }
     }
-    if (j.contains("from")) return JsonlEdge(j, line, std::move(props), write);
+    if (j.contains("from")) return JsonlEdge(j, line, std::move(props));
     ParsedVertex v;
     v.props = std::move(props);
     const nlohmann::json& label = j.value("label", nlohmann::json());
@@ -518,13 +529,13 @@ class Importer {
     where.line = line;
     where.column = 1;
     where.text = v.key;
-    if (absl::Status s = EmitVertex(v, write, where); !s.ok()) return s;
-    if (!write && v.ref != by_key) {
+    if (absl::Status s = EmitVertex(v, where); !s.ok()) return s;
+    if (v.ref != by_key) {  // also reachable as [label, key]
       KnownVertex& k = known_[by_key];
-      k.label = known_[v.ref].label;
+      const KnownVertex& by_id = known_[v.ref];
+      k.label = by_id.label;
       k.key = v.key;
-    } else if (write && v.ref != by_key) {
-      known_[by_key].id = known_[v.ref].id;
+      k.id = by_id.id;
     }
     return absl::OkStatus();
   }
@@ -538,9 +549,11 @@ class Importer {
       out->key = *key;
       absl::StatusOr<std::string> canonical = graph::CanonicalKey(out->key);
       if (!canonical.ok()) return LineError(line, 1, std::string(canonical.status().message()));
-      out->ref = absl::StrCat("k:", out->label, std::string(1, '\0'), *canonical);
-      if (known_.count(out->ref)) return absl::OkStatus();
-      out->ref.clear();
+      auto it = known_.find(absl::StrCat("k:", out->label, std::string(1, '\0'), *canonical));
+      if (it != known_.end()) {
+        out->known = &it->second;
+        return absl::OkStatus();
+      }
       absl::StatusOr<bool> exists = sink_.Exists(out->label, out->key);
       if (!exists.ok()) return exists.status();
       if (*exists) return absl::OkStatus();
@@ -549,19 +562,18 @@ class Importer {
     }
     std::optional<std::string> id = ScalarText(j);
     if (!id) return LineError(line, 1, absl::StrCat("\"", what, "\" must be [label, key] or an id"));
-    out->ref = "j:" + *id;
-    auto it = known_.find(out->ref);
+    auto it = known_.find("j:" + *id);
     if (it == known_.end()) {
       return LineError(line, 1, absl::StrCat("unknown \"", what, "\" id '", *id,
                                              "': no earlier line has this id"));
     }
     out->label = labels_[it->second.label];
     out->key = it->second.key;
+    out->known = &it->second;
     return absl::OkStatus();
   }
 
-  absl::Status JsonlEdge(const nlohmann::json& j, int64_t line, std::vector<PropertyWrite> props,
-                         bool write) {
+  absl::Status JsonlEdge(const nlohmann::json& j, int64_t line, std::vector<PropertyWrite> props) {
     ParsedEdge e;
     e.props = std::move(props);
     if (!j.contains("to")) return LineError(line, 1, "an edge needs \"from\" and \"to\"");
@@ -572,7 +584,7 @@ class Importer {
       return LineError(line, 1, "an edge needs a \"label\" (a string)");
     }
     e.label = label.get<std::string>();
-    return EmitEdge(e, write);
+    return EmitEdge(e);
   }
 
   absl::Status WriteBadRowsReport() {
@@ -589,10 +601,13 @@ class Importer {
 
   RowSink& sink_;
   const ImportOptions& options_;
+  std::string ref_buffer_;   // reused for id lookups
+  bool validating_ = false;  // this pass checks rows and registers ids
+  bool writing_ = false;     // this pass sends rows to the sink
   std::vector<InputFile> files_;
-  std::unordered_map<std::string, KnownVertex> known_;
+  absl::flat_hash_map<std::string, KnownVertex> known_;
   std::vector<std::string> labels_;
-  std::unordered_map<std::string, uint32_t> label_ids_;
+  absl::flat_hash_map<std::string, uint32_t> label_ids_;
   std::set<std::pair<size_t, int64_t>> bad_lines_;
   std::vector<std::string> bad_rows_;
   ImportSummary summary_;

@@ -12,6 +12,8 @@ class BulkLoadSink : public RowSink {
  public:
   explicit BulkLoadSink(std::unique_ptr<graph::BulkLoader> loader) : loader_(std::move(loader)) {}
 
+  bool atomic() const override { return true; }
+
   absl::StatusOr<bool> Exists(std::string_view label, std::string_view key) override {
     absl::StatusOr<std::optional<graph::VertexId>> id = loader_->FindVertex(label, key);
     if (!id.ok()) return id.status();
@@ -63,6 +65,8 @@ class TransactionSink : public RowSink {
  public:
   TransactionSink(graph::Graph& graph, int64_t batch_rows, std::function<void(int64_t)> on_commit)
       : graph_(graph), batch_rows_(batch_rows > 0 ? batch_rows : 1), on_commit_(std::move(on_commit)) {}
+
+  bool atomic() const override { return false; }
 
   absl::StatusOr<bool> Exists(std::string_view label, std::string_view key) override {
     absl::StatusOr<std::optional<graph::VertexId>> id =

@@ -87,7 +87,8 @@ TEST(ImportCrashTest, AKilledOfflineImportLeavesAllOrNothing) {
   int none = 0, all = 0;
   for (int round = 0; round < kRounds; ++round) {
     std::filesystem::remove_all(dir);
-    auto delay = std::chrono::microseconds(rng() % (full.count() + 1));
+    // Spread over the whole import and a little beyond, so some rounds complete.
+    auto delay = std::chrono::microseconds(rng() % (full.count() * 13 / 10 + 1));
     RunChild(dir, {nodes, edges}, delay);
     auto g = graph::Graph::Open(dir);
     if (!g.ok() && g.status().code() == absl::StatusCode::kNotFound) {
