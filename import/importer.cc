@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -82,18 +83,98 @@ struct InputFile {
 };
 
 // A vertex an edge can name: its first label (index into Importer::labels_), its key when it
-// differs from the id it is registered under, and the id the sink gave it.
+// differs from the id it is registered under (JSON Lines), and the id the sink gave it.
 struct KnownVertex {
   uint32_t label = 0;
-  std::string key;  // empty: the key is the registered id
   graph::VertexId id = 0;
+};
+
+// A JSON Lines vertex also keeps its key, which its reference does not spell.
+struct JsonVertex {
+  KnownVertex vertex;
+  std::string key;
+};
+
+// The vertices of this import that later rows can name. CSV ids live per ID space; ids that are
+// plain decimal numbers (most exports') are keyed as integers. The CSV maps are flat and compact
+// because every endpoint of every edge is looked up, and cache misses are most of that cost;
+// their entries may move on insertion, so a pointer is held only while one row is processed (edge
+// rows insert nothing). JSON entries are node-based and never move.
+class IdRegistry {
+ public:
+  KnownVertex* FindCsv(std::string_view space, std::string_view id) {
+    uint64_t number;
+    if (int s = SpaceIndex(space, false); s >= 0 && AsNumber(id, &number)) {
+      auto it = by_number_.find(Pack(s, number));
+      return it == by_number_.end() ? nullptr : &it->second;
+    }
+    Compose(space, id);
+    auto it = by_text_.find(buffer_);
+    return it == by_text_.end() ? nullptr : &it->second;
+  }
+  // Returns the entry and whether it is new.
+  std::pair<KnownVertex*, bool> InsertCsv(std::string_view space, std::string_view id) {
+    uint64_t number;
+    if (AsNumber(id, &number)) {
+      auto [it, inserted] = by_number_.try_emplace(Pack(SpaceIndex(space, true), number));
+      return {&it->second, inserted};
+    }
+    Compose(space, id);
+    auto [it, inserted] = by_text_.try_emplace(buffer_);
+    return {&it->second, inserted};
+  }
+  // JSON Lines references: "j:" + id, or "k:" + label + NUL + canonical key.
+  JsonVertex* FindJson(const std::string& ref) {
+    auto it = json_.find(ref);
+    return it == json_.end() ? nullptr : &it->second;
+  }
+  JsonVertex& Json(const std::string& ref) { return json_[ref]; }
+
+ private:
+  static constexpr int kNumberBits = 48;
+  static bool AsNumber(std::string_view id, uint64_t* out) {
+    if (id.empty() || id.size() > 14 || (id[0] == '0' && id.size() > 1)) return false;
+    uint64_t n = 0;
+    for (char c : id) {
+      if (c < '0' || c > '9') return false;
+      n = n * 10 + static_cast<uint64_t>(c - '0');
+    }
+    *out = n;
+    return n < (uint64_t{1} << kNumberBits);
+  }
+  static uint64_t Pack(int space, uint64_t number) {
+    return (static_cast<uint64_t>(space) << kNumberBits) | number;
+  }
+  int SpaceIndex(std::string_view space, bool add) {
+    for (size_t i = 0; i < spaces_.size(); ++i) {
+      if (spaces_[i] == space) return static_cast<int>(i);
+    }
+    if (!add) return -1;
+    spaces_.emplace_back(space);
+    return static_cast<int>(spaces_.size() - 1);
+  }
+  void Compose(std::string_view space, std::string_view id) {
+    buffer_.assign("c:");
+    buffer_.append(space);
+    buffer_.push_back('\0');
+    buffer_.append(id);
+  }
+
+  std::vector<std::string> spaces_;
+  absl::flat_hash_map<uint64_t, KnownVertex> by_number_;
+  absl::flat_hash_map<std::string, KnownVertex> by_text_;
+  absl::node_hash_map<std::string, JsonVertex> json_;
+  std::string buffer_;
 };
 
 struct ParsedVertex {
   std::vector<std::string> labels;
   std::string key;
   std::vector<PropertyWrite> props;
-  std::string ref;  // where to register it ("" for none)
+  // Where rows name it: a CSV id in its ID space, or a JSON Lines reference.
+  bool csv = false;
+  std::string space;
+  std::string json_ref;
 };
 
 struct EndpointText {
@@ -117,10 +198,6 @@ absl::StatusOr<Format> FormatOf(const std::string& path) {
   }
   return absl::InvalidArgumentError(
       absl::StrCat(path, ": unknown format; expected a .csv, .tsv or .jsonl file"));
-}
-
-std::string CsvRef(std::string_view space, std::string_view id) {
-  return absl::StrCat("c:", Sv(space), std::string(1, '\0'), Sv(id));
 }
 
 class Importer {
@@ -309,19 +386,18 @@ class Importer {
       v.labels.push_back(space);
     }
     v.key = id.text;
-    v.ref = CsvRef(space, id.text);
+    v.csv = true;
+    v.space = space;
     return EmitVertex(v, id);
   }
 
   absl::Status ResolveCsvEndpoint(const CsvField& f, const std::string& space, const char* what,
                                   EndpointText* out) {
     if (f.text.empty()) return FieldError(f, absl::StrCat("empty ", what));
-    ref_buffer_ = CsvRef(space, f.text);
-    auto it = known_.find(ref_buffer_);
-    if (it != known_.end()) {
-      out->known = &it->second;
+    if (KnownVertex* known = ids_.FindCsv(space, f.text)) {
+      out->known = known;
       if (!writing_) return absl::OkStatus();  // names are only needed to write
-      out->label = labels_[it->second.label];
+      out->label = labels_[known->label];
       out->key = f.text;
       return absl::OkStatus();
     }
@@ -361,19 +437,31 @@ class Importer {
   absl::Status EmitVertex(const ParsedVertex& v, const CsvField& id_field) {
     ++summary_.vertex_rows;
     uint32_t label = InternLabel(v.labels[0]);
+    KnownVertex* known = nullptr;
     if (validating_) {
-      auto [it, inserted] = known_.try_emplace(v.ref);
-      if (!inserted && it->second.label != label) {
-        return FieldError(id_field, absl::StrCat("id '", id_field.text, "' is already used by a ",
-                                                 labels_[it->second.label], " vertex"));
+      bool inserted = true;
+      if (v.csv) {
+        std::tie(known, inserted) = ids_.InsertCsv(v.space, v.key);
+      } else {
+        JsonVertex& j = ids_.Json(v.json_ref);
+        inserted = j.key.empty();
+        j.key = v.key;
+        known = &j.vertex;
       }
-      it->second.label = label;
-      if (v.ref.substr(0, 2) != "c:") it->second.key = v.key;
+      if (!inserted && known->label != label) {
+        return FieldError(id_field, absl::StrCat("id '", id_field.text, "' is already used by a ",
+                                                 labels_[known->label], " vertex"));
+      }
+      known->label = label;
     }
     if (!writing_) return absl::OkStatus();
     absl::StatusOr<graph::VertexId> id = sink_.Vertex(v.labels, v.key, v.props);
     if (!id.ok()) return id.status();
-    if (!v.ref.empty()) known_[v.ref].id = *id;
+    if (!known) {
+      JsonVertex* j = v.csv ? nullptr : ids_.FindJson(v.json_ref);
+      known = v.csv ? ids_.FindCsv(v.space, v.key) : (j ? &j->vertex : nullptr);
+    }
+    if (known) known->id = *id;
     return absl::OkStatus();
   }
 
@@ -521,21 +609,18 @@ class Importer {
     if (j.contains("id")) {
       std::optional<std::string> id = ScalarText(j["id"]);
       if (!id) return LineError(line, 1, "\"id\" must be a string or an integer");
-      v.ref = "j:" + *id;
+      v.json_ref = "j:" + *id;
     } else {
-      v.ref = by_key;
+      v.json_ref = by_key;
     }
     CsvField where;
     where.line = line;
     where.column = 1;
     where.text = v.key;
     if (absl::Status s = EmitVertex(v, where); !s.ok()) return s;
-    if (v.ref != by_key) {  // also reachable as [label, key]
-      KnownVertex& k = known_[by_key];
-      const KnownVertex& by_id = known_[v.ref];
-      k.label = by_id.label;
-      k.key = v.key;
-      k.id = by_id.id;
+    if (v.json_ref != by_key) {  // also reachable as [label, key]
+      JsonVertex& k = ids_.Json(by_key);
+      k = ids_.Json(v.json_ref);
     }
     return absl::OkStatus();
   }
@@ -549,9 +634,9 @@ class Importer {
       out->key = *key;
       absl::StatusOr<std::string> canonical = graph::CanonicalKey(out->key);
       if (!canonical.ok()) return LineError(line, 1, std::string(canonical.status().message()));
-      auto it = known_.find(absl::StrCat("k:", out->label, std::string(1, '\0'), *canonical));
-      if (it != known_.end()) {
-        out->known = &it->second;
+      if (JsonVertex* known =
+              ids_.FindJson(absl::StrCat("k:", out->label, std::string(1, '\0'), *canonical))) {
+        out->known = &known->vertex;
         return absl::OkStatus();
       }
       absl::StatusOr<bool> exists = sink_.Exists(out->label, out->key);
@@ -562,14 +647,14 @@ class Importer {
     }
     std::optional<std::string> id = ScalarText(j);
     if (!id) return LineError(line, 1, absl::StrCat("\"", what, "\" must be [label, key] or an id"));
-    auto it = known_.find("j:" + *id);
-    if (it == known_.end()) {
+    JsonVertex* known = ids_.FindJson("j:" + *id);
+    if (known == nullptr) {
       return LineError(line, 1, absl::StrCat("unknown \"", what, "\" id '", *id,
                                              "': no earlier line has this id"));
     }
-    out->label = labels_[it->second.label];
-    out->key = it->second.key;
-    out->known = &it->second;
+    out->label = labels_[known->vertex.label];
+    out->key = known->key;
+    out->known = &known->vertex;
     return absl::OkStatus();
   }
 
@@ -601,11 +686,10 @@ class Importer {
 
   RowSink& sink_;
   const ImportOptions& options_;
-  std::string ref_buffer_;   // reused for id lookups
   bool validating_ = false;  // this pass checks rows and registers ids
   bool writing_ = false;     // this pass sends rows to the sink
   std::vector<InputFile> files_;
-  absl::flat_hash_map<std::string, KnownVertex> known_;
+  IdRegistry ids_;
   std::vector<std::string> labels_;
   absl::flat_hash_map<std::string, uint32_t> label_ids_;
   std::set<std::pair<size_t, int64_t>> bad_lines_;
