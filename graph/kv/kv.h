@@ -94,6 +94,7 @@ class BulkWriter {
  public:
   virtual ~BulkWriter() = default;
   // Within one space, keys must be added in strictly increasing order (one call per key).
+  // Different spaces may be written from different threads at once.
   virtual absl::Status Put(Space space, std::string_view key, std::string_view value) = 0;
   virtual absl::Status AddInt64(Space space, std::string_view key, int64_t delta) = 0;
   virtual absl::Status Delete(Space space, std::string_view key) = 0;
