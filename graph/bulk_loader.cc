@@ -74,27 +74,35 @@ class BulkLoaderImpl : public BulkLoader {
     absl::StatusOr<std::string> canonical = CanonicalKey(key);
     if (!canonical.ok()) return canonical.status();
     std::string unique = layout::UniqueKey(lids[0], *canonical);
-    absl::StatusOr<codec::VertexRow*> row = FindRow(unique);
-    if (!row.ok()) return row.status();
-    if (*row == nullptr) {
+    absl::StatusOr<std::optional<VertexId>> existing = FindVertexId(unique);
+    if (!existing.ok()) return existing.status();
+    if (!existing->has_value()) {
       VertexId id = next_id_++;
       codec::VertexRow fresh;
       fresh.labels = lids;
       fresh.key = *std::move(canonical);
       for (const PropertyWrite& p : properties) ApplyVertexProperty(&fresh.properties, p);
-      new_rows_.push_back(std::move(fresh));
+      StoreNewRow(id, fresh);
       by_key_.emplace(std::move(unique), id);
       ++report_.vertices_created;
       return id;
     }
+    VertexId id = **existing;
+    bool is_new = id >= first_id_;
+    codec::VertexRow row = is_new ? LoadNewRow(id) : merged_.at(id).second;
     for (LabelId l : lids) {
-      if (std::find((*row)->labels.begin(), (*row)->labels.end(), l) == (*row)->labels.end()) {
-        (*row)->labels.push_back(l);
+      if (std::find(row.labels.begin(), row.labels.end(), l) == row.labels.end()) {
+        row.labels.push_back(l);
       }
     }
-    for (const PropertyWrite& p : properties) ApplyVertexProperty(&(*row)->properties, p);
+    for (const PropertyWrite& p : properties) ApplyVertexProperty(&row.properties, p);
+    if (is_new) {
+      StoreNewRow(id, row);
+    } else {
+      merged_.at(id).second = std::move(row);
+    }
     ++report_.vertices_merged;
-    return by_key_[unique];
+    return id;
   }
 
   absl::StatusOr<std::optional<VertexId>> FindVertex(std::string_view label,
@@ -103,11 +111,7 @@ class BulkLoaderImpl : public BulkLoader {
     if (!lid) return std::nullopt;
     absl::StatusOr<std::string> canonical = CanonicalKey(key);
     if (!canonical.ok()) return canonical.status();
-    std::string unique = layout::UniqueKey(*lid, *canonical);
-    absl::StatusOr<codec::VertexRow*> row = FindRow(unique);
-    if (!row.ok()) return row.status();
-    if (*row == nullptr) return std::nullopt;
-    return by_key_[unique];
+    return FindVertexId(layout::UniqueKey(*lid, *canonical));
   }
 
   absl::Status UpsertEdge(VertexId src, std::string_view label, VertexId dst,
@@ -171,15 +175,15 @@ class BulkLoaderImpl : public BulkLoader {
     return graph_->catalog().FindLabel(name);
   }
 
-  // The row of the vertex with this unique key: one of this load, or an existing one (loaded on
-  // first use and kept, to be merged); nullptr when there is none.
-  absl::StatusOr<codec::VertexRow*> FindRow(const std::string& unique) {
+  // The vertex with this unique key: one of this load, or an existing one (whose row is loaded
+  // on first use and kept, to be merged); nullopt when there is none.
+  absl::StatusOr<std::optional<VertexId>> FindVertexId(const std::string& unique) {
     auto it = by_key_.find(unique);
-    if (it != by_key_.end()) return MutableRow(it->second);
-    if (database_empty_) return nullptr;
+    if (it != by_key_.end()) return it->second;
+    if (database_empty_) return std::nullopt;
     absl::StatusOr<std::optional<std::string>> id_bytes = snapshot_->Get(Space::kKey, unique);
     if (!id_bytes.ok()) return id_bytes.status();
-    if (!id_bytes->has_value()) return nullptr;
+    if (!id_bytes->has_value()) return std::nullopt;
     VertexId id;
     if (!layout::DecodeVertexKey(**id_bytes, &id)) return CorruptRow("key index", "");
     absl::StatusOr<std::optional<std::string>> bytes = snapshot_->Get(Space::kVertex, **id_bytes);
@@ -189,13 +193,33 @@ class BulkLoaderImpl : public BulkLoader {
       return CorruptRow("vertex", absl::StrCat(id));
     }
     by_key_.emplace(unique, id);
-    auto [pos, inserted] = merged_.emplace(id, std::make_pair(row, row));
-    return &pos->second.second;
+    merged_.emplace(id, std::make_pair(row, row));
+    return id;
   }
 
-  codec::VertexRow* MutableRow(VertexId id) {
-    if (id >= first_id_) return &new_rows_[id - first_id_];
-    return &merged_.at(id).second;
+  // Rows of new vertices are kept encoded, back to back in one arena: a few bytes each instead
+  // of a struct with several heap allocations, which matters at millions of vertices. A row
+  // merged again is re-encoded at the end of the arena.
+  void StoreNewRow(VertexId id, const codec::VertexRow& row) {
+    std::string bytes = codec::EncodeVertexRow(row);
+    RowSlot slot{rows_arena_.size(), static_cast<uint32_t>(bytes.size())};
+    rows_arena_.append(bytes);
+    size_t index = id - first_id_;
+    if (index == row_slots_.size()) {
+      row_slots_.push_back(slot);
+    } else {
+      row_slots_[index] = slot;
+    }
+  }
+
+  std::string_view NewRowBytes(size_t index) const {
+    return std::string_view(rows_arena_).substr(row_slots_[index].offset, row_slots_[index].size);
+  }
+
+  codec::VertexRow LoadNewRow(VertexId id) const {
+    codec::VertexRow row;
+    codec::DecodeVertexRow(NewRowBytes(id - first_id_), &row);  // encoded by StoreNewRow
+    return row;
   }
 
   absl::Status RequireVertex(VertexId id) {
@@ -262,9 +286,9 @@ class BulkLoaderImpl : public BulkLoader {
         return s;
       }
     }
-    for (size_t i = 0; i < new_rows_.size(); ++i) {
+    for (size_t i = 0; i < row_slots_.size(); ++i) {
       VertexId id = first_id_ + i;
-      const codec::VertexRow& row = new_rows_[i];
+      codec::VertexRow row = LoadNewRow(id);
       absl::StatusOr<std::set<std::string>> e = entries(id, row);
       if (!e.ok()) return e.status();
       for (const std::string& k : *e) {
@@ -275,15 +299,14 @@ class BulkLoaderImpl : public BulkLoader {
         return s;
       }
       for (LabelId l : row.labels) ++vertices_by_label_[l];
-      if (absl::Status s =
-              writer_->Put(Space::kVertex, layout::VertexKey(id), codec::EncodeVertexRow(row));
+      if (absl::Status s = writer_->Put(Space::kVertex, layout::VertexKey(id), NewRowBytes(i));
           !s.ok()) {
         return s;
       }
     }
-    total_vertices_ = static_cast<int64_t>(new_rows_.size());
-    new_rows_.clear();
-    new_rows_.shrink_to_fit();
+    total_vertices_ = static_cast<int64_t>(row_slots_.size());
+    std::string().swap(rows_arena_);
+    std::vector<RowSlot>().swap(row_slots_);
     if (absl::Status s = CopySorted(keys, Space::kKey, false); !s.ok()) return s;
     return CopySorted(index, Space::kIndex, true);
   }
@@ -416,7 +439,12 @@ class BulkLoaderImpl : public BulkLoader {
   CatalogDelta delta_;
   const uint64_t first_id_;
   uint64_t next_id_;
-  std::vector<codec::VertexRow> new_rows_;  // by id - first_id_
+  struct RowSlot {
+    uint64_t offset;
+    uint32_t size;
+  };
+  std::string rows_arena_;            // encoded rows of new vertices
+  std::vector<RowSlot> row_slots_;    // by id - first_id_
   std::map<VertexId, std::pair<codec::VertexRow, codec::VertexRow>> merged_;  // before, after
   absl::flat_hash_map<std::string, VertexId> by_key_;  // unique key -> vertex
   std::unique_ptr<bulk::EdgeSorter> out_edges_;
