@@ -100,6 +100,9 @@ absl::StatusOr<std::unique_ptr<RowSink>> NewBulkLoadSink(graph::Graph& graph,
 std::unique_ptr<RowSink> NewTransactionSink(graph::Graph& graph, int64_t batch_rows,
                                             std::function<void(int64_t rows_committed)> on_commit = {});
 
+// For a dry run without a database: validates only; edges can name only vertices of the import.
+std::unique_ptr<RowSink> NewValidationSink();
+
 // Imports files into a sink. Formats come from the extension: .csv, .tsv, .jsonl/.ndjson
 // (.json is read as JSON Lines too).
 absl::StatusOr<ImportSummary> ImportFiles(const std::vector<std::string>& paths, RowSink& sink,

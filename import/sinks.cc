@@ -174,7 +174,24 @@ class TransactionSink : public RowSink {
   int64_t vertices_created_ = 0, vertices_merged_ = 0, edges_created_ = 0, edges_merged_ = 0;
 };
 
+class ValidationSink : public RowSink {
+ public:
+  bool atomic() const override { return false; }
+  absl::StatusOr<bool> Exists(std::string_view, std::string_view) override { return false; }
+  absl::StatusOr<graph::VertexId> Vertex(const std::vector<std::string>&, std::string_view,
+                                         const std::vector<graph::PropertyWrite>&) override {
+    return absl::FailedPreconditionError("a validation sink takes no rows");
+  }
+  absl::Status Edge(const Endpoint&, std::string_view, const Endpoint&,
+                    const std::vector<graph::PropertyWrite>&) override {
+    return absl::FailedPreconditionError("a validation sink takes no rows");
+  }
+  absl::Status Finish(ImportSummary*) override { return absl::OkStatus(); }
+};
+
 }  // namespace
+
+std::unique_ptr<RowSink> NewValidationSink() { return std::make_unique<ValidationSink>(); }
 
 absl::StatusOr<std::unique_ptr<RowSink>> NewBulkLoadSink(graph::Graph& graph,
                                                          const graph::BulkLoadOptions& options) {
