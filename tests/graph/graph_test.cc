@@ -315,6 +315,30 @@ TEST_F(GraphTest, DeclaredIndexesAnswerExactRangeAndPrefixInValueOrder) {
   ExpectValid();
 }
 
+TEST_F(GraphTest, Int64AndTimestampIndexesScanRangesInValueOrder) {
+  ASSERT_TRUE(graph_->DeclareIndex({"Deal", "amount", Value::Type::kInt64}).ok());
+  ASSERT_TRUE(graph_->DeclareIndex({"Deal", "signed", Value::Type::kTimestamp}).ok());
+  const int64_t day = 86400LL * 1000000;
+  VertexId a = Upsert("Deal", "a", {{"amount", Value(int64_t{-5})}, {"signed", Value(Timestamp{3 * day})}});
+  VertexId b = Upsert("Deal", "b", {{"amount", Value(500)}, {"signed", Value(Timestamp{-day})}});
+  VertexId c = Upsert("Deal", "c", {{"amount", Value(int64_t{1} << 40)}, {"signed", Value(Timestamp{0})}});
+  VertexId d = Upsert("Deal", "d", {{"amount", Value(Value::List({Value(7), Value(9000)}))}});
+  std::unique_ptr<GraphReader> r = graph_->Snapshot();
+  EXPECT_THAT(Drain(r->IndexRange("Deal", "amount", {Value(0), true, std::nullopt, false})),
+              ElementsAre(d, b, d, c));  // a list value is indexed once per element
+  EXPECT_THAT(Drain(r->IndexRange("Deal", "amount", {std::nullopt, true, Value(500), true})),
+              ElementsAre(a, d, b));
+  EXPECT_THAT(Drain(r->IndexExact("Deal", "amount", Value(9000))), ElementsAre(d));
+  EXPECT_THAT(Drain(r->IndexRange("Deal", "signed", {Value(Timestamp{-day}), false,
+                                                     Value(Timestamp{3 * day}), true})),
+              ElementsAre(c, a));
+  std::unique_ptr<VertexIdStream> bad = r->IndexPrefix("Deal", "amount", "5");
+  VertexId ignored;
+  EXPECT_FALSE(bad->Next(&ignored));
+  EXPECT_EQ(bad->status().message(), "prefix scan needs a string index; Deal.amount is indexed as int64");
+  ExpectValid();
+}
+
 TEST_F(GraphTest, RetractingADocumentRemovesOnlyWhatNoOtherDocumentSupports) {
   VertexId us = 0, ca = 0, mx = 0;
   EdgeKey to_ca, to_mx;
