@@ -16,12 +16,11 @@
 //
 // Knobs (environment): KG_CRASH_SEED (default fixed), KG_CRASH_ROUNDS (default 50; 1000 by hand).
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdio>
@@ -120,8 +119,8 @@ class BatchWriter {
     const auto& [label, key] = entity;
     std::vector<PropertyWrite> props = {
         {"name", absl::StrCat(label, " ", key)},
-        {"aliases", Value::List({absl::StrCat(key, "-a", Uniform(0, 3)),
-                                 absl::StrCat(label, "/", key)})},
+        {"aliases",
+         Value::List({absl::StrCat(key, "-a", Uniform(0, 3)), absl::StrCat(label, "/", key)})},
         {"stamp", Value(int64_t{seq_})},
     };
     if (label == "Company") {
@@ -181,8 +180,8 @@ class BatchWriter {
         if (!a.ok()) return a.status();
         absl::StatusOr<VertexId> b = Ensure(RandomEntity());
         if (!b.ok()) return b.status();
-        Value external = Uniform(0, 2) == 0 ? Value(absl::StrCat("e", seq_, "-", Uniform(0, 1 << 20)))
-                                            : Value();
+        Value external =
+            Uniform(0, 2) == 0 ? Value(absl::StrCat("e", seq_, "-", Uniform(0, 1 << 20))) : Value();
         if (!external.is_null()) {
           absl::StatusOr<std::optional<EdgeKey>> clash = txn_.FindEdgeByExternalId(external);
           if (!clash.ok()) return clash.status();
@@ -276,12 +275,13 @@ class BatchWriter {
     absl::StatusOr<UpsertResult> clock =
         txn_.UpsertVertex("Clock", "clock", {{"seq", Value(int64_t{seq_})}});
     if (!clock.ok()) return clock.status();
-    absl::StatusOr<UpsertResult> batch = txn_.UpsertVertex(
-        "Batch", absl::StrCat(seq_),
-        {{"seq", Value(int64_t{seq_})}, {"vertices", Value::List(vertices)},
-         {"edges", Value::List(edges)}});
+    absl::StatusOr<UpsertResult> batch = txn_.UpsertVertex("Batch", absl::StrCat(seq_),
+                                                           {{"seq", Value(int64_t{seq_})},
+                                                            {"vertices", Value::List(vertices)},
+                                                            {"edges", Value::List(edges)}});
     if (!batch.ok()) return batch.status();
-    if (!batch->created) return absl::InternalError(absl::StrCat("batch ", seq_, " already exists"));
+    if (!batch->created)
+      return absl::InternalError(absl::StrCat("batch ", seq_, " already exists"));
     return absl::OkStatus();
   }
 
@@ -341,8 +341,7 @@ int RunWriter(const std::string& dir, uint64_t seed, int round) {
 class TempDir {
  public:
   TempDir()
-      : path_(std::filesystem::temp_directory_path() /
-              absl::StrCat("kg_crash_test_", ::getpid())) {
+      : path_(std::filesystem::temp_directory_path() / absl::StrCat("kg_crash_test_", ::getpid())) {
     std::filesystem::remove_all(path_);
   }
   ~TempDir() { std::filesystem::remove_all(path_); }
@@ -359,8 +358,8 @@ class Writer {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) return;
     std::string seed_arg = absl::StrCat(seed), round_arg = absl::StrCat(round);
-    const char* argv[] = {"crash_test", "--crash-writer", dir.c_str(), seed_arg.c_str(),
-                          round_arg.c_str(), nullptr};
+    const char* argv[] = {"crash_test",     "--crash-writer",  dir.c_str(),
+                          seed_arg.c_str(), round_arg.c_str(), nullptr};
     pid_ = ::fork();
     if (pid_ == 0) {  // only async-signal-safe calls until exec
       if (fds[1] == kAckFd) {
@@ -582,15 +581,17 @@ TEST(CrashTest, KilledWriterLosesNoAcknowledgedBatchAndKeepsInvariants) {
     if (HasFailure()) return;
     acked = present;  // the in-flight batch, if it landed, is now part of the history
   }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   size_t ssts = 0;
   for (const auto& f : std::filesystem::directory_iterator(dir.path())) {
     if (f.path().extension() == ".sst") ++ssts;
   }
-  std::printf("crash test: %d kills (%d before the writer was ready), %lld batches acknowledged, "
-              "%lld present, %zu SST files, %.1f s\n",
-              rounds, kills_before_ready, static_cast<long long>(total_acks),
-              static_cast<long long>(acked), ssts, seconds);
+  std::printf(
+      "crash test: %d kills (%d before the writer was ready), %lld batches acknowledged, "
+      "%lld present, %zu SST files, %.1f s\n",
+      rounds, kills_before_ready, static_cast<long long>(total_acks), static_cast<long long>(acked),
+      ssts, seconds);
   // Not vacuous: the writer made progress and the small write buffer forced flushes.
   EXPECT_GE(total_acks, rounds);
   EXPECT_GT(ssts, 0u);
