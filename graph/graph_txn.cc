@@ -80,9 +80,13 @@ absl::StatusOr<codec::VertexRow> TxnImpl::LoadExistingRow(VertexId id) {
 }
 
 absl::Status TxnImpl::RequireVertex(VertexId id) {
+  // A batch of edges names the same endpoints again and again (hubs most of all).
+  if (live_vertices_.count(id)) return absl::OkStatus();
   absl::StatusOr<std::optional<std::string>> bytes = txn_->Get(Space::kVertex, layout::VertexKey(id));
   if (!bytes.ok()) return bytes.status();
-  return bytes->has_value() ? absl::OkStatus() : NotFoundVertex(id);
+  if (!bytes->has_value()) return NotFoundVertex(id);
+  live_vertices_.insert(id);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::set<std::string>> TxnImpl::IndexEntries(VertexId id,
@@ -153,6 +157,27 @@ absl::StatusOr<VertexId> TxnImpl::AddVertex(const std::vector<std::string>& labe
                                             std::string_view key, const Value& external_id,
                                             const std::vector<PropertyWrite>& properties) {
   if (labels.empty()) return absl::InvalidArgumentError("a vertex needs at least one label");
+  std::string canonical;
+  if (!key.empty()) {
+    absl::StatusOr<std::string> c = CanonicalKey(key);
+    if (!c.ok()) return c.status();
+    canonical = *std::move(c);
+    absl::StatusOr<LabelId> primary = InternLabel(labels[0]);
+    if (!primary.ok()) return primary.status();
+    absl::StatusOr<std::optional<VertexId>> existing =
+        ReadVertexId(layout::UniqueKey(*primary, canonical));
+    if (!existing.ok()) return existing.status();
+    if (existing->has_value()) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("a ", labels[0], " vertex with key '", canonical, "' already exists"));
+    }
+  }
+  return CreateVertex(labels, std::move(canonical), external_id, properties);
+}
+
+absl::StatusOr<VertexId> TxnImpl::CreateVertex(const std::vector<std::string>& labels,
+                                               std::string canonical_key, const Value& external_id,
+                                               const std::vector<PropertyWrite>& properties) {
   codec::VertexRow row;
   for (const std::string& label : labels) {
     absl::StatusOr<LabelId> lid = InternLabel(label);
@@ -161,18 +186,7 @@ absl::StatusOr<VertexId> TxnImpl::AddVertex(const std::vector<std::string>& labe
       row.labels.push_back(*lid);
     }
   }
-  if (!key.empty()) {
-    absl::StatusOr<std::string> canonical = CanonicalKey(key);
-    if (!canonical.ok()) return canonical.status();
-    absl::StatusOr<std::optional<VertexId>> existing =
-        ReadVertexId(layout::UniqueKey(row.labels[0], *canonical));
-    if (!existing.ok()) return existing.status();
-    if (existing->has_value()) {
-      return absl::AlreadyExistsError(
-          absl::StrCat("a ", labels[0], " vertex with key '", *canonical, "' already exists"));
-    }
-    row.key = *std::move(canonical);
-  }
+  row.key = std::move(canonical_key);
   if (!external_id.is_null()) {
     absl::StatusOr<std::optional<VertexId>> existing = FindVertexByExternalId(external_id);
     if (!existing.ok()) return existing.status();
@@ -188,16 +202,22 @@ absl::StatusOr<VertexId> TxnImpl::AddVertex(const std::vector<std::string>& labe
   }
   VertexId id = AllocateId();
   if (absl::Status s = WriteRow(id, std::nullopt, row); !s.ok()) return s;
+  live_vertices_.insert(id);
   return id;
 }
 
 absl::StatusOr<UpsertResult> TxnImpl::UpsertVertex(std::string_view label, std::string_view key,
                                                    const std::vector<PropertyWrite>& properties) {
   if (key.empty()) return absl::InvalidArgumentError("an upsert needs a non-empty key");
-  absl::StatusOr<std::optional<VertexId>> existing = FindVertexByKey(label, key);
+  absl::StatusOr<std::string> canonical = CanonicalKey(key);
+  if (!canonical.ok()) return canonical.status();
+  std::optional<LabelId> lid = FindLabel(label);
+  absl::StatusOr<std::optional<VertexId>> existing =
+      lid ? ReadVertexId(layout::UniqueKey(*lid, *canonical)) : std::optional<VertexId>();
   if (!existing.ok()) return existing.status();
-  if (!existing->has_value()) {
-    absl::StatusOr<VertexId> id = AddVertex({std::string(label)}, key, Value(), properties);
+  if (!existing->has_value()) {  // known absent: create without a second lookup
+    absl::StatusOr<VertexId> id =
+        CreateVertex({std::string(label)}, *std::move(canonical), Value(), properties);
     if (!id.ok()) return id.status();
     return UpsertResult{*id, true};
   }
@@ -274,6 +294,7 @@ absl::Status TxnImpl::DeleteVertex(VertexId id) {
     if (absl::Status s = DeleteEdge(e); !s.ok()) return s;
   }
   DeleteProvenance(id);
+  live_vertices_.erase(id);
   return WriteRow(id, *before, std::nullopt);
 }
 

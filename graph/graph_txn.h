@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "graph/catalog.h"
 #include "graph/codec.h"
 #include "graph/graph.h"
@@ -68,6 +69,10 @@ class TxnImpl : public ReaderImpl<GraphTxn> {
 
  private:
   absl::StatusOr<LabelId> InternLabel(std::string_view name);
+  // AddVertex once the key is canonical and known to be free.
+  absl::StatusOr<VertexId> CreateVertex(const std::vector<std::string>& labels,
+                                        std::string canonical_key, const Value& external_id,
+                                        const std::vector<PropertyWrite>& properties);
   absl::StatusOr<std::optional<codec::VertexRow>> LoadRow(VertexId id);
   absl::StatusOr<codec::VertexRow> LoadExistingRow(VertexId id);
   // The index-space keys a vertex row implies: label membership, aliases, property indexes.
@@ -86,6 +91,7 @@ class TxnImpl : public ReaderImpl<GraphTxn> {
   kv::Txn* txn_;
   TxnContext* context_;
   uint64_t first_id_;  // context_->next_id when the transaction began
+  absl::flat_hash_set<VertexId> live_vertices_;  // known to exist in this transaction
 };
 
 }  // namespace kg::graph

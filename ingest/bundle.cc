@@ -1,0 +1,530 @@
+// Loading and compiling a bundle directory: labels, edges, dictionaries, lexicon, rules.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "ingest/internal.h"
+#include "nlohmann/json.hpp"
+#include "unicode/locid.h"
+#include "unicode/unistr.h"
+
+#ifndef KG_INGEST_DATA_DIR
+#define KG_INGEST_DATA_DIR "ingest/data"
+#endif
+
+namespace kg::ingest {
+
+std::string DefaultBundleDir() {
+  if (const char* env = std::getenv("KG_INGEST_DATA"); env != nullptr && *env != '\0') return env;
+  return KG_INGEST_DATA_DIR;
+}
+
+// ---- trie ----------------------------------------------------------------------------------------
+
+int AliasTrie::Child(int node, unsigned char b) const {
+  const auto& kids = nodes_[node].kids;
+  auto it = std::lower_bound(kids.begin(), kids.end(), b,
+                             [](const std::pair<unsigned char, int32_t>& k, unsigned char v) {
+                               return k.first < v;
+                             });
+  return it != kids.end() && it->first == b ? it->second : -1;
+}
+
+void AliasTrie::Insert(std::string_view alias, int entry) {
+  int node = 0;
+  for (unsigned char b : alias) {
+    int next = Child(node, b);
+    if (next < 0) {
+      next = static_cast<int>(nodes_.size());
+      nodes_.emplace_back();
+      auto& kids = nodes_[node].kids;
+      auto it = std::lower_bound(kids.begin(), kids.end(), b,
+                                 [](const std::pair<unsigned char, int32_t>& k, unsigned char v) {
+                                   return k.first < v;
+                                 });
+      kids.insert(it, {b, next});
+    }
+    node = next;
+  }
+  if (nodes_[node].entry < 0) nodes_[node].entry = entry;  // the first file listing it wins
+}
+
+// ---- Bundle --------------------------------------------------------------------------------------
+
+Bundle::Bundle(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Bundle::~Bundle() = default;
+
+bool Bundle::HasVertexLabel(std::string_view label) const {
+  return std::find(impl_->vertex_labels.begin(), impl_->vertex_labels.end(), label) !=
+         impl_->vertex_labels.end();
+}
+bool Bundle::HasEdgeLabel(std::string_view edge) const {
+  return impl_->edges.contains(std::string(edge));
+}
+size_t Bundle::DictionaryEntries() const { return impl_->entries.size(); }
+size_t Bundle::RuleCount() const { return impl_->rules.size(); }
+
+int Bundle::Impl::FindByName(std::string_view surface) const {
+  auto it = by_name_key.find(NameKey(surface));
+  return it == by_name_key.end() ? -1 : it->second;
+}
+
+bool Bundle::Impl::IsStopName(std::string_view surface) const {
+  if (stop_names.empty() || surface.size() > 40) return false;
+  // Text is NFKC already: ASCII case folding is all that is needed for the Latin entries.
+  std::string k(surface);
+  for (char& c : k) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return stop_names.contains(k);
+}
+
+namespace {
+
+struct TsvLine {
+  int number;
+  std::vector<std::string> fields;
+};
+
+absl::StatusOr<std::vector<TsvLine>> ReadTsv(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path.string()));
+  std::vector<TsvLine> out;
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (FindInvalidUtf8(line) >= 0) {
+      return absl::InvalidArgumentError(absl::StrCat(path.string(), ":", n, ": invalid UTF-8"));
+    }
+    std::string t = Trim(line);
+    if (t.empty() || t[0] == '#') continue;
+    TsvLine l{n, {}};
+    for (std::string_view f : Split(line, '\t')) l.fields.push_back(std::string(f));
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+absl::Status LineError(const std::filesystem::path& p, int line, std::string_view msg) {
+  return absl::InvalidArgumentError(absl::StrCat(p.string(), ":", line, ": ", AV(msg)));
+}
+
+std::vector<std::string> SplitList(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  for (std::string_view part : Split(s, sep)) {
+    std::string t = Trim(part);
+    if (!t.empty()) out.push_back(t);
+  }
+  return out;
+}
+
+class Loader {
+ public:
+  explicit Loader(Bundle::Impl* b) : b_(b) {}
+
+  absl::Status LoadLabels(const std::filesystem::path& p) {
+    auto lines = ReadTsv(p);
+    if (!lines.ok()) return lines.status();
+    for (const TsvLine& l : *lines) b_->vertex_labels.push_back(Trim(l.fields[0]));
+    return absl::OkStatus();
+  }
+
+  absl::Status LoadEdges(const std::filesystem::path& p) {
+    auto lines = ReadTsv(p);
+    if (!lines.ok()) return lines.status();
+    for (const TsvLine& l : *lines) {
+      if (l.fields.size() < 3) return LineError(p, l.number, "want EDGE<TAB>subjects<TAB>objects");
+      EdgeSignature sig;
+      sig.subjects = SplitList(l.fields[1], ',');
+      sig.objects = SplitList(l.fields[2], ',');
+      sig.symmetric = l.fields.size() > 3 && Trim(l.fields[3]) == "symmetric";
+      for (const auto* v : {&sig.subjects, &sig.objects}) {
+        for (const std::string& lab : *v) {
+          if (lab != "*" && !HasLabel(lab)) {
+            return LineError(p, l.number, absl::StrCat("unknown vertex label ", lab));
+          }
+        }
+      }
+      b_->edges[Trim(l.fields[0])] = std::move(sig);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status LoadConfig(const std::filesystem::path& p) {
+    auto lines = ReadTsv(p);
+    if (!lines.ok()) return lines.status();
+    for (const TsvLine& l : *lines) {
+      if (l.fields.size() < 2) return LineError(p, l.number, "want KEY<TAB>VALUE");
+      std::string k = Trim(l.fields[0]), v = Trim(l.fields[1]);
+      if (k == "country_label") b_->country_label = v;
+      else if (k == "document_label") b_->document_label = v;
+      else if (k == "mentions_edge") b_->mentions_edge = v;
+      else if (k == "published_by_edge") b_->published_by_edge = v;
+      else if (k == "based_in_edge") b_->based_in_edge = v;
+      else if (k == "publisher_default_label") b_->publisher_default_label = v;
+      else if (k == "company_label") b_->company_label = v;
+      else return LineError(p, l.number, absl::StrCat("unknown key ", k));
+    }
+    return absl::OkStatus();
+  }
+
+  // lexicon.tsv: KIND<TAB>TEXT[<TAB>LABEL]. Spaces at the ends of TEXT are written as "_".
+  absl::Status LoadLexicon(const std::filesystem::path& p) {
+    auto lines = ReadTsv(p);
+    if (!lines.ok()) return lines.status();
+    for (const TsvLine& l : *lines) {
+      if (l.fields.size() < 2) return LineError(p, l.number, "want KIND<TAB>TEXT");
+      std::string kind = Trim(l.fields[0]);
+      std::string text = absl::StrReplaceAll(Trim(l.fields[1]), {{"_", " "}});
+      std::string label = l.fields.size() > 2 ? Trim(l.fields[2]) : "";
+      if (!label.empty() && !HasLabel(label)) {
+        return LineError(p, l.number, absl::StrCat("unknown vertex label ", label));
+      }
+      if (kind == "particle") b_->particles.push_back(text);
+      else if (kind == "attached") b_->attached_suffixes.push_back(text);
+      else if (kind == "ambiguous") b_->ambiguous.insert(text);
+      else if (kind == "stop") b_->stop_names.insert(NameKey(text));
+      else if (kind == "subnational") b_->subnational_markers.push_back(text);
+      else if (kind == "suffix") b_->name_suffixes.push_back({text, label});
+      else if (kind == "before") b_->before_cues.push_back({text, label});
+      else if (kind == "after") b_->after_cues.push_back({text, label});
+      else return LineError(p, l.number, absl::StrCat("unknown kind ", kind));
+    }
+    auto longest_first = [](const std::string& a, const std::string& b) {
+      return a.size() > b.size();
+    };
+    std::stable_sort(b_->particles.begin(), b_->particles.end(), longest_first);
+    std::stable_sort(b_->attached_suffixes.begin(), b_->attached_suffixes.end(), longest_first);
+    b_->suffixes_by_first.clear();
+    for (const auto* list : {&b_->attached_suffixes, &b_->particles}) {
+      for (const std::string& p : *list) {
+        int len = 0;
+        b_->suffixes_by_first[CodePointAt(p, 0, &len)].push_back(p);
+      }
+    }
+    for (auto& [cp, v] : b_->suffixes_by_first) std::stable_sort(v.begin(), v.end(), longest_first);
+    b_->particles_by_last.clear();
+    for (const std::string& p : b_->particles) {
+      b_->particles_by_last[CodePointBefore(p, p.size())].push_back(p);  // already longest first
+    }
+    b_->suffixes_by_last.clear();
+    for (const LabelCue& c : b_->name_suffixes) {
+      b_->suffixes_by_last[CodePointBefore(c.text, c.text.size())].push_back(c);
+    }
+    auto cue_longest = [](const LabelCue& a, const LabelCue& b) {
+      return a.text.size() > b.text.size();
+    };
+    std::stable_sort(b_->name_suffixes.begin(), b_->name_suffixes.end(), cue_longest);
+    std::stable_sort(b_->before_cues.begin(), b_->before_cues.end(), cue_longest);
+    std::stable_sort(b_->after_cues.begin(), b_->after_cues.end(), cue_longest);
+    return absl::OkStatus();
+  }
+
+  // dict/*.tsv: LABEL<TAB>CANONICAL<TAB>alias|alias...[<TAB>flags]
+  absl::Status LoadDictionary(const std::filesystem::path& p) {
+    auto lines = ReadTsv(p);
+    if (!lines.ok()) return lines.status();
+    std::string source = absl::StrCat("dict:", p.stem().string());
+    for (const TsvLine& l : *lines) {
+      if (l.fields.size() < 2) return LineError(p, l.number, "want LABEL<TAB>NAME<TAB>ALIASES");
+      DictEntry e;
+      e.label = Trim(l.fields[0]);
+      if (!HasLabel(e.label)) {
+        return LineError(p, l.number, absl::StrCat("unknown vertex label ", e.label));
+      }
+      e.name = Trim(l.fields[1]);
+      e.aliases.push_back(e.name);
+      if (l.fields.size() > 2) {
+        for (std::string& a : SplitList(l.fields[2], '|')) e.aliases.push_back(std::move(a));
+      }
+      e.generic = l.fields.size() > 3 && Trim(l.fields[3]) == "generic";
+      e.source = source;
+      Add(std::move(e));
+    }
+    return absl::OkStatus();
+  }
+
+  // Every ISO country ICU knows, with its Korean and English display names; countries.tsv adds
+  // aliases (Hanja abbreviations, short forms) and may override the canonical English name.
+  absl::Status LoadCountries(const std::filesystem::path& overrides) {
+    absl::flat_hash_map<std::string, std::pair<std::string, std::vector<std::string>>> extra;
+    if (std::filesystem::exists(overrides)) {
+      auto lines = ReadTsv(overrides);
+      if (!lines.ok()) return lines.status();
+      for (const TsvLine& l : *lines) {
+        if (l.fields.size() < 2) return LineError(overrides, l.number, "want CODE<TAB>NAME");
+        extra[Trim(l.fields[0])] = {Trim(l.fields[1]),
+                                    l.fields.size() > 2 ? SplitList(l.fields[2], '|')
+                                                        : std::vector<std::string>{}};
+      }
+    }
+    const icu::Locale ko("ko"), en("en");
+    for (const char* const* c = icu::Locale::getISOCountries(); *c != nullptr; ++c) {
+      icu::Locale region("", *c);
+      icu::UnicodeString uko, uen;
+      region.getDisplayCountry(ko, uko);
+      region.getDisplayCountry(en, uen);
+      std::string sko, sen;
+      uko.toUTF8String(sko);
+      uen.toUTF8String(sen);
+      if (sen.empty() || sen == *c) continue;  // ICU has no name for it
+      DictEntry e;
+      e.label = b_->country_label;
+      e.source = "icu:countries";
+      auto it = extra.find(*c);
+      e.name = it != extra.end() && !it->second.first.empty() ? it->second.first : sen;
+      e.aliases = {e.name, sen};
+      if (!sko.empty() && sko != *c) e.aliases.push_back(sko);
+      if (it != extra.end()) {
+        for (const std::string& a : it->second.second) e.aliases.push_back(a);
+      }
+      Add(std::move(e));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status LoadRules(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", p.string()));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    nlohmann::json j = nlohmann::json::parse(ss.str(), nullptr, false);
+    if (j.is_discarded() || !j.is_array()) {
+      return absl::InvalidArgumentError(absl::StrCat(p.string(), ": want a JSON array of rules"));
+    }
+    for (const auto& r : j) {
+      Rule rule;
+      rule.id = r.value("id", "");
+      rule.edge = r.value("edge", "");
+      std::string pattern = r.value("pattern", "");
+      auto fail = [&](std::string_view msg) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(p.string(), ": rule ", rule.id.empty() ? "?" : rule.id, ": ", AV(msg)));
+      };
+      if (rule.id.empty() || pattern.empty()) return fail("needs \"id\" and \"pattern\"");
+      if (r.contains("entity")) {
+        // An entity rule: {"id", "entity": LABEL, "pattern", "links": [{edge, from, to}]}.
+        EntityRule er;
+        er.id = rule.id;
+        er.label = r.value("entity", "");
+        if (!HasLabel(er.label)) return fail(absl::StrCat("unknown label ", er.label));
+        er.confidence = r.value("confidence", 0.6);
+        if (r.contains("links") && r["links"].is_array()) {
+          for (const auto& l : r["links"]) {
+            EntityRule::Link link{l.value("edge", ""), l.value("from", ""), l.value("to", "")};
+            if (!b_->edges.contains(link.edge)) {
+              return fail(absl::StrCat("unknown edge ", link.edge));
+            }
+            er.links.push_back(std::move(link));
+          }
+        }
+        RE2::Options opt;
+        opt.set_log_errors(false);
+        er.re = std::make_unique<RE2>(pattern, opt);
+        if (!er.re->ok()) return fail(absl::StrCat("bad pattern: ", er.re->error()));
+        if (!er.re->NamedCapturingGroups().contains("name")) return fail("needs a group \"name\"");
+        b_->entity_rules.push_back(std::move(er));
+        continue;
+      }
+      if (!b_->edges.contains(rule.edge)) return fail(absl::StrCat("unknown edge ", rule.edge));
+      rule.confidence = r.value("confidence", 0.8);
+      rule.subject_fixed = r.value("subject", "");
+      rule.object_fixed = r.value("object", "");
+      rule.symmetric_pairs = r.value("pairs", false);
+      rule.scope = r.value("scope", "unit");
+      if (r.contains("props") && r["props"].is_object()) {
+        for (const auto& [k, v] : r["props"].items()) {
+          if (v.is_string()) rule.const_props.emplace_back(k, v.get<std::string>());
+        }
+      }
+      absl::StatusOr<std::string> expanded = ExpandMacros(pattern);
+      if (!expanded.ok()) return fail(Str(expanded.status().message()));
+      rule.pattern = *expanded;
+      // Each mention macro needs one mention in the unit (literal placeholders may be optional,
+      // so they are not counted).
+      for (size_t at = 0; (at = pattern.find('{', at)) != std::string::npos; ++at) {
+        if (pattern.compare(at, 3, "{S:") == 0 || pattern.compare(at, 3, "{O:") == 0 ||
+            pattern.compare(at, 3, "{X:") == 0 || pattern.compare(at, 4, "{S*:") == 0 ||
+            pattern.compare(at, 4, "{O*:") == 0) {
+          ++rule.min_mentions;
+        }
+      }
+      RE2::Options opt;
+      opt.set_log_errors(false);
+      rule.re = std::make_unique<RE2>(rule.pattern, opt);
+      if (!rule.re->ok()) return fail(absl::StrCat("bad pattern: ", rule.re->error()));
+      b_->rules.push_back(std::move(rule));
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  bool HasLabel(std::string_view l) const {
+    return std::find(b_->vertex_labels.begin(), b_->vertex_labels.end(), l) !=
+           b_->vertex_labels.end();
+  }
+
+  void Add(DictEntry e) {
+    int id = static_cast<int>(b_->entries.size());
+    std::vector<std::string> uniq;
+    for (std::string& a : e.aliases) {
+      if (std::find(uniq.begin(), uniq.end(), a) == uniq.end()) uniq.push_back(std::move(a));
+    }
+    e.aliases = std::move(uniq);
+    for (const std::string& a : e.aliases) {
+      b_->trie.Insert(a, id);
+      b_->by_name_key.emplace(NameKey(a), id);
+    }
+    b_->entries.push_back(std::move(e));
+  }
+
+  // {S:Company|Organization} one mention as group S; {S*:...} a coordinated list; {X:...} a
+  // mention not captured; label "*" is any label. Other macros: see data/README.md.
+  absl::StatusOr<std::string> ExpandMacros(const std::string& p) {
+    static const std::pair<const char*, const char*> kFixed[] = {
+        {"{ANY}", "[^\\x01\\n]*?"},
+        {"{GAP}", "[^\\x01\\n]{0,60}?"},
+        {"{FAR}", "[^\\n]*?"},
+        {"{JS}", "(?:은|는|이|가|도|에서|에서는|께서)"},
+        {"{JO}", "(?:을|를)"},
+        {"{JG}", "(?:의)"},
+        {"{JW}", "(?:와|과|와의|과의|와는|과는)"},
+        {"{DEF}", "(?:\\((?:\\x01\\d+:[A-Za-z~]+\\x02|[^()\\n]{1,60})\\))?\\*?社?"},
+        {"{HEAD}", "(?: ?(?:기술|방식|소재|연료|배터리|모델|칩|제품|로켓|발사체|원자로|실증로|설비|플랫폼|서비스))?"},
+        {"{PCT}", "(?:약 |약|최대 )?(?P<share_pct>\\d+(?:\\.\\d+)?) ?%"},
+        {"{RATE}", "(?P<rate_pct>\\d+(?:\\.\\d+)?) ?%"},
+        {"{AMOUNT}",
+         "(?:약 |총 )?(?P<amount>\\d[\\d,]*(?:\\.\\d+)?(?: ?[조억만천] ?(?:\\d[\\d,]*(?:\\.\\d+)?)?)*)"
+         " ?(?P<currency>달러|유로|엔|위안|원|파운드|USD|EUR|JPY)"},
+        {"{YEAR}", "'(?P<year>\\d{2})년"},
+        {"{DATE}", "'(?P<date>\\d{2}\\.\\d{1,2}(?:\\.\\d{1,2})?)"},
+    };
+    std::string out;
+    for (size_t i = 0; i < p.size();) {
+      if (p[i] != '{') {
+        out.push_back(p[i++]);
+        continue;
+      }
+      size_t close = p.find('}', i);
+      if (close == std::string::npos) return absl::InvalidArgumentError("unclosed {");
+      std::string macro = p.substr(i, close + 1 - i);
+      bool done = false;
+      for (const auto& [name, text] : kFixed) {
+        if (macro == name) {
+          out += text;
+          done = true;
+          break;
+        }
+      }
+      if (!done) {
+        size_t colon = macro.find(':');
+        if (colon == std::string::npos) {
+          // A regex repetition such as {0,40}: copy as is.
+          out += macro;
+          i = close + 1;
+          continue;
+        }
+        std::string group = macro.substr(1, colon - 1);
+        bool list = !group.empty() && group.back() == '*';
+        if (list) group.pop_back();
+        std::string labels = macro.substr(colon + 1, macro.size() - colon - 2);
+        std::string alt;
+        // "Product" matches specific products; "Product~" the generic terms ("반도체").
+        if (labels == "*") {
+          alt = "[A-Za-z_]+~?";
+        } else {
+          for (const std::string& l : SplitList(labels, '|')) {
+            std::string base = !l.empty() && l.back() == '~' ? l.substr(0, l.size() - 1) : l;
+            if (!HasLabel(base)) return absl::InvalidArgumentError("unknown label " + l);
+            alt += alt.empty() ? l : "|" + l;
+          }
+          alt = "(?:" + alt + ")";
+        }
+        std::string one = "\\x01\\d+:" + alt + "\\x02";
+        // A mention may be followed by its definition "(Y)" and a footnote mark.
+        std::string def = "(?:\\((?:\\x01\\d+:[A-Za-z~]+\\x02|[^()\\n]{1,60})\\))?\\*?社?";
+        std::string body =
+            list ? one + def + "(?:(?:, ?| ?· ?|/| 및 |과 |와 |, 그리고 |과|와)" + one + def + ")*" : one;
+        if (group == "X") out += "(?:" + body + ")";
+        else if (group == "S" || group == "O") out += "(?P<" + group + ">" + body + ")";
+        else return absl::InvalidArgumentError("mention groups are S, O or X: " + macro);
+      }
+      i = close + 1;
+    }
+    return out;
+  }
+
+  Bundle::Impl* b_;
+};
+
+}  // namespace
+
+// The prefilter sets (see Bundle::Impl::unit_rule_set).
+static void BuildRuleSets(Bundle::Impl* b) {
+  RE2::Options opt;
+  opt.set_log_errors(false);
+  opt.set_max_mem(64 << 20);
+  auto unit = std::make_unique<RE2::Set>(opt, RE2::UNANCHORED);
+  auto line = std::make_unique<RE2::Set>(opt, RE2::UNANCHORED);
+  for (size_t i = 0; i < b->rules.size(); ++i) {
+    bool is_line = b->rules[i].scope == "line";
+    RE2::Set* set = is_line ? line.get() : unit.get();
+    if (set->Add(b->rules[i].pattern, nullptr) < 0) return;  // already validated; be safe
+    (is_line ? b->line_rule_ids : b->unit_rule_ids).push_back(static_cast<int>(i));
+  }
+  if (unit->Compile() && line->Compile()) {
+    b->unit_rule_set = std::move(unit);
+    b->line_rule_set = std::move(line);
+  } else {
+    b->unit_rule_ids.clear();
+    b->line_rule_ids.clear();
+  }
+}
+
+absl::StatusOr<std::shared_ptr<const Bundle>> Bundle::Load(const std::string& dir) {
+  namespace fs = std::filesystem;
+  auto impl = std::make_unique<Impl>();
+  impl->dir = dir;
+  fs::path root(dir);
+  if (!fs::is_directory(root)) {
+    return absl::NotFoundError(absl::StrCat("bundle directory not found: ", dir));
+  }
+  Loader loader(impl.get());
+  if (auto s = loader.LoadLabels(root / "labels.tsv"); !s.ok()) return s;
+  if (auto s = loader.LoadEdges(root / "edges.tsv"); !s.ok()) return s;
+  if (fs::exists(root / "config.tsv")) {
+    if (auto s = loader.LoadConfig(root / "config.tsv"); !s.ok()) return s;
+  }
+  if (auto s = loader.LoadLexicon(root / "lexicon.tsv"); !s.ok()) return s;
+  // Dictionaries in name order, so that "first file wins" for a shared alias is stable.
+  std::vector<fs::path> dicts, rules;
+  if (fs::is_directory(root / "dict")) {
+    for (const auto& e : fs::directory_iterator(root / "dict")) {
+      if (e.path().extension() == ".tsv") dicts.push_back(e.path());
+    }
+  }
+  if (fs::is_directory(root / "rules")) {
+    for (const auto& e : fs::directory_iterator(root / "rules")) {
+      if (e.path().extension() == ".json") rules.push_back(e.path());
+    }
+  }
+  std::sort(dicts.begin(), dicts.end());
+  std::sort(rules.begin(), rules.end());
+  for (const fs::path& p : dicts) {
+    if (auto s = loader.LoadDictionary(p); !s.ok()) return s;
+  }
+  if (auto s = loader.LoadCountries(root / "countries.tsv"); !s.ok()) return s;
+  for (const fs::path& p : rules) {
+    if (auto s = loader.LoadRules(p); !s.ok()) return s;
+  }
+  BuildRuleSets(impl.get());
+  return std::shared_ptr<const Bundle>(new Bundle(std::move(impl)));
+}
+
+}  // namespace kg::ingest

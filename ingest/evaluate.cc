@@ -1,0 +1,244 @@
+// Scoring extractions against gold annotations, and the --explain rendering.
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "ingest/internal.h"
+#include "nlohmann/json.hpp"
+
+namespace kg::ingest {
+namespace {
+
+struct GoldEntity {
+  std::string label, name;
+  std::vector<std::string> keys;  // NameKey of name and aliases
+};
+struct GoldRelation {
+  std::string s, p, o;
+};
+struct GoldArticle {
+  std::string doc_id, title;
+  std::vector<GoldEntity> entities;
+  std::vector<GoldRelation> relations;
+};
+
+absl::StatusOr<std::vector<GoldArticle>> LoadGold(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  nlohmann::json j = nlohmann::json::parse(ss.str(), nullptr, false);
+  if (j.is_discarded()) return absl::InvalidArgumentError(absl::StrCat(path, ": not valid JSON"));
+  std::vector<nlohmann::json> articles;
+  if (j.is_object() && j.contains("articles") && j["articles"].is_array()) {
+    for (const auto& a : j["articles"]) articles.push_back(a);
+  } else if (j.is_object() && j.contains("entities")) {
+    articles.push_back(j);
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": no articles"));
+  }
+  std::vector<GoldArticle> out;
+  for (const auto& a : articles) {
+    GoldArticle g;
+    g.doc_id = a.value("doc_id", "");
+    g.title = a.value("title", "");
+    if (!a.contains("entities") || !a["entities"].is_array()) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ": article without entities"));
+    }
+    for (const auto& e : a["entities"]) {
+      GoldEntity ge;
+      ge.label = e.value("label", "");
+      ge.name = e.value("name", "");
+      ge.keys.push_back(NameKey(ge.name));
+      if (e.contains("aliases")) {
+        for (const auto& al : e["aliases"]) {
+          if (al.is_string()) ge.keys.push_back(NameKey(al.get<std::string>()));
+        }
+      }
+      g.entities.push_back(std::move(ge));
+    }
+    if (a.contains("relations")) {
+      for (const auto& r : a["relations"]) {
+        g.relations.push_back({r.value("s", ""), r.value("p", ""), r.value("o", "")});
+      }
+    }
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
+bool Intersects(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  for (const auto& x : a) {
+    for (const auto& y : b) {
+      if (x == y) return true;
+    }
+  }
+  return false;
+}
+
+ArticleScore ScoreArticle(const GoldArticle& gold, const Extraction* x,
+                          const std::vector<std::string>& symmetric_edges) {
+  ArticleScore s;
+  s.doc_id = gold.doc_id;
+  s.title = gold.title;
+  std::vector<int> gold_of(x ? x->entities.size() : 0, -1);  // predicted entity -> gold entity
+  std::vector<bool> gold_hit(gold.entities.size(), false);
+  if (x != nullptr) {
+    for (size_t i = 0; i < x->entities.size(); ++i) {
+      const Entity& e = x->entities[i];
+      std::vector<std::string> keys = {NameKey(e.name)};
+      for (const auto& a : e.aliases) keys.push_back(NameKey(a));
+      int match = -1;
+      for (size_t g = 0; g < gold.entities.size(); ++g) {
+        if (gold.entities[g].label != e.label || !Intersects(keys, gold.entities[g].keys)) continue;
+        if (match < 0 || (gold_hit[match] && !gold_hit[g])) match = static_cast<int>(g);
+      }
+      if (match >= 0 && !gold_hit[match]) {
+        gold_hit[match] = true;
+        gold_of[i] = match;
+        ++s.entities.tp;
+      } else {
+        if (match >= 0) gold_of[i] = match;  // a duplicate of a matched entity
+        ++s.entities.fp;
+        s.spurious.push_back(absl::StrCat("E ", e.label, " ", e.name, " [",
+                                          absl::StrJoin(e.aliases, "|"), "] ", e.rule));
+      }
+    }
+  }
+  for (size_t g = 0; g < gold.entities.size(); ++g) {
+    if (!gold_hit[g]) {
+      ++s.entities.fn;
+      s.missed.push_back(absl::StrCat("E ", gold.entities[g].label, " ", gold.entities[g].name));
+    }
+  }
+  std::vector<bool> rel_hit(gold.relations.size(), false);
+  if (x != nullptr) {
+    for (const Relation& r : x->relations) {
+      if (r.subject < 0 || r.object < 0) continue;
+      int gs = gold_of[r.subject], go = gold_of[r.object];
+      bool symmetric = std::find(symmetric_edges.begin(), symmetric_edges.end(), r.edge) !=
+                       symmetric_edges.end();
+      int match = -1;
+      if (gs >= 0 && go >= 0) {
+        const std::string& sn = gold.entities[gs].name;
+        const std::string& on = gold.entities[go].name;
+        for (size_t k = 0; k < gold.relations.size(); ++k) {
+          const GoldRelation& gr = gold.relations[k];
+          if (gr.p != r.edge || rel_hit[k]) continue;
+          if ((gr.s == sn && gr.o == on) || (symmetric && gr.s == on && gr.o == sn)) {
+            match = static_cast<int>(k);
+            break;
+          }
+        }
+      }
+      if (match >= 0) {
+        rel_hit[match] = true;
+        ++s.relations.tp;
+      } else {
+        ++s.relations.fp;
+        s.spurious.push_back(absl::StrCat("R ", x->entities[r.subject].name, " ", r.edge, " ",
+                                          x->entities[r.object].name, "  (", r.rule, ")"));
+      }
+    }
+  }
+  for (size_t k = 0; k < gold.relations.size(); ++k) {
+    if (!rel_hit[k]) {
+      ++s.relations.fn;
+      s.missed.push_back(absl::StrCat("R ", gold.relations[k].s, " ", gold.relations[k].p, " ",
+                                      gold.relations[k].o));
+    }
+  }
+  return s;
+}
+
+void AddScore(Score* into, const Score& s) {
+  into->tp += s.tp;
+  into->fp += s.fp;
+  into->fn += s.fn;
+}
+
+}  // namespace
+
+absl::StatusOr<EvalReport> Evaluate(const std::vector<Extraction>& extractions,
+                                    const std::vector<std::string>& gold_paths) {
+  EvalReport report;
+  // PARTNERS_WITH is symmetric in the default schema; the gold format marks no edge, so the
+  // evaluation treats an edge as symmetric when the gold's README does: by name.
+  const std::vector<std::string> symmetric = {"PARTNERS_WITH"};
+  for (const std::string& path : gold_paths) {
+    absl::StatusOr<std::vector<GoldArticle>> gold = LoadGold(path);
+    if (!gold.ok()) return gold.status();
+    for (const GoldArticle& g : *gold) {
+      const Extraction* match = nullptr;
+      std::string key = NameKey(g.title);
+      for (const Extraction& x : extractions) {
+        if (NameKey(x.document.title) == key) match = &x;
+      }
+      ArticleScore s = ScoreArticle(g, match, symmetric);
+      AddScore(&report.entities, s.entities);
+      AddScore(&report.relations, s.relations);
+      report.articles.push_back(std::move(s));
+    }
+  }
+  return report;
+}
+
+std::string EvalReport::Render(bool details) const {
+  std::string out = absl::StrFormat("%-10s %-44s %7s %7s %7s   %7s %7s %7s\n", "doc", "title",
+                                    "ent P", "ent R", "ent F1", "rel P", "rel R", "rel F1");
+  auto row = [&](const std::string& id, const std::string& title, const Score& e, const Score& r) {
+    std::string t = title;
+    if (t.size() > 44) {
+      size_t cut = 44;
+      while (cut > 0 && (static_cast<unsigned char>(t[cut]) & 0xC0) == 0x80) --cut;
+      t = t.substr(0, cut);
+    }
+    absl::StrAppendFormat(&out, "%-10s %-44s %7.3f %7.3f %7.3f   %7.3f %7.3f %7.3f\n", id, t,
+                          e.precision(), e.recall(), e.f1(), r.precision(), r.recall(), r.f1());
+  };
+  for (const ArticleScore& a : articles) {
+    row(a.doc_id, a.title, a.entities, a.relations);
+    if (details) {
+      for (const auto& m : a.missed) absl::StrAppend(&out, "    missed   ", m, "\n");
+      for (const auto& m : a.spurious) absl::StrAppend(&out, "    spurious ", m, "\n");
+    }
+  }
+  row("overall", absl::StrFormat("(%d articles)", articles.size()), entities, relations);
+  return out;
+}
+
+std::string Explain(const Extraction& x) {
+  std::string out = absl::StrCat("document ", x.document.id, ": ", x.document.title, "\n");
+  if (!x.document.source.empty()) {
+    absl::StrAppend(&out, "  source ", x.document.source, " ", x.document.source_country,
+                    " published ", x.document.published, "\n");
+  }
+  if (!x.document.container.empty()) absl::StrAppend(&out, "  container ", x.document.container, "\n");
+  absl::StrAppend(&out, "  entities (", x.entities.size(), "):\n");
+  for (size_t i = 0; i < x.entities.size(); ++i) {
+    const Entity& e = x.entities[i];
+    absl::StrAppendFormat(&out, "    [%d] %s %s  aliases=%s  rule=%s conf=%.2f mentions=%d\n", i,
+                          e.label, e.name, absl::StrJoin(e.aliases, "|"), e.rule, e.confidence,
+                          e.mentions.size());
+  }
+  absl::StrAppend(&out, "  relations (", x.relations.size(), "):\n");
+  for (const Relation& r : x.relations) {
+    std::string props;
+    for (const auto& [k, v] : r.props) absl::StrAppend(&props, " ", k, "=", v.DebugString());
+    std::string ev(x.Text(r.evidence));
+    if (ev.size() > 160) {
+      size_t cut = 160;
+      while (cut > 0 && (static_cast<unsigned char>(ev[cut]) & 0xC0) == 0x80) --cut;
+      ev = ev.substr(0, cut) + "...";
+    }
+    absl::StrAppendFormat(&out, "    %s -%s-> %s%s  rule=%s conf=%.2f\n      evidence [%d,%d) %s\n",
+                          r.subject >= 0 ? x.entities[r.subject].name : "?", r.edge,
+                          r.object >= 0 ? x.entities[r.object].name : "?", props, r.rule,
+                          r.confidence, r.evidence.begin, r.evidence.end, ev);
+  }
+  return out;
+}
+
+}  // namespace kg::ingest

@@ -1,0 +1,1511 @@
+// The built-in extractor: mentions (gazetteer + textual signals), resolution, relation rules.
+//
+// Pipeline for one document:
+//   1. Gazetteer: leftmost-longest dictionary matches with script-aware boundaries (Latin names
+//      need word boundaries; a Korean name may be followed by particles or attached suffixes).
+//   2. Signals for names the dictionaries do not know: quoted and 「bracketed」 names, "X(Y)"
+//      definitions, "* (Full Name)" footnotes, "X社", "Name (Country)" table rows, Latin-script
+//      names next to a typing cue. Each signal carries a label cue or none; names without any
+//      label are dropped (they are most often common nouns).
+//   3. Resolution: mentions linked by a definition or footnote, or sharing a dictionary entry or
+//      a surface form, become one entity; its canonical name is the dictionary's, else the Latin
+//      form.
+//   4. Rules: each unit (a bullet, a table cell with its row head, a sentence from ICU's
+//      BreakIterator) is rewritten with typed placeholders and every rule's regex runs on it.
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <numeric>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "ingest/internal.h"
+#include "unicode/brkiter.h"
+#include "unicode/unistr.h"
+#include "unicode/utext.h"
+
+namespace kg::ingest {
+namespace {
+
+constexpr double kDictConfidence = 0.95;
+
+struct Mention {
+  Span span;
+  int dict = -1;          // dictionary entry, or -1 for a discovered name
+  std::string label;      // label cue of a discovered name ("" = unknown yet)
+  double confidence = 0;  // of the label cue
+  std::string rule;
+  std::string name;  // canonical name chosen by the signal (compounds), else empty
+  bool nested = false;  // may contain other mentions (entity rules)
+  bool dead = false;    // superseded by a longer name around it
+  int parent = -1;  // union-find
+};
+
+// A relation an entity rule asserts between mentions, resolved after entities are known.
+struct PendingLink {
+  int from, to;  // mentions
+  std::string edge;
+  std::string rule;
+  double confidence;
+  std::vector<std::pair<std::string, graph::Value>> props;
+};
+
+bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool EndsWith(std::string_view s, std::string_view p) {
+  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
+}
+
+bool IsLatinName(std::string_view s) {
+  bool letter = false;
+  for (unsigned char c : s) {
+    if (c >= 0x80) return false;
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) letter = true;
+  }
+  return letter;
+}
+
+bool HasUpperOrDigit(std::string_view s) {
+  for (char c : s) {
+    if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  }
+  return false;
+}
+
+class DocExtractor {
+ public:
+  DocExtractor(const Bundle::Impl& b, const Document& d) : b_(b), d_(d), text_(d.text) {}
+
+  Extraction Run();
+
+ private:
+  // ---- mentions ----
+  void ScanGazetteer();
+  bool AcceptDictMatch(size_t begin, size_t end, int entry) const;
+  size_t ParticleEnd(size_t end) const;  // end of particles/suffixes after a Korean name
+  void ScanQuotes();
+  void ScanParenDefinitions();
+  void ScanFootnotes();
+  void ScanCompanySuffix();
+  void ScanTableRows();
+  void ScanLatinNames();
+  void ScanSuffixNames();
+  void ScanEntityRules();
+  void ScanCompounds();
+  void PropagateAliases();
+  bool BoundaryOk(size_t begin, size_t end) const;
+  // Marks the mentions strictly inside [begin, end) dead: a longer name supersedes them.
+  void KillInside(size_t begin, size_t end);
+
+  int MentionAt(size_t begin, size_t end) const;  // exact span, or -1
+  int MentionEndingAt(size_t end) const;
+  int MentionCovering(size_t pos) const;
+  bool Overlaps(size_t begin, size_t end) const;
+  int AddMention(size_t begin, size_t end, std::string label, double conf, std::string rule);
+  void SetCue(int m, const std::string& label, double conf);
+  std::string LabelFromSuffix(std::string_view name) const;
+  std::string LabelFromContext(size_t begin, size_t end, double* conf) const;
+  // "A, B 등의 프로그램": the category after a list of Latin names types each of them.
+  std::string LabelFromListContext(size_t end, double* conf) const;
+  int Find(int m);
+  void Union(int a, int b);
+
+  // ---- entities and relations ----
+  void Resolve(Extraction* x);
+  void ApplyRules(Extraction* x);
+  void RunRulesOnUnit(Extraction* x, Span unit, int row_head, bool whole_line);
+  void AddRelation(Extraction* x, int s, const std::string& edge, int o, Span evidence,
+                   const Rule& rule, const std::vector<std::pair<std::string, graph::Value>>& p);
+
+  const Bundle::Impl& b_;
+  const Document& d_;
+  std::string_view text_;
+  std::vector<Mention> ms_;
+  std::vector<int> entity_of_mention_;  // after Resolve
+  std::vector<bool> generic_entity_;    // after Resolve: a generic dictionary term
+  std::vector<PendingLink> links_;
+  int topic_line_end_ = 0;
+  absl::flat_hash_map<std::string, int> relation_index_;
+};
+
+// ---- gazetteer ---------------------------------------------------------------------------------
+
+size_t DocExtractor::ParticleEnd(size_t end) const {
+  size_t at = end;
+  for (int round = 0; round < 2 && at < text_.size(); ++round) {
+    int len = 0;
+    auto it = b_.suffixes_by_first.find(CodePointAt(text_, at, &len));
+    if (it == b_.suffixes_by_first.end()) break;
+    bool found = false;
+    for (const std::string& p : it->second) {
+      if (StartsWith(text_.substr(at), p)) {
+        at += p.size();
+        found = true;
+        break;
+      }
+    }
+    if (!found) break;
+  }
+  return at;
+}
+
+bool DocExtractor::AcceptDictMatch(size_t begin, size_t end, int entry) const {
+  if (!BoundaryOk(begin, end)) return false;
+  int len = 0;
+  std::string_view surface = text_.substr(begin, end - begin);
+  if (b_.ambiguous.contains(std::string(surface))) return false;
+  if (b_.entries[entry].label == b_.country_label) {
+    std::string_view rest = text_.substr(end);
+    for (const std::string& m : b_.subnational_markers) {
+      if (StartsWith(rest, m)) {
+        size_t at = end + m.size();
+        uint32_t c = at < text_.size() ? CodePointAt(text_, at, &len) : 0;
+        if (!IsHangul(c) || ParticleEnd(at) > at) return false;
+      }
+    }
+  }
+  return true;
+}
+
+// Script-aware word boundaries: a Latin name needs non-alphanumerics around it; a Korean name
+// must start a word and may end one or be followed by particles.
+bool DocExtractor::BoundaryOk(size_t begin, size_t end) const {
+  int len = 0;
+  uint32_t first = CodePointAt(text_, begin, &len);
+  uint32_t last = CodePointBefore(text_, end);
+  uint32_t prev = CodePointBefore(text_, begin);
+  uint32_t next = end < text_.size() ? CodePointAt(text_, end, &len) : 0;
+  if (IsLatinAlnum(first) && IsLatinAlnum(prev)) return false;
+  if (IsHangul(first) && IsHangul(prev)) return false;
+  if (IsHan(first) && (IsHan(prev) || IsKana(prev))) return false;
+  if (IsLatinAlnum(last) && IsLatinAlnum(next)) return false;
+  if (IsHan(last) && (IsHan(next) || IsKana(next))) return false;
+  if (IsHangul(last) && IsHangul(next)) {
+    size_t pe = ParticleEnd(end);
+    if (pe == end) return false;
+    uint32_t after = pe < text_.size() ? CodePointAt(text_, pe, &len) : 0;
+    if (IsHangul(after)) return false;
+  }
+  return true;
+}
+
+void DocExtractor::ScanGazetteer() {
+  for (size_t pos = 0; pos < text_.size();) {
+    int len = 1;
+    uint32_t c = CodePointAt(text_, pos, &len);
+    if (!IsWordChar(c)) {
+      pos += len;
+      continue;
+    }
+    size_t best_end = 0;
+    int best_entry = -1;
+    b_.trie.MatchAt(text_, pos, [&](size_t end, int entry) {
+      if (AcceptDictMatch(pos, end, entry)) {
+        best_end = end;
+        best_entry = entry;
+      }
+    });
+    if (best_entry >= 0) {
+      Mention m;
+      m.span = {static_cast<uint32_t>(pos), static_cast<uint32_t>(best_end)};
+      m.dict = best_entry;
+      m.confidence = kDictConfidence;
+      m.rule = b_.entries[best_entry].source;
+      m.parent = static_cast<int>(ms_.size());
+      ms_.push_back(std::move(m));
+      pos = best_end;
+    } else {
+      pos += len;
+    }
+  }
+}
+
+// ---- mention bookkeeping -------------------------------------------------------------------------
+
+int DocExtractor::MentionAt(size_t begin, size_t end) const {
+  for (size_t i = 0; i < ms_.size(); ++i) {
+    if (ms_[i].dead) continue;
+    if (ms_[i].span.begin == begin && ms_[i].span.end == end) return static_cast<int>(i);
+  }
+  return -1;
+}
+int DocExtractor::MentionEndingAt(size_t end) const {
+  for (size_t i = 0; i < ms_.size(); ++i) {
+    if (ms_[i].dead) continue;
+    if (ms_[i].span.end == end) return static_cast<int>(i);
+  }
+  return -1;
+}
+int DocExtractor::MentionCovering(size_t pos) const {
+  for (size_t i = 0; i < ms_.size(); ++i) {
+    if (ms_[i].dead) continue;
+    if (ms_[i].span.begin <= pos && pos < ms_[i].span.end) return static_cast<int>(i);
+  }
+  return -1;
+}
+bool DocExtractor::Overlaps(size_t begin, size_t end) const {
+  for (const Mention& m : ms_) {
+    if (m.nested || m.dead) continue;
+    if (m.span.begin < end && begin < m.span.end) return true;
+  }
+  return false;
+}
+
+int DocExtractor::AddMention(size_t begin, size_t end, std::string label, double conf,
+                             std::string rule) {
+  std::string surface = Trim(text_.substr(begin, end - begin));
+  if (surface.empty() || b_.IsStopName(surface)) return -1;
+  if (int m = MentionAt(begin, end); m >= 0) {
+    SetCue(m, label, conf);
+    return m;
+  }
+  if (Overlaps(begin, end)) return -1;
+  // A surface the dictionary knows resolves to its entry even when found by a signal.
+  int dict = b_.FindByName(surface);
+  Mention m;
+  m.span = {static_cast<uint32_t>(begin), static_cast<uint32_t>(end)};
+  m.dict = dict;
+  m.label = dict >= 0 ? "" : std::move(label);
+  m.confidence = dict >= 0 ? kDictConfidence : conf;
+  m.rule = dict >= 0 ? b_.entries[dict].source : std::move(rule);
+  m.parent = static_cast<int>(ms_.size());
+  ms_.push_back(std::move(m));
+  return static_cast<int>(ms_.size()) - 1;
+}
+
+void DocExtractor::KillInside(size_t begin, size_t end) {
+  for (Mention& m : ms_) {
+    if (!m.nested && !m.dead && m.span.begin >= begin && m.span.end <= end &&
+        (m.span.end - m.span.begin) < (end - begin)) {
+      m.dead = true;
+    }
+  }
+}
+
+void DocExtractor::SetCue(int m, const std::string& label, double conf) {
+  if (m < 0 || label.empty() || ms_[m].dict >= 0) return;
+  if (ms_[m].label.empty() || conf > ms_[m].confidence) {
+    ms_[m].label = label;
+    ms_[m].confidence = conf;
+  }
+}
+
+std::string DocExtractor::LabelFromSuffix(std::string_view name) const {
+  auto it = b_.suffixes_by_last.find(CodePointBefore(name, name.size()));
+  if (it == b_.suffixes_by_last.end()) return "";
+  for (const LabelCue& c : it->second) {
+    if (EndsWith(name, c.text) && name.size() > c.text.size() + 3) return c.label;
+  }
+  return "";
+}
+
+// Cues right before the name ("스타트업 X") or right after it ("X 기업", "X社", "X 로켓").
+std::string DocExtractor::LabelFromContext(size_t begin, size_t end, double* conf) const {
+  std::string_view before = text_.substr(0, begin);
+  // Skip an opening quote so that "칩렛 'X'" reads like "칩렛 X".
+  for (std::string_view q : {"'", "‘", "「", "\""}) {
+    if (EndsWith(before, q)) before.remove_suffix(q.size());
+  }
+  size_t after_begin = end;
+  for (std::string_view q : {"'", "’", "」", "\"", "*"}) {
+    if (StartsWith(text_.substr(after_begin), q)) after_begin += q.size();
+  }
+  if (StartsWith(text_.substr(after_begin), "(")) {  // "X(Y) 기업": look past the definition
+    size_t close = text_.find(')', after_begin);
+    if (close != std::string_view::npos && close - after_begin < 100) after_begin = close + 1;
+    for (std::string_view q : {"'", "’", "」", "\"", "*"}) {
+      if (StartsWith(text_.substr(after_begin), q)) after_begin += q.size();
+    }
+  }
+  std::string_view after = text_.substr(after_begin);
+  for (const LabelCue& c : b_.after_cues) {
+    // A cue ending in "+" is a prefix of a verb or phrase: no word boundary after it.
+    bool prefix = !c.text.empty() && c.text.back() == '+';
+    std::string_view cue = prefix ? std::string_view(c.text).substr(0, c.text.size() - 1)
+                                  : std::string_view(c.text);
+    if (StartsWith(after, cue)) {
+      size_t at = after_begin + cue.size();
+      int len = 0;
+      uint32_t nx = at < text_.size() ? CodePointAt(text_, at, &len) : 0;
+      if (prefix || !IsHangul(nx) || ParticleEnd(at) > at) {
+        *conf = 0.7;
+        return c.label;
+      }
+    }
+  }
+  for (const LabelCue& c : b_.before_cues) {
+    if (EndsWith(before, c.text)) {
+      *conf = 0.65;
+      return c.label;
+    }
+  }
+  return "";
+}
+
+std::string DocExtractor::LabelFromListContext(size_t end, double* conf) const {
+  static const RE2 kNext(R"(^(, [A-Za-z][A-Za-z0-9.&-]*(?: [A-Z0-9][A-Za-z0-9.&-]*)*))");
+  size_t at = end;
+  for (int i = 0; i < 8; ++i) {
+    re2::StringPiece rest(text_.data() + at, text_.size() - at);
+    re2::StringPiece next;
+    if (!RE2::PartialMatch(rest, kNext, &next)) break;
+    at += next.size();
+  }
+  for (std::string_view etc : {" 등의", " 등"}) {
+    if (StartsWith(text_.substr(at), etc)) {
+      double c = 0;
+      std::string label = LabelFromContext(at + etc.size(), at + etc.size(), &c);
+      if (!label.empty()) {
+        *conf = c * 0.9;
+        return label;
+      }
+    }
+  }
+  return "";
+}
+
+int DocExtractor::Find(int m) {
+  while (ms_[m].parent != m) {
+    ms_[m].parent = ms_[ms_[m].parent].parent;
+    m = ms_[m].parent;
+  }
+  return m;
+}
+
+void DocExtractor::Union(int a, int b) {
+  if (a < 0 || b < 0) return;
+  a = Find(a);
+  b = Find(b);
+  if (a == b) return;
+  // Two different dictionary entities never merge; nor do two different labels.
+  auto group_dict = [&](int root) {
+    for (size_t i = 0; i < ms_.size(); ++i) {
+      if (Find(static_cast<int>(i)) == root && ms_[i].dict >= 0) return ms_[i].dict;
+    }
+    return -1;
+  };
+  int da = group_dict(a), db = group_dict(b);
+  if (da >= 0 && db >= 0 && da != db) return;
+  ms_[b].parent = a;
+}
+
+// ---- signals -------------------------------------------------------------------------------------
+
+// 「X」, ‘X’, 'X', "X": a name; its label from its suffix or the word after the closing mark.
+void DocExtractor::ScanQuotes() {
+  static const std::pair<std::string_view, std::string_view> kPairs[] = {
+      {"「", "」"}, {"‘", "’"}, {"'", "'"}, {"“", "”"}};
+  for (const auto& [open, close] : kPairs) {
+    for (size_t at = text_.find(open); at != std::string_view::npos;
+         at = text_.find(open, at + open.size())) {
+      size_t b = at + open.size();
+      size_t e = text_.find(close, b);
+      if (e == std::string_view::npos) break;
+      std::string_view inner = text_.substr(b, e - b);
+      if (inner.empty() || inner.size() > 120 || inner.find('\n') != std::string_view::npos) {
+        continue;
+      }
+      // 'NN or '25.3: a year, not a quote.
+      int len = 0;
+      if (open == "'" && IsLatinAlnum(CodePointAt(text_, b, &len)) && inner[0] >= '0' &&
+          inner[0] <= '9' && (inner.size() < 3 || inner.find(' ') == std::string_view::npos)) {
+        continue;
+      }
+      // "A(B)" inside: the name is A, B its alias (the definition scan links them).
+      size_t name_end = e;
+      if (size_t p = inner.find('('); p != std::string_view::npos && inner.back() == ')') {
+        name_end = b + p;
+      }
+      std::string name = std::string(text_.substr(b, name_end - b));
+      if (Trim(name).empty()) continue;
+      double conf = 0;
+      std::string label = LabelFromSuffix(name);
+      if (label.empty()) label = LabelFromContext(b, e, &conf);
+      else conf = 0.7;
+      if (label.empty() && b_.FindByName(name) < 0) continue;
+      // A typed quoted name supersedes shorter names inside it ('K-휴머노이드 연합').
+      if (!label.empty() && MentionAt(b, name_end) < 0) KillInside(b, name_end);
+      int m = AddMention(b, name_end, label, conf, "signal:quoted");
+      SetCue(m, label, conf);
+      if (open == "'") at = e;  // the closing quote is not an opening one
+    }
+  }
+}
+
+// X(Y): Y defines or translates X ("딥시크(DeepSeek)", "소형모듈원자로(SMR)").
+void DocExtractor::ScanParenDefinitions() {
+  for (size_t open = text_.find('('); open != std::string_view::npos;
+       open = text_.find('(', open + 1)) {
+    size_t close = text_.find(')', open);
+    if (close == std::string_view::npos) break;
+    std::string_view inner = text_.substr(open + 1, close - open - 1);
+    if (inner.empty() || inner.size() > 90 || inner.find('\n') != std::string_view::npos ||
+        inner.find('(') != std::string_view::npos) {
+      continue;
+    }
+    std::string y = Trim(inner);
+    const size_t lead = inner.find_first_not_of(' ');
+    const size_t yb = open + 1 + (lead == std::string_view::npos ? 0 : lead);
+    size_t ye = yb + y.size();
+    uint32_t prev = CodePointBefore(text_, open);
+    bool attached = prev != 0 && prev != ' ' && prev != '\t' && prev != '\n';
+    // X: a mention ending at "(", else the word before it.
+    int x = -1;
+    if (attached) {
+      x = MentionEndingAt(open);
+      if (x < 0) {
+        size_t xb = open;
+        while (xb > 0) {
+          uint32_t c = CodePointBefore(text_, xb);
+          if (!(IsWordChar(c) || c == '-' || c == '.' || c == '&')) break;
+          size_t step = 1;  // back over one UTF-8 sequence
+          while (xb - step > 0 && (static_cast<unsigned char>(text_[xb - step]) & 0xC0) == 0x80)
+            ++step;
+          xb -= step;
+        }
+        std::string_view xs = text_.substr(xb, open - xb);
+        bool digits_only = xs.find_first_not_of("0123456789.") == std::string_view::npos;
+        // A table row head "Product(Company)" is not a definition.
+        size_t line_begin = text_.rfind('\n', xb);
+        line_begin = line_begin == std::string_view::npos ? 0 : line_begin + 1;
+        bool row_head = text_.substr(line_begin, close - line_begin).find('\t') ==
+                            std::string_view::npos &&
+                        text_.find('\t', close) < text_.find('\n', close);
+        if (!xs.empty() && !digits_only && xs.size() >= 3 && !row_head) {
+          std::string label = LabelFromSuffix(xs);
+          double conf = label.empty() ? 0 : 0.7;
+          if (label.empty()) label = LabelFromContext(xb, open, &conf);
+          x = AddMention(xb, open, label, conf, "signal:definition");
+        }
+      }
+    }
+    // Y: a known name, or a Latin expansion/acronym of X.
+    int ym = MentionAt(yb, ye);
+    if (ym < 0 && MentionCovering(yb) < 0) {
+      bool latin = IsLatinName(y) && HasUpperOrDigit(y) && y.find(',') == std::string::npos;
+      bool date_like = y.find_first_not_of("0123456789.'~-월년 ") == std::string::npos;
+      if (latin && !date_like && x >= 0) {
+        ym = AddMention(yb, ye, "", 0, "signal:definition");
+      } else if (b_.FindByName(y) >= 0) {
+        ym = AddMention(yb, ye, "", 0, "signal:definition");
+      }
+    }
+    if (x >= 0 && ym >= 0) Union(x, ym);
+  }
+}
+
+// A footnote line "* (Full Name) definition" names the entity marked "X*" just above it.
+void DocExtractor::ScanFootnotes() {
+  size_t line_begin = 0;
+  std::vector<std::pair<size_t, size_t>> lines;
+  while (line_begin <= text_.size()) {
+    size_t e = text_.find('\n', line_begin);
+    if (e == std::string_view::npos) e = text_.size();
+    lines.push_back({line_begin, e});
+    if (e == text_.size()) break;
+    line_begin = e + 1;
+  }
+  for (size_t li = 0; li < lines.size(); ++li) {
+    std::string_view line = text_.substr(lines[li].first, lines[li].second - lines[li].first);
+    size_t i = 0;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '-' || line[i] == '\t')) ++i;
+    size_t stars = 0;
+    while (i < line.size() && line[i] == '*') ++stars, ++i;
+    if (stars == 0) continue;
+    while (i < line.size() && line[i] == ' ') ++i;
+    if (i >= line.size() || line[i] != '(') continue;
+    size_t close = line.find(')', i);
+    if (close == std::string_view::npos) continue;
+    size_t yb = lines[li].first + i + 1, ye = lines[li].first + close;
+    std::string y = Trim(text_.substr(yb, ye - yb));
+    if (y.empty() || !IsLatinName(y)) continue;
+    // The marked name: the nearest earlier line with "X" + exactly `stars` asterisks.
+    int target = -1;
+    for (size_t back = li; back-- > 0 && li - back <= 8 && target < 0;) {
+      std::string_view prev = text_.substr(lines[back].first, lines[back].second - lines[back].first);
+      for (size_t s = prev.find('*'); s != std::string_view::npos; s = prev.find('*', s + 1)) {
+        size_t n = 0;
+        while (s + n < prev.size() && prev[s + n] == '*') ++n;
+        size_t abs = lines[back].first + s;
+        if (n == stars && s > 0 && prev[s - 1] != ' ' && prev[s - 1] != '-') {
+          size_t end = abs;
+          if (text_[end - 1] == ')') {  // "기술(AV 2.0)*": the defined name inside
+            size_t ob = text_.rfind('(', end);
+            if (ob != std::string_view::npos) {
+              int in = MentionCovering(ob + 1);
+              target = in >= 0 ? in : MentionEndingAt(ob);
+            }
+          } else {
+            target = MentionEndingAt(end);
+            if (target < 0) {
+              size_t xb = end;
+              while (xb > lines[back].first) {
+                uint32_t c = CodePointBefore(text_, xb);
+                if (!(IsWordChar(c) || c == '-' || c == '.')) break;
+                size_t step = 1;
+                while ((static_cast<unsigned char>(text_[xb - step]) & 0xC0) == 0x80) ++step;
+                xb -= step;
+              }
+              std::string_view xs = text_.substr(xb, end - xb);
+              if (xs.size() >= 2 && xs.find_first_not_of("0123456789,.") != std::string_view::npos) {
+                target = AddMention(xb, end, LabelFromSuffix(xs), 0.6, "signal:footnote");
+              }
+            }
+          }
+          if (target >= 0) break;
+        }
+        s += n - 1;
+      }
+    }
+    if (target < 0) continue;
+    int ym = MentionAt(yb, ye);
+    if (ym < 0) {
+      KillInside(yb, ye);
+      ym = AddMention(yb, ye, "", 0, "signal:footnote");
+    }
+    Union(target, ym);
+    // The definition's head noun types the name: "... 국영 투자 회사" -> Company.
+    std::string_view def = text_.substr(ye + 1, lines[li].second - ye - 1);
+    size_t best = std::string_view::npos;
+    std::string label;
+    for (const LabelCue& c : b_.after_cues) {
+      std::string cue = Trim(c.text);
+      if (cue.size() < 3 || c.label.empty()) continue;
+      for (size_t at = def.find(cue); at != std::string_view::npos; at = def.find(cue, at + 1)) {
+        std::string_view rest = def.substr(at + cue.size());
+        bool head = rest.empty() || StartsWith(rest, "으로") || StartsWith(rest, "로 ") ||
+                    StartsWith(rest, "로,") || StartsWith(rest, "이며") ||
+                    StartsWith(rest, "(") || StartsWith(rest, ",") || StartsWith(rest, "이다");
+        if (head && (best == std::string_view::npos || at < best)) {
+          best = at;
+          label = c.label;
+        }
+      }
+    }
+    if (!label.empty()) {
+      SetCue(target, label, 0.6);
+      SetCue(ym, label, 0.6);
+    }
+  }
+}
+
+// "Kairos Power社", "Stellantis社": a company.
+void DocExtractor::ScanCompanySuffix() {
+  static constexpr std::string_view kSha = "社";
+  for (size_t at = text_.find(kSha); at != std::string_view::npos;
+       at = text_.find(kSha, at + kSha.size())) {
+    if (int m = MentionEndingAt(at); m >= 0) {
+      SetCue(m, b_.company_label, 0.8);
+      continue;
+    }
+    size_t b = at;
+    uint32_t c = CodePointBefore(text_, b);
+    if (IsLatinAlnum(c)) {
+      // A Latin name may hold spaces: extend over capitalised words.
+      while (b > 0) {
+        uint32_t p = CodePointBefore(text_, b);
+        if (IsLatinAlnum(p) || p == '-' || p == '.' || p == '&') {
+          --b;
+        } else if (p == ' ' && b >= 2 && IsLatinAlnum(CodePointBefore(text_, b - 1))) {
+          size_t wb = b - 1;
+          while (wb > 0 && IsLatinAlnum(CodePointBefore(text_, wb))) --wb;
+          if (text_[wb] >= 'A' && text_[wb] <= 'Z') b = wb;
+          else break;
+        } else {
+          break;
+        }
+      }
+    } else {
+      while (b > 0 && IsHangul(CodePointBefore(text_, b))) b -= 3;
+    }
+    if (b == at) continue;
+    AddMention(b, at, b_.company_label, 0.8, "signal:社");
+  }
+}
+
+// "Name (Country)<TAB>...": a table of companies with their home country.
+void DocExtractor::ScanTableRows() {
+  static const RE2 kRow(R"((?m)^[-•* ]*([^\t()\n]{2,60}?) \(([^()\t\n]{2,30})\)\t)");
+  re2::StringPiece in(text_.data(), text_.size());
+  re2::StringPiece name, country;
+  while (RE2::FindAndConsume(&in, kRow, &name, &country)) {
+    int c = b_.FindByName(std::string(country.data(), country.size()));
+    if (c < 0 || b_.entries[c].label != b_.country_label) continue;
+    size_t b = name.data() - text_.data();
+    int m = AddMention(b, b + name.size(), b_.company_label, 0.7, "signal:table-row");
+    SetCue(m, b_.company_label, 0.7);
+  }
+}
+
+// Latin-script names inside Korean text, typed by a cue next to them.
+void DocExtractor::ScanLatinNames() {
+  static const RE2 kLatin(
+      R"(([A-Za-z][A-Za-z0-9]*(?:[-.&/][A-Za-z0-9]+)*(?: [A-Z0-9][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)*))");
+  re2::StringPiece in(text_.data(), text_.size());
+  re2::StringPiece run;
+  while (RE2::FindAndConsume(&in, kLatin, &run)) {
+    size_t b = run.data() - text_.data(), e = b + run.size();
+    if (IsLatinAlnum(CodePointBefore(text_, b))) continue;
+    // Trailing descriptors ("BlueLynx D2D IP") are not part of the name.
+    while (true) {
+      size_t sp = text_.rfind(' ', e - 1);
+      if (sp == std::string_view::npos || sp <= b) break;
+      if (!b_.IsStopName(text_.substr(sp + 1, e - sp - 1))) break;
+      e = sp;
+    }
+    std::string s(text_.substr(b, e - b));
+    if (!HasUpperOrDigit(s) || Overlaps(b, e) || b_.IsStopName(s)) continue;
+    double conf = 0;
+    std::string label = LabelFromContext(b, e, &conf);
+    if (label.empty() && e != b + run.size()) label = LabelFromContext(b, b + run.size(), &conf);
+    if (label.empty()) label = LabelFromListContext(b + run.size(), &conf);
+    if (label.empty()) continue;
+    AddMention(b, e, label, conf * 0.9, "signal:latin-name");
+  }
+}
+
+// Korean names ending in a naming suffix: "국가리튬전략", "토요타연구소".
+void DocExtractor::ScanSuffixNames() {
+  for (size_t pos = 0; pos < text_.size();) {
+    int len = 0;
+    uint32_t c = CodePointAt(text_, pos, &len);
+    if (!IsHangul(c) || IsHangul(CodePointBefore(text_, pos))) {
+      pos += len;
+      continue;
+    }
+    size_t e = pos;
+    while (e < text_.size() && IsHangul(CodePointAt(text_, e, &len))) e += len;
+    std::string_view word = text_.substr(pos, e - pos);
+    // The stem ends where the word ends or where its trailing particles begin.
+    std::vector<size_t> cuts = {word.size()};
+    if (auto it = b_.particles_by_last.find(CodePointBefore(word, word.size()));
+        it != b_.particles_by_last.end()) {
+      for (const std::string& p : it->second) {
+        if (p.size() < word.size() && EndsWith(word, p)) cuts.push_back(word.size() - p.size());
+      }
+    }
+    for (size_t cut : cuts) {
+      std::string_view stem = word.substr(0, cut);
+      if (stem.size() < 12) continue;
+      std::string label = LabelFromSuffix(stem);
+      if (label.empty()) continue;
+      size_t stem_end = pos + cut;
+      if (!Overlaps(pos, stem_end)) AddMention(pos, stem_end, label, 0.6, "signal:suffix");
+      break;
+    }
+    pos = e;
+  }
+}
+
+// Entity rules: phrases that name a policy or measure, with the relations the phrase states.
+void DocExtractor::ScanEntityRules() {
+  for (const EntityRule& rule : b_.entity_rules) {
+    const RE2& re = *rule.re;
+    int n = re.NumberOfCapturingGroups();
+    std::vector<re2::StringPiece> g(n + 1);
+    const auto& names = re.NamedCapturingGroups();
+    re2::StringPiece input(text_.data(), text_.size());
+    size_t start = 0;
+    while (start < text_.size() &&
+           re.Match(input, start, text_.size(), RE2::UNANCHORED, g.data(), n + 1)) {
+      start = (g[0].data() - text_.data()) + std::max<size_t>(g[0].size(), 1);
+      const re2::StringPiece& name = g[names.at("name")];
+      size_t nb = name.data() - text_.data(), ne = nb + name.size();
+      if (name.empty() || MentionAt(nb, ne) >= 0) continue;
+      Mention m;
+      m.span = {static_cast<uint32_t>(nb), static_cast<uint32_t>(ne)};
+      m.label = rule.label;
+      m.confidence = rule.confidence;
+      m.rule = rule.id;
+      m.nested = true;
+      m.parent = static_cast<int>(ms_.size());
+      ms_.push_back(std::move(m));
+      int self = static_cast<int>(ms_.size()) - 1;
+      std::vector<std::pair<std::string, graph::Value>> props;
+      for (const auto& [gname, idx] : names) {
+        if ((gname == "rate_pct" || gname == "share_pct") && g[idx].data() != nullptr) {
+          double v = 0;
+          if (absl::SimpleAtod(absl::string_view(g[idx].data(), g[idx].size()), &v)) {
+            props.emplace_back(gname, graph::Value(v));
+          }
+        }
+      }
+      auto mentions_in = [&](const std::string& group) {
+        std::vector<int> out;
+        if (group == "name") return std::vector<int>{self};
+        auto it = names.find(group);
+        if (it == names.end() || g[it->second].data() == nullptr) return out;
+        size_t b = g[it->second].data() - text_.data(), e = b + g[it->second].size();
+        for (size_t i = 0; i < ms_.size(); ++i) {
+          if (static_cast<int>(i) != self && !ms_[i].nested && ms_[i].span.begin >= b &&
+              ms_[i].span.end <= e) {
+            out.push_back(static_cast<int>(i));
+          }
+        }
+        return out;
+      };
+      for (const EntityRule::Link& l : rule.links) {
+        for (int from : mentions_in(l.from)) {
+          for (int to : mentions_in(l.to)) {
+            links_.push_back({from, to, l.edge, rule.id, rule.confidence, props});
+          }
+        }
+      }
+    }
+  }
+}
+
+// "NVIDIA 저사양 칩": a company name before a generic product term makes a specific product,
+// named "<company> <term>".
+void DocExtractor::ScanCompounds() {
+  for (size_t i = 0; i + 1 < ms_.size(); ++i) {
+    Mention& a = ms_[i];
+    if (a.dict < 0 || b_.entries[a.dict].label != b_.company_label) continue;
+    for (size_t j = 0; j < ms_.size(); ++j) {
+      Mention& g = ms_[j];
+      if (g.dict < 0 || !b_.entries[g.dict].generic || g.span.begin != a.span.end + 1 ||
+          text_[a.span.end] != ' ') {
+        continue;
+      }
+      std::string term = b_.entries[g.dict].name;
+      if (!term.empty() && term[0] >= 'A' && term[0] <= 'Z') term[0] = static_cast<char>(term[0] - 'A' + 'a');
+      g.name = absl::StrCat(b_.entries[a.dict].name, " ", term);
+      g.label = b_.entries[g.dict].label;
+      g.dict = -1;
+      g.confidence = 0.7;
+      g.rule = "signal:possessor-compound";
+    }
+  }
+}
+
+// A name found once (by a definition, a footnote, a quote) is found again wherever it recurs.
+void DocExtractor::PropagateAliases() {
+  size_t n = ms_.size();
+  absl::flat_hash_set<std::string_view> done;
+  for (size_t i = 0; i < n; ++i) {
+    // Dictionary names were found everywhere by the gazetteer already.
+    if (ms_[i].nested || ms_[i].dead || !ms_[i].name.empty()) continue;
+    std::string_view surface = text_.substr(ms_[i].span.begin, ms_[i].span.end - ms_[i].span.begin);
+    if (surface.size() < 4 || !done.insert(surface).second || b_.IsStopName(surface)) continue;
+    for (size_t at = text_.find(surface); at != std::string_view::npos;
+         at = text_.find(surface, at + 1)) {
+      size_t end = at + surface.size();
+      if (Overlaps(at, end) || !BoundaryOk(at, end)) continue;
+      Mention m = ms_[i];
+      m.span = {static_cast<uint32_t>(at), static_cast<uint32_t>(end)};
+      m.parent = static_cast<int>(ms_.size());
+      ms_.push_back(std::move(m));
+      Union(static_cast<int>(i), static_cast<int>(ms_.size()) - 1);
+    }
+  }
+}
+
+// ---- resolution ----------------------------------------------------------------------------------
+
+void DocExtractor::Resolve(Extraction* x) {
+  // Same surface, same entity (within the document).
+  absl::flat_hash_map<std::string, int> by_surface;
+  for (size_t i = 0; i < ms_.size(); ++i) {
+    if (ms_[i].dead) continue;
+    std::string key(text_.substr(ms_[i].span.begin, ms_[i].span.end - ms_[i].span.begin));
+    auto [it, fresh] = by_surface.emplace(key, static_cast<int>(i));
+    if (!fresh) Union(it->second, static_cast<int>(i));
+    if (ms_[i].dict >= 0) {
+      // Same dictionary entry, same entity.
+      auto [jt, fresh2] = by_surface.emplace(absl::StrCat("#dict", ms_[i].dict), static_cast<int>(i));
+      if (!fresh2) Union(jt->second, static_cast<int>(i));
+    }
+  }
+  std::map<int, std::vector<int>> groups;  // root -> mentions, in text order
+  for (size_t i = 0; i < ms_.size(); ++i) {
+    if (!ms_[i].dead) groups[Find(static_cast<int>(i))].push_back(static_cast<int>(i));
+  }
+  entity_of_mention_.assign(ms_.size(), -1);
+  for (auto& [root, members] : groups) {
+    Entity e;
+    int dict = -1;
+    std::string label;
+    double label_conf = 0;
+    std::string rule;
+    for (int m : members) {
+      if (ms_[m].dict >= 0 && dict < 0) dict = ms_[m].dict;
+      if (!ms_[m].label.empty() && ms_[m].confidence > label_conf) {
+        label = ms_[m].label;
+        label_conf = ms_[m].confidence;
+        rule = ms_[m].rule;
+      }
+    }
+    std::string override_name;
+    for (int m : members) {
+      if (!ms_[m].name.empty()) override_name = ms_[m].name;
+    }
+    if (dict >= 0) {
+      const DictEntry& de = b_.entries[dict];
+      e.label = de.label;
+      e.name = de.name;
+      e.confidence = kDictConfidence;
+      e.rule = de.source;
+    } else {
+      if (label.empty()) continue;  // no label cue: most likely a common noun
+      e.label = label;
+      e.confidence = label_conf;
+      e.rule = rule;
+      // Canonical: the longest Latin form, else the first surface.
+      for (int m : members) {
+        std::string s = Trim(text_.substr(ms_[m].span.begin, ms_[m].span.end - ms_[m].span.begin));
+        if (IsLatinName(s) && s.size() > e.name.size()) e.name = s;
+      }
+      if (e.name.empty()) {
+        e.name = Trim(text_.substr(ms_[members[0]].span.begin,
+                                   ms_[members[0]].span.end - ms_[members[0]].span.begin));
+      }
+      if (!override_name.empty()) e.name = override_name;
+    }
+    for (int m : members) {
+      std::string s = Trim(text_.substr(ms_[m].span.begin, ms_[m].span.end - ms_[m].span.begin));
+      if (std::find(e.aliases.begin(), e.aliases.end(), s) == e.aliases.end()) {
+        e.aliases.push_back(s);
+      }
+      e.mentions.push_back(ms_[m].span);
+    }
+    // The same canonical entity may come from two groups (an alias pair and a bare mention).
+    int idx = -1;
+    for (size_t k = 0; k < x->entities.size(); ++k) {
+      if (x->entities[k].label == e.label && NameKey(x->entities[k].name) == NameKey(e.name)) {
+        idx = static_cast<int>(k);
+      }
+    }
+    if (idx < 0) {
+      idx = static_cast<int>(x->entities.size());
+      x->entities.push_back(std::move(e));
+    } else {
+      Entity& t = x->entities[idx];
+      for (auto& a : e.aliases) {
+        if (std::find(t.aliases.begin(), t.aliases.end(), a) == t.aliases.end()) t.aliases.push_back(a);
+      }
+      for (auto& s : e.mentions) t.mentions.push_back(s);
+    }
+    for (int m : members) entity_of_mention_[m] = idx;
+  }
+  generic_entity_.assign(x->entities.size(), false);
+  for (size_t i = 0; i < x->entities.size(); ++i) {
+    int dict = b_.FindByName(x->entities[i].name);
+    generic_entity_[i] = dict >= 0 && b_.entries[dict].generic &&
+                         b_.entries[dict].label == x->entities[i].label;
+  }
+}
+
+// ---- relation rules ------------------------------------------------------------------------------
+
+// Korean amounts: "5,000억" -> 5e11, "75억 4,000만" -> 7.54e9, "1억 8,350만" -> 1.835e8.
+std::optional<double> ParseKoreanAmount(std::string_view s) {
+  double total = 0, current = 0;
+  bool any = false;
+  std::string digits;
+  auto flush_digits = [&]() {
+    if (digits.empty()) return;
+    double v = 0;
+    if (absl::SimpleAtod(digits, &v)) current += v;
+    digits.clear();
+    any = true;
+  };
+  for (size_t i = 0; i < s.size();) {
+    char c = s[i];
+    if ((c >= '0' && c <= '9') || c == '.') {
+      digits.push_back(c);
+      ++i;
+      continue;
+    }
+    if (c == ',' || c == ' ') {
+      ++i;
+      continue;
+    }
+    int len = 0;
+    uint32_t cp = CodePointAt(s, i, &len);
+    flush_digits();
+    double unit = cp == U'조' ? 1e12 : cp == U'억' ? 1e8 : cp == U'만' ? 1e4 : cp == U'천' ? 1e3 : 0;
+    if (unit > 0) {
+      total += (current == 0 ? 1 : current) * unit;
+      current = 0;
+    }
+    i += len;
+  }
+  flush_digits();
+  if (!any) return std::nullopt;
+  return total + current;
+}
+
+std::string CurrencyCode(std::string_view s) {
+  static const std::pair<std::string_view, std::string_view> kCodes[] = {
+      {"달러", "USD"}, {"유로", "EUR"}, {"엔", "JPY"}, {"위안", "CNY"},
+      {"원", "KRW"},   {"파운드", "GBP"}};
+  for (const auto& [k, v] : kCodes) {
+    if (s == k) return std::string(v);
+  }
+  return std::string(s);
+}
+
+std::vector<int> EntitiesIn(std::string_view group) {
+  std::vector<int> out;
+  for (size_t at = group.find('\x01'); at != std::string_view::npos;
+       at = group.find('\x01', at + 1)) {
+    int v = 0;
+    size_t i = at + 1;
+    while (i < group.size() && group[i] >= '0' && group[i] <= '9') v = v * 10 + (group[i++] - '0');
+    out.push_back(v);
+  }
+  return out;
+}
+
+void DocExtractor::AddRelation(Extraction* x, int s, const std::string& edge, int o, Span evidence,
+                               const Rule& rule,
+                               const std::vector<std::pair<std::string, graph::Value>>& props) {
+  if (s < 0 || o < 0 || s == o) return;
+  auto sig = b_.edges.find(edge);
+  if (sig == b_.edges.end()) return;
+  auto allowed = [](const std::vector<std::string>& labels, const std::string& l) {
+    return std::find(labels.begin(), labels.end(), "*") != labels.end() ||
+           std::find(labels.begin(), labels.end(), l) != labels.end();
+  };
+  if (!allowed(sig->second.subjects, x->entities[s].label) ||
+      !allowed(sig->second.objects, x->entities[o].label)) {
+    return;
+  }
+  int a = s, c = o;
+  if (sig->second.symmetric && a > c) std::swap(a, c);
+  std::string key = absl::StrCat(a, "|", edge, "|", c);
+  if (relation_index_.contains(key)) return;
+  relation_index_[key] = static_cast<int>(x->relations.size());
+  Relation r;
+  r.subject = s;
+  r.edge = edge;
+  r.object = o;
+  r.props = props;
+  r.evidence = evidence;
+  r.rule = rule.id;
+  r.confidence = std::min(rule.confidence, std::min(x->entities[s].confidence,
+                                                    x->entities[o].confidence));
+  x->relations.push_back(std::move(r));
+}
+
+namespace {
+
+bool LabelIn(const std::string& label, std::string_view set) {
+  for (std::string_view l : Split(set, '|')) {
+    if (l == label) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, bool whole_line) {
+  // The unit with typed placeholders; "*" footnote marks and "社" after a name are dropped.
+  struct Placeholder {
+    size_t pos, end;  // in `tagged`
+    int entity;
+  };
+  std::string tagged;
+  std::vector<Placeholder> places;
+  tagged.reserve((unit.end - unit.begin) + 16);
+  size_t pos = unit.begin;
+  std::vector<int> order;
+  for (size_t i = 0; i < ms_.size(); ++i) {
+    if (ms_[i].span.begin >= unit.begin && ms_[i].span.end <= unit.end &&
+        entity_of_mention_[i] >= 0) {
+      order.push_back(static_cast<int>(i));
+    }
+  }
+  if (order.empty()) return;
+  std::sort(order.begin(), order.end(), [&](int a, int b) {
+    if (ms_[a].span.begin != ms_[b].span.begin) return ms_[a].span.begin < ms_[b].span.begin;
+    return ms_[a].span.end > ms_[b].span.end;
+  });
+  for (int m : order) {
+    if (ms_[m].span.begin < pos) continue;
+    tagged.append(text_.substr(pos, ms_[m].span.begin - pos));
+    const Entity& e = x->entities[entity_of_mention_[m]];
+    size_t at = tagged.size();
+    absl::StrAppend(&tagged, "\x01", entity_of_mention_[m], ":", e.label,
+                    generic_entity_[entity_of_mention_[m]] ? "~" : "", "\x02");
+    places.push_back({at, tagged.size(), entity_of_mention_[m]});
+    pos = ms_[m].span.end;
+    while (pos < unit.end && text_[pos] == '*') ++pos;
+    if (StartsWith(text_.substr(pos), "社")) pos += std::string_view("社").size();
+  }
+  tagged.append(text_.substr(pos, unit.end - pos));
+
+  // The unit's head "(X) ..." and its subject (the first name followed by a subject particle).
+  int head = -1, subject = -1;
+  std::vector<size_t> subject_places;  // placeholders followed by a subject particle
+  {
+    size_t i = 0;
+    while (i < tagged.size()) {
+      std::string_view rest = std::string_view(tagged).substr(i);
+      bool skipped = false;
+      for (std::string_view mark : {" ", "-", "•", "▲", "●", "▪", "※", "*", "\t"}) {
+        if (StartsWith(rest, mark)) {
+          i += mark.size();
+          skipped = true;
+          break;
+        }
+      }
+      if (!skipped) break;
+    }
+    if (i < tagged.size() && tagged[i] == '(' && !places.empty()) {
+      for (const Placeholder& p : places) {
+        if (p.pos == i + 1 && p.end < tagged.size() && tagged[p.end] == ')') head = p.entity;
+      }
+    }
+    for (const Placeholder& p : places) {
+      std::string_view rest = std::string_view(tagged).substr(p.end);
+      // Skip a definition "(...)" right after the name.
+      if (StartsWith(rest, "(")) {
+        size_t close = rest.find(')');
+        if (close != std::string_view::npos && close < 80) rest.remove_prefix(close + 1);
+      }
+      if (StartsWith(rest, "社")) rest.remove_prefix(std::string_view("社").size());
+      for (std::string_view tail : {" CEO", " 대통령", " 정부", " 행정부", " 이니셔티브", " 프로젝트",
+                                    " 프로그램", " 사업", " 연합", " 컨소시엄"}) {
+        if (StartsWith(rest, tail)) rest.remove_prefix(tail.size());
+      }
+      bool subj = false;
+      for (std::string_view j : {"은 ", "는 ", "이 ", "가 ", "께서 ", "은,", "는,"}) {
+        if (StartsWith(rest, j)) subj = true;
+      }
+      if (subj) {
+        if (subject < 0) subject = p.entity;
+        subject_places.push_back(&p - places.data());
+      }
+    }
+    if (subject < 0) subject = head;
+  }
+
+  static const bool debug = std::getenv("KG_INGEST_DEBUG") != nullptr;
+  if (debug) {
+    std::string shown = absl::StrReplaceAll(tagged, {{"\x01", "<"}, {"\x02", ">"}});
+    std::fprintf(stderr, "unit[%s] head=%d subj=%d: %s\n", whole_line ? "line" : "unit", head,
+                 subject, shown.c_str());
+  }
+  // Which rules can match at all: one pass of the prefilter set (all rules if it is missing or
+  // its DFA ran out of memory).
+  std::vector<int> candidates;
+  const RE2::Set* set = whole_line ? b_.line_rule_set.get() : b_.unit_rule_set.get();
+  const std::vector<int>& ids = whole_line ? b_.line_rule_ids : b_.unit_rule_ids;
+  bool filtered = false;
+  if (set != nullptr) {
+    std::vector<int> hits;
+    RE2::Set::ErrorInfo error{RE2::Set::kNoError};
+    bool any = set->Match(tagged, &hits, &error);
+    if (any || error.kind == RE2::Set::kNoError) {
+      filtered = true;
+      for (int h : hits) candidates.push_back(ids[h]);
+      std::sort(candidates.begin(), candidates.end());
+    }
+  }
+  if (!filtered) {
+    for (size_t i = 0; i < b_.rules.size(); ++i) candidates.push_back(static_cast<int>(i));
+  }
+  for (int rule_index : candidates) {
+    const Rule& rule = b_.rules[rule_index];
+    if ((rule.scope == "line") != whole_line) continue;
+    if (rule.min_mentions > static_cast<int>(places.size())) continue;
+    const RE2& re = *rule.re;
+    int ngroups = re.NumberOfCapturingGroups();
+    std::vector<re2::StringPiece> groups(ngroups + 1);
+    const auto& names = re.NamedCapturingGroups();
+    re2::StringPiece input(tagged);
+    size_t start = 0;
+    while (start <= tagged.size() &&
+           re.Match(input, start, tagged.size(), RE2::UNANCHORED, groups.data(), ngroups + 1)) {
+      std::vector<int> subjects, objects;
+      std::vector<std::pair<std::string, graph::Value>> props;
+      for (const auto& [k, v] : rule.const_props) props.emplace_back(k, graph::Value(v));
+      std::string amount, currency;
+      for (const auto& [name, idx] : names) {
+        const re2::StringPiece& g = groups[idx];
+        if (g.data() == nullptr) continue;
+        std::string_view gv(g.data(), g.size());
+        if (name == "S") subjects = EntitiesIn(gv);
+        else if (name == "O") objects = EntitiesIn(gv);
+        else if (name == "amount") amount = std::string(gv);
+        else if (name == "currency") currency = std::string(gv);
+        else if (name == "share_pct" || name == "rate_pct") {
+          double v = 0;
+          if (absl::SimpleAtod(AV(gv), &v)) props.emplace_back(name, graph::Value(v));
+        } else if (name == "year") {
+          int64_t v = 0;
+          if (absl::SimpleAtoi(AV(gv), &v)) props.emplace_back(name, graph::Value(2000 + v));
+        } else if (name == "date") {
+          std::vector<std::string> parts;
+          for (std::string_view p : Split(gv, '.')) parts.emplace_back(p);
+          std::string iso = absl::StrCat("20", parts[0]);
+          for (size_t i = 1; i < parts.size(); ++i) {
+            absl::StrAppend(&iso, "-", parts[i].size() == 1 ? "0" : "", parts[i]);
+          }
+          props.emplace_back(name, graph::Value(iso));
+        } else {
+          props.emplace_back(name, graph::Value(Trim(gv)));
+        }
+      }
+      if (!amount.empty()) {
+        if (auto v = ParseKoreanAmount(amount)) {
+          props.emplace_back("amount", graph::Value(*v));
+          props.emplace_back("currency", graph::Value(CurrencyCode(currency)));
+        }
+      }
+      const size_t match_begin = groups[0].data() - tagged.data();
+      const size_t match_end = match_begin + groups[0].size();
+      // A fixed end: alternatives separated by ";", the first that names an entity wins.
+      auto fixed = [&](const std::string& spec, std::vector<int>* out) {
+        if (spec.empty()) return;
+        out->clear();
+        for (std::string_view alt : Split(spec, ';')) {
+          if (!out->empty()) break;
+          if (alt == "row" && row_head >= 0) out->push_back(row_head);
+          else if (alt == "head" && head >= 0) out->push_back(head);
+          else if (alt == "unitsubj" && subject >= 0) out->push_back(subject);
+          else if (alt == "nearsubj") {
+            // The nearest name before the match that is followed by a subject particle.
+            for (auto it = subject_places.rbegin(); it != subject_places.rend(); ++it) {
+              if (places[*it].end <= match_begin) {
+                out->push_back(places[*it].entity);
+                break;
+              }
+            }
+          }
+          else if (StartsWith(alt, "prev:")) {
+            for (auto it = places.rbegin(); it != places.rend(); ++it) {
+              if (it->end <= match_begin &&
+                  LabelIn(x->entities[it->entity].label, alt.substr(5))) {
+                out->push_back(it->entity);
+                break;
+              }
+            }
+          } else if (StartsWith(alt, "next:")) {
+            for (const Placeholder& p : places) {
+              if (p.pos >= match_end && LabelIn(x->entities[p.entity].label, alt.substr(5))) {
+                out->push_back(p.entity);
+                break;
+              }
+            }
+          } else if (StartsWith(alt, "topic:")) {
+            std::string_view labels = alt.substr(6);
+            for (size_t i = 0; i < ms_.size(); ++i) {
+              if (ms_[i].span.end <= static_cast<uint32_t>(topic_line_end_) &&
+                  entity_of_mention_[i] >= 0 &&
+                  LabelIn(x->entities[entity_of_mention_[i]].label, labels)) {
+                out->push_back(entity_of_mention_[i]);
+                break;
+              }
+            }
+          }
+        }
+      };
+      fixed(rule.subject_fixed, &subjects);
+      fixed(rule.object_fixed, &objects);
+      if (rule.symmetric_pairs) {
+        for (size_t i = 0; i < subjects.size(); ++i) {
+          for (size_t j = i + 1; j < subjects.size(); ++j) {
+            AddRelation(x, subjects[i], rule.edge, subjects[j], unit, rule, props);
+          }
+        }
+      } else {
+        for (int s : subjects) {
+          for (int o : objects) AddRelation(x, s, rule.edge, o, unit, rule, props);
+        }
+      }
+      // Move past the first mention of the match only, so overlapping matches are found too.
+      size_t next = match_end > match_begin ? match_end : match_begin + 1;
+      size_t first_close = tagged.find('\x02', match_begin);
+      if (first_close != std::string::npos && first_close + 1 < next) next = first_close + 1;
+      start = next;
+    }
+  }
+}
+
+// Units: a line; inside a table row, each bullet item with the row's head cell; inside a line,
+// each "▲" item and each sentence (ICU BreakIterator).
+void DocExtractor::ApplyRules(Extraction* x) {
+  UErrorCode err = U_ZERO_ERROR;
+  static std::once_flag once;
+  static icu::BreakIterator* proto = nullptr;
+  std::call_once(once, [] {
+    UErrorCode e = U_ZERO_ERROR;
+    proto = icu::BreakIterator::createSentenceInstance(icu::Locale("ko"), e);
+    if (U_FAILURE(e)) proto = nullptr;
+  });
+  std::unique_ptr<icu::BreakIterator> sentences(proto ? proto->clone() : nullptr);
+
+  auto sentence_units = [&](size_t b, size_t e, int row_head) {
+    // Items separated by "▲" or "•" or " - " inside a line are units of their own.
+    std::vector<size_t> cuts = {b};
+    std::string_view seg = text_.substr(b, e - b);
+    for (std::string_view mark : {"▲", "•", " - "}) {
+      for (size_t at = seg.find(mark); at != std::string_view::npos; at = seg.find(mark, at + 1)) {
+        if (at > 0) cuts.push_back(b + at);
+      }
+    }
+    std::sort(cuts.begin(), cuts.end());
+    cuts.push_back(e);
+    for (size_t i = 0; i + 1 < cuts.size(); ++i) {
+      size_t ub = cuts[i], ue = cuts[i + 1];
+      if (ue <= ub) continue;
+      if (!sentences) {
+        RunRulesOnUnit(x, {static_cast<uint32_t>(ub), static_cast<uint32_t>(ue)}, row_head, false);
+        continue;
+      }
+      UText* ut = utext_openUTF8(nullptr, text_.data() + ub, static_cast<int64_t>(ue - ub), &err);
+      sentences->setText(ut, err);
+      int32_t s = sentences->first();
+      for (int32_t n = sentences->next(); n != icu::BreakIterator::DONE; s = n, n = sentences->next()) {
+        RunRulesOnUnit(x, {static_cast<uint32_t>(ub + s), static_cast<uint32_t>(ub + n)}, row_head,
+                       false);
+      }
+      utext_close(ut);
+    }
+  };
+
+  size_t lb = 0;
+  while (lb < text_.size()) {
+    size_t le = text_.find('\n', lb);
+    if (le == std::string_view::npos) le = text_.size();
+    std::string_view line = text_.substr(lb, le - lb);
+    size_t tab = line.find('\t');
+    if (tab == std::string_view::npos) {
+      RunRulesOnUnit(x, {static_cast<uint32_t>(lb), static_cast<uint32_t>(le)}, -1, true);
+      sentence_units(lb, le, -1);
+    } else {
+      // A table row: its first cell heads every item of the other cells.
+      int head = -1;
+      uint32_t head_begin = std::numeric_limits<uint32_t>::max();
+      for (size_t i = 0; i < ms_.size(); ++i) {
+        if (ms_[i].span.begin >= lb && ms_[i].span.end <= lb + tab && entity_of_mention_[i] >= 0 &&
+            ms_[i].span.begin < head_begin) {
+          head = entity_of_mention_[i];
+          head_begin = ms_[i].span.begin;
+        }
+      }
+      RunRulesOnUnit(x, {static_cast<uint32_t>(lb), static_cast<uint32_t>(le)}, head, true);
+      sentence_units(lb + tab + 1, le, head);
+    }
+    lb = le + 1;
+  }
+}
+
+// ---- the document --------------------------------------------------------------------------------
+
+Extraction DocExtractor::Run() {
+  Extraction x;
+  x.document = d_;
+  x.mentions_edge = b_.mentions_edge;
+  ScanGazetteer();
+  ScanEntityRules();
+  ScanCompounds();
+  ScanQuotes();
+  ScanCompanySuffix();
+  ScanTableRows();
+  ScanParenDefinitions();
+  ScanFootnotes();
+  ScanLatinNames();
+  ScanSuffixNames();
+  PropagateAliases();
+
+  // Entity 0 is the document itself.
+  Entity doc;
+  doc.label = b_.document_label;
+  doc.name = d_.title.empty() ? d_.id : d_.title;
+  doc.aliases = {doc.name};
+  doc.rule = "document";
+  if (d_.title_offset >= 0) {
+    doc.mentions.push_back({static_cast<uint32_t>(d_.title_offset),
+                            static_cast<uint32_t>(d_.title_offset + d_.title.size())});
+    size_t e = text_.find('\n', d_.title_offset);
+    topic_line_end_ = static_cast<int>(e == std::string_view::npos ? text_.size() : e);
+  }
+  x.entities.push_back(std::move(doc));
+  Resolve(&x);
+
+  // The publisher and its country marker, from the title line.
+  static const Rule kPublisherRule = [] {
+    Rule r;
+    r.id = "structure:title-line";
+    r.confidence = 0.9;
+    return r;
+  }();
+  if (!d_.source.empty()) {
+    int pub = -1;
+    size_t at = d_.title_offset >= 0 ? text_.find(d_.source, d_.title_offset) : std::string::npos;
+    for (size_t i = 0; i < ms_.size() && at != std::string::npos; ++i) {
+      if (ms_[i].span.begin == at && entity_of_mention_[i] >= 0) pub = entity_of_mention_[i];
+    }
+    if (pub < 0) {
+      int dict = b_.FindByName(d_.source);
+      Entity e;
+      if (dict >= 0) {
+        e.label = b_.entries[dict].label;
+        e.name = b_.entries[dict].name;
+        e.rule = b_.entries[dict].source;
+        e.confidence = kDictConfidence;
+      } else {
+        std::string l = LabelFromSuffix(d_.source);
+        e.label = l.empty() ? b_.publisher_default_label : l;
+        e.name = d_.source;
+        e.rule = "structure:publisher";
+        e.confidence = 0.7;
+      }
+      for (size_t k = 0; k < x.entities.size(); ++k) {
+        if (x.entities[k].name == e.name && x.entities[k].label == e.label) pub = static_cast<int>(k);
+      }
+      if (pub < 0) {
+        e.aliases = {d_.source};
+        if (at != std::string::npos) {
+          e.mentions.push_back({static_cast<uint32_t>(at), static_cast<uint32_t>(at + d_.source.size())});
+        }
+        pub = static_cast<int>(x.entities.size());
+        x.entities.push_back(std::move(e));
+      }
+    }
+    Span title_span = x.entities[0].mentions.empty() ? Span{} : x.entities[0].mentions[0];
+    if (title_span.end > 0) title_span.end = static_cast<uint32_t>(topic_line_end_);
+    std::vector<std::pair<std::string, graph::Value>> props;
+    if (!d_.published.empty()) props.emplace_back("date", graph::Value(d_.published));
+    AddRelation(&x, 0, b_.published_by_edge, pub, title_span, kPublisherRule, props);
+    if (!d_.source_country.empty()) {
+      int country = -1;
+      for (size_t i = 0; i < ms_.size(); ++i) {
+        if (ms_[i].span.end <= static_cast<uint32_t>(topic_line_end_) && entity_of_mention_[i] >= 0 &&
+            text_.substr(ms_[i].span.begin, ms_[i].span.end - ms_[i].span.begin) == d_.source_country) {
+          country = entity_of_mention_[i];
+        }
+      }
+      if (country < 0) {
+        int dict = b_.FindByName(d_.source_country);
+        if (dict >= 0) {
+          for (size_t k = 0; k < x.entities.size(); ++k) {
+            if (x.entities[k].name == b_.entries[dict].name) country = static_cast<int>(k);
+          }
+          if (country < 0) {
+            Entity e;
+            e.label = b_.entries[dict].label;
+            e.name = b_.entries[dict].name;
+            e.aliases = {d_.source_country};
+            e.rule = b_.entries[dict].source;
+            e.confidence = kDictConfidence;
+            country = static_cast<int>(x.entities.size());
+            x.entities.push_back(std::move(e));
+          }
+        }
+      }
+      AddRelation(&x, pub, b_.based_in_edge, country, title_span, kPublisherRule, {});
+    }
+  }
+  ApplyRules(&x);
+  for (const PendingLink& l : links_) {
+    Rule r;
+    r.id = l.rule;
+    r.confidence = l.confidence;
+    int from = entity_of_mention_[l.from], to = entity_of_mention_[l.to];
+    Span ev = ms_[l.from].span;
+    size_t lb = text_.rfind('\n', ev.begin);
+    size_t le = text_.find('\n', ev.end);
+    ev = {static_cast<uint32_t>(lb == std::string_view::npos ? 0 : lb + 1),
+          static_cast<uint32_t>(le == std::string_view::npos ? text_.size() : le)};
+    if (from >= 0 && to >= 0) AddRelation(&x, from, l.edge, to, ev, r, l.props);
+  }
+
+  // Generic dictionary terms ("반도체") are entities only when they take part in a relation.
+  std::vector<bool> used(x.entities.size(), false);
+  for (const Relation& r : x.relations) used[r.subject] = used[r.object] = true;
+  std::vector<int> remap(x.entities.size(), -1);
+  std::vector<Entity> kept;
+  for (size_t i = 0; i < x.entities.size(); ++i) {
+    int dict = b_.FindByName(x.entities[i].name);
+    bool generic = dict >= 0 && b_.entries[dict].generic &&
+                   b_.entries[dict].label == x.entities[i].label;
+    if (generic && !used[i]) continue;
+    remap[i] = static_cast<int>(kept.size());
+    kept.push_back(std::move(x.entities[i]));
+  }
+  x.entities = std::move(kept);
+  for (Relation& r : x.relations) {
+    r.subject = remap[r.subject];
+    r.object = remap[r.object];
+  }
+  return x;
+}
+
+}  // namespace
+
+absl::StatusOr<Extraction> Extractor::Extract(const Document& document) const {
+  if (int64_t bad = FindInvalidUtf8(document.text); bad >= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("document ", document.id, ": invalid UTF-8 at byte offset ", bad));
+  }
+  if (document.text.size() > std::numeric_limits<uint32_t>::max()) {
+    return absl::InvalidArgumentError(absl::StrCat("document ", document.id, " is too large"));
+  }
+  DocExtractor ex(bundle_->impl(), document);
+  return ex.Run();
+}
+
+absl::StatusOr<Extraction> Extractor::Resolve(Extraction external) const {
+  const Bundle::Impl& b = bundle_->impl();
+  std::vector<Entity> out;
+  std::vector<int> remap(external.entities.size(), -1);
+  for (size_t i = 0; i < external.entities.size(); ++i) {
+    Entity e = std::move(external.entities[i]);
+    const bool is_doc = external.document_entity && i == 0;
+    if (!is_doc && !bundle_->HasVertexLabel(e.label)) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown vertex label ", e.label));
+    }
+    if (std::find(e.aliases.begin(), e.aliases.end(), e.name) == e.aliases.end()) {
+      e.aliases.insert(e.aliases.begin(), e.name);
+    }
+    if (!is_doc) {
+      for (const std::string& a : e.aliases) {
+        int dict = b.FindByName(a);
+        if (dict >= 0 && b.entries[dict].label == e.label) {
+          e.name = b.entries[dict].name;
+          break;
+        }
+      }
+    }
+    int idx = -1;
+    for (size_t k = 0; k < out.size(); ++k) {
+      if (out[k].label == e.label && NameKey(out[k].name) == NameKey(e.name)) idx = static_cast<int>(k);
+    }
+    if (idx < 0) {
+      idx = static_cast<int>(out.size());
+      out.push_back(std::move(e));
+    } else {
+      for (auto& a : e.aliases) {
+        if (std::find(out[idx].aliases.begin(), out[idx].aliases.end(), a) == out[idx].aliases.end()) {
+          out[idx].aliases.push_back(a);
+        }
+      }
+    }
+    remap[i] = idx;
+  }
+  external.entities = std::move(out);
+  external.mentions_edge = b.mentions_edge;
+  if (external.document_entity && !external.entities.empty()) {
+    external.entities[0].label = b.document_label;
+  }
+  for (Relation& r : external.relations) {
+    if (r.subject < 0 || r.object < 0 || r.subject >= static_cast<int>(remap.size()) ||
+        r.object >= static_cast<int>(remap.size())) {
+      return absl::InvalidArgumentError("relation end out of range");
+    }
+    if (!bundle_->HasEdgeLabel(r.edge)) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown edge label ", r.edge));
+    }
+    r.subject = remap[r.subject];
+    r.object = remap[r.object];
+  }
+  return external;
+}
+
+}  // namespace kg::ingest

@@ -1,0 +1,165 @@
+// Private to ingest/: the compiled bundle and the text helpers the extractor shares.
+#ifndef KG_INGEST_INTERNAL_H_
+#define KG_INGEST_INTERNAL_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "ingest/ingest.h"
+#include "re2/re2.h"
+#include "re2/set.h"
+
+namespace kg::ingest {
+
+// ---- text helpers (text.cc) ---------------------------------------------------------------------
+
+// Decodes the code point at `i` (valid UTF-8 assumed) and returns it; `*len` gets its length.
+uint32_t CodePointAt(std::string_view s, size_t i, int* len);
+// The code point that ends right before `i`, or 0 at the start.
+uint32_t CodePointBefore(std::string_view s, size_t i);
+bool IsHangul(uint32_t c);
+bool IsHan(uint32_t c);
+bool IsLatinAlnum(uint32_t c);  // ASCII letters and digits
+bool IsKana(uint32_t c);
+// A code point that belongs to a word (Hangul, Han, Kana, Latin letters and digits).
+bool IsWordChar(uint32_t c);
+// Byte offset of the first invalid UTF-8 sequence, or -1.
+int64_t FindInvalidUtf8(std::string_view s);
+// NFKC + case fold + whitespace collapse, for comparing names. Never fails on valid UTF-8.
+std::string NameKey(std::string_view s);
+std::string Trim(std::string_view s);
+// absl here is 20220623: absl::string_view is not std::string_view. These bridge the two.
+std::vector<std::string_view> Split(std::string_view s, char sep);
+inline absl::string_view AV(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+inline std::string Str(absl::string_view s) { return std::string(s.data(), s.size()); }
+
+// ---- the compiled bundle (bundle.cc) -------------------------------------------------------------
+
+// One dictionary entity: a label, a canonical name and every surface form.
+struct DictEntry {
+  std::string label;
+  std::string name;
+  std::vector<std::string> aliases;  // includes name
+  std::string source;                // file it came from, for the rule id
+  bool generic = false;              // emitted only when it takes part in a relation
+};
+
+// Byte trie over aliases; matching walks it from a start position (leftmost-longest).
+class AliasTrie {
+ public:
+  void Insert(std::string_view alias, int entry);
+  // Visits every alias that starts at `pos`, shortest first: fn(end, entry).
+  template <typename Fn>
+  void MatchAt(std::string_view text, size_t pos, Fn fn) const {
+    int node = 0;
+    for (size_t i = pos; i < text.size(); ++i) {
+      node = Child(node, static_cast<unsigned char>(text[i]));
+      if (node < 0) return;
+      if (nodes_[node].entry >= 0) fn(i + 1, nodes_[node].entry);
+    }
+  }
+  size_t size() const { return nodes_.size(); }
+
+ private:
+  struct Node {
+    std::vector<std::pair<unsigned char, int32_t>> kids;  // sorted by byte
+    int32_t entry = -1;
+  };
+  int Child(int node, unsigned char b) const;
+  std::vector<Node> nodes_ = std::vector<Node>(1);
+};
+
+// A relation rule: a regular expression over a unit of text in which each mention is replaced by
+// "\x01<index>:<Label>\x02" (see extract.cc). Named groups S and O capture the ends (one mention
+// or a coordinated list); other named groups become props.
+struct Rule {
+  std::string id;
+  std::string edge;
+  std::string pattern;  // after macro expansion
+  std::unique_ptr<RE2> re;
+  double confidence = 0.8;
+  int min_mentions = 0;  // placeholders a unit needs before the regex is worth running
+  bool symmetric_pairs = false;  // S and O are one list: every pair (PARTNERS_WITH among a list)
+  // A fixed end: "topic:<Label>" = the article's title entity of that label, "row" = table row
+  // head, "" = from the pattern group.
+  std::string subject_fixed;
+  std::string object_fixed;
+  std::vector<std::pair<std::string, std::string>> const_props;  // {"role", "member"}
+  std::string scope = "unit";  // "unit" (clause/bullet) or "line"
+};
+
+// A phrase that names an entity the dictionaries cannot list ("철강 수입품에 대한 25% 관세"):
+// a regex over the raw text whose group "name" is the entity; `relations` link it (or other
+// groups' mentions) to the mentions inside other named groups.
+struct EntityRule {
+  struct Link {
+    std::string edge;
+    std::string from;  // group name; "name" is the new entity
+    std::string to;
+  };
+  std::string id;
+  std::string label;
+  std::unique_ptr<RE2> re;
+  std::vector<Link> links;
+  double confidence = 0.6;
+};
+
+// Suffix or context that gives an unknown name its label.
+struct LabelCue {
+  std::string text;
+  std::string label;
+};
+
+struct EdgeSignature {
+  std::vector<std::string> subjects;
+  std::vector<std::string> objects;
+  bool symmetric = false;
+};
+
+struct Bundle::Impl {
+  std::string dir;
+  std::vector<std::string> vertex_labels;
+  absl::flat_hash_map<std::string, EdgeSignature> edges;
+  std::vector<DictEntry> entries;
+  AliasTrie trie;
+  absl::flat_hash_map<std::string, int> by_name_key;  // NameKey(alias or name) -> entry
+  std::vector<std::string> particles;                  // longest first
+  // particles and attached suffixes by their first code point, longest first (hot path)
+  absl::flat_hash_map<uint32_t, std::vector<std::string>> suffixes_by_first;
+  std::vector<std::string> attached_suffixes;          // 산, 향, 형, 용...
+  absl::flat_hash_set<std::string> ambiguous;          // aliases that are also common words
+  absl::flat_hash_set<std::string> stop_names;          // NameKey of names that are never entities
+  std::vector<LabelCue> name_suffixes;                 // 연구소 -> Organization
+  absl::flat_hash_map<uint32_t, std::vector<LabelCue>> suffixes_by_last;  // by last code point
+  absl::flat_hash_map<uint32_t, std::vector<std::string>> particles_by_last;
+  std::vector<LabelCue> before_cues;                   // "스타트업 " + Name -> Company
+  std::vector<LabelCue> after_cues;                    // Name + " 기업" -> Company
+  std::vector<std::string> subnational_markers;        // " 주": a state, not a country
+  std::vector<Rule> rules;
+  // One DFA pass over a unit tells which rules can match it (scope "unit" and "line"); only
+  // those run with captures. Null when the set could not be compiled: then every rule runs.
+  std::unique_ptr<RE2::Set> unit_rule_set, line_rule_set;
+  std::vector<int> unit_rule_ids, line_rule_ids;  // set index -> index into `rules`
+  std::vector<EntityRule> entity_rules;
+  std::string country_label = "Country";
+  std::string document_label = "Document";
+  std::string mentions_edge = "MENTIONS";
+  std::string published_by_edge = "PUBLISHED_BY";
+  std::string based_in_edge = "BASED_IN";
+  std::string publisher_default_label = "Organization";
+  std::string company_label = "Company";  // "X社", "Name (Country)" rows, "NVIDIA 저사양 칩"
+
+  int FindByName(std::string_view surface) const;  // -1 when unknown
+  bool IsStopName(std::string_view surface) const;
+};
+
+}  // namespace kg::ingest
+
+#endif  // KG_INGEST_INTERNAL_H_

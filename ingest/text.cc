@@ -1,0 +1,533 @@
+// Reading inputs: UTF-8 validation, cleaning, splitting a brief into articles, JSON Lines.
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "ingest/internal.h"
+#include "nlohmann/json.hpp"
+#include "unicode/normalizer2.h"
+#include "unicode/ucasemap.h"
+#include "unicode/unistr.h"
+#include "unicode/utf8.h"
+
+namespace kg::ingest {
+
+// ---- code points ---------------------------------------------------------------------------------
+
+uint32_t CodePointAt(std::string_view s, size_t i, int* len) {
+  int32_t off = static_cast<int32_t>(i);
+  UChar32 c;
+  U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), off, static_cast<int32_t>(s.size()), c);
+  *len = off - static_cast<int32_t>(i);
+  return c < 0 ? 0xFFFD : static_cast<uint32_t>(c);
+}
+
+uint32_t CodePointBefore(std::string_view s, size_t i) {
+  if (i == 0) return 0;
+  int32_t off = static_cast<int32_t>(i);
+  UChar32 c;
+  U8_PREV(reinterpret_cast<const uint8_t*>(s.data()), 0, off, c);
+  return c < 0 ? 0xFFFD : static_cast<uint32_t>(c);
+}
+
+bool IsHangul(uint32_t c) {
+  return (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0x1100 && c <= 0x11FF) ||
+         (c >= 0x3130 && c <= 0x318F);
+}
+bool IsHan(uint32_t c) { return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF); }
+bool IsKana(uint32_t c) { return c >= 0x3040 && c <= 0x30FF; }
+bool IsLatinAlnum(uint32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+bool IsWordChar(uint32_t c) { return IsHangul(c) || IsHan(c) || IsKana(c) || IsLatinAlnum(c); }
+
+int64_t FindInvalidUtf8(std::string_view s) {
+  int32_t i = 0;
+  const int32_t n = static_cast<int32_t>(s.size());
+  while (i < n) {
+    int32_t start = i;
+    UChar32 c;
+    U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), i, n, c);
+    if (c < 0) return start;
+  }
+  return -1;
+}
+
+namespace {
+
+std::string Nfkc(std::string_view s) {
+  UErrorCode err = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(err);
+  if (U_FAILURE(err)) return std::string(s);
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), s.size()));
+  icu::UnicodeString out = nfkc->normalize(u, err);
+  if (U_FAILURE(err)) return std::string(s);
+  std::string r;
+  out.toUTF8String(r);
+  return r;
+}
+
+}  // namespace
+
+std::vector<std::string_view> Split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  size_t b = 0;
+  while (true) {
+    size_t e = s.find(sep, b);
+    if (e == std::string_view::npos) {
+      out.push_back(s.substr(b));
+      return out;
+    }
+    out.push_back(s.substr(b, e - b));
+    b = e + 1;
+  }
+}
+
+std::string Trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\n' || s[b] == '\r')) ++b;
+  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\n' || s[e - 1] == '\r'))
+    --e;
+  return std::string(s.substr(b, e - b));
+}
+
+std::string NameKey(std::string_view s) {
+  icu::UnicodeString u =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+  UErrorCode err = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(err);
+  if (U_SUCCESS(err)) u = nfkc->normalize(u, err);
+  u.foldCase();
+  std::string r;
+  u.toUTF8String(r);
+  std::string out;
+  out.reserve(r.size());
+  bool space = false;
+  for (char ch : r) {
+    if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(ch);
+  }
+  return out;
+}
+
+// ---- cleaning ------------------------------------------------------------------------------------
+
+namespace {
+
+// Decodes one HTML entity starting at s[i] == '&'; returns its length (0 when not an entity).
+size_t DecodeEntity(std::string_view s, size_t i, std::string* out) {
+  static const std::pair<const char*, const char*> kNamed[] = {
+      {"&nbsp;", " "}, {"&amp;", "&"},  {"&lt;", "<"},   {"&gt;", ">"},
+      {"&quot;", "\""}, {"&apos;", "'"}, {"&#39;", "'"}, {"&middot;", "·"}};
+  for (const auto& [name, text] : kNamed) {
+    std::string_view n(name);
+    if (s.substr(i, n.size()) == n) {
+      out->append(text);
+      return n.size();
+    }
+  }
+  if (i + 3 < s.size() && s[i + 1] == '#') {
+    size_t j = i + 2;
+    int base = 10;
+    if (s[j] == 'x' || s[j] == 'X') {
+      base = 16;
+      ++j;
+    }
+    uint32_t cp = 0;
+    size_t digits = 0;
+    while (j < s.size() && digits < 8) {
+      char c = s[j];
+      int d = (c >= '0' && c <= '9')   ? c - '0'
+              : (base == 16 && c >= 'a' && c <= 'f') ? c - 'a' + 10
+              : (base == 16 && c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                                      : -1;
+      if (d < 0) break;
+      cp = cp * base + d;
+      ++j;
+      ++digits;
+    }
+    if (digits > 0 && j < s.size() && s[j] == ';' && cp > 0 && cp < 0x110000 &&
+        !(cp >= 0xD800 && cp <= 0xDFFF)) {
+      char buf[4];
+      int32_t len = 0;
+      UBool err = false;
+      U8_APPEND(reinterpret_cast<uint8_t*>(buf), len, 4, static_cast<UChar32>(cp), err);
+      if (!err) {
+        out->append(buf, len);
+        return j + 1 - i;
+      }
+    }
+  }
+  return 0;
+}
+
+// A leftover HTML tag: "<" followed by a letter, "/" or "!", up to ">" on the same line.
+size_t HtmlTagLength(std::string_view s, size_t i) {
+  if (i + 2 >= s.size()) return 0;
+  char c = s[i + 1];
+  if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '/' || c == '!')) return 0;
+  for (size_t j = i + 1; j < s.size() && j < i + 512; ++j) {
+    if (s[j] == '\n' || s[j] == '<') return 0;
+    if (s[j] == '>') return j + 1 - i;
+  }
+  return 0;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> CleanText(std::string_view raw) {
+  if (int64_t bad = FindInvalidUtf8(raw); bad >= 0) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid UTF-8 at byte offset ", bad));
+  }
+  // 1. Tags, entities, Markdown escapes and bold markers around "(...)" headings.
+  std::string a;
+  a.reserve(raw.size());
+  for (size_t i = 0; i < raw.size();) {
+    char c = raw[i];
+    if (c == '<') {
+      if (size_t n = HtmlTagLength(raw, i)) {
+        a.push_back(' ');
+        i += n;
+        continue;
+      }
+    } else if (c == '&') {
+      if (size_t n = DecodeEntity(raw, i, &a)) {
+        i += n;
+        continue;
+      }
+    } else if (c == '\\' && i + 1 < raw.size() && std::string_view("$*_#`[]()").find(raw[i + 1]) !=
+                                                      std::string_view::npos) {
+      a.push_back(raw[i + 1]);
+      i += 2;
+      continue;
+    } else if (c == '*' && i + 2 < raw.size() && raw[i + 1] == '*' &&
+               (raw[i + 2] == '(' || (i > 0 && raw[i - 1] == ')'))) {
+      i += 2;  // "**(heading)**": Markdown bold, not a footnote marker
+      continue;
+    } else if (c == '\r') {
+      if (i + 1 < raw.size() && raw[i + 1] == '\n') ++i;
+      a.push_back('\n');
+      ++i;
+      continue;
+    }
+    a.push_back(c);
+    ++i;
+  }
+  // 2. Circled numbers are list markers ("①A ②B"): make them "(1) " before NFKC turns them
+  //    into digits glued to the next word. Then NFKC (full-width forms, compatibility forms).
+  std::string numbered;
+  numbered.reserve(a.size());
+  for (size_t i = 0; i < a.size();) {
+    int len = 0;
+    uint32_t c = CodePointAt(a, i, &len);
+    if (c >= 0x2460 && c <= 0x2473) {  // ① .. ⑳
+      absl::StrAppend(&numbered, "(", c - 0x2460 + 1, ") ");
+    } else {
+      numbered.append(a, i, len);
+    }
+    i += len;
+  }
+  std::string b = Nfkc(numbered);
+  // 3. Collapse runs of spaces (tabs and newlines are structure), trim line ends.
+  std::string out;
+  out.reserve(b.size());
+  for (size_t i = 0; i < b.size(); ++i) {
+    char c = b[i];
+    if (c == ' ') {
+      if (out.empty() || out.back() == ' ' || out.back() == '\n' || out.back() == '\t') continue;
+    } else if (c == '\n' || c == '\t') {
+      while (!out.empty() && out.back() == ' ') out.pop_back();
+    }
+    out.push_back(c);
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+// ---- splitting a brief ---------------------------------------------------------------------------
+
+namespace {
+
+struct Line {
+  size_t begin, end;  // [begin, end) without the newline
+};
+
+std::vector<Line> Lines(std::string_view text) {
+  std::vector<Line> lines;
+  size_t b = 0;
+  while (b <= text.size()) {
+    size_t e = text.find('\n', b);
+    if (e == std::string_view::npos) e = text.size();
+    lines.push_back({b, e});
+    if (e == text.size()) break;
+    b = e + 1;
+  }
+  return lines;
+}
+
+struct TitleLine {
+  std::string title, country, source, date;
+};
+
+bool ParseTitleLine(std::string_view line, TitleLine* t) {
+  static const RE2 kTitle(
+      R"(^([^\t]{4,200}?) ?\((?:(\p{Han}) )?([^(),\t]{1,60}), ?((?:\d{4}[.-])?\d{1,2}[.-]\d{1,2}\.?|\d{1,2} ?(?:月|월))\)$)");
+  std::string l = Trim(line);
+  if (l.empty()) return false;
+  unsigned char first = static_cast<unsigned char>(l[0]);
+  if (first == '-' || first == '*' || first == '(' || l.rfind("•", 0) == 0 ||
+      l.rfind("●", 0) == 0 || l.rfind("※", 0) == 0 || l.rfind("▪", 0) == 0)
+    return false;
+  return RE2::FullMatch(l, kTitle, &t->title, &t->country, &t->source, &t->date);
+}
+
+bool IsClosingLine(std::string_view line) {
+  std::string l = Trim(line);
+  return l.rfind("(참고", 0) == 0 || l.rfind("(출처", 0) == 0 || l.rfind("(자료", 0) == 0 ||
+         l.rfind("(Source", 0) == 0 || l.rfind("(source", 0) == 0;
+}
+
+}  // namespace
+
+std::vector<Document> SplitBrief(std::string_view text, std::string_view id_prefix) {
+  std::vector<Line> lines = Lines(text);
+  std::vector<Document> docs;
+  int open = -1;  // index of the current candidate title line
+  TitleLine open_title;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::string_view l = text.substr(lines[i].begin, lines[i].end - lines[i].begin);
+    TitleLine t;
+    if (ParseTitleLine(l, &t)) {
+      open = static_cast<int>(i);  // a title with no body before the next one was a TOC entry
+      open_title = t;
+      continue;
+    }
+    if (open >= 0 && IsClosingLine(l)) {
+      Document d;
+      size_t b = lines[open].begin, e = lines[i].end;
+      d.text = std::string(text.substr(b, e - b));
+      d.title = Trim(open_title.title);
+      d.source = Trim(open_title.source);
+      d.source_country = open_title.country;
+      d.published = Trim(open_title.date);
+      d.title_offset = 0;
+      d.lang = "ko";
+      docs.push_back(std::move(d));
+      open = -1;
+    }
+  }
+  if (docs.empty()) {
+    Document d;
+    d.text = std::string(text);
+    for (const Line& l : lines) {
+      std::string first = Trim(text.substr(l.begin, l.end - l.begin));
+      if (first.empty()) continue;
+      TitleLine t;
+      if (ParseTitleLine(first, &t)) {
+        d.title = Trim(t.title);
+        d.source = Trim(t.source);
+        d.source_country = t.country;
+        d.published = Trim(t.date);
+      } else {
+        d.title = first.substr(0, 200);
+      }
+      d.title_offset = static_cast<int64_t>(l.begin);
+      break;
+    }
+    d.id = std::string(id_prefix);
+    docs.push_back(std::move(d));
+    return docs;
+  }
+  for (size_t n = 0; n < docs.size(); ++n) {
+    docs[n].id = docs.size() == 1 ? std::string(id_prefix)
+                                  : absl::StrCat(AV(id_prefix), "#", n + 1);
+    if (docs.size() > 1) docs[n].container = std::string(id_prefix);
+  }
+  return docs;
+}
+
+// ---- files ---------------------------------------------------------------------------------------
+
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return absl::DataLossError(absl::StrCat("cannot read ", path));
+  return ss.str();
+}
+
+std::string BaseName(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  std::string b = slash == std::string::npos ? path : path.substr(slash + 1);
+  size_t dot = b.find_last_of('.');
+  return dot == std::string::npos || dot == 0 ? b : b.substr(0, dot);
+}
+
+absl::Status WithPath(const absl::Status& s, const std::string& path) {
+  return absl::Status(s.code(), absl::StrCat(path, ": ", s.message()));
+}
+
+std::string JsonString(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_string()) return "";
+  return it->get<std::string>();
+}
+
+absl::StatusOr<Document> DocumentFromJson(const nlohmann::json& j) {
+  if (!j.is_object()) return absl::InvalidArgumentError("a document must be a JSON object");
+  Document d;
+  d.id = JsonString(j, "id");
+  if (d.id.empty()) return absl::InvalidArgumentError("document without \"id\"");
+  auto text = CleanText(JsonString(j, "text"));
+  if (!text.ok()) return text.status();
+  d.text = *std::move(text);
+  auto title = CleanText(JsonString(j, "title"));
+  if (!title.ok()) return title.status();
+  d.title = Trim(*title);
+  d.source = JsonString(j, "source");
+  d.published = JsonString(j, "published");
+  d.lang = JsonString(j, "lang");
+  for (const std::string* f : {&d.source, &d.published, &d.lang}) {
+    if (FindInvalidUtf8(*f) >= 0) return absl::InvalidArgumentError("invalid UTF-8 in a field");
+  }
+  return d;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Document>> ReadTextFile(const std::string& path) {
+  absl::StatusOr<std::string> raw = ReadFile(path);
+  if (!raw.ok()) return raw.status();
+  absl::StatusOr<std::string> clean = CleanText(*raw);
+  if (!clean.ok()) return WithPath(clean.status(), path);
+  return SplitBrief(*clean, BaseName(path));
+}
+
+absl::StatusOr<std::vector<Document>> ReadJsonlDocuments(const std::string& path) {
+  absl::StatusOr<std::string> raw = ReadFile(path);
+  if (!raw.ok()) return raw.status();
+  std::vector<Document> out;
+  int line_no = 0;
+  for (std::string_view line : Split(*raw, '\n')) {
+    ++line_no;
+    if (Trim(line).empty()) continue;
+    auto fail = [&](std::string_view msg) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ":", line_no, ": ", AV(msg)));
+    };
+    if (FindInvalidUtf8(line) >= 0) return fail("invalid UTF-8");
+    nlohmann::json j = nlohmann::json::parse(line.begin(), line.end(), nullptr, false);
+    if (j.is_discarded()) return fail("not valid JSON");
+    absl::StatusOr<Document> d = DocumentFromJson(j);
+    if (!d.ok()) return fail(Str(d.status().message()));
+    // A JSONL text that itself is a brief splits into its articles.
+    std::vector<Document> parts = SplitBrief(d->text, d->id);
+    if (parts.size() > 1) {
+      for (Document& p : parts) out.push_back(std::move(p));
+    } else {
+      if (d->title.empty()) d->title = parts[0].title;
+      if (d->source.empty()) {
+        d->source = parts[0].source;
+        d->source_country = parts[0].source_country;
+      }
+      if (d->published.empty()) d->published = parts[0].published;
+      d->title_offset = parts[0].title == d->title ? parts[0].title_offset : -1;
+      out.push_back(*std::move(d));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<Extraction>> ReadJsonlExtractions(const std::string& path) {
+  absl::StatusOr<std::string> raw = ReadFile(path);
+  if (!raw.ok()) return raw.status();
+  std::vector<Extraction> out;
+  int line_no = 0;
+  for (std::string_view line : Split(*raw, '\n')) {
+    ++line_no;
+    if (Trim(line).empty()) continue;
+    auto fail = [&](std::string_view msg) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ":", line_no, ": ", AV(msg)));
+    };
+    if (FindInvalidUtf8(line) >= 0) return fail("invalid UTF-8");
+    nlohmann::json j = nlohmann::json::parse(line.begin(), line.end(), nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return fail("not a JSON object");
+    if (!j.contains("document")) return fail("missing \"document\"");
+    absl::StatusOr<Document> d = DocumentFromJson(j["document"]);
+    if (!d.ok()) return fail(Str(d.status().message()));
+    Extraction x;
+    x.document = *std::move(d);
+    absl::flat_hash_map<std::string, int> index;
+    x.entities.push_back(Entity{"Document", x.document.title, {x.document.title}, 1.0, "input", {}});
+    index[NameKey(x.document.title)] = 0;
+    if (j.contains("entities")) {
+      if (!j["entities"].is_array()) return fail("\"entities\" must be an array");
+      for (const auto& e : j["entities"]) {
+        Entity ent;
+        ent.label = JsonString(e, "label");
+        ent.name = JsonString(e, "name");
+        if (ent.label.empty() || ent.name.empty()) return fail("entity without label or name");
+        if (e.contains("aliases") && e["aliases"].is_array()) {
+          for (const auto& a : e["aliases"]) {
+            if (a.is_string()) ent.aliases.push_back(a.get<std::string>());
+          }
+        }
+        if (e.contains("confidence") && e["confidence"].is_number()) {
+          ent.confidence = e["confidence"].get<double>();
+        }
+        ent.rule = "input";
+        index[NameKey(ent.name)] = static_cast<int>(x.entities.size());
+        for (const std::string& a : ent.aliases) index.emplace(NameKey(a), x.entities.size());
+        x.entities.push_back(std::move(ent));
+      }
+    }
+    if (j.contains("relations")) {
+      if (!j["relations"].is_array()) return fail("\"relations\" must be an array");
+      for (const auto& r : j["relations"]) {
+        Relation rel;
+        auto s = index.find(NameKey(JsonString(r, "s")));
+        auto o = index.find(NameKey(JsonString(r, "o")));
+        if (s == index.end() || o == index.end()) {
+          return fail(absl::StrCat("relation end not among the entities: ", JsonString(r, "s"),
+                                   " -> ", JsonString(r, "o")));
+        }
+        rel.subject = s->second;
+        rel.object = o->second;
+        rel.edge = JsonString(r, "p");
+        if (rel.edge.empty()) return fail("relation without \"p\"");
+        if (r.contains("props") && r["props"].is_object()) {
+          for (const auto& [k, v] : r["props"].items()) {
+            if (v.is_string()) rel.props.emplace_back(k, graph::Value(v.get<std::string>()));
+            else if (v.is_number_integer()) rel.props.emplace_back(k, graph::Value(v.get<int64_t>()));
+            else if (v.is_number()) rel.props.emplace_back(k, graph::Value(v.get<double>()));
+            else if (v.is_boolean()) rel.props.emplace_back(k, graph::Value(v.get<bool>()));
+          }
+        }
+        std::string ev = JsonString(r, "evidence");
+        if (!ev.empty()) {
+          size_t at = x.document.text.find(ev);
+          if (at != std::string::npos) {
+            rel.evidence = {static_cast<uint32_t>(at), static_cast<uint32_t>(at + ev.size())};
+          }
+        }
+        if (r.contains("confidence") && r["confidence"].is_number()) {
+          rel.confidence = r["confidence"].get<double>();
+        }
+        rel.rule = "input";
+        x.relations.push_back(std::move(rel));
+      }
+    }
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+}  // namespace kg::ingest

@@ -1,0 +1,217 @@
+// The built-in extractor on short texts: gazetteer, signals, resolution, rules, qualifiers.
+#include <algorithm>
+
+#include "gtest/gtest.h"
+#include "ingest/ingest.h"
+
+namespace kg::ingest {
+namespace {
+
+class ExtractTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto b = Bundle::Load(KG_INGEST_TEST_DATA);
+    ASSERT_TRUE(b.ok()) << b.status();
+    bundle_ = new std::shared_ptr<const Bundle>(*b);
+  }
+  static void TearDownTestSuite() { delete bundle_; }
+
+  Extraction Run(const std::string& text, const std::string& title = "") {
+    Document d;
+    d.id = "t";
+    d.title = title;
+    auto clean = CleanText(text);
+    EXPECT_TRUE(clean.ok());
+    d.text = *clean;
+    auto x = Extractor(*bundle_).Extract(d);
+    EXPECT_TRUE(x.ok()) << x.status();
+    return *x;
+  }
+
+  static const Entity* Find(const Extraction& x, const std::string& label, const std::string& name) {
+    for (const Entity& e : x.entities) {
+      if (e.label == label && e.name == name) return &e;
+    }
+    return nullptr;
+  }
+
+  static const Relation* FindRel(const Extraction& x, const std::string& s, const std::string& p,
+                                 const std::string& o) {
+    for (const Relation& r : x.relations) {
+      if (r.subject >= 0 && r.object >= 0 && x.entities[r.subject].name == s && r.edge == p &&
+          x.entities[r.object].name == o) {
+        return &r;
+      }
+    }
+    return nullptr;
+  }
+
+  static const graph::Value* Prop(const Relation& r, const std::string& key) {
+    for (const auto& [k, v] : r.props) {
+      if (k == key) return &v;
+    }
+    return nullptr;
+  }
+
+  static std::shared_ptr<const Bundle>* bundle_;
+};
+std::shared_ptr<const Bundle>* ExtractTest::bundle_ = nullptr;
+
+TEST_F(ExtractTest, BundleLoadsCountriesFromIcuAndRules) {
+  EXPECT_GT((*bundle_)->DictionaryEntries(), 700u);  // ~250 ICU regions + the dictionaries
+  EXPECT_GT((*bundle_)->RuleCount(), 40u);
+  EXPECT_TRUE((*bundle_)->HasEdgeLabel("HAS_RESERVES"));
+  EXPECT_FALSE((*bundle_)->HasVertexLabel("Planet"));
+}
+
+TEST_F(ExtractTest, MissingBundleDirectoryIsNotFound) {
+  EXPECT_EQ(Bundle::Load("/nonexistent/bundle").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(ExtractTest, AliasesWithParticlesResolveToOneEntity) {
+  Extraction x = Run("엔비디아는 신제품을 공개했으며, NVIDIA의 매출과 엔비디아를 둘러싼 전망이 나왔다.");
+  const Entity* e = Find(x, "Company", "NVIDIA");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->mentions.size(), 3u);
+  EXPECT_NE(std::find(e->aliases.begin(), e->aliases.end(), "엔비디아"), e->aliases.end());
+  EXPECT_EQ(std::count_if(x.entities.begin(), x.entities.end(),
+                          [](const Entity& en) { return en.label == "Company"; }),
+            1);
+}
+
+TEST_F(ExtractTest, CountriesFromIcuInKoreanEnglishAndHanja) {
+  Extraction x = Run("프랑스와 Brazil, 그리고 美 정부와 獨 기업이 참여했다.");
+  EXPECT_NE(Find(x, "Country", "France"), nullptr);
+  EXPECT_NE(Find(x, "Country", "Brazil"), nullptr);
+  EXPECT_NE(Find(x, "Country", "United States"), nullptr);
+  EXPECT_NE(Find(x, "Country", "Germany"), nullptr);
+}
+
+TEST_F(ExtractTest, LatinNamesNeedWordBoundaries) {
+  Extraction x = Run("Armada and ARMS are not Arm; Intelligent systems are everywhere.");
+  EXPECT_NE(Find(x, "Company", "Arm"), nullptr);
+  EXPECT_EQ(Find(x, "Company", "Intel"), nullptr);
+  const Entity* arm = Find(x, "Company", "Arm");
+  ASSERT_NE(arm, nullptr);
+  EXPECT_EQ(arm->mentions.size(), 1u);
+}
+
+TEST_F(ExtractTest, KoreanNameMustStartAWord) {
+  // "인도네시아" is Indonesia, not India + suffix; "수단" (means) is not Sudan.
+  Extraction x = Run("인도네시아는 정책 수단을 확대했다.");
+  EXPECT_NE(Find(x, "Country", "Indonesia"), nullptr);
+  EXPECT_EQ(Find(x, "Country", "India"), nullptr);
+  EXPECT_EQ(Find(x, "Country", "Sudan"), nullptr);
+}
+
+TEST_F(ExtractTest, UnknownNamesFromSignals) {
+  Extraction x = Run(
+      "- 퀀텀스케이프(QuantumScape)社가 전고체 배터리를 개발\n"
+      "- 미국 스타트업 Voltaris Labs는 신규 공장을 건설\n");
+  const Entity* q = Find(x, "Company", "QuantumScape");
+  ASSERT_NE(q, nullptr);
+  EXPECT_NE(std::find(q->aliases.begin(), q->aliases.end(), "퀀텀스케이프"), q->aliases.end());
+  EXPECT_LT(q->confidence, 0.95);
+  EXPECT_NE(Find(x, "Company", "Voltaris Labs"), nullptr);
+  EXPECT_NE(FindRel(x, "QuantumScape", "DEVELOPS", "Solid-state battery"), nullptr);
+  EXPECT_NE(FindRel(x, "Voltaris Labs", "BASED_IN", "United States"), nullptr);
+}
+
+TEST_F(ExtractTest, FootnoteGivesTheFullNameOfTheMarkedTerm) {
+  Extraction x = Run(
+      "- 양국은 QXR* 규격을 공동으로 채택\n"
+      " - * (Quantum Exchange Rail) 차세대 데이터 전송을 위한 표준\n");
+  const Entity* e = Find(x, "Technology", "Quantum Exchange Rail");
+  ASSERT_NE(e, nullptr) << Explain(x);
+  EXPECT_NE(std::find(e->aliases.begin(), e->aliases.end(), "QXR"), e->aliases.end());
+}
+
+TEST_F(ExtractTest, ReservesWithShare) {
+  Extraction x = Run("※ ▲(칠레) 세계 리튬 매장량의 약 33% 보유 ▲(호주) 세계 리튬 매장량의 20% 보유");
+  const Relation* r = FindRel(x, "Chile", "HAS_RESERVES", "Lithium");
+  ASSERT_NE(r, nullptr) << Explain(x);
+  ASSERT_NE(Prop(*r, "share_pct"), nullptr);
+  EXPECT_DOUBLE_EQ(Prop(*r, "share_pct")->as_double(), 33.0);
+  const Relation* au = FindRel(x, "Australia", "HAS_RESERVES", "Lithium");
+  ASSERT_NE(au, nullptr);
+  EXPECT_DOUBLE_EQ(Prop(*au, "share_pct")->as_double(), 20.0);
+  EXPECT_NE(x.Text(r->evidence).find("(칠레) 세계 리튬 매장량의 약 33%"), std::string_view::npos);
+}
+
+TEST_F(ExtractTest, FundingAmountInKoreanUnitsWithCurrencyAndYear) {
+  Extraction x = Run("- 에너지부(DOE)는 '24.12월 포드에 75억 4,000만 달러 규모의 대출을 승인");
+  const Relation* r = FindRel(x, "U.S. Department of Energy", "FUNDS", "Ford");
+  ASSERT_NE(r, nullptr) << Explain(x);
+  ASSERT_NE(Prop(*r, "amount"), nullptr);
+  EXPECT_DOUBLE_EQ(Prop(*r, "amount")->as_double(), 7.54e9);
+  EXPECT_EQ(Prop(*r, "currency")->as_string(), "USD");
+  EXPECT_EQ(r->rule, "funds.amount-to");
+}
+
+TEST_F(ExtractTest, ExportRestrictionOverACoordinatedList) {
+  Extraction x = Run("- 텅스텐·안티모니 등 중국의 전략 광물 수출 제한 조치가 강화");
+  EXPECT_NE(FindRel(x, "China", "RESTRICTS_EXPORT", "Tungsten"), nullptr) << Explain(x);
+  EXPECT_NE(FindRel(x, "China", "RESTRICTS_EXPORT", "Antimony"), nullptr);
+}
+
+TEST_F(ExtractTest, PublisherAndItsCountryFromTheTitleLine) {
+  Document d;
+  d.id = "a";
+  d.title = "반도체 공급망 점검";
+  d.source = "Brookings";
+  d.source_country = "美";
+  d.published = "3.4";
+  d.title_offset = 0;
+  d.text = "반도체 공급망 점검 (美 Brookings, 3.4)\n- 본문";
+  auto x = Extractor(*bundle_).Extract(d);
+  ASSERT_TRUE(x.ok());
+  EXPECT_EQ(x->entities[0].label, "Document");
+  const Relation* p = FindRel(*x, "반도체 공급망 점검", "PUBLISHED_BY", "Brookings Institution");
+  ASSERT_NE(p, nullptr) << Explain(*x);
+  EXPECT_EQ(Prop(*p, "date")->as_string(), "3.4");
+  EXPECT_NE(FindRel(*x, "Brookings Institution", "BASED_IN", "United States"), nullptr);
+}
+
+TEST_F(ExtractTest, BrokenUtf8DocumentIsRejected) {
+  Document d;
+  d.id = "bad";
+  d.text = "ok \xE2\x82";
+  auto x = Extractor(*bundle_).Extract(d);
+  EXPECT_EQ(x.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(ExtractTest, ExplainNamesRulesAndEvidence) {
+  Extraction x = Run("※ ▲(칠레) 세계 리튬 매장량의 약 33% 보유");
+  std::string e = Explain(x);
+  EXPECT_NE(e.find("Chile -HAS_RESERVES-> Lithium share_pct=33"), std::string::npos) << e;
+  EXPECT_NE(e.find("rule=reserves.share"), std::string::npos) << e;
+  EXPECT_NE(e.find("rule=icu:countries"), std::string::npos) << e;
+}
+
+TEST_F(ExtractTest, ResolveMapsExternalNamesOntoTheDictionary) {
+  Extraction ext;
+  ext.document.id = "ext";
+  ext.document.title = "외부 추출";
+  ext.entities = {{"Document", "외부 추출", {}, 1.0, "input", {}},
+                  {"Company", "엔비디아", {"엔비디아"}, 0.9, "ext", {}},
+                  {"Company", "Nvidia", {}, 0.9, "ext", {}},
+                  {"Country", "대만", {}, 0.9, "ext", {}}};
+  Relation r;
+  r.subject = 2;
+  r.edge = "BASED_IN";
+  r.object = 3;
+  ext.relations.push_back(r);
+  auto x = Extractor(*bundle_).Resolve(ext);
+  ASSERT_TRUE(x.ok()) << x.status();
+  ASSERT_EQ(x->entities.size(), 3u);  // the two NVIDIA spellings merged
+  EXPECT_EQ(x->entities[1].name, "NVIDIA");
+  EXPECT_EQ(x->entities[2].name, "Taiwan");
+  EXPECT_EQ(x->relations[0].subject, 1);
+  EXPECT_EQ(x->relations[0].object, 2);
+
+  ext.entities[3].label = "Planet";
+  EXPECT_EQ(Extractor(*bundle_).Resolve(ext).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace kg::ingest

@@ -1,0 +1,266 @@
+// Ingesting into the graph store: provenance, idempotence, atomic replacement, and every
+// question of the seed's questions.json answered exactly by walking the graph.
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "graph/graph.h"
+#include "gtest/gtest.h"
+#include "ingest/ingest.h"
+#include "nlohmann/json.hpp"
+
+namespace kg::ingest {
+namespace {
+
+const std::string kShared = KG_SHARED_DIR;
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = (std::filesystem::temp_directory_path() /
+            ("kg_ingest_store_" + std::to_string(::getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name()))
+               .string();
+    std::filesystem::remove_all(dir_);
+    graph::GraphOptions opt;
+    opt.sync_writes = false;
+    auto g = graph::Graph::Open(dir_, opt);
+    ASSERT_TRUE(g.ok()) << g.status();
+    graph_ = *std::move(g);
+    auto b = Bundle::Load(KG_INGEST_TEST_DATA);
+    ASSERT_TRUE(b.ok()) << b.status();
+    extractor_ = std::make_unique<Extractor>(*b);
+  }
+  void TearDown() override {
+    graph_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::vector<Extraction> ExtractFile(const std::string& path) {
+    auto docs = ReadTextFile(path);
+    EXPECT_TRUE(docs.ok()) << docs.status();
+    std::vector<Extraction> out;
+    for (const Document& d : *docs) {
+      auto x = extractor_->Extract(d);
+      EXPECT_TRUE(x.ok()) << x.status();
+      out.push_back(*std::move(x));
+    }
+    return out;
+  }
+
+  std::string NameOf(graph::GraphReader& r, graph::VertexId id) {
+    auto v = r.GetVertex(id);
+    if (!v.ok() || !v->has_value()) return "";
+    for (const graph::VertexProperty& p : (*v)->properties) {
+      if (p.key == "name" && p.value.is_string()) return p.value.as_string();
+    }
+    return "";
+  }
+
+  // Vertices whose name is exactly `name` (the alias index finds candidates).
+  std::set<graph::VertexId> Start(graph::GraphReader& r, const std::string& name) {
+    std::set<graph::VertexId> out;
+    auto hits = r.FindByAlias(name);
+    for (graph::VertexId id; hits->Next(&id);) {
+      if (NameOf(r, id) == name) out.insert(id);
+    }
+    return out;
+  }
+
+  std::set<graph::VertexId> Step(graph::GraphReader& r, const std::set<graph::VertexId>& from,
+                                 const std::string& dir, const std::string& edge) {
+    std::set<graph::VertexId> out;
+    auto label = r.FindLabel(edge);
+    if (!label.has_value()) return out;
+    const bool symmetric = edge == "PARTNERS_WITH";
+    for (graph::VertexId v : from) {
+      for (graph::Direction d : {graph::Direction::kOut, graph::Direction::kIn}) {
+        bool wanted = (dir == "out") == (d == graph::Direction::kOut);
+        if (!wanted && !symmetric) continue;
+        auto edges = r.ScanEdges(v, d, label);
+        for (graph::EdgeKey e; edges->Next(&e);) out.insert(e.src == v ? e.dst : e.src);
+        EXPECT_TRUE(edges->status().ok()) << edges->status();
+      }
+    }
+    return out;
+  }
+
+  std::string dir_;
+  std::unique_ptr<graph::Graph> graph_;
+  std::unique_ptr<Extractor> extractor_;
+};
+
+TEST_F(StoreTest, EveryQuestionOfTheSeedIsAnsweredExactly) {
+  auto report = Ingest(*graph_, ExtractFile(kShared + "/seed/000_9bcd69e6ea19a6da.txt"));
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->documents_added, 9);
+
+  std::ifstream in(kShared + "/seed/questions.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  nlohmann::json q = nlohmann::json::parse(ss.str());
+  auto r = graph_->Snapshot();
+  int answered = 0;
+  for (const auto& question : q["questions"]) {
+    std::set<graph::VertexId> at = Start(*r, question["start"].get<std::string>());
+    EXPECT_FALSE(at.empty()) << "no vertex named " << question["start"];
+    for (const auto& step : question["path"]) {
+      at = Step(*r, at, step[0].get<std::string>(), step[1].get<std::string>());
+    }
+    std::set<std::string> got, want;
+    for (graph::VertexId v : at) got.insert(NameOf(*r, v));
+    for (const auto& a : question["answers"]) want.insert(a.get<std::string>());
+    EXPECT_EQ(got, want) << question["q"];
+    if (got == want) ++answered;
+  }
+  std::cout << answered << " of " << q["questions"].size() << " questions answered exactly\n";
+}
+
+TEST_F(StoreTest, ProvenanceOnVerticesAndEdges) {
+  ASSERT_TRUE(Ingest(*graph_, ExtractFile(kShared + "/seed/000_9bcd69e6ea19a6da.txt")).ok());
+  auto r = graph_->Snapshot();
+  std::set<graph::VertexId> indonesia = Start(*r, "Indonesia");
+  ASSERT_EQ(indonesia.size(), 1u);
+  graph::VertexId id = *indonesia.begin();
+  auto label = r->FindLabel("HAS_RESERVES");
+  ASSERT_TRUE(label.has_value());
+  auto edges = r->ScanEdges(id, graph::Direction::kOut, label);
+  graph::EdgeKey e;
+  ASSERT_TRUE(edges->Next(&e));
+  auto edge = r->GetEdge(e);
+  ASSERT_TRUE(edge.ok() && edge->has_value());
+  ASSERT_NE((*edge)->Find("share_pct"), nullptr);
+  auto ev = r->GetEvidence(e);
+  ASSERT_TRUE(ev.ok()) << ev.status();
+  ASSERT_FALSE(ev->empty());
+  EXPECT_EQ((*ev)[0].doc_id, "000_9bcd69e6ea19a6da#9");
+  EXPECT_EQ((*ev)[0].rule, "reserves.share");
+  EXPECT_NE((*ev)[0].sentence.find("인도네시아"), std::string::npos);
+  EXPECT_LT((*ev)[0].begin, (*ev)[0].end);
+  // The document names Indonesia: a MENTIONS edge with a count.
+  auto mentions = r->ScanEdges(id, graph::Direction::kIn, r->FindLabel("MENTIONS"));
+  graph::EdgeKey m;
+  ASSERT_TRUE(mentions->Next(&m));
+  auto doc = r->GetDocument("000_9bcd69e6ea19a6da#9");
+  ASSERT_TRUE(doc.ok() && doc->has_value());
+  EXPECT_EQ((*doc)->container, "000_9bcd69e6ea19a6da");
+  EXPECT_EQ((*doc)->source, "CSIS");
+}
+
+TEST_F(StoreTest, SameDocumentTwiceChangesNothing) {
+  std::vector<Extraction> xs = ExtractFile(kShared + "/seed/000_9bcd69e6ea19a6da.txt");
+  ASSERT_TRUE(Ingest(*graph_, xs).ok());
+  auto before = graph_->Stats();
+  ASSERT_TRUE(before.ok());
+  auto again = Ingest(*graph_, xs);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->documents_unchanged, 9);
+  EXPECT_EQ(again->vertices_created + again->edges_created, 0);
+  auto after = graph_->Stats();
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(before->vertices, after->vertices);
+  EXPECT_EQ(before->edges, after->edges);
+}
+
+TEST_F(StoreTest, ChangedDocumentReplacesItsContributions) {
+  Document d;
+  d.id = "doc-1";
+  d.title = "테스트 기사";
+  d.text = "※ ▲(칠레) 세계 리튬 매장량의 약 33% 보유";
+  auto x1 = extractor_->Extract(d);
+  ASSERT_TRUE(x1.ok());
+  ASSERT_TRUE(Ingest(*graph_, {*x1}).ok());
+  {
+    auto r = graph_->Snapshot();
+    EXPECT_EQ(Start(*r, "Chile").size(), 1u);
+  }
+  d.text = "※ ▲(페루) 세계 구리 매장량의 약 10% 보유";
+  auto x2 = extractor_->Extract(d);
+  ASSERT_TRUE(x2.ok());
+  auto rep = Ingest(*graph_, {*x2});
+  ASSERT_TRUE(rep.ok()) << rep.status();
+  EXPECT_EQ(rep->documents_replaced, 1);
+  auto r = graph_->Snapshot();
+  EXPECT_TRUE(Start(*r, "Chile").empty());  // only the old text supported it
+  EXPECT_EQ(Start(*r, "Peru").size(), 1u);
+  auto copper = Step(*r, Start(*r, "Peru"), "out", "HAS_RESERVES");
+  ASSERT_EQ(copper.size(), 1u);
+  EXPECT_EQ(NameOf(*r, *copper.begin()), "Copper");
+}
+
+TEST_F(StoreTest, AliasesMergeAcrossIngests) {
+  Document a;
+  a.id = "a";
+  a.title = "A";
+  a.text = "- 엔비디아는 신규 칩을 공개";
+  Document b;
+  b.id = "b";
+  b.title = "B";
+  b.text = "- NVIDIA announced a chip";
+  auto xa = extractor_->Extract(a);
+  auto xb = extractor_->Extract(b);
+  ASSERT_TRUE(xa.ok() && xb.ok());
+  ASSERT_TRUE(Ingest(*graph_, {*xa, *xb}).ok());
+  auto r = graph_->Snapshot();
+  std::set<graph::VertexId> by_ko, by_en;
+  auto h1 = r->FindByAlias("엔비디아");
+  for (graph::VertexId v; h1->Next(&v);) by_ko.insert(v);
+  auto h2 = r->FindByAlias("NVIDIA");
+  for (graph::VertexId v; h2->Next(&v);) by_en.insert(v);
+  EXPECT_EQ(by_ko.size(), 1u);
+  EXPECT_EQ(by_ko, by_en);
+}
+
+TEST_F(StoreTest, PreExtractedJsonlIsResolvedAndMergedLikeBuiltInExtraction) {
+  // What a user's own extractor (or the pluggable gRPC extractor) hands over: names as written.
+  std::string path = dir_ + ".jsonl";
+  std::ofstream(path) << R"({"document": {"id": "ext-1", "title": "외부 기사", "text": "엔비디아는 대만 기업이다."},)"
+                      << R"( "entities": [{"label": "Company", "name": "엔비디아", "aliases": ["엔비디아"]},)"
+                      << R"( {"label": "Country", "name": "대만"}],)"
+                      << R"( "relations": [{"s": "엔비디아", "p": "BASED_IN", "o": "대만",)"
+                      << R"( "evidence": "엔비디아는 대만 기업이다."}]})" << "\n";
+  auto ext = ReadJsonlExtractions(path);
+  std::filesystem::remove(path);
+  ASSERT_TRUE(ext.ok()) << ext.status();
+  ASSERT_EQ(ext->size(), 1u);
+  auto resolved = extractor_->Resolve((*ext)[0]);
+  ASSERT_TRUE(resolved.ok()) << resolved.status();
+  Document d;
+  d.id = "builtin";
+  d.title = "기사";
+  d.text = "- NVIDIA는 신규 칩을 공개";
+  auto builtin = extractor_->Extract(d);
+  ASSERT_TRUE(builtin.ok());
+  ASSERT_TRUE(Ingest(*graph_, {*resolved, *builtin}).ok());
+  auto r = graph_->Snapshot();
+  std::set<graph::VertexId> nvidia = Start(*r, "NVIDIA");
+  ASSERT_EQ(nvidia.size(), 1u);  // one vertex for both sources
+  auto where = Step(*r, nvidia, "out", "BASED_IN");
+  ASSERT_EQ(where.size(), 1u);
+  EXPECT_EQ(NameOf(*r, *where.begin()), "Taiwan");
+  auto ev = r->GetEvidence(graph::EdgeKey{*nvidia.begin(), *r->FindLabel("BASED_IN"), *where.begin(), 0});
+  ASSERT_TRUE(ev.ok() && !ev->empty());
+  EXPECT_EQ((*ev)[0].rule, "input");
+  EXPECT_EQ((*ev)[0].sentence, "엔비디아는 대만 기업이다.");
+}
+
+TEST_F(StoreTest, InvalidExtractionWritesNothing) {
+  Extraction x;
+  x.document.id = "bad";
+  x.entities = {{"Document", "bad", {}, 1, "", {}}};
+  Relation r;
+  r.subject = 0;
+  r.edge = "MENTIONS";
+  r.object = 5;  // out of range
+  x.relations = {r};
+  auto rep = Ingest(*graph_, {x});
+  EXPECT_EQ(rep.status().code(), absl::StatusCode::kInvalidArgument);
+  auto stats = graph_->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->vertices, 0);
+  EXPECT_EQ(stats->documents, 0);
+}
+
+}  // namespace
+}  // namespace kg::ingest
