@@ -151,6 +151,8 @@ class BulkLoaderImpl : public BulkLoader {
     }
     graph_->set_next_id(next_id_);
     report_.bytes_written = writer_->BytesWritten();
+    report_.entries = writer_->EntriesAdded();
+    report_.raw_bytes = writer_->RawBytesAdded();
     writer_.reset();  // removes the staging directory
     return report_;
   }

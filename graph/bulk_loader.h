@@ -41,6 +41,8 @@ struct BulkLoadReport {
   int64_t edges_created = 0;
   int64_t edges_merged = 0;
   uint64_t bytes_written = 0;  // size of the ingested files
+  uint64_t entries = 0;        // key/values written, over every key space
+  uint64_t raw_bytes = 0;      // their key and value bytes, before compression
 };
 
 class BulkLoader {

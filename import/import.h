@@ -63,6 +63,10 @@ struct ImportSummary {
   int64_t edges_created = 0;
   int64_t edges_merged = 0;
   double seconds = 0;
+  // Offline only: what the bulk load wrote (key/values, their raw bytes, the files' bytes).
+  uint64_t stored_entries = 0;
+  uint64_t stored_raw_bytes = 0;
+  uint64_t stored_file_bytes = 0;
 };
 
 // One end of an edge: the vertex's first label and key, and its id when the sink gave one.

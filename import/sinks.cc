@@ -42,6 +42,9 @@ class BulkLoadSink : public RowSink {
     summary->vertices_merged = report->vertices_merged;
     summary->edges_created = report->edges_created;
     summary->edges_merged = report->edges_merged;
+    summary->stored_entries = report->entries;
+    summary->stored_raw_bytes = report->raw_bytes;
+    summary->stored_file_bytes = report->bytes_written;
     return absl::OkStatus();
   }
 

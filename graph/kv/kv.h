@@ -101,6 +101,9 @@ class BulkWriter {
   virtual absl::Status Commit() = 0;
   // Bytes of files written so far.
   virtual uint64_t BytesWritten() const = 0;
+  // Entries added so far, and the sum of their key and value sizes (before compression).
+  virtual uint64_t EntriesAdded() const = 0;
+  virtual uint64_t RawBytesAdded() const = 0;
 };
 
 class Store {

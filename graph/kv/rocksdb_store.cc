@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -329,20 +330,26 @@ class RocksBulkWriter : public BulkWriter {
   absl::Status Put(Space space, std::string_view key, std::string_view value) override {
     absl::StatusOr<rocksdb::SstFileWriter*> w = Writer(space);
     if (!w.ok()) return w.status();
+    Count(key.size() + value.size());
     return FromRocks((*w)->Put(ToSlice(key), ToSlice(value)), "bulk write");
   }
 
   absl::Status AddInt64(Space space, std::string_view key, int64_t delta) override {
     absl::StatusOr<rocksdb::SstFileWriter*> w = Writer(space);
     if (!w.ok()) return w.status();
+    Count(key.size() + 8);
     return FromRocks((*w)->Merge(ToSlice(key), ToSlice(EncodeCounter(delta))), "bulk write");
   }
 
   absl::Status Delete(Space space, std::string_view key) override {
     absl::StatusOr<rocksdb::SstFileWriter*> w = Writer(space);
     if (!w.ok()) return w.status();
+    Count(key.size());
     return FromRocks((*w)->Delete(ToSlice(key)), "bulk write");
   }
+
+  uint64_t EntriesAdded() const override { return entries_; }
+  uint64_t RawBytesAdded() const override { return raw_bytes_; }
 
   absl::Status Commit() override {
     std::vector<rocksdb::IngestExternalFileArg> args;
@@ -389,10 +396,16 @@ class RocksBulkWriter : public BulkWriter {
     return w.get();
   }
 
+  void Count(size_t bytes) {  // spaces may be written from two threads
+    entries_.fetch_add(1, std::memory_order_relaxed);
+    raw_bytes_.fetch_add(bytes, std::memory_order_relaxed);
+  }
+
   RocksStore* store_;
   std::string temp_dir_;
   std::array<std::unique_ptr<rocksdb::SstFileWriter>, kNumSpaces> writers_;
   uint64_t bytes_ = 0;
+  std::atomic<uint64_t> entries_{0}, raw_bytes_{0};
 };
 
 absl::StatusOr<std::unique_ptr<BulkWriter>> RocksStore::StartBulkWrite(const std::string& temp_dir) {
