@@ -1,0 +1,523 @@
+#include "cli/graph_formats.h"
+
+#include <cmath>
+#include <limits>
+#include <map>
+#include <sstream>
+
+#include "cli/render.h"
+#include "nlohmann/json.hpp"
+
+namespace kg::cli {
+namespace {
+
+using nlohmann::json;
+
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+json Typed(const char* type, json value) { return {{"@type", type}, {"@value", std::move(value)}}; }
+
+json FloatJson(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+  return d;
+}
+
+// A value in GraphSON 3.0's typed form.
+json ToGraphSon(const v1::Value& v) {
+  switch (v.kind_case()) {
+    case v1::Value::kBoolValue:
+      return v.bool_value();
+    case v1::Value::kInt32Value:
+      return Typed("g:Int32", v.int32_value());
+    case v1::Value::kInt64Value:
+      return Typed("g:Int64", v.int64_value());
+    case v1::Value::kFloatValue:
+      return Typed("g:Float", FloatJson(v.float_value()));
+    case v1::Value::kDoubleValue:
+      return Typed("g:Double", FloatJson(v.double_value()));
+    case v1::Value::kStringValue:
+      return v.string_value();
+    case v1::Value::kTimestampMicros:
+      return Typed("g:Date", v.timestamp_micros() / 1000);
+    case v1::Value::kList:
+    case v1::Value::kSet: {
+      json items = json::array();
+      const v1::ValueList& l = v.kind_case() == v1::Value::kList ? v.list() : v.set();
+      for (const v1::Value& item : l.values()) items.push_back(ToGraphSon(item));
+      return Typed(v.kind_case() == v1::Value::kList ? "g:List" : "g:Set", std::move(items));
+    }
+    case v1::Value::kMap: {
+      json flat = json::array();
+      for (const v1::MapEntry& e : v.map().entries()) {
+        flat.push_back(ToGraphSon(e.key()));
+        flat.push_back(ToGraphSon(e.value()));
+      }
+      return Typed("g:Map", std::move(flat));
+    }
+    default:
+      return nullptr;
+  }
+}
+
+bool FromGraphSon(const json& j, v1::Value* out, std::string* error) {
+  if (j.is_object() && j.contains("@type") && j.contains("@value")) {
+    const std::string type = j["@type"].is_string() ? j["@type"].get<std::string>() : "";
+    const json& value = j["@value"];
+    auto as_double = [&](double* d) {
+      if (value.is_number()) {
+        *d = value.get<double>();
+        return true;
+      }
+      if (value.is_string()) {
+        std::string s = value.get<std::string>();
+        if (s == "NaN")
+          *d = std::numeric_limits<double>::quiet_NaN();
+        else if (s == "Infinity")
+          *d = std::numeric_limits<double>::infinity();
+        else if (s == "-Infinity")
+          *d = -std::numeric_limits<double>::infinity();
+        else
+          return false;
+        return true;
+      }
+      return false;
+    };
+    double d = 0;
+    if ((type == "g:Int32" || type == "g:Int64" || type == "g:Int16" || type == "g:Byte") &&
+        value.is_number_integer()) {
+      int64_t i = value.get<int64_t>();
+      if (type == "g:Int64")
+        out->set_int64_value(i);
+      else
+        out->set_int32_value(static_cast<int32_t>(i));
+      return true;
+    }
+    if (type == "g:Float" && as_double(&d)) {
+      out->set_float_value(static_cast<float>(d));
+      return true;
+    }
+    if (type == "g:Double" && as_double(&d)) {
+      out->set_double_value(d);
+      return true;
+    }
+    if ((type == "g:Date" || type == "g:Timestamp") && value.is_number_integer()) {
+      out->set_timestamp_micros(value.get<int64_t>() * 1000);
+      return true;
+    }
+    if (type == "g:UUID" && value.is_string()) {
+      out->set_string_value(value.get<std::string>());
+      return true;
+    }
+    if ((type == "g:List" || type == "g:Set") && value.is_array()) {
+      v1::ValueList* l = type == "g:List" ? out->mutable_list() : out->mutable_set();
+      for (const json& item : value) {
+        if (!FromGraphSon(item, l->add_values(), error)) return false;
+      }
+      return true;
+    }
+    if (type == "g:Map" && value.is_array() && value.size() % 2 == 0) {
+      v1::ValueMap* m = out->mutable_map();
+      for (size_t i = 0; i < value.size(); i += 2) {
+        v1::MapEntry* e = m->add_entries();
+        if (!FromGraphSon(value[i], e->mutable_key(), error) ||
+            !FromGraphSon(value[i + 1], e->mutable_value(), error)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    *error = "unsupported GraphSON value " + Dump(j).substr(0, 80);
+    return false;
+  }
+  if (j.is_array()) {
+    v1::ValueList* l = out->mutable_list();
+    for (const json& item : j) {
+      if (!FromGraphSon(item, l->add_values(), error)) return false;
+    }
+    return true;
+  }
+  if (j.is_object()) {
+    v1::ValueMap* m = out->mutable_map();
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      v1::MapEntry* e = m->add_entries();
+      e->mutable_key()->set_string_value(it.key());
+      if (!FromGraphSon(it.value(), e->mutable_value(), error)) return false;
+    }
+    return true;
+  }
+  JsonToValue(j, out);
+  return true;
+}
+
+// ---- GraphSON ------------------------------------------------------------------------------
+
+class GraphSonWriter : public GraphWriter {
+ public:
+  explicit GraphSonWriter(std::ostream& out) : out_(out) {}
+
+  void Vertices(const google::protobuf::RepeatedPtrField<v1::Vertex>& vertices) override {
+    for (const v1::Vertex& v : vertices) {
+      json id = v.has_external_id() ? ToGraphSon(v.external_id())
+                                    : Typed("g:Int64", static_cast<int64_t>(v.id()));
+      ids_[v.id()] = id;
+      json line = {{"id", id}};
+      if (v.labels_size() == 1) {
+        line["label"] = v.labels(0);
+      } else {
+        line["label"] = std::vector<std::string>(v.labels().begin(), v.labels().end());
+      }
+      json props = json::object();
+      for (const v1::VertexProperty& p : v.properties()) {
+        json entry = {{"id", Typed("g:Int64", next_property_id_++)},
+                      {"value", ToGraphSon(p.value())}};
+        if (p.meta_size() > 0) {
+          json meta = json::object();
+          for (const v1::Property& m : p.meta()) meta[m.key()] = ToGraphSon(m.value());
+          entry["properties"] = std::move(meta);
+        }
+        props[p.key()].push_back(std::move(entry));
+      }
+      if (!props.empty()) line["properties"] = std::move(props);
+      order_.push_back(v.id());
+      lines_[v.id()] = std::move(line);
+    }
+  }
+
+  void Edges(const google::protobuf::RepeatedPtrField<v1::Edge>& edges) override {
+    for (const v1::Edge& e : edges) {
+      json id = e.has_external_id() ? ToGraphSon(e.external_id()) : json(e.id());
+      json props = json::object();
+      for (const v1::Property& p : e.properties()) props[p.key()] = ToGraphSon(p.value());
+      auto add = [&](uint64_t at, const char* side, const char* other_key, uint64_t other) {
+        auto line = lines_.find(at);
+        if (line == lines_.end()) return;
+        json edge = {{"id", id}, {other_key, ids_[other]}};
+        if (!props.empty()) edge["properties"] = props;
+        line->second[side][e.label()].push_back(std::move(edge));
+      };
+      add(e.out_id(), "outE", "inV", e.in_id());
+      add(e.in_id(), "inE", "outV", e.out_id());
+    }
+  }
+
+  void End() override {
+    for (uint64_t id : order_) out_ << Dump(lines_[id]) << "\n";
+  }
+
+ private:
+  std::ostream& out_;
+  std::map<uint64_t, json> ids_;
+  std::map<uint64_t, json> lines_;
+  std::vector<uint64_t> order_;
+  int64_t next_property_id_ = 0;
+};
+
+// ---- GraphML -------------------------------------------------------------------------------
+
+std::string XmlEscape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+const char* GraphMlType(const v1::Value& v) {
+  switch (v.kind_case()) {
+    case v1::Value::kBoolValue:
+      return "boolean";
+    case v1::Value::kInt32Value:
+      return "int";
+    case v1::Value::kInt64Value:
+      return "long";
+    case v1::Value::kFloatValue:
+      return "float";
+    case v1::Value::kDoubleValue:
+      return "double";
+    default:
+      return "string";
+  }
+}
+
+std::string GraphMlText(const v1::Value& v) {
+  if (v.kind_case() == v1::Value::kStringValue) return v.string_value();
+  if (v.kind_case() == v1::Value::kBoolValue) return v.bool_value() ? "true" : "false";
+  return Dump(ValueToJson(v));
+}
+
+class GraphMlWriter : public GraphWriter {
+ public:
+  explicit GraphMlWriter(std::ostream& out) : out_(out) {}
+
+  void Vertices(const google::protobuf::RepeatedPtrField<v1::Vertex>& vertices) override {
+    for (const v1::Vertex& v : vertices) {
+      std::string id = v.has_external_id() ? GraphMlText(v.external_id()) : std::to_string(v.id());
+      ids_[v.id()] = id;
+      std::ostringstream node;
+      std::string labels;
+      for (const std::string& l : v.labels()) labels += (labels.empty() ? "" : "::") + l;
+      node << "    <node id=\"" << XmlEscape(id) << "\"><data key=\"labelV\">" << XmlEscape(labels)
+           << "</data>";
+      // GraphML holds one value per key: several values of a key become a JSON list.
+      std::map<std::string, std::vector<const v1::Value*>> props;
+      std::vector<std::string> order;
+      for (const v1::VertexProperty& p : v.properties()) {
+        if (props[p.key()].empty()) order.push_back(p.key());
+        props[p.key()].push_back(&p.value());
+      }
+      for (const std::string& key : order) {
+        const auto& values = props[key];
+        std::string text;
+        const char* type = "string";
+        if (values.size() == 1) {
+          text = GraphMlText(*values[0]);
+          type = GraphMlType(*values[0]);
+        } else {
+          json list = json::array();
+          for (const v1::Value* x : values) list.push_back(ValueToJson(*x));
+          text = Dump(list);
+        }
+        Declare(&node_keys_, key, type);
+        node << "<data key=\"v_" << XmlEscape(key) << "\">" << XmlEscape(text) << "</data>";
+      }
+      node << "</node>\n";
+      body_ += node.str();
+    }
+  }
+
+  void Edges(const google::protobuf::RepeatedPtrField<v1::Edge>& edges) override {
+    for (const v1::Edge& e : edges) {
+      std::ostringstream edge;
+      edge << "    <edge id=\"" << XmlEscape(e.id()) << "\" source=\""
+           << XmlEscape(ids_[e.out_id()]) << "\" target=\"" << XmlEscape(ids_[e.in_id()])
+           << "\"><data key=\"labelE\">" << XmlEscape(e.label()) << "</data>";
+      for (const v1::Property& p : e.properties()) {
+        Declare(&edge_keys_, p.key(), GraphMlType(p.value()));
+        edge << "<data key=\"e_" << XmlEscape(p.key()) << "\">" << XmlEscape(GraphMlText(p.value()))
+             << "</data>";
+      }
+      edge << "</edge>\n";
+      body_ += edge.str();
+    }
+  }
+
+  void End() override {
+    out_ << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+         << "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n"
+         << "  <key id=\"labelV\" for=\"node\" attr.name=\"labelV\" attr.type=\"string\"/>\n"
+         << "  <key id=\"labelE\" for=\"edge\" attr.name=\"labelE\" attr.type=\"string\"/>\n";
+    for (const auto& [key, type] : node_keys_) {
+      out_ << "  <key id=\"v_" << XmlEscape(key) << "\" for=\"node\" attr.name=\"" << XmlEscape(key)
+           << "\" attr.type=\"" << type << "\"/>\n";
+    }
+    for (const auto& [key, type] : edge_keys_) {
+      out_ << "  <key id=\"e_" << XmlEscape(key) << "\" for=\"edge\" attr.name=\"" << XmlEscape(key)
+           << "\" attr.type=\"" << type << "\"/>\n";
+    }
+    out_ << "  <graph id=\"G\" edgedefault=\"directed\">\n" << body_ << "  </graph>\n</graphml>\n";
+  }
+
+ private:
+  // A key seen with two types is declared as string.
+  static void Declare(std::map<std::string, std::string>* keys, const std::string& key,
+                      const std::string& type) {
+    auto [it, inserted] = keys->emplace(key, type);
+    if (!inserted && it->second != type) it->second = "string";
+  }
+
+  std::ostream& out_;
+  std::map<uint64_t, std::string> ids_;
+  std::map<std::string, std::string> node_keys_, edge_keys_;
+  std::string body_;
+};
+
+// ---- DOT -----------------------------------------------------------------------------------
+
+std::string DotQuote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+class DotWriter : public GraphWriter {
+ public:
+  explicit DotWriter(std::ostream& out) : out_(out) { out_ << "digraph kg {\n"; }
+
+  void Vertices(const google::protobuf::RepeatedPtrField<v1::Vertex>& vertices) override {
+    for (const v1::Vertex& v : vertices) {
+      std::string name;
+      for (const v1::VertexProperty& p : v.properties()) {
+        if (p.key() == "name" && name.empty()) name = GraphMlText(p.value());
+      }
+      if (name.empty()) name = "#" + std::to_string(v.id());
+      std::string label = v.labels_size() > 0 ? v.labels(0) : "";
+      out_ << "  v" << v.id() << " [label=" << DotQuote(name + "\n" + label) << "];\n";
+    }
+  }
+
+  void Edges(const google::protobuf::RepeatedPtrField<v1::Edge>& edges) override {
+    for (const v1::Edge& e : edges) {
+      out_ << "  v" << e.out_id() << " -> v" << e.in_id() << " [label=" << DotQuote(e.label())
+           << "];\n";
+    }
+  }
+
+  void End() override { out_ << "}\n"; }
+
+ private:
+  std::ostream& out_;
+};
+
+// ---- GraphSON reading ----------------------------------------------------------------------
+
+bool ReadVertexLine(const json& line, std::vector<v1::Vertex>* vertices,
+                    std::vector<v1::Edge>* edges, std::string* error) {
+  const json* v = &line;
+  if (line.contains("@type") && line.contains("@value")) v = &line["@value"];
+  if (!v->is_object() || !v->contains("id")) {
+    *error = "a vertex needs an \"id\"";
+    return false;
+  }
+  v1::Vertex vertex;
+  if (!FromGraphSon((*v)["id"], vertex.mutable_external_id(), error)) return false;
+  const json label = v->contains("label") ? (*v)["label"] : json("vertex");
+  if (label.is_string()) {
+    vertex.add_labels(label.get<std::string>());
+  } else if (label.is_array() && !label.empty()) {
+    for (const json& l : label) {
+      if (!l.is_string()) {
+        *error = "a vertex label must be a string";
+        return false;
+      }
+      vertex.add_labels(l.get<std::string>());
+    }
+  } else {
+    *error = "a vertex label must be a string or a list of strings";
+    return false;
+  }
+  if (v->contains("properties") && (*v)["properties"].is_object()) {
+    for (auto it = (*v)["properties"].begin(); it != (*v)["properties"].end(); ++it) {
+      const json values = it.value().is_array() ? it.value() : json::array({it.value()});
+      for (const json& p : values) {
+        v1::VertexProperty* prop = vertex.add_properties();
+        prop->set_key(it.key());
+        const json& value = p.is_object() && p.contains("value") ? p["value"] : p;
+        if (!FromGraphSon(value, prop->mutable_value(), error)) return false;
+        if (p.is_object() && p.contains("properties") && p["properties"].is_object()) {
+          for (auto m = p["properties"].begin(); m != p["properties"].end(); ++m) {
+            v1::Property* meta = prop->add_meta();
+            meta->set_key(m.key());
+            if (!FromGraphSon(m.value(), meta->mutable_value(), error)) return false;
+          }
+        }
+      }
+    }
+  }
+  // Each edge is listed at both ends; take it from its out vertex only.
+  if (v->contains("outE") && (*v)["outE"].is_object()) {
+    for (auto it = (*v)["outE"].begin(); it != (*v)["outE"].end(); ++it) {
+      if (!it.value().is_array()) {
+        *error = "outE." + it.key() + " must be a list";
+        return false;
+      }
+      for (const json& e : it.value()) {
+        v1::Edge edge;
+        edge.set_label(it.key());
+        *edge.mutable_out_external_id() = vertex.external_id();
+        if (!e.is_object() || !e.contains("inV")) {
+          *error = "an edge in outE." + it.key() + " has no inV";
+          return false;
+        }
+        if (!FromGraphSon(e["inV"], edge.mutable_in_external_id(), error)) return false;
+        if (e.contains("id") && !FromGraphSon(e["id"], edge.mutable_external_id(), error)) {
+          return false;
+        }
+        if (e.contains("properties") && e["properties"].is_object()) {
+          for (auto p = e["properties"].begin(); p != e["properties"].end(); ++p) {
+            v1::Property* prop = edge.add_properties();
+            prop->set_key(p.key());
+            if (!FromGraphSon(p.value(), prop->mutable_value(), error)) return false;
+          }
+        }
+        edges->push_back(std::move(edge));
+      }
+    }
+  }
+  vertices->push_back(std::move(vertex));
+  return true;
+}
+
+}  // namespace
+
+std::unique_ptr<GraphWriter> MakeGraphWriter(const std::string& format, std::ostream& out) {
+  if (format == "graphson") return std::make_unique<GraphSonWriter>(out);
+  if (format == "graphml") return std::make_unique<GraphMlWriter>(out);
+  if (format == "dot") return std::make_unique<DotWriter>(out);
+  return nullptr;
+}
+
+bool ReadGraphSon(const std::string& text, size_t batch, std::vector<v1::ImportRequest>* out,
+                  std::string* error) {
+  std::vector<v1::Vertex> vertices;
+  std::vector<v1::Edge> edges;
+  std::istringstream in(text);
+  std::string line;
+  for (int line_no = 1; std::getline(in, line); ++line_no) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    std::string why;
+    if (j.is_discarded()) {
+      why = "not valid JSON";
+    } else if (!ReadVertexLine(j, &vertices, &edges, &why)) {
+      // why is set
+    } else {
+      continue;
+    }
+    *error = "line " + std::to_string(line_no) + ": " + why;
+    return false;
+  }
+  if (batch == 0) batch = 1;
+  v1::ImportRequest current;
+  auto flush = [&](bool force) {
+    if (current.vertices_size() + current.edges_size() == 0) return;
+    if (force || static_cast<size_t>(current.vertices_size() + current.edges_size()) >= batch) {
+      out->push_back(std::move(current));
+      current.Clear();
+    }
+  };
+  for (v1::Vertex& v : vertices) {
+    *current.add_vertices() = std::move(v);
+    flush(false);
+  }
+  for (v1::Edge& e : edges) {
+    *current.add_edges() = std::move(e);
+    flush(false);
+  }
+  flush(true);
+  return true;
+}
+
+}  // namespace kg::cli

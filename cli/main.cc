@@ -1,0 +1,60 @@
+// kg: the command-line client of kgd. `kg --help` lists the subcommands.
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/client.h"
+#include "cli/commands.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "kg: command-line client of the kg knowledge-graph server (kgd)\n\n"
+    "usage: kg COMMAND [ARGS] [--server=HOST:PORT] [--token=TOKEN]\n\n"
+    "commands:\n"
+    "  ingest FILE|DIR... [--dry-run] [--json]    ingest articles (.txt .md .jsonl); a progress\n"
+    "                                             bar on a terminal, a summary at the end\n"
+    "  query 'TRAVERSAL' [--param k=v]... [--format table|json] [--max_results N] [--profile]\n"
+    "                                             run Gremlin; json: one JSON value per line\n"
+    "  explain 'TRAVERSAL'                        show the plan without running it\n"
+    "  entity NAME [--label L] [--id] [--json]    an entity by name, alias or id, with its edges\n"
+    "  search PREFIX [--substring] [--label L]... [--limit N] [--json]\n"
+    "  stats [--json]                             counts per label, documents, bytes on disk\n"
+    "  docs [--elements]                          ingested documents, one JSON object per line\n"
+    "  export [--format graphson|graphml|dot] [--output FILE]\n"
+    "  import FILE                                add a GraphSON 3.0 file (one transaction)\n"
+    "  backup DIR                                 online backup into DIR on the server\n\n"
+    "global flags:\n"
+    "  --server=HOST:PORT   kgd's address (default 127.0.0.1:50051)\n"
+    "  --token=TOKEN        bearer token (default: $KG_TOKEN)\n"
+    "  --ca_cert=FILE       use TLS, trusting this PEM certificate\n"
+    "  --timeout_ms=N       deadline of each call\n\n"
+    "exit codes: 0 success, 1 query or input error, 2 usage, 3 server unreachable\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return kg::cli::kExitUsage;
+  }
+  std::string command = argv[1];
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << kUsage;
+    return kg::cli::kExitOk;
+  }
+  std::vector<std::string> rest(argv + 2, argv + argc);
+  if (command == "ingest") return kg::cli::Ingest(rest);
+  if (command == "query") return kg::cli::Query(rest);
+  if (command == "explain") return kg::cli::Explain(rest);
+  if (command == "entity") return kg::cli::Entity(rest);
+  if (command == "search") return kg::cli::Search(rest);
+  if (command == "stats") return kg::cli::Stats(rest);
+  if (command == "docs") return kg::cli::Docs(rest);
+  if (command == "export") return kg::cli::Export(rest);
+  if (command == "import") return kg::cli::Import(rest);
+  if (command == "backup") return kg::cli::Backup(rest);
+  std::cerr << "kg: unknown command '" << command << "'\n\n" << kUsage;
+  return kg::cli::kExitUsage;
+}

@@ -1,0 +1,168 @@
+// Internals of the executor: traversers, the per-query context and the operator interface.
+// Not part of the public interface (query.h is).
+//
+// The executor is a pull pipeline of operators (one per step, after planning). Each operator
+// pulls bulked traversers from its input. A traversal with child traversals (by(), where(),
+// repeat()...) compiles each child into a Pipeline with a queue at its head, which the parent
+// feeds.
+#ifndef KG_QUERY_ENGINE_H_
+#define KG_QUERY_ENGINE_H_
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "graph/graph.h"
+#include "query/query.h"
+#include "query/value.h"
+
+namespace kg::query {
+
+// A step in a path: the object and the labels as() gave it.
+struct PathNode {
+  Value obj;
+  std::vector<std::string> labels;
+  std::shared_ptr<const PathNode> prev;
+};
+
+struct Traverser {
+  Value obj;
+  int64_t bulk = 1;
+  std::shared_ptr<const PathNode> path;  // newest first; null when the query needs no path
+  std::vector<int32_t> loops;  // one counter per enclosing repeat()
+  bool root = false;  // the single empty traverser that start steps (V(), inject()) expand
+};
+
+// Per-query state shared by every operator.
+class Context {
+ public:
+  graph::GraphReader* reader = nullptr;
+  graph::GraphTxn* txn = nullptr;  // non-null when the query may write
+  QueryOptions options;
+  absl::Time deadline = absl::InfiniteFuture();
+  bool track_path = false;
+  bool productive_by = false;  // withStrategies(ProductiveByStrategy)
+  absl::Status status;  // the first error; operators stop once it is set
+  std::map<std::string, Value, std::less<>> side_effects;
+  std::map<std::string, std::vector<Value>, std::less<>> aggregates;
+  std::map<std::string, std::string, std::less<>> side_effect_ops;  // withSideEffect(k, v, Operator)
+  std::map<std::string, size_t, std::less<>> aggregate_flush;  // where the last aggregate() began
+
+  bool ok() const { return status.ok(); }
+  bool Fail(absl::Status s) {
+    if (status.ok()) status = std::move(s);
+    return false;
+  }
+  // Deadline and cancellation, polled cheaply.
+  bool Tick();
+  // Traversers buffered by barriers and queues; fails with RESOURCE_EXHAUSTED past the limit.
+  bool Hold(uint64_t n);
+  void Release(uint64_t n) { held_ = n > held_ ? 0 : held_ - n; }
+
+  // Element access, cached for the query (cleared by writes).
+  std::shared_ptr<const graph::Vertex> GetVertex(graph::VertexId id);
+  std::shared_ptr<const graph::Edge> GetEdge(const graph::EdgeKey& key);
+  void InvalidateCache() {
+    vertex_cache_.clear();
+    edge_cache_.clear();
+  }
+  // The id users see: the external id, else the internal id (vertices) / key string (edges).
+  Value VertexId(graph::VertexId id);
+  Value EdgeId(const graph::EdgeKey& key);
+  // Fills in ids and labels of every element inside `v` (recursively).
+  Value Detach(const Value& v);
+
+  Traverser Extend(const Traverser& t, Value obj) const {
+    Traverser n;
+    n.obj = std::move(obj);
+    n.bulk = t.bulk;
+    n.loops = t.loops;
+    if (track_path) n.path = std::make_shared<PathNode>(PathNode{n.obj, {}, t.path});
+    return n;
+  }
+  // A traverser that starts a fresh path (after a reducing barrier).
+  Traverser Fresh(Value obj, int64_t bulk) const {
+    Traverser n;
+    n.obj = std::move(obj);
+    n.bulk = bulk;
+    if (track_path) n.path = std::make_shared<PathNode>(PathNode{n.obj, {}, nullptr});
+    return n;
+  }
+
+ private:
+  uint64_t ticks_ = 0;
+  uint64_t held_ = 0;
+  absl::flat_hash_map<graph::VertexId, std::shared_ptr<const graph::Vertex>> vertex_cache_;
+  std::map<graph::EdgeKey, std::shared_ptr<const graph::Edge>> edge_cache_;
+};
+
+class Op {
+ public:
+  explicit Op(Context* ctx, std::string name) : ctx_(ctx), name_(std::move(name)) {}
+  virtual ~Op() = default;
+  // The next traverser; false when the input is exhausted for now, or on error (ctx status).
+  // Operators are re-entrant: after returning false they may be pulled again when more input
+  // has been fed to their pipeline.
+  virtual bool Next(Traverser* out) = 0;
+  // Forgets all state (a child traversal run for a new parent traverser).
+  virtual void Reset() {
+    if (input_) input_->Reset();
+  }
+  virtual std::string Describe() const { return name_; }
+  // Whether the operator consumes all its input before emitting (a barrier).
+  virtual bool IsBarrier() const { return false; }
+
+  void set_input(Op* in) { input_ = in; }
+  Op* input() const { return input_; }
+  const std::string& name() const { return name_; }
+
+  // Profile counters.
+  uint64_t out_count = 0;
+  absl::Duration time;
+
+ protected:
+  bool Pull(Traverser* t) { return input_ != nullptr && input_->Next(t); }
+  Context* ctx_;
+  Op* input_ = nullptr;
+  std::string name_;
+};
+
+// A compiled traversal: a queue at the head, operators, and the last operator to pull from.
+class Pipeline {
+ public:
+  explicit Pipeline(Context* ctx);
+  void Add(std::unique_ptr<Op> op);
+  void Feed(Traverser t);
+  bool Next(Traverser* out);
+  void Reset();
+  bool HasBarrier() const;
+  bool empty() const { return ops_.size() <= 1; }
+  Op* tail() const { return tail_; }
+  const std::vector<std::unique_ptr<Op>>& ops() const { return ops_; }
+
+  // Runs the pipeline for one traverser (after a Reset) and collects every result.
+  bool RunAll(const Traverser& t, std::vector<Traverser>* out);
+  // Runs the pipeline for one traverser: does it produce anything?
+  bool Any(const Traverser& t, bool* any);
+  // The first result's object, or nullopt when the child is unproductive.
+  bool First(const Traverser& t, std::optional<Value>* out);
+
+  bool profile = false;
+
+ private:
+  Context* ctx_;
+  std::vector<std::unique_ptr<Op>> ops_;
+  Op* tail_ = nullptr;
+  class QueueOp* queue_ = nullptr;
+};
+
+}  // namespace kg::query
+
+#endif  // KG_QUERY_ENGINE_H_

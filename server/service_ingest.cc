@@ -1,0 +1,188 @@
+// IngestDocuments: documents stream in; each article is extracted and committed in its own
+// atomic, durable write (ingest::Ingest with one extraction = one Graph::Write), then
+// acknowledged with its report, so a client knows exactly which documents are stored.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "server/errors.h"
+#include "server/remote_extractor.h"
+#include "server/service.h"
+
+namespace kg::server {
+namespace {
+
+// The id a request's text goes by: the given id, else the file's base name, else a digest.
+std::string RequestId(const v1::Document& doc) {
+  if (!doc.id().empty()) return doc.id();
+  std::string path = doc.path();
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  size_t slash = path.rfind('/');
+  std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (!base.empty()) return base;
+  ingest::Document d;
+  d.text = doc.text();
+  return absl::StrCat("doc-", ingest::ContentHash(d).substr(0, 16));
+}
+
+// The articles of one request: a brief is split (ingest::SplitBrief), a document that comes with
+// its own title (JSONL) is one article.
+absl::StatusOr<std::vector<ingest::Document>> ArticlesOf(const v1::Document& doc) {
+  absl::StatusOr<std::string> cleaned = ingest::CleanText(doc.text());
+  if (!cleaned.ok()) return cleaned.status();
+  const std::string id = RequestId(doc);
+  if (!doc.title().empty()) {
+    ingest::Document article;
+    article.id = id;
+    article.title = doc.title();
+    article.source = doc.source();
+    article.published = doc.published();
+    article.text = *std::move(cleaned);
+    return std::vector<ingest::Document>{std::move(article)};
+  }
+  std::vector<ingest::Document> articles = ingest::SplitBrief(*cleaned, id);
+  if (articles.size() > 1) {
+    for (ingest::Document& a : articles) {
+      if (a.container.empty()) a.container = id;
+    }
+  }
+  if (articles.empty()) return absl::InvalidArgumentError("the document has no text");
+  return articles;
+}
+
+void AddToSummary(const v1::DocumentReport& r, v1::IngestSummary* s) {
+  s->set_documents(s->documents() + 1);
+  switch (r.status()) {
+    case v1::DocumentReport::COMMITTED:
+      s->set_committed(s->committed() + 1);
+      break;
+    case v1::DocumentReport::UNCHANGED:
+      s->set_unchanged(s->unchanged() + 1);
+      break;
+    case v1::DocumentReport::FAILED:
+      s->set_failed(s->failed() + 1);
+      break;
+    default:
+      break;
+  }
+  s->set_entities_added(s->entities_added() + r.entities_added());
+  s->set_entities_merged(s->entities_merged() + r.entities_merged());
+  s->set_entities_retracted(s->entities_retracted() + r.entities_retracted());
+  s->set_relations_added(s->relations_added() + r.relations_added());
+  s->set_relations_merged(s->relations_merged() + r.relations_merged());
+  s->set_relations_retracted(s->relations_retracted() + r.relations_retracted());
+}
+
+void Fail(const absl::Status& status, v1::DocumentReport* report) {
+  report->set_status(v1::DocumentReport::FAILED);
+  report->set_error(std::string(status.message()));
+  report->set_error_code(static_cast<int32_t>(status.code()));
+}
+
+}  // namespace
+
+grpc::Status KnowledgeGraphService::IngestDocuments(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::IngestEvent, v1::IngestRequest>* stream) {
+  if (grpc::Status auth = Check(*context, Access::kRead); !auth.ok()) return auth;
+  const ingest::Extractor extractor(options_.bundle);
+  auto start = std::chrono::steady_clock::now();
+  v1::IngestSummary summary;
+  bool dry_run = false;
+  bool write_checked = false;
+  uint32_t sequence = 0;
+
+  for (v1::IngestRequest request; stream->Read(&request); ++sequence) {
+    if (request.has_options()) {
+      if (sequence != 0) {
+        return MakeStatus(grpc::StatusCode::INVALID_ARGUMENT,
+                          "IngestOptions must be the first message of the stream");
+      }
+      dry_run = request.options().dry_run();
+      continue;
+    }
+    if (!request.has_document()) {
+      return MakeStatus(grpc::StatusCode::INVALID_ARGUMENT,
+                        absl::StrCat("message ", sequence, " carries no document"));
+    }
+    if (!dry_run && !write_checked) {
+      if (grpc::Status auth = Check(*context, Access::kWrite); !auth.ok()) return auth;
+      write_checked = true;
+    }
+    if (options_.bundle == nullptr) {
+      return MakeStatus(grpc::StatusCode::FAILED_PRECONDITION,
+                        "kgd was started without an extraction bundle");
+    }
+    summary.set_requests(summary.requests() + 1);
+    const v1::Document& doc = request.document();
+    std::vector<v1::DocumentReport> reports;
+    absl::StatusOr<std::vector<ingest::Document>> articles = ArticlesOf(doc);
+    if (!articles.ok()) {
+      v1::DocumentReport& r = reports.emplace_back();
+      r.set_doc_id(RequestId(doc));
+      Fail(articles.status(), &r);
+    } else {
+      for (const ingest::Document& article : *articles) {
+        if (context->IsCancelled()) {
+          return MakeStatus(grpc::StatusCode::CANCELLED, "the client cancelled the ingest");
+        }
+        v1::DocumentReport& r = reports.emplace_back();
+        r.set_doc_id(article.id);
+        r.set_title(article.title);
+        absl::StatusOr<ingest::Extraction> x = extractor.Extract(article);
+        if (x.ok() && remote_extractor_ != nullptr) {
+          x = MergeRemoteExtraction(remote_extractor_.get(), extractor, *std::move(x),
+                                    absl::Seconds(30));
+        }
+        if (!x.ok()) {
+          Fail(x.status(), &r);
+          continue;
+        }
+        if (dry_run) {
+          r.set_status(v1::DocumentReport::DRY_RUN);
+          r.set_entities_added(static_cast<int64_t>(x->entities.size()));
+          r.set_relations_added(static_cast<int64_t>(x->relations.size()));
+          continue;
+        }
+        absl::StatusOr<ingest::IngestReport> written = ingest::Ingest(*graph_, {*std::move(x)});
+        if (!written.ok()) {
+          Fail(written.status(), &r);
+          continue;
+        }
+        r.set_status(written->documents_unchanged > 0 ? v1::DocumentReport::UNCHANGED
+                                                      : v1::DocumentReport::COMMITTED);
+        r.set_entities_added(written->vertices_created);
+        r.set_entities_merged(written->vertices_merged);
+        r.set_entities_retracted(written->vertices_retracted);
+        r.set_relations_added(written->edges_created);
+        r.set_relations_merged(written->edges_merged);
+        r.set_relations_retracted(written->edges_retracted);
+      }
+    }
+    for (size_t i = 0; i < reports.size(); ++i) {
+      v1::DocumentReport& r = reports[i];
+      r.set_path(doc.path());
+      r.set_sequence(sequence);
+      r.set_last_for_request(i + 1 == reports.size());
+      AddToSummary(r, &summary);
+      v1::IngestEvent event;
+      *event.mutable_report() = std::move(r);
+      if (!stream->Write(event)) {
+        return MakeStatus(grpc::StatusCode::CANCELLED, "the client went away");
+      }
+    }
+  }
+  if (context->IsCancelled()) {
+    return MakeStatus(grpc::StatusCode::CANCELLED, "the client cancelled the ingest");
+  }
+  summary.set_elapsed_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::steady_clock::now() - start)
+                             .count());
+  v1::IngestEvent event;
+  *event.mutable_summary() = summary;
+  stream->Write(event);
+  return grpc::Status::OK;
+}
+
+}  // namespace kg::server
