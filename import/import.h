@@ -107,8 +107,8 @@ std::unique_ptr<RowSink> NewTransactionSink(graph::Graph& graph, int64_t batch_r
 // For a dry run without a database: validates only; edges can name only vertices of the import.
 std::unique_ptr<RowSink> NewValidationSink();
 
-// Imports files into a sink. Formats come from the extension: .csv, .tsv, .jsonl/.ndjson
-// (.json is read as JSON Lines too).
+// Imports files into a sink. Formats come from the extension: .csv, .tsv, .jsonl/.ndjson (a
+// .json file is refused: `kg import` reads those as GraphSON).
 absl::StatusOr<ImportSummary> ImportFiles(const std::vector<std::string>& paths, RowSink& sink,
                                           const ImportOptions& options);
 

@@ -192,9 +192,10 @@ absl::StatusOr<Format> FormatOf(const std::string& path) {
   std::string lower = absl::AsciiStrToLower(path);
   if (absl::EndsWith(lower, ".csv")) return Format::kCsv;
   if (absl::EndsWith(lower, ".tsv")) return Format::kTsv;
-  if (absl::EndsWith(lower, ".jsonl") || absl::EndsWith(lower, ".ndjson") ||
-      absl::EndsWith(lower, ".json")) {
-    return Format::kJsonl;
+  if (absl::EndsWith(lower, ".jsonl") || absl::EndsWith(lower, ".ndjson")) return Format::kJsonl;
+  if (absl::EndsWith(lower, ".json")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": a .json file is read as GraphSON by `kg import`; name JSON Lines files .jsonl"));
   }
   return absl::InvalidArgumentError(
       absl::StrCat(path, ": unknown format; expected a .csv, .tsv or .jsonl file"));

@@ -22,6 +22,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "graph/graph.h"
+#include "import/command.h"
 #include "ingest/ingest.h"
 #include "server/server.h"
 
@@ -51,7 +52,9 @@ namespace {
 constexpr char kUsage[] =
     "kgd: the kg knowledge-graph server (gRPC service kg.v1.KnowledgeGraph, health, "
     "reflection).\n\n"
-    "usage: kgd [--data_dir=./kg-data] [--listen=127.0.0.1:50051] [flags]\n\n"
+    "usage: kgd [--data_dir=./kg-data] [--listen=127.0.0.1:50051] [flags]\n"
+    "       kgd import --data_dir=DIR [--dry_run] FILE...   (offline bulk import; "
+    "`kgd import --help`)\n\n"
     "flags:\n"
     "  --data_dir=DIR              database directory (default ./kg-data)\n"
     "  --listen=HOST:PORT          address (default 127.0.0.1:50051; port 0 = any free port)\n"
@@ -84,6 +87,11 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // `kgd import ...`: the offline bulk import, on a database no kgd is serving.
+  if (argc > 1 && std::strcmp(argv[1], "import") == 0) {
+    return kg::import::RunImportCommand(std::vector<std::string>(argv + 2, argv + argc),
+                                        std::cout, std::cerr);
+  }
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0 ||
         std::strcmp(argv[i], "-help") == 0) {
