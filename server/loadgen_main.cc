@@ -5,12 +5,16 @@
 //   kg_loadgen [--queries=2000] [--streams=1,4,16] [--companies=2000] [--programs=200]
 //
 // It builds a synthetic graph in a temporary directory (companies, each PARTICIPATES_IN a few
-// programs), serves it with the real service (kg_server) on a free loopback port, and for each
+// programs), starts the real kgd on it on a free loopback port (--kgd, default the kgd beside
+// this program), opens a checkpoint copy of it in-process, and for each
 // N sends the same fixed list of 1-hop queries `g.V(id).out('PARTICIPATES_IN').values('name')`
 // from N threads over one channel (N concurrent HTTP/2 streams), each thread waiting for its
 // answer before sending the next. Then it runs the same list through query::Execute from N
 // threads. Output: QPS and p50/p99 latency for both, and gRPC/in-process ratios.
 #include <grpcpp/grpcpp.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,6 +22,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 #include <thread>
@@ -37,6 +42,7 @@ ABSL_FLAG(std::string, streams, "1,4,16", "Concurrent streams (threads) to run w
 ABSL_FLAG(int32_t, companies, 2000, "Company vertices in the synthetic graph.");
 ABSL_FLAG(int32_t, programs, 200, "Program vertices in the synthetic graph.");
 ABSL_FLAG(int32_t, edges_per_company, 5, "PARTICIPATES_IN edges per company.");
+ABSL_FLAG(std::string, kgd, "", "The kgd binary to start (default: kgd beside this program).");
 
 namespace {
 
@@ -126,6 +132,30 @@ absl::Status BuildGraph(kg::graph::Graph& g, std::vector<kg::graph::VertexId>* c
 
 }  // namespace
 
+// Starts the real kgd on `data_dir` on a free loopback port; returns its pid and port.
+absl::Status StartKgd(const std::string& kgd, const std::string& data_dir, const std::string& run_dir,
+                      pid_t* pid, int* port) {
+  std::string port_file = run_dir + "/port";
+  *pid = fork();
+  if (*pid == 0) {
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 2);  // the per-call log would measure stderr
+    execl(kgd.c_str(), kgd.c_str(), ("--data_dir=" + data_dir).c_str(),
+          "--listen=127.0.0.1:0", ("--port_file=" + port_file).c_str(),
+          "--max_concurrent_queries=1024", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  for (int i = 0; i < 600; ++i) {
+    std::ifstream in(port_file);
+    if (in >> *port) return absl::OkStatus();
+    int status;
+    if (waitpid(*pid, &status, WNOHANG) == *pid) return absl::UnavailableError("kgd exited");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  kill(*pid, SIGKILL);
+  return absl::DeadlineExceededError("kgd did not start within 60 s");
+}
+
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   std::vector<int> stream_counts;
@@ -138,11 +168,16 @@ int main(int argc, char** argv) {
     stream_counts.push_back(n);
   }
   const int queries = absl::GetFlag(FLAGS_queries);
+  std::string kgd = absl::GetFlag(FLAGS_kgd);
+  if (kgd.empty()) {
+    kgd = (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "kgd").string();
+  }
 
   std::string dir = (std::filesystem::temp_directory_path() / "kg-loadgen-XXXXXX").string();
   if (mkdtemp(dir.data()) == nullptr) return 1;
   int rc = 0;
-  {
+  std::vector<int64_t> ids(queries);
+  {  // Build the graph, then close it: kgd will own the directory.
     auto graph = kg::graph::Graph::Open(dir + "/db");
     if (!graph.ok()) {
       std::fprintf(stderr, "kg_loadgen: %s\n", graph.status().ToString().c_str());
@@ -155,22 +190,29 @@ int main(int argc, char** argv) {
     }
     // The fixed query list: random companies, the same for every run.
     std::mt19937 rng(7);
-    std::vector<int64_t> ids(queries);
     for (int64_t& id : ids) id = static_cast<int64_t>(companies[rng() % companies.size()]);
-
-    kg::server::ServerOptions options;
-    options.listen = "127.0.0.1:0";
-    options.max_concurrent_queries = 1024;
-    options.log = [](const std::string&) {};  // the per-call log would measure stderr
-    auto server = kg::server::KgServer::Start(graph->get(), options);
-    if (!server.ok()) {
-      std::fprintf(stderr, "kg_loadgen: %s\n", server.status().ToString().c_str());
+    // The in-process side gets its own copy (a checkpoint: same files, hard-linked).
+    if (absl::Status s = (*graph)->Backup(dir + "/copy"); !s.ok()) {
+      std::fprintf(stderr, "kg_loadgen: %s\n", s.ToString().c_str());
       return 1;
     }
-    auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string((*server)->port()),
+  }
+  pid_t kgd_pid = 0;
+  int port = 0;
+  if (absl::Status s = StartKgd(kgd, dir + "/db", dir, &kgd_pid, &port); !s.ok()) {
+    std::fprintf(stderr, "kg_loadgen: cannot start %s: %s\n", kgd.c_str(), s.ToString().c_str());
+    return 1;
+  }
+  {
+    auto graph = kg::graph::Graph::Open(dir + "/copy");
+    if (!graph.ok()) {
+      std::fprintf(stderr, "kg_loadgen: %s\n", graph.status().ToString().c_str());
+      kill(kgd_pid, SIGKILL);
+      return 1;
+    }
+    auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
                                        grpc::InsecureChannelCredentials());
     auto stub = kg::v1::KnowledgeGraph::NewStub(channel);
-
     auto over_grpc = [&](int i) {
       kg::v1::QueryRequest request;
       request.set_gremlin(kQuery);
@@ -195,6 +237,7 @@ int main(int argc, char** argv) {
     RunClosedLoop(std::min(queries, 200), 4, over_grpc);
     RunClosedLoop(std::min(queries, 200), 4, in_process);
 
+    std::printf("kg_loadgen: kgd on 127.0.0.1:%d, in-process on a copy of its data\n", port);
     std::printf("kg_loadgen: %d queries of %s; %d companies x %d edges, %d programs\n", queries,
                 kQuery, absl::GetFlag(FLAGS_companies), absl::GetFlag(FLAGS_edges_per_company),
                 absl::GetFlag(FLAGS_programs));
@@ -211,7 +254,13 @@ int main(int argc, char** argv) {
         rc = 1;
       }
     }
-    (*server)->Shutdown(absl::Seconds(5));
+  }
+  kill(kgd_pid, SIGTERM);
+  int status = 0;
+  waitpid(kgd_pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::fprintf(stderr, "kg_loadgen: kgd did not shut down cleanly\n");
+    rc = 1;
   }
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
