@@ -10,6 +10,7 @@
 #include "ingest/internal.h"
 #include "nlohmann/json.hpp"
 #include "unicode/locid.h"
+#include "unicode/uchar.h"
 #include "unicode/unistr.h"
 
 #ifndef KG_INGEST_DATA_DIR
@@ -26,12 +27,106 @@ std::string DefaultBundleDir() {
 // ---- trie ----------------------------------------------------------------------------------------
 
 int AliasTrie::Child(int node, unsigned char b) const {
+  if (nodes_[node].dense >= 0) return dense_[nodes_[node].dense + b];
+  if (!kids_begin_.empty()) {
+    auto first = flat_kids_.begin() + kids_begin_[node];
+    auto last = flat_kids_.begin() + kids_begin_[node + 1];
+    for (; first != last && first->first <= b; ++first) {
+      if (first->first == b) return first->second;
+    }
+    return -1;
+  }
   const auto& kids = nodes_[node].kids;
   auto it = std::lower_bound(kids.begin(), kids.end(), b,
                              [](const std::pair<unsigned char, int32_t>& k, unsigned char v) {
                                return k.first < v;
                              });
   return it != kids.end() && it->first == b ? it->second : -1;
+}
+
+AtomMatcher::AtomMatcher(const std::vector<std::string>& atoms) {
+  auto fold = [](unsigned char b) {
+    return b >= 'A' && b <= 'Z' ? static_cast<unsigned char>(b - 'A' + 'a') : b;
+  };
+  for (const std::string& a : atoms) {
+    for (unsigned char b : a) {
+      if (class_of_[fold(b)] == 0) class_of_[fold(b)] = static_cast<uint16_t>(num_classes_++);
+    }
+  }
+  for (int b = 'A'; b <= 'Z'; ++b) class_of_[b] = class_of_[b - 'A' + 'a'];
+  // The trie (-1 = no edge), then failure links breadth first, completing the table.
+  next_.assign(num_classes_, -1);
+  std::vector<std::vector<int32_t>> out(1);
+  for (size_t i = 0; i < atoms.size(); ++i) {
+    int state = 0;
+    for (unsigned char b : atoms[i]) {
+      int32_t& edge = next_[state * num_classes_ + class_of_[fold(b)]];
+      if (edge < 0) {
+        edge = static_cast<int32_t>(out.size());
+        out.emplace_back();
+        next_.resize(next_.size() + num_classes_, -1);
+      }
+      state = next_[state * num_classes_ + class_of_[fold(b)]];
+    }
+    out[state].push_back(static_cast<int32_t>(i));
+  }
+  std::vector<int32_t> fail(out.size(), 0), queue;
+  for (int c = 0; c < num_classes_; ++c) {
+    int32_t& edge = next_[c];
+    if (edge < 0) {
+      edge = 0;
+    } else {
+      queue.push_back(edge);
+    }
+  }
+  for (size_t q = 0; q < queue.size(); ++q) {
+    int32_t state = queue[q];
+    const std::vector<int32_t>& inherited = out[fail[state]];
+    out[state].insert(out[state].end(), inherited.begin(), inherited.end());
+    for (int c = 0; c < num_classes_; ++c) {
+      int32_t& edge = next_[state * num_classes_ + c];
+      int32_t via_fail = next_[fail[state] * num_classes_ + c];
+      if (edge < 0) {
+        edge = via_fail;
+      } else {
+        fail[edge] = via_fail;
+        queue.push_back(edge);
+      }
+    }
+  }
+  for (const std::vector<int32_t>& o : out) {
+    out_begin_.push_back(static_cast<int32_t>(out_.size()));
+    out_.insert(out_.end(), o.begin(), o.end());
+  }
+  out_begin_.push_back(static_cast<int32_t>(out_.size()));
+}
+
+void AtomMatcher::Match(std::string_view text, std::vector<int>* found) const {
+  found->clear();
+  int32_t state = 0;
+  for (unsigned char b : text) {
+    state = next_[state * num_classes_ + class_of_[b]];
+    for (int32_t i = out_begin_[state]; i < out_begin_[state + 1]; ++i) found->push_back(out_[i]);
+  }
+  std::sort(found->begin(), found->end());
+  found->erase(std::unique(found->begin(), found->end()), found->end());
+}
+
+void AliasTrie::Freeze() {
+  constexpr size_t kDenseFrom = 8;  // children; below that a short scan is as fast
+  for (Node& n : nodes_) {
+    if (n.kids.size() < kDenseFrom || n.dense >= 0) continue;
+    n.dense = static_cast<int32_t>(dense_.size());
+    dense_.resize(dense_.size() + 256, -1);
+    for (const auto& [b, child] : n.kids) dense_[n.dense + b] = child;
+  }
+  kids_begin_.clear();
+  flat_kids_.clear();
+  for (const Node& n : nodes_) {
+    kids_begin_.push_back(static_cast<uint32_t>(flat_kids_.size()));
+    flat_kids_.insert(flat_kids_.end(), n.kids.begin(), n.kids.end());
+  }
+  kids_begin_.push_back(static_cast<uint32_t>(flat_kids_.size()));
 }
 
 void AliasTrie::Insert(std::string_view alias, int entry) {
@@ -47,6 +142,12 @@ void AliasTrie::Insert(std::string_view alias, int entry) {
                                    return k.first < v;
                                  });
       kids.insert(it, {b, next});
+      if (!kids_begin_.empty()) {  // inserted after Freeze: back to the per-node lists
+        kids_begin_.clear();
+        flat_kids_.clear();
+        for (Node& n : nodes_) n.dense = -1;
+        dense_.clear();
+      }
     }
     node = next;
   }
@@ -465,26 +566,44 @@ class Loader {
 
 }  // namespace
 
-// The prefilter sets (see Bundle::Impl::unit_rule_set).
-static void BuildRuleSets(Bundle::Impl* b) {
+// The rule prefilter (see Bundle::Impl::rule_filter). Atoms are lowercased by RE2; the unit
+// text is lowercased in ASCII only (extract.cc), so a rule whose atoms hold a non-ASCII letter
+// that has case, or a case-insensitive rule, could be filtered out wrongly: then no filter is
+// built and every rule runs (slower, same results).
+static bool AtomSafe(std::string_view atom) {
+  for (size_t i = 0; i < atom.size();) {
+    int len = 1;
+    uint32_t c = CodePointAt(atom, i, &len);
+    if (c >= 0x80 && (u_tolower(static_cast<UChar32>(c)) != static_cast<UChar32>(c) ||
+                      u_toupper(static_cast<UChar32>(c)) != static_cast<UChar32>(c))) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+static void BuildRuleFilter(Bundle::Impl* b) {
+  if (b->rules.empty()) return;
+  // Atoms of 2 bytes and more (a Hangul syllable is 3): measured the most selective here.
+  auto filter = std::make_unique<re2::FilteredRE2>(2);
   RE2::Options opt;
   opt.set_log_errors(false);
-  opt.set_max_mem(64 << 20);
-  auto unit = std::make_unique<RE2::Set>(opt, RE2::UNANCHORED);
-  auto line = std::make_unique<RE2::Set>(opt, RE2::UNANCHORED);
-  for (size_t i = 0; i < b->rules.size(); ++i) {
-    bool is_line = b->rules[i].scope == "line";
-    RE2::Set* set = is_line ? line.get() : unit.get();
-    if (set->Add(b->rules[i].pattern, nullptr) < 0) return;  // already validated; be safe
-    (is_line ? b->line_rule_ids : b->unit_rule_ids).push_back(static_cast<int>(i));
+  for (const Rule& rule : b->rules) {
+    if (rule.pattern.find("(?i") != std::string::npos) return;
+    int id = -1;
+    if (filter->Add(rule.pattern, opt, &id) != RE2::NoError ||
+        id != static_cast<int>(&rule - b->rules.data())) {
+      return;
+    }
   }
-  if (unit->Compile() && line->Compile()) {
-    b->unit_rule_set = std::move(unit);
-    b->line_rule_set = std::move(line);
-  } else {
-    b->unit_rule_ids.clear();
-    b->line_rule_ids.clear();
+  std::vector<std::string> atoms;
+  filter->Compile(&atoms);
+  for (const std::string& a : atoms) {
+    if (!AtomSafe(a)) return;
   }
+  b->rule_atoms = std::make_unique<AtomMatcher>(atoms);
+  b->rule_filter = std::move(filter);
 }
 
 absl::StatusOr<std::shared_ptr<const Bundle>> Bundle::Load(const std::string& dir) {
@@ -523,7 +642,8 @@ absl::StatusOr<std::shared_ptr<const Bundle>> Bundle::Load(const std::string& di
   for (const fs::path& p : rules) {
     if (auto s = loader.LoadRules(p); !s.ok()) return s;
   }
-  BuildRuleSets(impl.get());
+  impl->trie.Freeze();
+  BuildRuleFilter(impl.get());
   return std::shared_ptr<const Bundle>(new Bundle(std::move(impl)));
 }
 

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <numeric>
@@ -56,6 +57,16 @@ struct PendingLink {
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 bool EndsWith(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
+}
+
+// text.find(needle, pos) by glibc's memmem (two-way): string_view::find stops at every byte equal
+// to the needle's first, which in Korean text (lead bytes 0xEA-0xED) is most of them.
+size_t FindFrom(std::string_view text, std::string_view needle, size_t pos) {
+  if (pos > text.size()) return std::string_view::npos;
+  if (needle.empty()) return pos;
+  const void* hit = memmem(text.data() + pos, text.size() - pos, needle.data(), needle.size());
+  return hit == nullptr ? std::string_view::npos
+                        : static_cast<size_t>(static_cast<const char*>(hit) - text.data());
 }
 
 bool IsLatinName(std::string_view s) {
@@ -789,8 +800,8 @@ void DocExtractor::PropagateAliases() {
     if (ms_[i].nested || ms_[i].dead || !ms_[i].name.empty()) continue;
     std::string_view surface = text_.substr(ms_[i].span.begin, ms_[i].span.end - ms_[i].span.begin);
     if (surface.size() < 4 || !done.insert(surface).second || b_.IsStopName(surface)) continue;
-    for (size_t at = text_.find(surface); at != std::string_view::npos;
-         at = text_.find(surface, at + 1)) {
+    for (size_t at = FindFrom(text_, surface, 0); at != std::string_view::npos;
+         at = FindFrom(text_, surface, at + 1)) {
       size_t end = at + surface.size();
       if (Overlaps(at, end) || !BoundaryOk(at, end)) continue;
       Mention m = ms_[i];
@@ -823,6 +834,8 @@ void DocExtractor::Resolve(Extraction* x) {
     if (!ms_[i].dead) groups[Find(static_cast<int>(i))].push_back(static_cast<int>(i));
   }
   entity_of_mention_.assign(ms_.size(), -1);
+  std::vector<std::string> name_keys;  // NameKey of each entity's name
+  for (const Entity& e : x->entities) name_keys.push_back(NameKey(e.name));
   for (auto& [root, members] : groups) {
     Entity e;
     int dict = -1;
@@ -872,14 +885,14 @@ void DocExtractor::Resolve(Extraction* x) {
     }
     // The same canonical entity may come from two groups (an alias pair and a bare mention).
     int idx = -1;
+    std::string key = NameKey(e.name);
     for (size_t k = 0; k < x->entities.size(); ++k) {
-      if (x->entities[k].label == e.label && NameKey(x->entities[k].name) == NameKey(e.name)) {
-        idx = static_cast<int>(k);
-      }
+      if (x->entities[k].label == e.label && name_keys[k] == key) idx = static_cast<int>(k);
     }
     if (idx < 0) {
       idx = static_cast<int>(x->entities.size());
       x->entities.push_back(std::move(e));
+      name_keys.push_back(std::move(key));
     } else {
       Entity& t = x->entities[idx];
       for (auto& a : e.aliases) {
@@ -1089,23 +1102,15 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, bool w
     std::fprintf(stderr, "unit[%s] head=%d subj=%d: %s\n", whole_line ? "line" : "unit", head,
                  subject, shown.c_str());
   }
-  // Which rules can match at all: one pass of the prefilter set (all rules if it is missing or
-  // its DFA ran out of memory).
+  // Which rules can match at all: the atoms present in the unit (ASCII case ignored), then the
+  // filter; every rule if there is no filter.
   std::vector<int> candidates;
-  const RE2::Set* set = whole_line ? b_.line_rule_set.get() : b_.unit_rule_set.get();
-  const std::vector<int>& ids = whole_line ? b_.line_rule_ids : b_.unit_rule_ids;
-  bool filtered = false;
-  if (set != nullptr) {
-    std::vector<int> hits;
-    RE2::Set::ErrorInfo error{RE2::Set::kNoError};
-    bool any = set->Match(tagged, &hits, &error);
-    if (any || error.kind == RE2::Set::kNoError) {
-      filtered = true;
-      for (int h : hits) candidates.push_back(ids[h]);
-      std::sort(candidates.begin(), candidates.end());
-    }
-  }
-  if (!filtered) {
+  if (b_.rule_filter != nullptr) {
+    std::vector<int> atoms;
+    b_.rule_atoms->Match(tagged, &atoms);
+    b_.rule_filter->AllPotentials(atoms, &candidates);
+    std::sort(candidates.begin(), candidates.end());
+  } else {
     for (size_t i = 0; i < b_.rules.size(); ++i) candidates.push_back(static_cast<int>(i));
   }
   for (int rule_index : candidates) {
@@ -1422,9 +1427,16 @@ Extraction DocExtractor::Run() {
   std::vector<int> remap(x.entities.size(), -1);
   std::vector<Entity> kept;
   for (size_t i = 0; i < x.entities.size(); ++i) {
-    int dict = b_.FindByName(x.entities[i].name);
-    bool generic = dict >= 0 && b_.entries[dict].generic &&
-                   b_.entries[dict].label == x.entities[i].label;
+    // Entities are not changed after Resolve; the ones added since (publisher, country) are
+    // looked up here.
+    bool generic;
+    if (i < generic_entity_.size()) {
+      generic = generic_entity_[i];
+    } else {
+      int dict = b_.FindByName(x.entities[i].name);
+      generic = dict >= 0 && b_.entries[dict].generic &&
+                b_.entries[dict].label == x.entities[i].label;
+    }
     if (generic && !used[i]) continue;
     remap[i] = static_cast<int>(kept.size());
     kept.push_back(std::move(x.entities[i]));

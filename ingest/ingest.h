@@ -33,10 +33,10 @@
 //  - An Extraction is plain data: an external extractor (the gRPC plug-in) fills the same struct
 //    and `Resolve` maps its names onto the bundle's canonical entities, so its output is merged
 //    exactly like the built-in one.
-//  - Ingest writes each document in one Graph::Write: a document whose content hash is already
-//    stored is skipped; a changed
-//    document (same id, new text) is retracted and re-added in the same transaction, so readers
-//    see the old facts or the new ones, never a mix.
+//  - Ingest writes each document atomically (group commit: up to 16 documents share one
+//    Graph::Write, hence one WAL sync): a document whose content hash is already stored is
+//    skipped; a changed document (same id, new text) is retracted and re-added in the same
+//    transaction, so readers see the old facts or the new ones, never a mix.
 //  - Offsets are byte offsets into Document::text after cleaning (the text the store keeps).
 #ifndef KG_INGEST_INGEST_H_
 #define KG_INGEST_INGEST_H_
@@ -219,11 +219,12 @@ struct IngestReport {
   int64_t edges_retracted = 0;
 };
 
-// Writes the extractions, one Graph::Write per document (on error, that document writes
-// nothing; the ones before it stay written). Vertices are upserted by (label,
-// canonical name) with name/aliases (set cardinality) and every edge gets evidence (document,
-// offsets, sentence, rule, confidence); each document gets MENTIONS edges (count) to what it
-// names. A container (brief) is stored as its own Document. Idempotent by content hash.
+// Writes the extractions, each document all-or-nothing, up to 16 per Graph::Write (on error,
+// that document and the ones after it write nothing; the ones before it stay written).
+// Vertices are upserted by (label, canonical name) with name/aliases (set cardinality) and every
+// edge gets evidence (document, offsets, sentence, rule, confidence); each document gets
+// MENTIONS edges (count) to what it names. A container (brief) is stored as its own Document.
+// Idempotent by content hash.
 absl::StatusOr<IngestReport> Ingest(graph::Graph& graph, const std::vector<Extraction>& extractions);
 
 // Hex digest of what identifies a document's contribution (its fields and text).

@@ -1,4 +1,5 @@
-// Writing extractions into the graph: one atomic Graph::Write per document, idempotent by hash.
+// Writing extractions into the graph: each document atomic (several per Graph::Write), idempotent
+// by hash.
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -168,6 +169,36 @@ absl::Status IngestOne(graph::GraphTxn& txn, const Extraction& x, IngestReport* 
   return absl::OkStatus();
 }
 
+// Writes extractions [first, last) in one Graph::Write; `*part` gets their counts. On error
+// nothing is written and `*failed_id` names the document that failed.
+absl::Status WriteDocuments(graph::Graph& graph, const std::vector<Extraction>& extractions,
+                            size_t first, size_t last, IngestReport* part,
+                            std::string* failed_id) {
+  return graph.Write([&](graph::GraphTxn& txn) {
+    *part = IngestReport();  // a retried closure starts over
+    for (size_t i = first; i < last; ++i) {
+      absl::Status st = IngestOne(txn, extractions[i], part);
+      if (!st.ok()) {
+        *failed_id = extractions[i].document.id;
+        return st;
+      }
+    }
+    return absl::OkStatus();
+  });
+}
+
+void Accumulate(const IngestReport& part, IngestReport* report) {
+  report->documents_added += part.documents_added;
+  report->documents_unchanged += part.documents_unchanged;
+  report->documents_replaced += part.documents_replaced;
+  report->vertices_created += part.vertices_created;
+  report->vertices_merged += part.vertices_merged;
+  report->edges_created += part.edges_created;
+  report->edges_merged += part.edges_merged;
+  report->vertices_retracted += part.vertices_retracted;
+  report->edges_retracted += part.edges_retracted;
+}
+
 }  // namespace
 
 std::string ContentHash(const Document& d) {
@@ -190,37 +221,30 @@ absl::StatusOr<IngestReport> Ingest(graph::Graph& graph, const std::vector<Extra
       }
     }
   }
-  // One Graph::Write per document: a document commits atomically and alone. (Batching several
-  // documents per Write was measured 1.5x slower: a transaction's own view grows costlier with
-  // its size.)
-  constexpr size_t kBatch = 1;
+  // Group commit: up to kBatch documents per Graph::Write, so that a synced store pays one WAL
+  // sync per group, not per document (CPU time is the same either way). Every document is
+  // still all-or-nothing. If a group fails, it is written again one document per Write, so
+  // the documents before the failing one stay written and the failing one writes nothing,
+  // exactly as with one Write per document.
+  constexpr size_t kBatch = 16;
   for (size_t first = 0; first < extractions.size(); first += kBatch) {
     const size_t last = std::min(extractions.size(), first + kBatch);
-    IngestReport one;
+    IngestReport part;
     std::string failed_id;
-    absl::Status s = graph.Write([&](graph::GraphTxn& txn) {
-      one = IngestReport();
-      for (size_t i = first; i < last; ++i) {
-        absl::Status st = IngestOne(txn, extractions[i], &one);
-        if (!st.ok()) {
-          failed_id = extractions[i].document.id;
-          return st;
-        }
+    absl::Status s = WriteDocuments(graph, extractions, first, last, &part, &failed_id);
+    if (!s.ok() && last - first > 1) {
+      s = absl::OkStatus();
+      for (size_t i = first; i < last && s.ok(); ++i) {
+        IngestReport one;
+        s = WriteDocuments(graph, extractions, i, i + 1, &one, &failed_id);
+        if (s.ok()) Accumulate(one, &report);
       }
-      return absl::OkStatus();
-    });
+    } else if (s.ok()) {
+      Accumulate(part, &report);
+    }
     if (!s.ok()) {
       return absl::Status(s.code(), absl::StrCat("document ", failed_id, ": ", s.message()));
     }
-    report.documents_added += one.documents_added;
-    report.documents_unchanged += one.documents_unchanged;
-    report.documents_replaced += one.documents_replaced;
-    report.vertices_created += one.vertices_created;
-    report.vertices_merged += one.vertices_merged;
-    report.edges_created += one.edges_created;
-    report.edges_merged += one.edges_merged;
-    report.vertices_retracted += one.vertices_retracted;
-    report.edges_retracted += one.edges_retracted;
   }
   return report;
 }

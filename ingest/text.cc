@@ -92,15 +92,8 @@ std::string Trim(std::string_view s) {
   return std::string(s.substr(b, e - b));
 }
 
-std::string NameKey(std::string_view s) {
-  icu::UnicodeString u =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
-  UErrorCode err = U_ZERO_ERROR;
-  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(err);
-  if (U_SUCCESS(err)) u = nfkc->normalize(u, err);
-  u.foldCase();
-  std::string r;
-  u.toUTF8String(r);
+// Whitespace collapse of NameKey, on text that is already normalised and folded.
+static std::string CollapseSpaces(std::string_view r) {
   std::string out;
   out.reserve(r.size());
   bool space = false;
@@ -114,6 +107,39 @@ std::string NameKey(std::string_view s) {
     out.push_back(ch);
   }
   return out;
+}
+
+std::string NameKey(std::string_view s) {
+  // Fast path: ASCII and precomposed Hangul syllables (U+AC00..U+D7A3) are unchanged by NFKC,
+  // cannot compose with one another, and only A-Z changes under case folding.
+  bool simple = true;
+  for (size_t i = 0; i < s.size() && simple;) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    int len = 1;
+    uint32_t cp = CodePointAt(s, i, &len);
+    simple = cp >= 0xAC00 && cp <= 0xD7A3;
+    i += len > 0 ? len : 1;
+  }
+  if (simple) {
+    std::string lower(s);
+    for (char& ch : lower) {
+      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    }
+    return CollapseSpaces(lower);
+  }
+  icu::UnicodeString u =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+  UErrorCode err = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(err);
+  if (U_SUCCESS(err)) u = nfkc->normalize(u, err);
+  u.foldCase();
+  std::string r;
+  u.toUTF8String(r);
+  return CollapseSpaces(r);
 }
 
 // ---- cleaning ------------------------------------------------------------------------------------

@@ -262,5 +262,62 @@ TEST_F(StoreTest, InvalidExtractionWritesNothing) {
   EXPECT_EQ(stats->documents, 0);
 }
 
+// Several documents share one Graph::Write (group commit), yet each stays all-or-nothing: a
+// document that fails inside the store keeps the ones before it and writes nothing of its own
+// or of the ones after it.
+TEST_F(StoreTest, FailingDocumentInAGroupKeepsTheOnesBeforeIt) {
+  std::vector<Extraction> xs;
+  for (int i = 0; i < 5; ++i) {
+    Document d;
+    d.id = "doc-" + std::to_string(i);
+    d.title = "기사 " + std::to_string(i);
+    d.text = "※ ▲(칠레) 세계 리튬 매장량의 약 33% 보유";
+    auto x = extractor_->Extract(d);
+    ASSERT_TRUE(x.ok()) << x.status();
+    xs.push_back(*std::move(x));
+  }
+  // An entity without a name cannot be upserted: the store rejects document 2.
+  xs[2].entities.push_back({"Company", "", {}, 1, "dict:companies", {}});
+  auto rep = Ingest(*graph_, xs);
+  EXPECT_EQ(rep.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(rep.status().message().find("document doc-2:"), std::string::npos) << rep.status();
+  auto r = graph_->Snapshot();
+  for (int i = 0; i < 5; ++i) {
+    auto d = r->GetDocument("doc-" + std::to_string(i));
+    ASSERT_TRUE(d.ok());
+    EXPECT_EQ(d->has_value(), i < 2) << i;
+  }
+  auto stats = graph_->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->documents, 2);
+  EXPECT_TRUE(graph_->Verify().ok());
+  // Without the bad document, the rest goes in and the first two are unchanged.
+  xs.erase(xs.begin() + 2);
+  auto again = Ingest(*graph_, xs);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->documents_unchanged, 2);
+  EXPECT_EQ(again->documents_added, 2);
+}
+
+// One call that holds a document and then its new version ends like two calls.
+TEST_F(StoreTest, NewVersionInTheSameCallReplacesTheOld) {
+  Document d;
+  d.id = "doc-1";
+  d.title = "테스트 기사";
+  d.text = "※ ▲(칠레) 세계 리튬 매장량의 약 33% 보유";
+  auto x1 = extractor_->Extract(d);
+  d.text = "※ ▲(페루) 세계 구리 매장량의 약 10% 보유";
+  auto x2 = extractor_->Extract(d);
+  ASSERT_TRUE(x1.ok() && x2.ok());
+  auto rep = Ingest(*graph_, {*x1, *x2});
+  ASSERT_TRUE(rep.ok()) << rep.status();
+  EXPECT_EQ(rep->documents_added, 1);
+  EXPECT_EQ(rep->documents_replaced, 1);
+  auto r = graph_->Snapshot();
+  EXPECT_TRUE(Start(*r, "Chile").empty());
+  EXPECT_EQ(Start(*r, "Peru").size(), 1u);
+  EXPECT_TRUE(graph_->Verify().ok());
+}
+
 }  // namespace
 }  // namespace kg::ingest
