@@ -49,7 +49,6 @@ class Client {
   std::unique_ptr<v1::KnowledgeGraph::Stub> stub_;
 };
 
-const char* CodeName(grpc::StatusCode code);
 
 }  // namespace kg::cli
 

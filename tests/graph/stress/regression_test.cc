@@ -56,7 +56,9 @@ TEST(Regression, StatsDiskBytesCountsEveryColumnFamily) {
   ASSERT_GT(sst_bytes, 100u << 10);
   absl::StatusOr<GraphStats> stats = (*g)->Stats();
   ASSERT_TRUE(stats.ok()) << stats.status();
-  EXPECT_GE(stats->disk_bytes, sst_bytes);
+  // Not exact: the directory may still list a table a background compaction has just made
+  // obsolete, or the compaction may finish between the listing and Stats(). The bug said ~0.
+  EXPECT_GE(stats->disk_bytes, sst_bytes / 2);
 }
 
 }  // namespace
