@@ -1,4 +1,5 @@
-// Importing vertices and edges from files: CSV/TSV with typed headers (columns.h) and JSON Lines.
+// Importing vertices and edges from files: CSV/TSV with typed headers (columns.h), JSON Lines and
+// GraphSON 3.0 (graphson_reader.h).
 //
 //   kg::import::ImportOptions options;
 //   options.max_bad_rows = 10;                          // --skip_bad_rows=10
@@ -107,8 +108,8 @@ std::unique_ptr<RowSink> NewTransactionSink(graph::Graph& graph, int64_t batch_r
 // For a dry run without a database: validates only; edges can name only vertices of the import.
 std::unique_ptr<RowSink> NewValidationSink();
 
-// Imports files into a sink. Formats come from the extension: .csv, .tsv, .jsonl/.ndjson (a
-// .json file is refused: `kg import` reads those as GraphSON).
+// Imports files into a sink. Formats come from the extension: .csv, .tsv, .jsonl/.ndjson, and
+// .json for GraphSON 3.0 (import/graphson_reader.h says how its ids become keys).
 absl::StatusOr<ImportSummary> ImportFiles(const std::vector<std::string>& paths, RowSink& sink,
                                           const ImportOptions& options);
 

@@ -1,4 +1,4 @@
-// ImportFiles: the two passes over CSV/TSV and JSON Lines files (see import.h).
+// ImportFiles: the two passes over CSV/TSV, JSON Lines and GraphSON files (see import.h).
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -20,6 +20,7 @@
 #include "graph/normalize.h"
 #include "import/columns.h"
 #include "import/csv.h"
+#include "import/graphson_reader.h"
 #include "import/import.h"
 #include "nlohmann/json.hpp"
 
@@ -29,7 +30,7 @@ namespace {
 using graph::PropertyWrite;
 using graph::Value;
 
-enum class Format { kCsv, kTsv, kJsonl };
+enum class Format { kCsv, kTsv, kJsonl, kGraphson };
 
 // A read-only memory map of a whole file; pages already parsed can be dropped so that a large
 // import does not keep its input resident.
@@ -80,6 +81,10 @@ struct InputFile {
   std::string path;
   Format format;
   FileSchema schema;  // CSV/TSV
+  // A GraphSON file is read twice: for its vertices with the vertex files, then for its edges
+  // (which may name vertices of later lines) with the edge files.
+  bool graphson_edges = false;
+  size_t graphson_vertex_part = 0;  // with graphson_edges: the index of the vertex reading
 };
 
 // A vertex an edge can name: its first label (index into Importer::labels_), its key when it
@@ -193,12 +198,9 @@ absl::StatusOr<Format> FormatOf(const std::string& path) {
   if (absl::EndsWith(lower, ".csv")) return Format::kCsv;
   if (absl::EndsWith(lower, ".tsv")) return Format::kTsv;
   if (absl::EndsWith(lower, ".jsonl") || absl::EndsWith(lower, ".ndjson")) return Format::kJsonl;
-  if (absl::EndsWith(lower, ".json")) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ": a .json file is read as GraphSON by `kg import`; name JSON Lines files .jsonl"));
-  }
-  return absl::InvalidArgumentError(
-      absl::StrCat(path, ": unknown format; expected a .csv, .tsv or .jsonl file"));
+  if (absl::EndsWith(lower, ".json")) return Format::kGraphson;
+  return absl::InvalidArgumentError(absl::StrCat(
+      path, ": unknown format; expected a .csv, .tsv, .jsonl (JSON Lines) or .json (GraphSON) file"));
 }
 
 class Importer {
@@ -237,7 +239,7 @@ class Importer {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   }
 
-  // Orders the files: CSV vertex files, then JSON Lines, then CSV edge files.
+  // Orders the files: CSV and GraphSON vertices, then JSON Lines, then CSV and GraphSON edges.
   absl::Status Plan(const std::vector<std::string>& paths) {
     if (paths.empty()) return absl::InvalidArgumentError("no files to import");
     std::vector<InputFile> vertex_files, jsonl_files, edge_files;
@@ -250,6 +252,13 @@ class Importer {
       InputFile input{path, *format, {}};
       if (*format == Format::kJsonl) {
         jsonl_files.push_back(std::move(input));
+        continue;
+      }
+      if (*format == Format::kGraphson) {
+        total_bytes_ += file.text().size();  // read twice
+        vertex_files.push_back(input);
+        input.graphson_edges = true;
+        edge_files.push_back(std::move(input));
         continue;
       }
       CsvReader reader(file.text(), *format == Format::kTsv ? '\t' : ',');
@@ -269,6 +278,15 @@ class Importer {
     for (auto* group : {&vertex_files, &jsonl_files, &edge_files}) {
       for (InputFile& f : *group) files_.push_back(std::move(f));
     }
+    for (InputFile& f : files_) {
+      if (!f.graphson_edges) continue;
+      for (size_t i = 0; i < files_.size(); ++i) {
+        if (files_[i].format == Format::kGraphson && !files_[i].graphson_edges &&
+            files_[i].path == f.path) {
+          f.graphson_vertex_part = i;
+        }
+      }
+    }
     return absl::OkStatus();
   }
 
@@ -276,7 +294,9 @@ class Importer {
     for (size_t i = 0; i < files_.size(); ++i) {
       MappedFile file;
       if (absl::Status s = file.Open(files_[i].path); !s.ok()) return s;
-      absl::Status s = files_[i].format == Format::kJsonl ? JsonlFile(i, file) : CsvFile(i, file);
+      absl::Status s = files_[i].format == Format::kJsonl      ? JsonlFile(i, file)
+                       : files_[i].format == Format::kGraphson ? GraphsonFile(i, file)
+                                                               : CsvFile(i, file);
       if (!s.ok()) return s;
     }
     return absl::OkStatus();
@@ -671,6 +691,81 @@ class Importer {
     }
     e.label = label.get<std::string>();
     return EmitEdge(e);
+  }
+
+  // --- GraphSON ------------------------------------------------------------------------------------
+
+  // One reading of a GraphSON file: its vertices, or (graphson_edges) its edges.
+  absl::Status GraphsonFile(size_t index, MappedFile& file) {
+    const InputFile& input = files_[index];
+    std::string_view text = file.text();
+    int64_t line = 0;
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t end = text.find('\n', pos);
+      if (end == std::string_view::npos) end = text.size();
+      std::string_view raw = text.substr(pos, end - pos);
+      ++line;
+      pos = end + 1;
+      if (absl::StripAsciiWhitespace(Sv(raw)).empty()) continue;
+      Progress(std::min(pos, text.size()));
+      // A line that failed as a vertex is skipped silently when its edges are read: it was
+      // reported once.
+      if (input.graphson_edges && IsBad(input.graphson_vertex_part, line)) continue;
+      if (!validating_ && IsBad(index, line)) continue;
+      absl::Status s = GraphsonLineRows(raw, line, input.graphson_edges);
+      if (!s.ok()) {
+        if (!validating_ || s.code() != absl::StatusCode::kInvalidArgument) {
+          return absl::Status(s.code(), absl::StrCat(input.path, ":", s.message()));
+        }
+        if (absl::Status b = BadRow(index, line, s, raw); !b.ok()) return b;
+      }
+    }
+    bytes_before_ += text.size();
+    return absl::OkStatus();
+  }
+
+  absl::Status GraphsonLineRows(std::string_view raw, int64_t line, bool edges) {
+    absl::StatusOr<GraphsonLine> parsed = ParseGraphsonLine(raw);
+    if (!parsed.ok()) return absl::InvalidArgumentError(absl::StrCat(line, ":", parsed.status().message()));
+    if (!edges) {
+      ParsedVertex v;
+      v.labels = std::move(parsed->labels);
+      v.key = std::move(parsed->key);
+      v.props = std::move(parsed->props);
+      v.json_ref = "g:" + v.key;
+      CsvField where;
+      where.line = line;
+      where.column = 1;
+      where.text = v.key;
+      return EmitVertex(v, where);
+    }
+    // The whole line is one row: every edge is checked before any is sent.
+    std::vector<ParsedEdge> rows;
+    for (GraphsonEdge& e : parsed->out_edges) {
+      ParsedEdge row;
+      row.label = std::move(e.label);
+      row.props = std::move(e.props);
+      if (absl::Status s = GraphsonEndpoint(parsed->key, line, &row.from); !s.ok()) return s;
+      if (absl::Status s = GraphsonEndpoint(e.in_key, line, &row.to); !s.ok()) return s;
+      rows.push_back(std::move(row));
+    }
+    for (const ParsedEdge& row : rows) {
+      if (absl::Status s = EmitEdge(row); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status GraphsonEndpoint(const std::string& key, int64_t line, EndpointText* out) {
+    JsonVertex* known = ids_.FindJson("g:" + key);
+    if (known == nullptr) {
+      return LineError(line, 1, absl::StrCat("an edge names vertex id '", key,
+                                             "', which no vertex line of the file has"));
+    }
+    out->label = labels_[known->vertex.label];
+    out->key = key;
+    out->known = &known->vertex;
+    return absl::OkStatus();
   }
 
   absl::Status WriteBadRowsReport() {

@@ -208,7 +208,8 @@ TEST_P(ImportTest, EveryKindOfBadRowFailsWithItsPositionAndWritesNothing) {
   }
   EXPECT_EQ(Import({(root_ / "missing.csv").string()}).status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(Import({File("x.xml", "<a/>")}).status().message(),
-            (root_ / "x.xml").string() + ": unknown format; expected a .csv, .tsv or .jsonl file");
+            (root_ / "x.xml").string() +
+                ": unknown format; expected a .csv, .tsv, .jsonl (JSON Lines) or .json (GraphSON) file");
   EXPECT_EQ(Vertices(), 0);
   EXPECT_TRUE(graph_->Verify().ok());
 }
@@ -254,6 +255,83 @@ TEST_P(ImportTest, TsvAndProgressReports) {
   ASSERT_TRUE(summary.ok()) << summary.status();
   EXPECT_EQ(summary->vertices_created, 5000);
   EXPECT_EQ(*graph_->Snapshot()->CountVertices(graph_->Snapshot()->FindLabel("N")), 5000);
+}
+
+// --- GraphSON 3.0 -----------------------------------------------------------------------------
+
+// Vertex 1 names vertex 3 before its line; line 2 lists its in-edge again under inE (ignored);
+// vertex 3 has two labels and a list property with meta-properties.
+const char kGraphson[] =
+    R"({"id":{"@type":"g:Int32","@value":1},"label":"person","outE":{"knows":[{"id":{"@type":"g:Int32","@value":7},"inV":{"@type":"g:Int32","@value":3},"properties":{"weight":{"@type":"g:Double","@value":0.5}}}],"created":[{"id":9,"inV":"lop"}]},"properties":{"name":[{"id":0,"value":"marko"}],"age":[{"id":1,"value":{"@type":"g:Int32","@value":29}}]}})"
+    "\n"
+    R"({"id":"lop","label":"software","inE":{"created":[{"id":9,"outV":{"@type":"g:Int32","@value":1}}]},"properties":{"lang":[{"id":2,"value":"java"}]}})"
+    "\n\n"
+    R"({"id":{"@type":"g:Int64","@value":3},"label":["person","employee"],"properties":{"name":[{"id":3,"value":"vadas"}],"location":[{"id":4,"value":"santa fe","properties":{"startTime":{"@type":"g:Int32","@value":2004}}},{"id":5,"value":"brussels"}]}})"
+    "\n";
+
+TEST_P(ImportTest, GraphsonIdsBecomeKeysAndEdgesAreReadFromOutE) {
+  absl::StatusOr<ImportSummary> summary = Import({File("modern.json", kGraphson)});
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->vertex_rows, 3);
+  EXPECT_EQ(summary->edge_rows, 2);
+  EXPECT_EQ(Vertices(), 3);
+  EXPECT_EQ(Edges(), 2);
+  EXPECT_THAT(Names(Direction::kOut, "person", "1", "knows"), ElementsAre("3"));
+  EXPECT_THAT(Names(Direction::kIn, "software", "lop", "created"), ElementsAre("1"));
+  std::unique_ptr<graph::GraphReader> r = graph_->Snapshot();
+  auto marko = **r->GetVertex(**r->FindVertexByKey("person", "1"));
+  EXPECT_THAT(marko.Values("age"), ElementsAre(Value(int32_t{29})));
+  auto vadas = **r->GetVertex(**r->FindVertexByKey("person", "3"));
+  EXPECT_THAT(vadas.labels, ElementsAre("person", "employee"));
+  EXPECT_THAT(vadas.Values("location"), UnorderedElementsAre(Value("santa fe"), Value("brussels")));
+  EXPECT_TRUE(graph_->Verify().ok()) << graph_->Verify();
+
+  // The same file again merges: ids are keys.
+  summary = Import({File("modern.json", kGraphson)});
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->vertices_merged, 3);
+  EXPECT_EQ(Vertices(), 3);
+  EXPECT_EQ(Edges(), 2);
+}
+
+TEST_P(ImportTest, BadGraphsonFailsWithItsPositionAndWritesNothing) {
+  const BadCase cases[] = {
+      {"edge to an unknown id", "g1.json",
+       "{\"id\":1,\"label\":\"a\",\"outE\":{\"e\":[{\"id\":5,\"inV\":9}]}}\n",
+       "1:1: an edge names vertex id '9', which no vertex line of the file has"},
+      {"unknown type", "g2.json",
+       "{\"id\":1}\n{\"id\":2,\"properties\":{\"p\":[{\"value\":{\"@type\":\"g:Foo\",\"@value\":1}}]}}\n",
+       "2:1: unsupported GraphSON type g:Foo"},
+      {"no id", "g3.json", "{\"label\":\"a\"}\n", "1:1: a vertex needs an \"id\""},
+      {"bad json", "g4.json", "{\"id\":1}\n{\"id\" 2}\n", "2:7: invalid JSON"},
+      {"broken UTF-8", "g5.json", "{\"id\":\"caf\xC3\"}\n", "1:1: broken UTF-8"},
+  };
+  for (const BadCase& c : cases) {
+    std::string path = File(c.file_name, c.content);
+    absl::StatusOr<ImportSummary> summary = Import({path});
+    EXPECT_EQ(summary.status().code(), absl::StatusCode::kInvalidArgument) << c.name;
+    EXPECT_EQ(summary.status().message(), path + ":" + c.message) << c.name;
+    EXPECT_EQ(Vertices(), 0) << c.name;
+  }
+}
+
+TEST_P(ImportTest, SkippedGraphsonLineIsReportedOnceAndItsEdgesAreSkipped) {
+  std::string path = File("g.json",
+                          "{\"id\":1,\"outE\":{\"e\":[{\"inV\":2}]}}\n"
+                          "{\"id\":2,\"label\":7,\"outE\":{\"e\":[{\"inV\":1}]}}\n"
+                          "{\"id\":3,\"outE\":{\"e\":[{\"inV\":1}]}}\n");
+  options_.max_bad_rows = 2;
+  absl::StatusOr<ImportSummary> summary = Import({path});
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  // Line 2 is bad as a vertex (a numeric label); line 1's edge then names a skipped vertex.
+  EXPECT_EQ(summary->bad_rows, 2);
+  EXPECT_EQ(Vertices(), 2);
+  EXPECT_EQ(Edges(), 1);
+  EXPECT_THAT(Names(Direction::kOut, "vertex", "3", "e"), ElementsAre("1"));
+  std::ifstream report(options_.bad_rows_report);
+  std::string text((std::istreambuf_iterator<char>(report)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(text, HasSubstr(path + ":2:1: \"label\" must be a non-empty string or list of strings\n"));
+  EXPECT_THAT(text, HasSubstr(path + ":1:1: an edge names vertex id '2', which no vertex line of the file has\n"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Paths, ImportTest, ::testing::Values(true, false),
