@@ -326,6 +326,7 @@ absl::Status TxnImpl::CreateEdge(const EdgeKey& key, const Value& external_id,
   }
   txn_->Put(Space::kAdj, layout::OutEdgeKey(key), codec::EncodeEdgeRow(row));
   txn_->Put(Space::kAdj, layout::InEdgeKey(key), "");
+  live_edges_.insert(key);
   txn_->AddInt64(Space::kCount, layout::EdgeCountKey(key.label), +1);
   txn_->AddInt64(Space::kCount, layout::TotalEdgesKey(), +1);
   txn_->AddInt64(Space::kCount, layout::DegreeKey(key.src, Direction::kOut, key.label), +1);
@@ -359,6 +360,7 @@ absl::StatusOr<EdgeUpsertResult> TxnImpl::UpsertEdge(VertexId src, std::string_v
     if (absl::Status s = CreateEdge(key, Value(), properties); !s.ok()) return s;
     return EdgeUpsertResult{key, true};
   }
+  live_edges_.insert(key);
   codec::EdgeRow row = **existing;
   for (const PropertyWrite& p : properties) {
     if (absl::Status s = ValidateProperty(p); !s.ok()) return s;
@@ -401,6 +403,7 @@ absl::Status TxnImpl::DeleteEdge(const EdgeKey& key) {
   }
   txn_->Delete(Space::kAdj, layout::OutEdgeKey(key));
   txn_->Delete(Space::kAdj, layout::InEdgeKey(key));
+  live_edges_.erase(key);
   txn_->AddInt64(Space::kCount, layout::EdgeCountKey(key.label), -1);
   txn_->AddInt64(Space::kCount, layout::TotalEdgesKey(), -1);
   txn_->AddInt64(Space::kCount, layout::DegreeKey(key.src, Direction::kOut, key.label), -1);
@@ -421,10 +424,14 @@ void TxnImpl::DeleteProvenance(const ElementRef& element) {
     if (codec::GetEscapedString(&k, &doc_id)) doc_ids.push_back(std::move(doc_id));
   }
   c.reset();
-  for (const std::string& doc_id : doc_ids) {
-    txn_->Delete(Space::kProv, layout::ProvByElementKey(element, doc_id));
-    txn_->Delete(Space::kProv, layout::ProvByDocKey(doc_id, element));
-  }
+  for (const std::string& doc_id : doc_ids) DeleteProvenanceEntry(element, doc_id);
+}
+
+void TxnImpl::DeleteProvenanceEntry(const ElementRef& element, const std::string& doc_id) {
+  std::string key = layout::ProvByElementKey(element, doc_id);
+  evidence_lists_.erase(key);
+  txn_->Delete(Space::kProv, key);
+  txn_->Delete(Space::kProv, layout::ProvByDocKey(doc_id, element));
 }
 
 absl::Status TxnImpl::PutDocument(const Document& document) {
@@ -435,35 +442,65 @@ absl::Status TxnImpl::PutDocument(const Document& document) {
   }
   absl::StatusOr<std::optional<Document>> existing = GetDocument(document.id);
   if (!existing.ok()) return existing.status();
-  if (!existing->has_value()) txn_->AddInt64(Space::kCount, layout::DocumentCountKey(), +1);
+  if (!existing->has_value()) {
+    txn_->AddInt64(Space::kCount, layout::DocumentCountKey(), +1);
+    known_documents_[document.id] = true;
+  } else {
+    known_documents_.try_emplace(document.id, false);  // keeps "fresh" if it was created here
+  }
   txn_->Put(Space::kDoc, layout::DocumentKey(document.id), codec::EncodeDocument(document));
   return absl::OkStatus();
 }
 
-absl::Status TxnImpl::AddEvidence(const ElementRef& element, const Evidence& evidence) {
-  absl::StatusOr<std::optional<Document>> doc = GetDocument(evidence.doc_id);
+absl::StatusOr<bool> TxnImpl::DocumentIsFresh(const std::string& doc_id) {
+  if (auto it = known_documents_.find(doc_id); it != known_documents_.end()) return it->second;
+  absl::StatusOr<std::optional<Document>> doc = GetDocument(doc_id);
   if (!doc.ok()) return doc.status();
   if (!doc->has_value()) {
-    return absl::NotFoundError(absl::StrCat("document '", evidence.doc_id, "' does not exist"));
+    return absl::NotFoundError(absl::StrCat("document '", doc_id, "' does not exist"));
   }
-  if (const VertexId* v = std::get_if<VertexId>(&element)) {
-    if (absl::Status s = RequireVertex(*v); !s.ok()) return s;
-  } else {
-    absl::StatusOr<std::optional<codec::EdgeRow>> row = LoadEdgeRow(std::get<EdgeKey>(element));
-    if (!row.ok()) return row.status();
-    if (!row->has_value()) return NotFoundEdge(std::get<EdgeKey>(element));
-  }
-  std::string key = layout::ProvByElementKey(element, evidence.doc_id);
+  known_documents_[doc_id] = false;
+  return false;
+}
+
+absl::Status TxnImpl::RequireElement(const ElementRef& element) {
+  if (const VertexId* v = std::get_if<VertexId>(&element)) return RequireVertex(*v);
+  const EdgeKey& edge = std::get<EdgeKey>(element);
+  if (live_edges_.contains(edge)) return absl::OkStatus();
+  absl::StatusOr<std::optional<codec::EdgeRow>> row = LoadEdgeRow(edge);
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return NotFoundEdge(edge);
+  live_edges_.insert(edge);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<Evidence>*> TxnImpl::EvidenceList(const std::string& key,
+                                                              const std::string& doc_id,
+                                                              bool fresh_document) {
+  auto [it, inserted] = evidence_lists_.try_emplace(key);
+  if (!inserted || fresh_document) return &it->second;  // a fresh document has nothing stored
   absl::StatusOr<std::optional<std::string>> bytes = txn_->Get(Space::kProv, key);
-  if (!bytes.ok()) return bytes.status();
-  std::vector<Evidence> list;
-  if (bytes->has_value() && !codec::DecodeEvidenceList(**bytes, &list)) {
-    return CorruptRow("evidence", evidence.doc_id);
+  if (!bytes.ok() || (bytes->has_value() && !codec::DecodeEvidenceList(**bytes, &it->second))) {
+    evidence_lists_.erase(it);
+    return bytes.ok() ? CorruptRow("evidence of document", doc_id) : bytes.status();
   }
-  if (std::find(list.begin(), list.end(), evidence) != list.end()) return absl::OkStatus();
-  list.push_back(evidence);
-  txn_->Put(Space::kProv, key, codec::EncodeEvidenceList(list));
-  txn_->Put(Space::kProv, layout::ProvByDocKey(evidence.doc_id, element), "");
+  return &it->second;
+}
+
+absl::Status TxnImpl::AddEvidence(const ElementRef& element, const Evidence& evidence) {
+  absl::StatusOr<bool> fresh = DocumentIsFresh(evidence.doc_id);
+  if (!fresh.ok()) return fresh.status();
+  if (absl::Status s = RequireElement(element); !s.ok()) return s;
+  std::string key = layout::ProvByElementKey(element, evidence.doc_id);
+  absl::StatusOr<std::vector<Evidence>*> list = EvidenceList(key, evidence.doc_id, *fresh);
+  if (!list.ok()) return list.status();
+  std::vector<Evidence>& evidences = **list;
+  if (std::find(evidences.begin(), evidences.end(), evidence) != evidences.end()) {
+    return absl::OkStatus();
+  }
+  evidences.push_back(evidence);
+  txn_->Put(Space::kProv, key, codec::EncodeEvidenceList(evidences));
+  if (evidences.size() == 1) txn_->Put(Space::kProv, layout::ProvByDocKey(evidence.doc_id, element), "");
   return absl::OkStatus();
 }
 
@@ -479,10 +516,8 @@ absl::StatusOr<RetractReport> TxnImpl::RetractDocument(std::string_view doc_id) 
     for (ElementRef e; s->Next(&e);) supported.push_back(e);
     if (!s->status().ok()) return s->status();
   }
-  for (const ElementRef& e : supported) {
-    txn_->Delete(Space::kProv, layout::ProvByElementKey(e, doc_id));
-    txn_->Delete(Space::kProv, layout::ProvByDocKey(doc_id, e));
-  }
+  known_documents_.erase(std::string(doc_id));
+  for (const ElementRef& e : supported) DeleteProvenanceEntry(e, std::string(doc_id));
   // Edges first: deleting a vertex deletes its edges, which must not be counted twice.
   std::stable_partition(supported.begin(), supported.end(),
                         [](const ElementRef& e) { return std::holds_alternative<EdgeKey>(e); });

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "graph/catalog.h"
 #include "graph/codec.h"
@@ -85,13 +86,28 @@ class TxnImpl : public ReaderImpl<GraphTxn> {
                           const std::vector<PropertyWrite>& properties);
   absl::StatusOr<std::optional<codec::EdgeRow>> LoadEdgeRow(const EdgeKey& key);
   absl::Status RequireVertex(VertexId id);
+  absl::Status RequireElement(const ElementRef& element);
+  // Whether the document exists (NOT_FOUND otherwise) and is fresh: it has no provenance beyond
+  // what this transaction added, because this transaction created it (or retracted it first).
+  absl::StatusOr<bool> DocumentIsFresh(const std::string& doc_id);
+  // The evidence list stored under a ProvByElement key, as this transaction sees it.
+  absl::StatusOr<std::vector<Evidence>*> EvidenceList(const std::string& key,
+                                                      const std::string& doc_id,
+                                                      bool fresh_document);
   void DeleteProvenance(const ElementRef& element);
+  void DeleteProvenanceEntry(const ElementRef& element, const std::string& doc_id);
   uint64_t AllocateId() { return context_->next_id++; }
 
   kv::Txn* txn_;
   TxnContext* context_;
   uint64_t first_id_;  // context_->next_id when the transaction began
   absl::flat_hash_set<VertexId> live_vertices_;  // known to exist in this transaction
+  // What an ingest asks again and again within one transaction (AddEvidence for every entity
+  // and relation of a document): which documents exist and are fresh, which edges exist, and
+  // the evidence lists read or written so far, so that each costs one lookup, not one per call.
+  absl::flat_hash_set<EdgeKey> live_edges_;
+  absl::flat_hash_map<std::string, bool> known_documents_;  // doc id -> fresh
+  absl::flat_hash_map<std::string, std::vector<Evidence>> evidence_lists_;  // by ProvByElementKey
 };
 
 }  // namespace kg::graph

@@ -59,6 +59,10 @@ struct EdgeKey {
 
   friend bool operator==(const EdgeKey&, const EdgeKey&) = default;
   friend auto operator<=>(const EdgeKey&, const EdgeKey&) = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const EdgeKey& k) {
+    return H::combine(std::move(h), k.src, k.label, k.dst, k.rank);
+  }
 
   // "src:label:dst:rank" in decimal; what Gremlin shows as an edge's id when the user gave none.
   std::string ToString() const;

@@ -400,6 +400,69 @@ TEST_F(GraphTest, RetractingADocumentRemovesOnlyWhatNoOtherDocumentSupports) {
   EXPECT_EQ(again.message(), "document 'd1' does not exist");
 }
 
+// AddEvidence remembers documents, edges and evidence lists within a transaction; these are
+// the sequences where a stale memory would show.
+TEST_F(GraphTest, EvidenceWithinOneTransactionFollowsRetractionsAndDeletions) {
+  VertexId a = 0, b = 0;
+  EdgeKey ab;
+  ASSERT_TRUE(graph_->Write([&](GraphTxn& txn) -> absl::Status {
+                      for (const char* id : {"d", "e"}) {
+                        if (auto s = txn.PutDocument(Doc(id)); !s.ok()) return s;
+                      }
+                      a = txn.UpsertVertex("X", "a", {})->id;
+                      b = txn.UpsertVertex("X", "b", {})->id;
+                      ab = txn.UpsertEdge(a, "L", b, 0, {})->key;
+                      for (int i = 0; i < 2; ++i) {  // the second is a duplicate
+                        if (auto s = txn.AddEvidence(a, Ev("d", "r1")); !s.ok()) return s;
+                      }
+                      for (ElementRef e : {ElementRef(b), ElementRef(ab)}) {
+                        if (auto s = txn.AddEvidence(e, Ev("d", "r1")); !s.ok()) return s;
+                      }
+                      return txn.AddEvidence(a, Ev("e", "r1"));  // a outlives d
+                    })
+                  .ok());
+  EXPECT_EQ(graph_->Snapshot()->GetEvidence(a)->size(), 2u);
+
+  // An existing document: new evidence joins what is stored.
+  ASSERT_TRUE(graph_->Write([&](GraphTxn& txn) { return txn.AddEvidence(a, Ev("d", "r2")); }).ok());
+  absl::StatusOr<std::vector<Evidence>> ev = graph_->Snapshot()->GetEvidence(a);
+  ASSERT_EQ(ev->size(), 3u);
+  EXPECT_EQ((*ev)[1].rule, "r2");
+
+  // Replace d in one transaction after touching its evidence: only the new evidence remains.
+  // b, supported only by d, is deleted by the retraction (with ab), and evidence for it is then
+  // refused.
+  absl::Status replaced = graph_->Write([&](GraphTxn& txn) -> absl::Status {
+    if (auto s = txn.AddEvidence(a, Ev("d", "r2b")); !s.ok()) return s;
+    if (auto r = txn.RetractDocument("d"); !r.ok()) return r.status();
+    if (auto s = txn.PutDocument(Doc("d")); !s.ok()) return s;
+    EXPECT_EQ(txn.AddEvidence(b, Ev("d", "r3")).code(), absl::StatusCode::kNotFound);
+    EXPECT_EQ(txn.AddEvidence(ab, Ev("d", "r3")).code(), absl::StatusCode::kNotFound);
+    return txn.AddEvidence(a, Ev("d", "r3"));
+  });
+  ASSERT_TRUE(replaced.ok()) << replaced;
+  std::unique_ptr<GraphReader> r = graph_->Snapshot();
+  EXPECT_FALSE(r->GetVertex(b)->has_value());
+  EXPECT_FALSE(r->GetEdge(ab)->has_value());
+  ev = r->GetEvidence(a);
+  ASSERT_EQ(ev->size(), 2u);
+  EXPECT_EQ((*ev)[0].doc_id, "d");
+  EXPECT_EQ((*ev)[0].rule, "r3");
+  EXPECT_EQ((*ev)[1].doc_id, "e");
+  EXPECT_EQ(Drain(r->ScanSupported("d")).size(), 1u);
+
+  // Evidence for an edge created and then deleted in one transaction is refused.
+  absl::Status deleted = graph_->Write([&](GraphTxn& txn) -> absl::Status {
+    VertexId c = txn.UpsertVertex("X", "c", {})->id;
+    EdgeKey ac = txn.UpsertEdge(a, "L", c, 0, {})->key;
+    if (auto s = txn.AddEvidence(ac, Ev("d", "r4")); !s.ok()) return s;
+    if (auto s = txn.DeleteEdge(ac); !s.ok()) return s;
+    return txn.AddEvidence(ac, Ev("d", "r5"));
+  });
+  EXPECT_EQ(deleted.code(), absl::StatusCode::kNotFound);
+  ExpectValid();
+}
+
 TEST_F(GraphTest, EvidenceNeedsAnExistingDocument) {
   VertexId v = Upsert("X", "x");
   absl::Status s = graph_->Write(
