@@ -8,9 +8,9 @@
 #include <unordered_map>
 
 #include "absl/container/flat_hash_map.h"
-
 #include "absl/strings/str_cat.h"
 #include "graph/absl_compat.h"
+#include "graph/bulk/edge_files.h"
 #include "graph/bulk/edge_sorter.h"
 #include "graph/bulk/external_sorter.h"
 #include "graph/graph_impl.h"
@@ -23,12 +23,12 @@ namespace {
 
 using kv::Space;
 
-// A degree counter delta: (vertex, label) -> edges, collected in key order.
-struct Degree {
-  VertexId vertex;
-  LabelId label;
-  int64_t count;
-};
+using bulk::Degree;
+
+// Shares of BulkLoadOptions::memory_bytes: the two edge sorters hold their records from the first
+// edge to the end; the vertex index and key sorters work only at Commit(), beside them.
+constexpr size_t kEdgeSorterEighths = 3;
+constexpr size_t kVertexSorterEighths = 1;
 
 class BulkLoaderImpl : public BulkLoader {
  public:
@@ -52,7 +52,9 @@ class BulkLoaderImpl : public BulkLoader {
     std::string_view k, v;
     database_empty_ = !c->Next(&k, &v);
     if (!c->status().ok()) return c->status();
-    out_edges_ = std::make_unique<bulk::EdgeSorter>(temp_dir_, "out", options_.memory_bytes / 2);
+    size_t edge_budget = options_.memory_bytes / 8 * kEdgeSorterEighths;
+    out_edges_ = std::make_unique<bulk::EdgeSorter>(temp_dir_, "out", edge_budget);
+    in_edges_ = std::make_unique<bulk::EdgeSorter>(temp_dir_, "in", edge_budget);
     return absl::OkStatus();
   }
 
@@ -120,29 +122,36 @@ class BulkLoaderImpl : public BulkLoader {
     for (VertexId v : {src, dst}) {
       if (absl::Status s = RequireVertex(v); !s.ok()) return s;
     }
-    absl::StatusOr<LabelId> lid = InternLabel(label);
+    absl::StatusOr<LabelId> lid = InternEdgeLabel(label);
     if (!lid.ok()) return lid.status();
     codec::EdgeRow row;
     for (const PropertyWrite& p : properties) {
       if (absl::Status s = ValidateProperty(p); !s.ok()) return s;
       ApplyEdgeProperty(&row.properties, p.key, p.value);
     }
-    return out_edges_->Add(src, *lid, dst, codec::EncodeEdgeRow(row));
+    if (absl::Status s = out_edges_->Add(src, *lid, dst, codec::EncodeEdgeRow(row)); !s.ok()) {
+      return s;
+    }
+    return in_edges_->Add(dst, *lid, src, "");
   }
 
   absl::StatusOr<BulkLoadReport> Commit() override {
     if (committed_) return absl::FailedPreconditionError("the bulk load was committed");
     committed_ = true;
-    // Each space has its own file, and within each, keys strictly ascend. Vertex rows with their
-    // index and key entries, and the edges, touch disjoint state and spaces: they are written on
-    // two threads (the machines this runs on have two cores). Counts need both.
+    // Within each file keys strictly ascend. Vertex rows with their index and key entries, the
+    // out-edges and the in-edges touch disjoint state and files: each is written on its own
+    // thread, sorting the last of its records and building its file's blocks there. Counts need
+    // all three.
     if (absl::Status s = WriteMeta(); !s.ok()) return s;
-    absl::Status vertices_status;
+    absl::Status vertices_status, in_status;
     std::thread vertices([&] { vertices_status = WriteVerticesAndIndexes(); });
-    absl::Status edges_status = WriteEdges();
+    std::thread in_edges([&] { in_status = WriteInEdges(); });
+    absl::Status out_status = WriteOutEdges();
     vertices.join();
-    if (!vertices_status.ok()) return vertices_status;
-    if (!edges_status.ok()) return edges_status;
+    in_edges.join();
+    for (const absl::Status& s : {vertices_status, out_status, in_status}) {
+      if (!s.ok()) return s;
+    }
     if (absl::Status s = WriteCounts(); !s.ok()) return s;
     graph_->catalog().Apply(delta_);  // before the ingest: see GraphImpl::RunWrite
     if (absl::Status s = writer_->Commit(); !s.ok()) {
@@ -167,6 +176,14 @@ class BulkLoaderImpl : public BulkLoader {
     if (absl::Status s = ValidateText("label", name); !s.ok()) return s;
     LabelId id = graph_->catalog().next_label() + static_cast<LabelId>(delta_.labels.size());
     delta_.labels.emplace_back(std::string(name), id);
+    return id;
+  }
+
+  // Edge files mostly repeat one label row after row: the last one is remembered.
+  absl::StatusOr<LabelId> InternEdgeLabel(std::string_view name) {
+    if (last_edge_label_ && name == last_edge_label_->first) return last_edge_label_->second;
+    absl::StatusOr<LabelId> id = InternLabel(name);
+    if (id.ok()) last_edge_label_.emplace(std::string(name), *id);
     return id;
   }
 
@@ -253,7 +270,7 @@ class BulkLoaderImpl : public BulkLoader {
   // Vertex rows in id order (merged existing ones first: their ids are older), with the index
   // and key entries they imply and their label counts.
   absl::Status WriteVerticesAndIndexes() {
-    size_t budget = options_.memory_bytes / 4;
+    size_t budget = options_.memory_bytes / 8 * kVertexSorterEighths;
     bulk::ExternalSorter index(temp_dir_, "index", budget), keys(temp_dir_, "key", budget);
     std::vector<IndexDef> defs = graph_->catalog().Indexes();
     auto find_label = [this](std::string_view name) { return FindLabel(name); };
@@ -282,8 +299,8 @@ class BulkLoaderImpl : public BulkLoader {
           ++vertices_by_label_[l];
         }
       }
-      if (absl::Status s = writer_->Put(Space::kVertex, layout::VertexKey(id),
-                                        codec::EncodeVertexRow(after));
+      if (absl::Status s =
+              writer_->Put(Space::kVertex, layout::VertexKey(id), codec::EncodeVertexRow(after));
           !s.ok()) {
         return s;
       }
@@ -296,7 +313,8 @@ class BulkLoaderImpl : public BulkLoader {
       for (const std::string& k : *e) {
         if (absl::Status s = index.Add(k, "P"); !s.ok()) return s;
       }
-      if (absl::Status s = keys.Add(layout::UniqueKey(row.labels[0], row.key), layout::VertexKey(id));
+      if (absl::Status s =
+              keys.Add(layout::UniqueKey(row.labels[0], row.key), layout::VertexKey(id));
           !s.ok()) {
         return s;
       }
@@ -326,80 +344,43 @@ class BulkLoaderImpl : public BulkLoader {
     return (*sorted)->status();
   }
 
-  // Out-edges in key order, repeats merged (later properties win); each new edge also goes to
-  // the in-edge sorter and the degree counts. Then the in-edge twins.
-  absl::Status WriteEdges() {
+  // Out-edges in key order, repeats merged (later properties win), into existing ones too.
+  absl::Status WriteOutEdges() {
     absl::StatusOr<std::unique_ptr<bulk::EdgeStream>> sorted = out_edges_->Finish();
     if (!sorted.ok()) return sorted.status();
-    bulk::EdgeSorter in_edges(temp_dir_, "in", options_.memory_bytes / 4);
-    EdgeKey current;
-    codec::EdgeRow row;
-    bool have = false;
-    auto flush = [&]() -> absl::Status {
-      if (!have) return absl::OkStatus();
-      std::string key = layout::OutEdgeKey(current);
-      if (!database_empty_) {
-        absl::StatusOr<std::optional<std::string>> existing = snapshot_->Get(Space::kAdj, key);
-        if (!existing.ok()) return existing.status();
-        if (existing->has_value()) {
-          codec::EdgeRow old;
-          if (!codec::DecodeEdgeRow(**existing, &old)) return CorruptRow("edge", current.ToString());
-          for (const auto& [k, v] : row.properties) ApplyEdgeProperty(&old.properties, k, v);
-          ++report_.edges_merged;
-          return writer_->Put(Space::kAdj, key, codec::EncodeEdgeRow(old));
-        }
-      }
-      ++report_.edges_created;
-      ++edges_by_label_[current.label];
-      CountDegree(&out_degrees_, current.src, current.label);
-      if (absl::Status s = in_edges.Add(current.dst, current.label, current.src, ""); !s.ok()) {
-        return s;
-      }
-      return writer_->Put(Space::kAdj, key, codec::EncodeEdgeRow(row));
-    };
-    for (bulk::SortedEdge e; (*sorted)->Next(&e);) {
-      codec::EdgeRow next;
-      if (!codec::DecodeEdgeRow(e.props, &next)) return absl::InternalError("bulk edge row");
-      EdgeKey key{e.first, e.label, e.second, 0};
-      if (have && key == current) {  // the same edge again in this load: merge
-        for (const auto& [pk, pv] : next.properties) ApplyEdgeProperty(&row.properties, pk, pv);
-        ++report_.edges_merged;
-        continue;
-      }
-      if (absl::Status s = flush(); !s.ok()) return s;
-      current = key;
-      row = std::move(next);
-      have = true;
-    }
-    if (!(*sorted)->status().ok()) return (*sorted)->status();
-    if (absl::Status s = flush(); !s.ok()) return s;
+    absl::StatusOr<kv::BulkFile*> file = writer_->NewFile(Space::kAdj, /*no_deletions=*/true);
+    if (!file.ok()) return file.status();
+    bulk::OutEdgeCounts counts;
+    absl::Status s = bulk::WriteOutEdges(**sorted, database(), **file, &counts);
     sorted->reset();
     out_edges_.reset();
-    absl::StatusOr<std::unique_ptr<bulk::EdgeStream>> in_sorted = in_edges.Finish();
-    if (!in_sorted.ok()) return in_sorted.status();
-    for (bulk::SortedEdge e; (*in_sorted)->Next(&e);) {
-      CountDegree(&in_degrees_, e.first, e.label);
-      if (absl::Status s = writer_->Put(Space::kAdj, layout::InEdgeKey({e.second, e.label, e.first, 0}), "");
-          !s.ok()) {
-        return s;
-      }
-    }
-    return (*in_sorted)->status();
+    report_.edges_created = counts.created;
+    report_.edges_merged += counts.merged;
+    edges_by_label_ = std::move(counts.created_by_label);
+    out_degrees_ = std::move(counts.degrees);
+    return s;
   }
 
-  // Degrees arrive grouped by (vertex, label) in key order.
-  static void CountDegree(std::vector<Degree>* degrees, VertexId v, LabelId l) {
-    if (!degrees->empty() && degrees->back().vertex == v && degrees->back().label == l) {
-      ++degrees->back().count;
-    } else {
-      degrees->push_back({v, l, 1});
-    }
+  // The in-edge twins of the new edges, with their degrees.
+  absl::Status WriteInEdges() {
+    absl::StatusOr<std::unique_ptr<bulk::EdgeStream>> sorted = in_edges_->Finish();
+    if (!sorted.ok()) return sorted.status();
+    absl::StatusOr<kv::BulkFile*> file = writer_->NewFile(Space::kAdj, /*no_deletions=*/true);
+    if (!file.ok()) return file.status();
+    absl::Status s = bulk::WriteInEdges(**sorted, database(), **file, &in_degrees_);
+    sorted->reset();
+    in_edges_.reset();
+    return s;
   }
+
+  // The database to merge into, or null when it was empty.
+  kv::ReadView* database() { return database_empty_ ? nullptr : snapshot_.get(); }
 
   // Counter deltas as merge operands, in key order: 01 label, 02 label, 03 degrees, 04, 05.
   absl::Status WriteCounts() {
     for (const auto& [l, n] : vertices_by_label_) {
-      if (absl::Status s = writer_->AddInt64(Space::kCount, layout::VertexCountKey(l), n); !s.ok()) {
+      if (absl::Status s = writer_->AddInt64(Space::kCount, layout::VertexCountKey(l), n);
+          !s.ok()) {
         return s;
       }
     }
@@ -419,7 +400,8 @@ class BulkLoaderImpl : public BulkLoader {
       if (absl::Status s = writer_->AddInt64(Space::kCount, key, d.count); !s.ok()) return s;
     }
     if (total_vertices_ > 0) {
-      if (absl::Status s = writer_->AddInt64(Space::kCount, layout::TotalVerticesKey(), total_vertices_);
+      if (absl::Status s =
+              writer_->AddInt64(Space::kCount, layout::TotalVerticesKey(), total_vertices_);
           !s.ok()) {
         return s;
       }
@@ -439,17 +421,18 @@ class BulkLoaderImpl : public BulkLoader {
   bool database_empty_ = true;
   bool committed_ = false;
   CatalogDelta delta_;
+  std::optional<std::pair<std::string, LabelId>> last_edge_label_;
   const uint64_t first_id_;
   uint64_t next_id_;
   struct RowSlot {
     uint64_t offset;
     uint32_t size;
   };
-  std::string rows_arena_;            // encoded rows of new vertices
-  std::vector<RowSlot> row_slots_;    // by id - first_id_
+  std::string rows_arena_;          // encoded rows of new vertices
+  std::vector<RowSlot> row_slots_;  // by id - first_id_
   std::map<VertexId, std::pair<codec::VertexRow, codec::VertexRow>> merged_;  // before, after
   absl::flat_hash_map<std::string, VertexId> by_key_;  // unique key -> vertex
-  std::unique_ptr<bulk::EdgeSorter> out_edges_;
+  std::unique_ptr<bulk::EdgeSorter> out_edges_, in_edges_;
   std::map<LabelId, int64_t> vertices_by_label_, edges_by_label_;
   std::vector<Degree> out_degrees_, in_degrees_;
   int64_t total_vertices_ = 0;

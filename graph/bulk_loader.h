@@ -6,11 +6,12 @@
 //   RETURN_IF_ERROR(loader->UpsertEdge(a, "BASED_IN", b, {}));
 //   ASSIGN_OR_RETURN(BulkLoadReport report, loader->Commit());
 //
-// Instead of one transaction per row, the loader sorts everything in bounded memory (spilling
-// sorted runs to disk), writes one file per key space (vertex rows, both edge directions, the
-// unique-key, alias, label and declared property indexes, the counters, the dictionaries) and
-// hands them to the store in one atomic ingest: after a crash at any moment the database holds the
-// whole load or none of it, and nothing is visible before Commit().
+// Instead of one transaction per row, the loader sorts everything in bounded memory (edges as they
+// arrive, on background threads, spilling sorted runs to disk), writes one file per key space
+// (vertex rows, the unique-key, alias, label and declared property indexes, the counters, the
+// dictionaries; the out-edges and the in-edges in two files of the adjacency space, written on
+// their own threads) and hands them to the store in one atomic ingest: after a crash at any moment
+// the database holds the whole load or none of it, and nothing is visible before Commit().
 //
 // Semantics are those of GraphTxn::UpsertVertex / UpsertEdge(rank 0): a vertex is keyed by its
 // (first label, canonical key) and merges into an existing one, properties by their cardinality,
@@ -31,7 +32,10 @@
 namespace kg::graph {
 
 struct BulkLoadOptions {
-  // Memory for the sort buffers; beyond it, sorted runs spill to disk in the database directory.
+  // Memory for the sort buffers (3/8 for each edge direction, 1/8 each for the vertex index and
+  // key entries); beyond it, sorted runs spill to disk in the database directory. Per-vertex
+  // state comes on top (the key map and encoded rows, with the CSV importer's id table about 90
+  // bytes a vertex).
   size_t memory_bytes = 512 << 20;
 };
 

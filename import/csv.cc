@@ -75,24 +75,42 @@ bool CsvReader::ReadField(CsvField* field, bool* end_of_row) {
   return true;
 }
 
+// Fields are reused from row to row (their strings keep their capacity): rows of one file have
+// the same width, so a steady-state row allocates nothing.
 bool CsvReader::Next(std::vector<CsvField>* row) {
-  row->clear();
-  if (!status_.ok()) return false;
+  if (!status_.ok()) {
+    row->clear();
+    return false;
+  }
   // Skip empty lines.
   while (pos_ < text_.size() && (text_[pos_] == '\n' || text_[pos_] == '\r')) Advance();
-  if (pos_ >= text_.size()) return false;
+  if (pos_ >= text_.size()) {
+    row->clear();
+    return false;
+  }
   row_line_ = line_;
+  size_t fields = 0;
+  auto next_field = [&]() -> CsvField& {
+    if (fields == row->size()) row->emplace_back();
+    return (*row)[fields++];
+  };
   bool end_of_row = false;
   while (!end_of_row) {
-    row->emplace_back();
-    if (!ReadField(&row->back(), &end_of_row)) return false;
+    bool ok = ReadField(&next_field(), &end_of_row);
+    if (!ok) {
+      row->resize(fields);
+      return false;
+    }
     if (!end_of_row && pos_ >= text_.size()) {  // "a,b," ends with an empty field
-      row->emplace_back();
-      row->back().line = line_;
-      row->back().column = column_;
+      CsvField& last = next_field();
+      last.text.clear();
+      last.line = line_;
+      last.column = column_;
+      last.quoted = false;
       end_of_row = true;
     }
   }
+  row->resize(fields);
   return true;
 }
 

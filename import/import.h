@@ -53,6 +53,9 @@ struct ImportOptions {
   std::string bad_rows_report = "import-bad-rows.txt";
   // Called now and then (about ten times a second) during both passes.
   std::function<void(const ImportProgress&)> on_progress;
+  // Asked every 1,024 rows; true stops the import with CANCELLED (a server whose client went
+  // away). What a transaction sink committed before stays; an atomic sink writes nothing.
+  std::function<bool()> cancelled;
 };
 
 struct ImportSummary {

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <set>
@@ -91,6 +92,7 @@ struct InputFile {
 // differs from the id it is registered under (JSON Lines), and the id the sink gave it.
 struct KnownVertex {
   uint32_t label = 0;
+  bool used = false;  // in IdRegistry's dense tables: whether the slot holds a vertex
   graph::VertexId id = 0;
 };
 
@@ -110,19 +112,39 @@ class IdRegistry {
   KnownVertex* FindCsv(std::string_view space, std::string_view id) {
     uint64_t number;
     if (int s = SpaceIndex(space, false); s >= 0 && AsNumber(id, &number)) {
-      auto it = by_number_.find(Pack(s, number));
-      return it == by_number_.end() ? nullptr : &it->second;
+      return FindNumber(s, number);
     }
     Compose(space, id);
     auto it = by_text_.find(buffer_);
     return it == by_text_.end() ? nullptr : &it->second;
   }
+  // Starts loading the entry FindCsv would read, where that is cheap to know.
+  void PrefetchCsv(std::string_view space, std::string_view id) {
+    uint64_t number;
+    if (int s = SpaceIndex(space, false);
+        s >= 0 && AsNumber(id, &number) && number < dense_[s].size()) {
+      __builtin_prefetch(&dense_[s][number]);
+    }
+  }
   // Returns the entry and whether it is new.
   std::pair<KnownVertex*, bool> InsertCsv(std::string_view space, std::string_view id) {
     uint64_t number;
     if (AsNumber(id, &number)) {
-      auto [it, inserted] = by_number_.try_emplace(Pack(SpaceIndex(space, true), number));
-      return {&it->second, inserted};
+      int s = SpaceIndex(space, true);
+      if (KnownVertex* known = FindNumber(s, number)) return {known, false};
+      std::vector<KnownVertex>& dense = dense_[s];
+      if (number >= dense.size()) {
+        // Grow while the table stays at least a quarter full, else use the hash map.
+        size_t limit = 4 * (dense_count_[s] + 1) + kDenseSlack;
+        if (number < limit)
+          dense.resize(std::min(std::max<size_t>(number + 1, 2 * dense.size()), limit));
+      }
+      if (number < dense.size()) {
+        ++dense_count_[s];
+        dense[number].used = true;
+        return {&dense[number], true};
+      }
+      return {&by_number_[Pack(s, number)], true};
     }
     Compose(space, id);
     auto [it, inserted] = by_text_.try_emplace(buffer_);
@@ -147,8 +169,19 @@ class IdRegistry {
     *out = n;
     return n < (uint64_t{1} << kNumberBits);
   }
+  // Ids that are small numbers (most exports number their rows) index a table per ID space: one
+  // cache miss per lookup instead of a hash probe's two; others go to a hash map.
+  static constexpr size_t kDenseSlack = 4096;
+
   static uint64_t Pack(int space, uint64_t number) {
     return (static_cast<uint64_t>(space) << kNumberBits) | number;
+  }
+  KnownVertex* FindNumber(int space, uint64_t number) {
+    const std::vector<KnownVertex>& dense = dense_[space];
+    if (number < dense.size() && dense[number].used) return &dense_[space][number];
+    if (by_number_.empty()) return nullptr;
+    auto it = by_number_.find(Pack(space, number));
+    return it == by_number_.end() ? nullptr : &it->second;
   }
   int SpaceIndex(std::string_view space, bool add) {
     for (size_t i = 0; i < spaces_.size(); ++i) {
@@ -156,6 +189,8 @@ class IdRegistry {
     }
     if (!add) return -1;
     spaces_.emplace_back(space);
+    dense_.emplace_back();
+    dense_count_.push_back(0);
     return static_cast<int>(spaces_.size() - 1);
   }
   void Compose(std::string_view space, std::string_view id) {
@@ -166,6 +201,8 @@ class IdRegistry {
   }
 
   std::vector<std::string> spaces_;
+  std::vector<std::vector<KnownVertex>> dense_;  // by space, then number
+  std::vector<size_t> dense_count_;              // slots used, by space
   absl::flat_hash_map<uint64_t, KnownVertex> by_number_;
   absl::flat_hash_map<std::string, KnownVertex> by_text_;
   absl::node_hash_map<std::string, JsonVertex> json_;
@@ -273,6 +310,13 @@ class Importer {
             absl::StrCat(path, ":", reader.row_line(), ": ", schema.status().message()));
       }
       input.schema = *std::move(schema);
+      if (!input.schema.edges) {
+        const std::string& space = input.schema.columns[input.schema.id].id_space;
+        if (std::find(csv_vertex_spaces_.begin(), csv_vertex_spaces_.end(), space) ==
+            csv_vertex_spaces_.end()) {
+          csv_vertex_spaces_.push_back(space);
+        }
+      }
       (input.schema.edges ? edge_files : vertex_files).push_back(std::move(input));
     }
     for (auto* group : {&vertex_files, &jsonl_files, &edge_files}) {
@@ -315,15 +359,22 @@ class Importer {
 
   bool IsBad(size_t file, int64_t line) const { return bad_lines_.count({file, line}) > 0; }
 
-  void Progress(uint64_t bytes_in_file) {
+  // Counts a row; now and then reports progress and asks whether to stop. Returns CANCELLED when
+  // the caller's `cancelled` says so.
+  absl::Status Progress(uint64_t bytes_in_file) {
     ++progress_.rows;
-    if (!options_.on_progress || (progress_.rows & 1023) != 0) return;
+    if ((progress_.rows & 1023) != 0) return absl::OkStatus();
+    if (options_.cancelled && options_.cancelled()) {
+      return absl::CancelledError(absl::StrCat("the import was cancelled after ", progress_.rows, " rows"));
+    }
+    if (!options_.on_progress) return absl::OkStatus();
     double now = Seconds();
-    if (now - last_progress_ < 0.1) return;
+    if (now - last_progress_ < 0.1) return absl::OkStatus();
     last_progress_ = now;
     progress_.bytes_done = bytes_before_ + bytes_in_file;
     progress_.seconds = now;
     options_.on_progress(progress_);
+    return absl::OkStatus();
   }
 
   absl::Status CsvFile(size_t index, MappedFile& file) {
@@ -336,7 +387,7 @@ class Importer {
       int64_t line = reader.row_line();
       std::string_view raw = file.text().substr(row_start, reader.offset() - row_start);
       row_start = reader.offset();
-      Progress(reader.offset());
+      if (absl::Status p = Progress(reader.offset()); !p.ok()) return p;
       if (!validating_ && IsBad(index, line)) continue;
       absl::Status s = input.schema.edges ? CsvEdge(input.schema, row, line)
                                           : CsvVertex(input.schema, row, line);
@@ -417,7 +468,8 @@ class Importer {
     if (f.text.empty()) return FieldError(f, absl::StrCat("empty ", what));
     if (KnownVertex* known = ids_.FindCsv(space, f.text)) {
       out->known = known;
-      if (!writing_) return absl::OkStatus();  // names are only needed to write
+      // Names are only needed to write, and only by a sink that gave no id (see Endpoint).
+      if (!writing_ || known->id != 0) return absl::OkStatus();
       out->label = labels_[known->label];
       out->key = f.text;
       return absl::OkStatus();
@@ -438,10 +490,14 @@ class Importer {
   }
 
   absl::Status CsvEdge(const FileSchema& schema, const std::vector<CsvField>& row, int64_t line) {
+    if (row.size() == schema.columns.size()) {  // both lookups' cache misses at once
+      ids_.PrefetchCsv(schema.columns[schema.start].id_space, row[schema.start].text);
+      ids_.PrefetchCsv(schema.columns[schema.end].id_space, row[schema.end].text);
+    }
     ParsedEdge e;
     if (absl::Status s = CsvCommon(schema, row, line, &e.props); !s.ok()) return s;
-    if (absl::Status s = ResolveCsvEndpoint(row[schema.start], schema.columns[schema.start].id_space,
-                                            ":START_ID", &e.from);
+    if (absl::Status s = ResolveCsvEndpoint(
+            row[schema.start], schema.columns[schema.start].id_space, ":START_ID", &e.from);
         !s.ok()) {
       return s;
     }
@@ -514,7 +570,7 @@ class Importer {
       ++line;
       pos = end + 1;
       if (absl::StripAsciiWhitespace(Sv(raw)).empty()) continue;
-      Progress(std::min(pos, text.size()));
+      if (absl::Status p = Progress(std::min(pos, text.size())); !p.ok()) return p;
       if (!validating_ && IsBad(index, line)) continue;
       absl::Status s = JsonlLine(raw, line);
       if (!s.ok()) {
@@ -646,6 +702,19 @@ class Importer {
     return absl::OkStatus();
   }
 
+  // A vertex of a CSV file of this import with this first label and id, whatever its ID space:
+  // what a JSON Lines [label, key] may name. (CSV vertices are registered by ID space and id
+  // only, which keeps the CSV path lean; this lookup is the JSON path's rare fallback.)
+  KnownVertex* FindCsvVertex(const std::string& label, const std::string& key) {
+    auto label_id = label_ids_.find(label);
+    if (label_id == label_ids_.end()) return nullptr;
+    for (const std::string& space : csv_vertex_spaces_) {
+      KnownVertex* known = ids_.FindCsv(space, key);
+      if (known != nullptr && known->label == label_id->second) return known;
+    }
+    return nullptr;
+  }
+
   absl::Status JsonlEndpoint(const nlohmann::json& j, int64_t line, const char* what,
                              EndpointText* out) {
     if (j.is_array() && j.size() == 2 && j[0].is_string()) {
@@ -658,6 +727,10 @@ class Importer {
       if (JsonVertex* known =
               ids_.FindJson(absl::StrCat("k:", out->label, std::string(1, '\0'), *canonical))) {
         out->known = &known->vertex;
+        return absl::OkStatus();
+      }
+      if (KnownVertex* known = FindCsvVertex(out->label, out->key)) {
+        out->known = known;
         return absl::OkStatus();
       }
       absl::StatusOr<bool> exists = sink_.Exists(out->label, out->key);
@@ -708,7 +781,7 @@ class Importer {
       ++line;
       pos = end + 1;
       if (absl::StripAsciiWhitespace(Sv(raw)).empty()) continue;
-      Progress(std::min(pos, text.size()));
+      if (absl::Status p = Progress(std::min(pos, text.size())); !p.ok()) return p;
       // A line that failed as a vertex is skipped silently when its edges are read: it was
       // reported once.
       if (input.graphson_edges && IsBad(input.graphson_vertex_part, line)) continue;
@@ -785,6 +858,7 @@ class Importer {
   bool validating_ = false;  // this pass checks rows and registers ids
   bool writing_ = false;     // this pass sends rows to the sink
   std::vector<InputFile> files_;
+  std::vector<std::string> csv_vertex_spaces_;  // the ID spaces of the CSV vertex files
   IdRegistry ids_;
   std::vector<std::string> labels_;
   absl::flat_hash_map<std::string, uint32_t> label_ids_;

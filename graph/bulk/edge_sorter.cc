@@ -1,174 +1,233 @@
 #include "graph/bulk/edge_sorter.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
+#include <array>
 #include <filesystem>
-#include <queue>
-#include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "graph/bulk/radix_sort.h"
+#include "graph/bulk/run_file.h"
+#include "graph/bulk/run_merger.h"
 
 namespace kg::graph::bulk {
 namespace {
 
-constexpr size_t kBufferBytes = 1 << 20;
+using Record = EdgeSorter::Record;
+using Chunk = EdgeSorter::Chunk;
 
-bool KeyLess(const EdgeSorter::Record& a, const EdgeSorter::Record& b) {
-  return std::tie(a.first, a.label, a.second) < std::tie(b.first, b.label, b.second);
+constexpr size_t kMinChunkRecords = 64;
+
+// A record's sort key as words, least significant first: second vertex, label, first vertex.
+std::array<uint64_t, 3> KeyWords(const Record& r) { return {r.second, r.label, r.first}; }
+
+void PutVarint(std::string* out, uint64_t n) {
+  while (n >= 0x80) {
+    out->push_back(static_cast<char>(n | 0x80));
+    n >>= 7;
+  }
+  out->push_back(static_cast<char>(n));
 }
 
-// A run file: records whose props_offset is unused, each followed by its property bytes.
-class RunReader {
+// The property bytes at `offset` of a chunk's arena (written by PutVarint + bytes).
+std::string_view PropsAt(const std::string& arena, uint32_t offset) {
+  if (offset == EdgeSorter::kNoProps) return {};
+  uint64_t n = 0;
+  size_t i = offset;
+  for (int shift = 0;; shift += 7) {
+    uint8_t c = static_cast<uint8_t>(arena[i++]);
+    n |= static_cast<uint64_t>(c & 0x7F) << shift;
+    if ((c & 0x80) == 0) break;
+  }
+  return std::string_view(arena).substr(i, n);
+}
+
+// Without branches: in a merge, which of two records comes first is as good as random.
+struct EdgeLess {
+  bool operator()(const SortedEdge& a, const SortedEdge& b) const {
+    bool label_first = (a.label < b.label) | ((a.label == b.label) & (a.second < b.second));
+    return (a.first < b.first) | ((a.first == b.first) & label_first);
+  }
+};
+
+// One sorted chunk, from memory or from its run file (records, each followed by its varint-
+// prefixed property bytes when it has some).
+class ChunkRun {
  public:
-  explicit RunReader(std::string path) : path_(std::move(path)) {}
-  ~RunReader() {
-    if (file_) std::fclose(file_);
-  }
-  absl::Status Open() {
-    file_ = std::fopen(path_.c_str(), "rb");
-    if (!file_) return absl::InternalError(absl::StrCat("open ", path_, ": ", std::strerror(errno)));
-    std::setvbuf(file_, nullptr, _IOFBF, kBufferBytes);
-    return absl::OkStatus();
-  }
+  explicit ChunkRun(const Chunk* chunk) : chunk_(chunk) {}
+  absl::Status Open() { return spilled() ? file_.Open(chunk_->path) : absl::OkStatus(); }
+
   bool Next(absl::Status* status) {
-    size_t n = std::fread(&record_, 1, sizeof(record_), file_);
-    if (n == 0) return false;
-    props_.resize(record_.props_size);
-    if (n != sizeof(record_) ||
-        std::fread(props_.data(), 1, props_.size(), file_) != props_.size()) {
-      *status = absl::DataLossError(absl::StrCat("truncated sort run ", path_));
-      return false;
+    if (!spilled()) {
+      if (next_ >= chunk_->records.size()) return false;
+      const Record& r = chunk_->records[next_++];
+      item_ = {r.first, r.label, r.second, PropsAt(chunk_->props, r.props)};
+      return true;
     }
+    Record r;
+    if (!file_.Read(&r, sizeof(r), status)) return false;
+    item_ = {r.first, r.label, r.second, {}};
+    if (r.props == EdgeSorter::kNoProps) return true;
+    uint64_t size;
+    if (!file_.ReadVarint(&size, status)) return false;
+    props_.resize(size);
+    if (!file_.ReadRest(props_.data(), size, status)) return false;
+    item_.props = props_;
     return true;
   }
-  const EdgeSorter::Record& record() const { return record_; }
-  std::string_view props() const { return props_; }
+
+  const SortedEdge& item() const { return item_; }
 
  private:
-  std::string path_;
-  std::FILE* file_ = nullptr;
-  EdgeSorter::Record record_{};
+  bool spilled() const { return !chunk_->path.empty(); }
+
+  const Chunk* chunk_;
+  size_t next_ = 0;
+  RunFileReader file_;
   std::string props_;
+  SortedEdge item_;
 };
 
-class MergingStream : public EdgeStream {
+class MergedEdges : public EdgeStream {
  public:
-  explicit MergingStream(std::vector<std::unique_ptr<RunReader>> runs) : runs_(std::move(runs)) {}
-  absl::Status Init() {
-    for (size_t i = 0; i < runs_.size(); ++i) {
-      if (absl::Status s = runs_[i]->Open(); !s.ok()) return s;
-      if (runs_[i]->Next(&status_)) heap_.push(i);
-    }
-    return status_;
-  }
+  explicit MergedEdges(std::vector<std::unique_ptr<ChunkRun>> runs)
+      : merger_(std::move(runs), EdgeLess()) {}
   bool Next(SortedEdge* edge) override {
-    if (current_ >= 0 && runs_[current_]->Next(&status_)) heap_.push(current_);
-    if (!status_.ok() || heap_.empty()) return false;
-    current_ = static_cast<int>(heap_.top());
-    heap_.pop();
-    const EdgeSorter::Record& r = runs_[current_]->record();
-    *edge = {r.first, r.label, r.second, runs_[current_]->props()};
+    if (!merger_.Next()) return false;
+    *edge = merger_.item();
     return true;
   }
-  absl::Status status() const override { return status_; }
+  absl::Status status() const override { return merger_.status(); }
 
  private:
-  struct Later {
-    const MergingStream* self;
-    bool operator()(size_t a, size_t b) const {
-      const EdgeSorter::Record& x = self->runs_[a]->record();
-      const EdgeSorter::Record& y = self->runs_[b]->record();
-      if (KeyLess(x, y)) return false;
-      if (KeyLess(y, x)) return true;
-      return a > b;  // earlier run first: insertion order
-    }
-  };
-  std::vector<std::unique_ptr<RunReader>> runs_;
-  std::priority_queue<size_t, std::vector<size_t>, Later> heap_{Later{this}};
-  int current_ = -1;
-  absl::Status status_;
-};
-
-class MemoryStream : public EdgeStream {
- public:
-  MemoryStream(const std::vector<EdgeSorter::Record>* records, const std::string* props)
-      : records_(records), props_(props) {}
-  bool Next(SortedEdge* edge) override {
-    if (i_ >= records_->size()) return false;
-    const EdgeSorter::Record& r = (*records_)[i_++];
-    *edge = {r.first, r.label, r.second,
-             std::string_view(*props_).substr(r.props_offset, r.props_size)};
-    return true;
-  }
-  absl::Status status() const override { return absl::OkStatus(); }
-
- private:
-  const std::vector<EdgeSorter::Record>* records_;
-  const std::string* props_;
-  size_t i_ = 0;
+  RunMerger<ChunkRun, EdgeLess> merger_;
 };
 
 }  // namespace
 
 EdgeSorter::EdgeSorter(std::string dir, std::string name, size_t memory_bytes)
-    : dir_(std::move(dir)), name_(std::move(name)), memory_bytes_(memory_bytes) {}
+    : dir_(std::move(dir)),
+      name_(std::move(name)),
+      memory_bytes_(memory_bytes),
+      // A chunk filling, one queued, one sorting, its scratch: half the budget; the other half
+      // keeps sorted chunks in memory.
+      chunk_bytes_(
+          std::clamp(memory_bytes / 8, kMinChunkRecords * sizeof(Record), size_t{1} << 31)),
+      filling_(std::make_unique<Chunk>()) {}
 
 EdgeSorter::~EdgeSorter() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.clear();  // an abandoned load sorts nothing more
+    stop_ = true;
+  }
+  changed_.notify_all();
+  if (worker_.joinable()) worker_.join();
   std::error_code ec;
-  for (const std::string& p : run_paths_) std::filesystem::remove(p, ec);
+  for (const auto& chunk : done_) {
+    if (!chunk->path.empty()) std::filesystem::remove(chunk->path, ec);
+  }
 }
 
 absl::Status EdgeSorter::Add(uint64_t first, uint32_t label, uint64_t second,
                              std::string_view props) {
   if (props.size() > UINT32_MAX) return absl::InvalidArgumentError("edge properties too large");
-  size_t used = records_.size() * sizeof(Record) + props_.size();
-  if (!records_.empty() && used + sizeof(Record) + props.size() > memory_bytes_) {
-    if (absl::Status s = Spill(); !s.ok()) return s;
+  if (!filling_->records.empty() &&
+      filling_->Bytes() + sizeof(Record) + props.size() + 10 > chunk_bytes_) {
+    if (absl::Status s = HandOff(); !s.ok()) return s;
   }
-  records_.push_back({first, second, label, static_cast<uint32_t>(props.size()), props_.size()});
-  props_.append(props);
+  if (filling_->records.empty()) filling_->records.reserve(chunk_bytes_ / sizeof(Record));
+  uint32_t offset = kNoProps;
+  if (!props.empty()) {
+    offset = static_cast<uint32_t>(filling_->props.size());
+    PutVarint(&filling_->props, props.size());
+    filling_->props.append(props);
+  }
+  filling_->records.push_back({first, second, label, offset});
   return absl::OkStatus();
 }
 
-void EdgeSorter::SortInMemory() { std::stable_sort(records_.begin(), records_.end(), KeyLess); }
-
-absl::Status EdgeSorter::Spill() {
-  SortInMemory();
-  std::string path = absl::StrCat(dir_, "/", name_, ".", run_paths_.size());
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) return absl::InternalError(absl::StrCat("create ", path, ": ", std::strerror(errno)));
-  std::setvbuf(f, nullptr, _IOFBF, kBufferBytes);
-  bool ok = true;
-  for (const Record& r : records_) {
-    ok = ok && std::fwrite(&r, sizeof(r), 1, f) == 1 &&
-         (r.props_size == 0 ||
-          std::fwrite(props_.data() + r.props_offset, 1, r.props_size, f) == r.props_size);
-  }
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok) return absl::InternalError(absl::StrCat("write ", path, ": ", std::strerror(errno)));
-  run_paths_.push_back(path);
-  records_.clear();
-  props_.clear();
+absl::Status EdgeSorter::HandOff() {
+  std::unique_lock<std::mutex> lock(mu_);
+  changed_.wait(lock, [this] { return queue_.empty(); });  // bounds the chunks in flight
+  if (!worker_status_.ok()) return worker_status_;
+  queue_.push_back(std::move(filling_));
+  filling_ = std::make_unique<Chunk>();
+  if (!worker_.joinable()) worker_ = std::thread(&EdgeSorter::Work, this);
+  changed_.notify_all();
   return absl::OkStatus();
+}
+
+void EdgeSorter::Work() {
+  std::vector<Record> scratch;
+  size_t keep_limit = memory_bytes_ > 4 * chunk_bytes_ ? memory_bytes_ - 4 * chunk_bytes_ : 0;
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    changed_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+    if (queue_.empty()) return;
+    std::unique_ptr<Chunk> chunk = std::move(queue_.front());
+    queue_.pop_front();
+    bool may_keep = kept_bytes_ + chunk->Bytes() <= keep_limit;
+    lock.unlock();
+    changed_.notify_all();  // the producer may queue the next chunk
+    absl::Status s = SortAndPlace(chunk.get(), &scratch, may_keep);
+    lock.lock();
+    if (!s.ok() && worker_status_.ok()) worker_status_ = s;
+    if (chunk->path.empty()) kept_bytes_ += chunk->Bytes();
+    done_.push_back(std::move(chunk));
+  }
+}
+
+absl::Status EdgeSorter::SortAndPlace(Chunk* chunk, std::vector<Record>* scratch, bool may_keep) {
+  RadixSort<3>(&chunk->records, scratch, [](const Record& r) { return KeyWords(r); });
+  return may_keep ? absl::OkStatus() : Spill(chunk);
+}
+
+absl::Status EdgeSorter::Spill(Chunk* chunk) {
+  std::string path;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    path = absl::StrCat(dir_, "/", name_, ".", spilled_++);
+  }
+  RunFileWriter file;
+  if (absl::Status s = file.Create(path); !s.ok()) return s;
+  for (const Record& r : chunk->records) {
+    file.Write(&r, sizeof(r));
+    if (r.props != kNoProps) {
+      std::string_view props = PropsAt(chunk->props, r.props);
+      file.WriteVarint(props.size());
+      file.Write(props.data(), props.size());
+    }
+  }
+  chunk->path = path;  // set even on failure, so that the destructor removes the file
+  std::vector<Record>().swap(chunk->records);
+  std::string().swap(chunk->props);
+  return file.Close();
+}
+
+int EdgeSorter::runs_spilled() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return spilled_;
 }
 
 absl::StatusOr<std::unique_ptr<EdgeStream>> EdgeSorter::Finish() {
-  if (run_paths_.empty()) {
-    SortInMemory();
-    return std::unique_ptr<EdgeStream>(new MemoryStream(&records_, &props_));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
   }
-  if (!records_.empty()) {
-    if (absl::Status s = Spill(); !s.ok()) return s;
+  changed_.notify_all();
+  if (worker_.joinable()) worker_.join();
+  if (!worker_status_.ok()) return worker_status_;
+  if (!filling_->records.empty()) {
+    std::vector<Record> scratch;
+    if (absl::Status s = SortAndPlace(filling_.get(), &scratch, true); !s.ok()) return s;
+    done_.push_back(std::move(filling_));
   }
-  std::vector<Record>().swap(records_);  // give the memory back before merging
-  std::string().swap(props_);
-  std::vector<std::unique_ptr<RunReader>> runs;
-  for (const std::string& p : run_paths_) runs.push_back(std::make_unique<RunReader>(p));
-  auto merged = std::make_unique<MergingStream>(std::move(runs));
-  if (absl::Status s = merged->Init(); !s.ok()) return s;
-  return std::unique_ptr<EdgeStream>(std::move(merged));
+  std::vector<std::unique_ptr<ChunkRun>> runs;
+  for (const auto& chunk : done_) {
+    runs.push_back(std::make_unique<ChunkRun>(chunk.get()));
+    if (absl::Status s = runs.back()->Open(); !s.ok()) return s;
+  }
+  return std::unique_ptr<EdgeStream>(new MergedEdges(std::move(runs)));
 }
 
 }  // namespace kg::graph::bulk

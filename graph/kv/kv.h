@@ -87,14 +87,32 @@ class Txn : public ReadView {
   virtual size_t ApproximateBytes() const = 0;
 };
 
+// One file of a bulk write, in one space: keys strictly increasing (one call per key). The files
+// of one space must hold disjoint key ranges. A file is written by one thread at a time; different
+// files may be written from different threads at once.
+class BulkFile {
+ public:
+  virtual ~BulkFile() = default;
+  virtual absl::Status Put(std::string_view key, std::string_view value) = 0;
+  virtual absl::Status AddInt64(std::string_view key, int64_t delta) = 0;
+  virtual absl::Status Delete(std::string_view key) = 0;
+  // Completes the file (its index and filter blocks) on the calling thread, so that threads can
+  // finish their files in parallel; no writes after. Commit() finishes the files left open.
+  virtual absl::Status Finish() = 0;
+};
+
 // Writes sorted key/values into files that become visible all at once: the offline bulk-load
 // path. Nothing is visible before Commit(); after a crash at any moment the store holds either
 // everything Commit() was given or none of it. Destroying an uncommitted writer discards it.
 class BulkWriter {
  public:
   virtual ~BulkWriter() = default;
-  // Within one space, keys must be added in strictly increasing order (one call per key).
-  // Different spaces may be written from different threads at once.
+  // A new file of `space`, owned by the writer, valid until Commit() or destruction. Thread-safe.
+  // A file promised to hold no deletions skips the store's deletion-tracking work per key.
+  virtual absl::StatusOr<BulkFile*> NewFile(Space space, bool no_deletions) = 0;
+  // Writes to the space's default file (a NewFile made on first use): within one space, keys
+  // must be added in strictly increasing order. Different spaces may be written from different
+  // threads at once.
   virtual absl::Status Put(Space space, std::string_view key, std::string_view value) = 0;
   virtual absl::Status AddInt64(Space space, std::string_view key, int64_t delta) = 0;
   virtual absl::Status Delete(Space space, std::string_view key) = 0;

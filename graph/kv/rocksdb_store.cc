@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "graph/absl_compat.h"
@@ -350,56 +351,135 @@ void RocksTxn::FlushAdds(Space space) {
   pending.clear();
 }
 
-// One SstFileWriter per space, opened on the first key; Commit ingests every file in one
-// IngestExternalFiles call, which RocksDB records atomically in the MANIFEST.
+// One SST file of a bulk write, opened on its first key (RocksDB refuses an empty file). It
+// counts its own entries, so that threads writing different files share nothing.
+class RocksBulkFile : public BulkFile {
+ public:
+  RocksBulkFile(RocksStore* store, Space space, std::string path, bool no_deletions)
+      : store_(store), space_(space), path_(std::move(path)), no_deletions_(no_deletions) {}
+
+  absl::Status Put(std::string_view key, std::string_view value) override {
+    if (absl::Status s = Ready(); !s.ok()) return s;
+    Count(key.size() + value.size());
+    return FromRocks(writer_->Put(ToSlice(key), ToSlice(value)), "bulk write");
+  }
+
+  absl::Status AddInt64(std::string_view key, int64_t delta) override {
+    if (absl::Status s = Ready(); !s.ok()) return s;
+    Count(key.size() + 8);
+    return FromRocks(writer_->Merge(ToSlice(key), ToSlice(EncodeCounter(delta))), "bulk write");
+  }
+
+  absl::Status Delete(std::string_view key) override {
+    if (no_deletions_) {
+      return absl::FailedPreconditionError("a deletion in a bulk file opened for no deletions");
+    }
+    if (absl::Status s = Ready(); !s.ok()) return s;
+    Count(key.size());
+    return FromRocks(writer_->Delete(ToSlice(key)), "bulk write");
+  }
+
+  absl::Status Finish() override {
+    if (!writer_) return absl::OkStatus();
+    rocksdb::ExternalSstFileInfo info;
+    absl::Status s = FromRocks(writer_->Finish(&info), "bulk write finish");
+    writer_.reset();
+    finished_ = true;
+    if (s.ok()) file_bytes_ = info.file_size;
+    return s;
+  }
+
+  Space space() const { return space_; }
+  const std::string& path() const { return path_; }
+  bool has_file() const { return entries_ > 0; }
+  uint64_t entries() const { return entries_; }
+  uint64_t raw_bytes() const { return raw_bytes_; }
+  uint64_t file_bytes() const { return writer_ ? writer_->FileSize() : file_bytes_; }
+
+ private:
+  absl::Status Ready() {
+    if (writer_) return absl::OkStatus();
+    if (finished_) return absl::FailedPreconditionError("bulk write after the file was finished");
+    // The column family's own options: same table format, filters and prefix extractor.
+    rocksdb::Options options(store_->db()->GetDBOptions(),
+                             store_->db()->GetOptions(store_->cf(space_)));
+    // The collectors only flag files dense with deletions for compaction (a cost on every key).
+    if (no_deletions_) options.table_properties_collector_factories.clear();
+    writer_ = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options,
+                                                       store_->cf(space_));
+    absl::Status s = FromRocks(writer_->Open(path_), absl::StrCat("create ", path_));
+    if (!s.ok()) writer_.reset();
+    return s;
+  }
+
+  void Count(size_t bytes) {
+    ++entries_;
+    raw_bytes_ += bytes;
+  }
+
+  RocksStore* store_;
+  Space space_;
+  std::string path_;
+  bool no_deletions_;
+  std::unique_ptr<rocksdb::SstFileWriter> writer_;
+  bool finished_ = false;
+  uint64_t entries_ = 0, raw_bytes_ = 0, file_bytes_ = 0;
+};
+
+// Hands out the files of a bulk write; Commit ingests every file in one IngestExternalFiles
+// call, which RocksDB records atomically in the MANIFEST.
 class RocksBulkWriter : public BulkWriter {
  public:
   RocksBulkWriter(RocksStore* store, std::string temp_dir)
       : store_(store), temp_dir_(std::move(temp_dir)) {}
 
   ~RocksBulkWriter() override {
-    for (auto& w : writers_) w.reset();
+    files_.clear();
     std::error_code ec;
     std::filesystem::remove_all(temp_dir_, ec);
   }
 
+  absl::StatusOr<BulkFile*> NewFile(Space space, bool no_deletions) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::string path = absl::StrCat(temp_dir_, "/", SpaceName(space), ".", files_.size(), ".sst");
+    files_.push_back(std::make_unique<RocksBulkFile>(store_, space, std::move(path), no_deletions));
+    return files_.back().get();
+  }
+
   absl::Status Put(Space space, std::string_view key, std::string_view value) override {
-    absl::StatusOr<rocksdb::SstFileWriter*> w = Writer(space);
-    if (!w.ok()) return w.status();
-    Count(key.size() + value.size());
-    return FromRocks((*w)->Put(ToSlice(key), ToSlice(value)), "bulk write");
+    absl::StatusOr<BulkFile*> f = Default(space);
+    return f.ok() ? (*f)->Put(key, value) : f.status();
   }
 
   absl::Status AddInt64(Space space, std::string_view key, int64_t delta) override {
-    absl::StatusOr<rocksdb::SstFileWriter*> w = Writer(space);
-    if (!w.ok()) return w.status();
-    Count(key.size() + 8);
-    return FromRocks((*w)->Merge(ToSlice(key), ToSlice(EncodeCounter(delta))), "bulk write");
+    absl::StatusOr<BulkFile*> f = Default(space);
+    return f.ok() ? (*f)->AddInt64(key, delta) : f.status();
   }
 
   absl::Status Delete(Space space, std::string_view key) override {
-    absl::StatusOr<rocksdb::SstFileWriter*> w = Writer(space);
-    if (!w.ok()) return w.status();
-    Count(key.size());
-    return FromRocks((*w)->Delete(ToSlice(key)), "bulk write");
+    absl::StatusOr<BulkFile*> f = Default(space);
+    return f.ok() ? (*f)->Delete(key) : f.status();
   }
 
-  uint64_t EntriesAdded() const override { return entries_; }
-  uint64_t RawBytesAdded() const override { return raw_bytes_; }
+  uint64_t EntriesAdded() const override { return Sum(&RocksBulkFile::entries); }
+  uint64_t RawBytesAdded() const override { return Sum(&RocksBulkFile::raw_bytes); }
+  uint64_t BytesWritten() const override { return Sum(&RocksBulkFile::file_bytes); }
 
+  // One argument per column family, holding all of its files (disjoint ranges: the ingest puts
+  // them at the lowest level they fit).
   absl::Status Commit() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::array<std::vector<std::string>, kNumSpaces> paths;
+    for (const auto& f : files_) {
+      if (absl::Status s = f->Finish(); !s.ok()) return s;
+      if (f->has_file()) paths[static_cast<int>(f->space())].push_back(f->path());
+    }
     std::vector<rocksdb::IngestExternalFileArg> args;
     for (int i = 0; i < kNumSpaces; ++i) {
-      if (!writers_[i]) continue;
-      rocksdb::ExternalSstFileInfo info;
-      if (absl::Status s = FromRocks(writers_[i]->Finish(&info), "bulk write finish"); !s.ok()) {
-        return s;
-      }
-      bytes_ += info.file_size;
-      writers_[i].reset();
+      if (paths[i].empty()) continue;
       rocksdb::IngestExternalFileArg arg;
       arg.column_family = store_->cf(static_cast<Space>(i));
-      arg.external_files = {info.file_path};
+      arg.external_files = std::move(paths[i]);
       arg.options.move_files = true;
       arg.options.snapshot_consistency = true;
       args.push_back(std::move(arg));
@@ -408,43 +488,31 @@ class RocksBulkWriter : public BulkWriter {
     return FromRocks(store_->db()->IngestExternalFiles(args), "bulk ingest");
   }
 
-  uint64_t BytesWritten() const override {
-    uint64_t total = bytes_;
-    for (const auto& w : writers_) {
-      if (w) total += w->FileSize();
-    }
-    return total;
-  }
-
  private:
-  absl::StatusOr<rocksdb::SstFileWriter*> Writer(Space space) {
-    std::unique_ptr<rocksdb::SstFileWriter>& w = writers_[static_cast<int>(space)];
-    if (w) return w.get();
-    // The column family's own options: same table format, filters and prefix extractor.
-    rocksdb::Options options(store_->db()->GetDBOptions(), store_->db()->GetOptions(store_->cf(space)));
-    w = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options,
-                                                 store_->cf(space));
-    std::string path = absl::StrCat(temp_dir_, "/", SpaceName(space), ".sst");
-    if (absl::Status s = FromRocks(w->Open(path), absl::StrCat("create ", path)); !s.ok()) {
-      w.reset();
-      return s;
-    }
-    return w.get();
+  absl::StatusOr<BulkFile*> Default(Space space) {
+    BulkFile*& f = defaults_[static_cast<int>(space)];  // one thread per space
+    if (f) return f;
+    absl::StatusOr<BulkFile*> made = NewFile(space, /*no_deletions=*/false);
+    if (made.ok()) f = *made;
+    return made;
   }
 
-  void Count(size_t bytes) {  // spaces may be written from two threads
-    entries_.fetch_add(1, std::memory_order_relaxed);
-    raw_bytes_.fetch_add(bytes, std::memory_order_relaxed);
+  uint64_t Sum(uint64_t (RocksBulkFile::*field)() const) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    uint64_t total = 0;
+    for (const auto& f : files_) total += (f.get()->*field)();
+    return total;
   }
 
   RocksStore* store_;
   std::string temp_dir_;
-  std::array<std::unique_ptr<rocksdb::SstFileWriter>, kNumSpaces> writers_;
-  uint64_t bytes_ = 0;
-  std::atomic<uint64_t> entries_{0}, raw_bytes_{0};
+  mutable std::mutex mu_;  // guards files_ (not the files themselves)
+  std::vector<std::unique_ptr<RocksBulkFile>> files_;
+  std::array<BulkFile*, kNumSpaces> defaults_{};
 };
 
-absl::StatusOr<std::unique_ptr<BulkWriter>> RocksStore::StartBulkWrite(const std::string& temp_dir) {
+absl::StatusOr<std::unique_ptr<BulkWriter>> RocksStore::StartBulkWrite(
+    const std::string& temp_dir) {
   if (options_.read_only) return absl::FailedPreconditionError("the database is open read-only");
   std::error_code ec;
   std::filesystem::remove_all(temp_dir, ec);  // what a crashed load left behind

@@ -5,8 +5,11 @@
 
 #include <filesystem>
 #include <random>
+#include <tuple>
 
+#include "graph/bulk/edge_sorter.h"
 #include "graph/bulk/external_sorter.h"
+#include "graph/bulk/run_file.h"
 #include "graph/graph.h"
 
 namespace kg::graph {
@@ -56,6 +59,124 @@ TEST(ExternalSorterTest, SortsAcrossSpilledRunsAndKeepsInsertionOrderOfEqualKeys
       EXPECT_GT(sorter.runs_spilled(), 10);
     }
   }
+  std::filesystem::remove_all(dir);
+}
+
+struct TestEdge {
+  uint64_t first;
+  uint32_t label;
+  uint64_t second;
+  std::string props;
+  bool operator==(const TestEdge&) const = default;
+};
+
+std::vector<TestEdge> SortedByKey(std::vector<TestEdge> edges) {
+  std::stable_sort(edges.begin(), edges.end(), [](const TestEdge& a, const TestEdge& b) {
+    return std::tie(a.first, a.label, a.second) < std::tie(b.first, b.label, b.second);
+  });
+  return edges;
+}
+
+std::vector<TestEdge> SortWithEdgeSorter(const std::string& dir, size_t budget,
+                                         const std::vector<TestEdge>& edges, int* runs_spilled) {
+  bulk::EdgeSorter sorter(dir, "e", budget);
+  for (const TestEdge& e : edges) {
+    absl::Status s = sorter.Add(e.first, e.label, e.second, e.props);
+    EXPECT_TRUE(s.ok()) << s;
+  }
+  auto sorted = sorter.Finish();
+  EXPECT_TRUE(sorted.ok()) << sorted.status();
+  std::vector<TestEdge> got;
+  if (!sorted.ok()) return got;
+  for (bulk::SortedEdge e; (*sorted)->Next(&e);) {
+    got.push_back({e.first, e.label, e.second, std::string(e.props)});
+  }
+  EXPECT_TRUE((*sorted)->status().ok()) << (*sorted)->status();
+  *runs_spilled = sorter.runs_spilled();
+  return got;
+}
+
+TEST(EdgeSorterTest, SortsInMemoryAndAcrossSpilledRunsKeepingInsertionOrderOfEqualKeys) {
+  std::string dir = TempPath("edge_sorter");
+  std::filesystem::create_directories(dir);
+  std::mt19937_64 rng(7);
+  std::vector<TestEdge> edges;
+  for (int i = 0; i < 20000; ++i) {
+    // Few distinct keys, so that equal keys are common; props tell repeats apart (or are empty).
+    TestEdge e{rng() % 50, static_cast<uint32_t>(rng() % 3), rng() % 50, ""};
+    if (i % 3 != 0) e.props = "p" + std::to_string(i);
+    edges.push_back(e);
+  }
+  std::vector<TestEdge> expected = SortedByKey(edges);
+  // One chunk in memory; several chunks kept in memory; chunks spilled to run files.
+  for (size_t budget : {size_t{64} << 20, size_t{1} << 20, size_t{4096}}) {
+    int spilled = -1;
+    EXPECT_EQ(SortWithEdgeSorter(dir, budget, edges, &spilled), expected) << "budget " << budget;
+    if (budget == 4096) {
+      EXPECT_GT(spilled, 10);
+    } else {
+      EXPECT_EQ(spilled, 0) << "budget " << budget;
+    }
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir));  // run files are removed with the sorter
+  std::filesystem::remove_all(dir);
+}
+
+TEST(EdgeSorterTest, OrdersEveryByteOfWideKeys) {
+  // Keys that differ in their high bytes as well as their low ones, in all three fields.
+  std::string dir = TempPath("edge_sorter_wide");
+  std::filesystem::create_directories(dir);
+  std::mt19937_64 rng(11);
+  std::vector<TestEdge> edges;
+  for (int i = 0; i < 5000; ++i) {
+    edges.push_back({rng() % 4 == 0 ? rng() : rng() % 1000,
+                     static_cast<uint32_t>(rng() % 4 == 0 ? rng() : rng() % 5),
+                     rng() % 2 == 0 ? rng() : rng() % 100, std::to_string(i)});
+  }
+  int spilled = -1;
+  EXPECT_EQ(SortWithEdgeSorter(dir, size_t{1} << 20, edges, &spilled), SortedByKey(edges));
+  EXPECT_EQ(SortWithEdgeSorter(dir, 4096, edges, &spilled), SortedByKey(edges));
+  std::vector<TestEdge> none;
+  EXPECT_THAT(SortWithEdgeSorter(dir, 4096, none, &spilled), IsEmpty());
+  std::filesystem::remove_all(dir);
+}
+
+TEST(RunFileTest, ReadsBackWhatWasWrittenAndReportsATruncatedRecord) {
+  std::string dir = TempPath("run_file");
+  std::filesystem::create_directories(dir);
+  std::string path = dir + "/run.0";
+  bulk::RunFileWriter writer;
+  ASSERT_TRUE(writer.Create(path).ok());
+  std::string big(3 << 20, 'x');  // larger than the reader's buffer
+  for (uint64_t n : {uint64_t{5}, uint64_t{300}, big.size()}) writer.WriteVarint(n);
+  writer.Write(big.data(), big.size());
+  uint64_t last = 42;
+  writer.Write(&last, sizeof(last));
+  ASSERT_TRUE(writer.Close().ok());
+
+  bulk::RunFileReader reader;
+  ASSERT_TRUE(reader.Open(path).ok());
+  absl::Status status;
+  uint64_t n;
+  for (uint64_t expected : {uint64_t{5}, uint64_t{300}, big.size()}) {
+    ASSERT_TRUE(reader.ReadVarint(&n, &status));
+    EXPECT_EQ(n, expected);
+  }
+  std::string back(big.size(), '\0');
+  ASSERT_TRUE(reader.ReadRest(back.data(), back.size(), &status));
+  EXPECT_EQ(back, big);
+  ASSERT_TRUE(reader.Read(&n, sizeof(n), &status));
+  EXPECT_EQ(n, 42u);
+  EXPECT_FALSE(reader.Read(&n, sizeof(n), &status));  // a clean end
+  EXPECT_TRUE(status.ok()) << status;
+
+  std::filesystem::resize_file(path, std::filesystem::file_size(path) - 3);
+  bulk::RunFileReader truncated;
+  ASSERT_TRUE(truncated.Open(path).ok());
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(truncated.ReadVarint(&n, &status));
+  ASSERT_TRUE(truncated.ReadRest(back.data(), back.size(), &status));
+  EXPECT_FALSE(truncated.Read(&n, sizeof(n), &status));
+  EXPECT_EQ(status, absl::DataLossError("truncated sort run " + path));
   std::filesystem::remove_all(dir);
 }
 
@@ -180,6 +301,8 @@ TEST_P(BulkLoaderTest, MergesIntoExistingDataLikeUpserts) {
   EXPECT_EQ(*r->CountVertices(), 3);
   EXPECT_EQ(*r->CountEdges(), 2);
   EXPECT_EQ(*r->Degree(us, Direction::kOut), 2);
+  EXPECT_EQ(*r->Degree(ca, Direction::kIn), 1);  // the existing edge is not counted again
+  EXPECT_EQ(*r->Degree(mx, Direction::kIn), 1);
 }
 
 TEST_P(BulkLoaderTest, AnUncommittedLoadWritesNothing) {

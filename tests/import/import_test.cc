@@ -124,6 +124,38 @@ TEST_P(ImportTest, ImportsTypedVerticesAndEdgesFromCsv) {
   EXPECT_THAT(found, ElementsAre(nv));
 }
 
+TEST_P(ImportTest, NumericAndTextIdsResolvePerIdSpace) {
+  // Small numbers, a number far past them, numbers with leading zeros (text, not the number),
+  // words, and the same numbers in a second ID space: each names its own vertex.
+  std::string people = "id:ID(P),:LABEL\n0,P\n1,P\n2,P\n900000000,P\n007,P\n7,P\nann,P\n";
+  std::string places = "id:ID(Q),:LABEL\n1,Q\n2,Q\n";
+  std::string knows =
+      ":START_ID(P),:END_ID(P),:TYPE\n"
+      "0,1,KNOWS\n1,900000000,KNOWS\n007,ann,KNOWS\n7,2,KNOWS\n900000000,007,KNOWS\n";
+  std::string lives = ":START_ID(P),:END_ID(Q),:TYPE\n1,2,LIVES_IN\n2,1,LIVES_IN\n";
+  absl::StatusOr<ImportSummary> summary =
+      Import({File("people.csv", people), File("places.csv", places), File("knows.csv", knows),
+              File("lives.csv", lives)});
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->vertices_created, 9);
+  EXPECT_EQ(summary->edges_created, 7);
+  EXPECT_THAT(Names(Direction::kOut, "P", "0", "KNOWS"), ElementsAre("1"));
+  EXPECT_THAT(Names(Direction::kOut, "P", "1", "KNOWS"), ElementsAre("900000000"));
+  EXPECT_THAT(Names(Direction::kOut, "P", "900000000", "KNOWS"), ElementsAre("007"));
+  EXPECT_THAT(Names(Direction::kOut, "P", "007", "KNOWS"), ElementsAre("ann"));
+  EXPECT_THAT(Names(Direction::kOut, "P", "7", "KNOWS"), ElementsAre("2"));
+  EXPECT_THAT(Names(Direction::kOut, "P", "1", "LIVES_IN"), ElementsAre("2"));
+  EXPECT_THAT(Names(Direction::kIn, "Q", "2", "LIVES_IN"), ElementsAre("1"));
+  EXPECT_THAT(Names(Direction::kIn, "Q", "1", "LIVES_IN"), ElementsAre("2"));
+  EXPECT_EQ(Names(Direction::kOut, "P", "2", "LIVES_IN"), std::vector<std::string>{"1"});
+
+  std::string bad = ":START_ID(P),:END_ID(P),:TYPE\n3,1,KNOWS\n";
+  absl::StatusOr<ImportSummary> failed = Import({File("bad.csv", bad)});
+  EXPECT_EQ(failed.status().message(),
+            (root_ / "bad.csv").string() +
+                ":2:1: unknown :START_ID '3' (ID space P): no vertex of the import has this id");
+}
+
 TEST_P(ImportTest, MergesIntoAnExistingGraphByLabelAndKey) {
   ASSERT_TRUE(graph_->Write([](graph::GraphTxn& txn) -> absl::Status {
                       auto nv = txn.UpsertVertex("Company", "nv", {{"ceo", Value("Jensen Huang")},
@@ -169,6 +201,34 @@ TEST_P(ImportTest, JsonLinesNameEndpointsByLabelAndKeyOrByEarlierId) {
   auto stargate = **r->GetVertex(**r->FindVertexByKey("Program", "stargate"));
   EXPECT_THAT(stargate.labels, ElementsAre("Program", "Initiative"));
   EXPECT_TRUE(graph_->Verify().ok()) << graph_->Verify();
+}
+
+TEST_P(ImportTest, JsonLinesEdgesNameCsvVerticesOfTheSameImport) {
+  std::string people = File("people.jsonl",
+                            "{\"label\": \"Person\", \"key\": \"Jensen Huang\", \"id\": \"p1\"}\n"
+                            "{\"from\": \"p1\", \"to\": [\"Company\", \"nv\"], \"label\": \"FOUNDED\"}\n"
+                            "{\"from\": \"p1\", \"to\": [\"Country\", \"TW\"], \"label\": \"VISITED\"}\n");
+  absl::StatusOr<ImportSummary> summary =
+      Import({File("companies.csv", kCompanies), File("countries.csv", kCountries), people});
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->edge_rows, 2);
+  EXPECT_THAT(Names(Direction::kIn, "Company", "nv", "FOUNDED"), ElementsAre("jensen huang"));
+  EXPECT_THAT(Names(Direction::kIn, "Country", "TW", "VISITED"), ElementsAre("jensen huang"));
+  // The label must match: a Country named "nv" does not exist.
+  std::string wrong = File("wrong.jsonl", "{\"from\": [\"Company\", \"nv\"], \"to\": [\"Country\", \"nv\"], \"label\": \"X\"}\n");
+  EXPECT_EQ(Import({File("companies.csv", kCompanies), wrong}).status().message(),
+            wrong + ":1:1: unknown \"to\" vertex [Country, nv]: not in the import or the database");
+}
+
+TEST_P(ImportTest, ACancelledImportStopsWithCancelledAndWritesNothing) {
+  std::string rows = "id:ID(N)\tname\n";
+  for (int i = 0; i < 5000; ++i) rows += "n" + std::to_string(i) + "\tname\n";
+  int asked = 0;
+  options_.cancelled = [&] { return ++asked == 2; };
+  absl::StatusOr<ImportSummary> summary = Import({File("n.tsv", rows)});
+  EXPECT_EQ(summary.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(summary.status().message(), "the import was cancelled after 2048 rows");
+  EXPECT_EQ(Vertices(), 0);  // cancelled in the validation pass (online) or before the ingest
 }
 
 // --- bad input: the exact message, and nothing written ---------------------------------------

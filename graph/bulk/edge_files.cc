@@ -1,0 +1,147 @@
+#include "graph/bulk/edge_files.h"
+
+#include <optional>
+#include <string>
+
+#include "graph/codec.h"
+#include "graph/layout.h"
+#include "graph/properties.h"
+#include "graph/reader_impl.h"
+
+namespace kg::graph::bulk {
+namespace {
+
+// An adjacency key built in place (tag, near vertex, label, far vertex, rank 0: the layout of
+// layout::AdjKey) instead of a heap string per edge.
+class AdjKeyBuffer {
+ public:
+  explicit AdjKeyBuffer(char tag) { bytes_[0] = tag; }
+  std::string_view Encode(uint64_t near, uint32_t label, uint64_t far) {
+    PutBE(1, near, 8);
+    PutBE(9, label, 4);
+    PutBE(13, far, 8);
+    PutBE(21, 0, 8);
+    return std::string_view(bytes_, sizeof(bytes_));
+  }
+
+ private:
+  void PutBE(size_t at, uint64_t v, int size) {
+    for (int i = size - 1; i >= 0; --i, v >>= 8) bytes_[at + i] = static_cast<char>(v & 0xFF);
+  }
+  char bytes_[29];
+};
+
+void CountDegree(std::vector<Degree>* degrees, VertexId v, LabelId l) {
+  if (!degrees->empty() && degrees->back().vertex == v && degrees->back().label == l) {
+    ++degrees->back().count;
+  } else {
+    degrees->push_back({v, l, 1});
+  }
+}
+
+bool SameEdge(const SortedEdge& a, const SortedEdge& b) {
+  return a.first == b.first && a.label == b.label && a.second == b.second;
+}
+
+class OutEdgeWriter {
+ public:
+  OutEdgeWriter(kv::ReadView* database, kv::BulkFile& file, OutEdgeCounts* counts)
+      : database_(database), file_(file), counts_(counts), key_(layout::kOutTag) {}
+
+  absl::Status Run(EdgeStream& sorted) {
+    bool have = false;
+    for (SortedEdge e; sorted.Next(&e);) {
+      if (have && SameEdge(e, current_)) {  // the same edge again in this load: merge
+        if (absl::Status s = MergeProperties(e.props); !s.ok()) return s;
+        ++counts_->merged;
+        continue;
+      }
+      if (have) {
+        if (absl::Status s = Flush(); !s.ok()) return s;
+      }
+      current_ = {e.first, e.label, e.second, {}};
+      has_properties_ = false;
+      if (absl::Status s = MergeProperties(e.props); !s.ok()) return s;
+      have = true;
+    }
+    if (!sorted.status().ok()) return sorted.status();
+    return have ? Flush() : absl::OkStatus();
+  }
+
+ private:
+  // Most edges have no properties: their row is only touched when one of their rows has some.
+  absl::Status MergeProperties(std::string_view bytes) {
+    if (bytes.empty()) return absl::OkStatus();
+    if (!has_properties_) {
+      row_ = codec::EdgeRow();
+      has_properties_ = true;
+    }
+    codec::EdgeRow next;
+    if (!codec::DecodeEdgeRow(bytes, &next)) return absl::InternalError("bulk edge row");
+    for (const auto& [k, v] : next.properties) ApplyEdgeProperty(&row_.properties, k, v);
+    return absl::OkStatus();
+  }
+
+  absl::Status Flush() {
+    std::string_view key = key_.Encode(current_.first, current_.label, current_.second);
+    if (database_ != nullptr) {
+      absl::StatusOr<std::optional<std::string>> existing = database_->Get(kv::Space::kAdj, key);
+      if (!existing.ok()) return existing.status();
+      if (existing->has_value()) {
+        codec::EdgeRow old;
+        EdgeKey id{current_.first, current_.label, current_.second, 0};
+        if (!codec::DecodeEdgeRow(**existing, &old)) return CorruptRow("edge", id.ToString());
+        if (has_properties_) {
+          for (const auto& [k, v] : row_.properties) ApplyEdgeProperty(&old.properties, k, v);
+        }
+        ++counts_->merged;
+        return file_.Put(key, codec::EncodeEdgeRow(old));
+      }
+    }
+    ++counts_->created;
+    ++counts_->created_by_label[current_.label];
+    CountDegree(&counts_->degrees, current_.first, current_.label);
+    return file_.Put(key, has_properties_ ? codec::EncodeEdgeRow(row_) : std::string());
+  }
+
+  kv::ReadView* database_;
+  kv::BulkFile& file_;
+  OutEdgeCounts* counts_;
+  AdjKeyBuffer key_;
+  SortedEdge current_;
+  bool has_properties_ = false;  // whether row_ holds the current edge's properties
+  codec::EdgeRow row_;
+};
+
+}  // namespace
+
+absl::Status WriteOutEdges(EdgeStream& sorted, kv::ReadView* database, kv::BulkFile& file,
+                           OutEdgeCounts* counts) {
+  OutEdgeWriter writer(database, file, counts);
+  if (absl::Status s = writer.Run(sorted); !s.ok()) return s;
+  return file.Finish();
+}
+
+absl::Status WriteInEdges(EdgeStream& sorted, kv::ReadView* database, kv::BulkFile& file,
+                          std::vector<Degree>* degrees) {
+  AdjKeyBuffer key(layout::kInTag);
+  SortedEdge previous;
+  bool have = false;
+  for (SortedEdge e; sorted.Next(&e);) {
+    if (have && SameEdge(e, previous)) continue;  // a repeat within the load
+    previous = e;
+    have = true;
+    std::string_view k = key.Encode(e.first, e.label, e.second);
+    if (database != nullptr) {
+      absl::StatusOr<std::optional<std::string>> existing = database->Get(kv::Space::kAdj, k);
+      if (!existing.ok()) return existing.status();
+      if (existing->has_value()) continue;  // the edge is in the database: merged on the out side
+    }
+    CountDegree(degrees, e.first, e.label);
+    if (absl::Status s = file.Put(k, ""); !s.ok()) return s;
+  }
+  if (!sorted.status().ok()) return sorted.status();
+  return file.Finish();
+}
+
+}  // namespace kg::graph::bulk

@@ -1,0 +1,44 @@
+// The bulk loader's adjacency files: out-edge rows and their in-edge twins, each written from its
+// own sorted stream into its own file of the adjacency space (out-keys and in-keys have different
+// tags, so the two files hold disjoint key ranges and are written on two threads at once).
+#ifndef KG_GRAPH_BULK_EDGE_FILES_H_
+#define KG_GRAPH_BULK_EDGE_FILES_H_
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "graph/bulk/edge_sorter.h"
+#include "graph/kv/kv.h"
+#include "graph/types.h"
+
+namespace kg::graph::bulk {
+
+// A degree counter delta: (vertex, label) -> edges, collected in key order.
+struct Degree {
+  VertexId vertex;
+  LabelId label;
+  int64_t count;
+};
+
+struct OutEdgeCounts {
+  int64_t created = 0;
+  int64_t merged = 0;  // repeats within the load and edges already in the database
+  std::map<LabelId, int64_t> created_by_label;
+  std::vector<Degree> degrees;  // of new edges, by (src, label)
+};
+
+// Writes the out-edge rows of `sorted` (first = src, second = dst), merging repeats (later
+// properties win) and, when `database` is given, merging into the edges it already holds.
+absl::Status WriteOutEdges(EdgeStream& sorted, kv::ReadView* database, kv::BulkFile& file,
+                           OutEdgeCounts* counts);
+
+// Writes the in-edge twins of `sorted` (first = dst, second = src), once per edge, skipping the
+// edges `database` (when given) already holds; `degrees` gets the in-degrees of the new ones.
+absl::Status WriteInEdges(EdgeStream& sorted, kv::ReadView* database, kv::BulkFile& file,
+                          std::vector<Degree>* degrees);
+
+}  // namespace kg::graph::bulk
+
+#endif  // KG_GRAPH_BULK_EDGE_FILES_H_
