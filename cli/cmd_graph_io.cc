@@ -1,8 +1,7 @@
-// kg export, kg import, kg backup.
+// kg export, kg backup (kg import: cmd_import.cc).
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "cli/client.h"
 #include "cli/commands.h"
@@ -12,7 +11,6 @@ namespace kg::cli {
 namespace {
 
 constexpr char kExportUsage[] = "usage: kg export [--format graphson|graphml|dot] [--output FILE]";
-constexpr char kImportUsage[] = "usage: kg import FILE   (GraphSON 3.0, one vertex per line)";
 constexpr char kBackupUsage[] = "usage: kg backup DIR   (DIR must not exist)";
 
 }  // namespace
@@ -57,43 +55,6 @@ int Export(const std::vector<std::string>& argv) {
     std::cerr << "kg: writing the export failed\n";
     return kExitError;
   }
-  return kExitOk;
-}
-
-int Import(const std::vector<std::string>& argv) {
-  Args args;
-  std::string error;
-  if (!ParseArgs(argv, {{"help", false}}, &args, &error)) return UsageError(error, kImportUsage);
-  if (args.Has("help")) {
-    std::cout << kImportUsage << "\n";
-    return kExitOk;
-  }
-  if (args.positional.size() != 1) return UsageError("expected one FILE", kImportUsage);
-  std::ifstream in(args.positional[0], std::ios::binary);
-  if (!in) {
-    std::cerr << "kg: cannot read " << args.positional[0] << "\n";
-    return kExitError;
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  std::vector<v1::ImportRequest> batches;
-  if (!ReadGraphSon(text.str(), 1000, &batches, &error)) {
-    std::cerr << "kg: " << args.positional[0] << ": " << error << "\n";
-    return kExitError;
-  }
-  Client client(args);
-  if (int rc = client.Connect(); rc != kExitOk) return rc;
-  auto context = client.NewContext();
-  v1::ImportResponse response;
-  auto writer = client.stub().ImportGraph(context.get(), &response);
-  for (const v1::ImportRequest& batch : batches) {
-    if (!writer->Write(batch)) break;
-  }
-  writer->WritesDone();
-  grpc::Status status = writer->Finish();
-  if (!status.ok()) return client.Fail(status);
-  std::cout << "imported " << response.vertices() << " vertices and " << response.edges()
-            << " edges\n";
   return kExitOk;
 }
 

@@ -1,118 +1,44 @@
 // kg ingest FILE|DIR...: streams documents to IngestDocuments and shows the acknowledgements.
 #include <unistd.h>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <thread>
 
 #include "cli/client.h"
 #include "cli/commands.h"
+#include "cli/extraction_render.h"
+#include "cli/ingest_inputs.h"
 #include "nlohmann/json.hpp"
 
 namespace kg::cli {
 namespace {
 
-constexpr char kIngestUsage[] = "usage: kg ingest FILE|DIR... [--dry-run] [--json]";
-
-bool IsDocumentFile(const std::filesystem::path& p) {
-  std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
-  return ext == ".txt" || ext == ".md" || ext == ".markdown" || ext == ".text" || ext == ".jsonl";
-}
-
-// Files named on the command line are taken as given; directories contribute their document
-// files (by extension), recursively, in name order.
-bool CollectFiles(const std::vector<std::string>& args, std::vector<std::string>* files,
-                  std::string* error) {
-  namespace fs = std::filesystem;
-  for (const std::string& arg : args) {
-    std::error_code ec;
-    fs::file_status st = fs::status(arg, ec);
-    if (ec || !fs::exists(st)) {
-      *error = "no such file or directory: " + arg;
-      return false;
-    }
-    if (fs::is_directory(st)) {
-      std::vector<std::string> found;
-      for (auto it = fs::recursive_directory_iterator(arg, ec);
-           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file() && IsDocumentFile(it->path()))
-          found.push_back(it->path().string());
-      }
-      if (ec) {
-        *error = "cannot read directory " + arg + ": " + ec.message();
-        return false;
-      }
-      std::sort(found.begin(), found.end());
-      files->insert(files->end(), found.begin(), found.end());
-    } else {
-      files->push_back(arg);
-    }
-  }
-  return true;
-}
-
-// One request per text file; one per line of a JSON Lines file ({id, title, source, published,
-// text}).
-bool ReadRequests(const std::string& path, std::vector<v1::IngestRequest>* out,
-                  std::string* error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *error = "cannot read " + path;
-    return false;
-  }
-  std::stringstream buf;
-  buf << in.rdbuf();
-  std::string text = buf.str();
-  if (std::filesystem::path(path).extension() != ".jsonl") {
-    v1::IngestRequest r;
-    r.mutable_document()->set_path(path);
-    r.mutable_document()->set_text(std::move(text));
-    out->push_back(std::move(r));
-    return true;
-  }
-  std::istringstream lines(text);
-  std::string line;
-  for (int n = 1; std::getline(lines, line); ++n) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("text") || !j["text"].is_string()) {
-      *error = path + ":" + std::to_string(n) + ": expected a JSON object with a \"text\" string";
-      return false;
-    }
-    v1::IngestRequest r;
-    v1::Document* d = r.mutable_document();
-    d->set_path(path + ":" + std::to_string(n));
-    d->set_text(j["text"].get<std::string>());
-    auto field = [&](const char* name) {
-      return j.contains(name) && j[name].is_string() ? j[name].get<std::string>() : std::string();
-    };
-    d->set_id(field("id"));
-    d->set_title(field("title"));
-    d->set_source(field("source"));
-    d->set_published(field("published"));
-    out->push_back(std::move(r));
-  }
-  return true;
-}
+constexpr char kIngestUsage[] =
+    "usage: kg ingest FILE|DIR... [--dry-run] [--explain] [--json]\n"
+    "  Sends articles (.txt .md .markdown .text: a brief is split into articles; .jsonl: one\n"
+    "  document {id, title, source, published, text} per line; directories: recursively) to kgd.\n"
+    "  --dry-run   extract and report, write nothing\n"
+    "  --explain   print every entity and relation extracted from each document, with the rule\n"
+    "              that produced it, its confidence and its evidence sentence (with --dry-run:\n"
+    "              what would be written; without: what was written)\n"
+    "  --json      one JSON object per document report (with \"extraction\" under --explain),\n"
+    "              then {\"summary\": ...}";
 
 nlohmann::json ReportJson(const v1::DocumentReport& r) {
-  return {{"doc_id", r.doc_id()},
-          {"path", r.path()},
-          {"status", v1::DocumentReport::Status_Name(r.status())},
-          {"title", r.title()},
-          {"entities_added", r.entities_added()},
-          {"entities_merged", r.entities_merged()},
-          {"entities_retracted", r.entities_retracted()},
-          {"relations_added", r.relations_added()},
-          {"relations_merged", r.relations_merged()},
-          {"relations_retracted", r.relations_retracted()},
-          {"error", r.error()}};
+  nlohmann::json j = {{"doc_id", r.doc_id()},
+                      {"path", r.path()},
+                      {"status", v1::DocumentReport::Status_Name(r.status())},
+                      {"title", r.title()},
+                      {"entities_added", r.entities_added()},
+                      {"entities_merged", r.entities_merged()},
+                      {"entities_retracted", r.entities_retracted()},
+                      {"relations_added", r.relations_added()},
+                      {"relations_merged", r.relations_merged()},
+                      {"relations_retracted", r.relations_retracted()},
+                      {"error", r.error()}};
+  if (r.has_extraction()) j["extraction"] = ExtractionToJson(r.extraction());
+  return j;
 }
 
 class ProgressBar {
@@ -141,7 +67,8 @@ class ProgressBar {
 int Ingest(const std::vector<std::string>& argv) {
   Args args;
   std::string error;
-  if (!ParseArgs(argv, {{"dry_run", false}, {"json", false}, {"help", false}}, &args, &error)) {
+  if (!ParseArgs(argv, {{"dry_run", false}, {"explain", false}, {"json", false}, {"help", false}},
+                 &args, &error)) {
     return UsageError(error, kIngestUsage);
   }
   if (args.Has("help")) {
@@ -150,7 +77,7 @@ int Ingest(const std::vector<std::string>& argv) {
   }
   if (args.positional.empty()) return UsageError("ingest needs files or directories", kIngestUsage);
   std::vector<std::string> files;
-  if (!CollectFiles(args.positional, &files, &error)) {
+  if (!CollectFiles(args.positional, DocumentExtensions(), &files, &error)) {
     std::cerr << "kg: " << error << "\n";
     return kExitError;
   }
@@ -159,9 +86,9 @@ int Ingest(const std::vector<std::string>& argv) {
     return kExitError;
   }
   // Read every input before sending anything: a bad input fails the command with nothing written.
-  std::vector<v1::IngestRequest> requests;
+  std::vector<v1::Document> documents;
   for (const std::string& f : files) {
-    if (!ReadRequests(f, &requests, &error)) {
+    if (!ReadDocuments(f, &documents, &error)) {
       std::cerr << "kg: " << error << "\n";
       return kExitError;
     }
@@ -172,19 +99,23 @@ int Ingest(const std::vector<std::string>& argv) {
   auto context = client.NewContext();
   auto stream = client.stub().IngestDocuments(context.get());
   const bool dry_run = args.Has("dry_run"), json = args.Has("json");
+  const bool explain = args.Has("explain");
   std::thread writer([&] {
-    if (dry_run) {
+    if (dry_run || explain) {
       v1::IngestRequest options;
-      options.mutable_options()->set_dry_run(true);
+      options.mutable_options()->set_dry_run(dry_run);
+      options.mutable_options()->set_explain(explain);
       stream->Write(options);
     }
-    for (const v1::IngestRequest& r : requests) {
+    for (v1::Document& d : documents) {
+      v1::IngestRequest r;
+      *r.mutable_document() = std::move(d);
       if (!stream->Write(r)) break;  // the server ended the call; Finish() says why
     }
     stream->WritesDone();
   });
 
-  ProgressBar bar(requests.size());
+  ProgressBar bar(documents.size());
   size_t acknowledged = 0;
   bool any_failed = false;
   v1::IngestSummary summary;
@@ -206,6 +137,10 @@ int Ingest(const std::vector<std::string>& argv) {
       // Flushed line by line: a caller sees each acknowledgement as soon as it arrives.
       std::cout << ReportJson(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
                 << std::endl;
+    } else if (explain && r.status() != v1::DocumentReport::FAILED) {
+      bar.Clear();
+      PrintExtraction(r, std::cout);
+      std::cout << std::endl;
     }
     bar.Update(acknowledged, r.path());
   }
@@ -213,7 +148,7 @@ int Ingest(const std::vector<std::string>& argv) {
   grpc::Status status = stream->Finish();
   bar.Clear();
   if (!status.ok()) {
-    std::cerr << "kg: the ingest stopped after " << acknowledged << " of " << requests.size()
+    std::cerr << "kg: the ingest stopped after " << acknowledged << " of " << documents.size()
               << " inputs were acknowledged\n";
     return client.Fail(status);
   }

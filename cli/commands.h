@@ -9,6 +9,7 @@
 namespace kg::cli {
 
 int Ingest(const std::vector<std::string>& argv);   // cmd_ingest.cc
+int Eval(const std::vector<std::string>& argv);     // cmd_eval.cc
 int Query(const std::vector<std::string>& argv);    // cmd_query.cc
 int Explain(const std::vector<std::string>& argv);  // cmd_query.cc
 int Entity(const std::vector<std::string>& argv);   // cmd_lookup.cc
@@ -16,7 +17,7 @@ int Search(const std::vector<std::string>& argv);   // cmd_lookup.cc
 int Stats(const std::vector<std::string>& argv);    // cmd_lookup.cc
 int Docs(const std::vector<std::string>& argv);     // cmd_lookup.cc
 int Export(const std::vector<std::string>& argv);   // cmd_graph_io.cc
-int Import(const std::vector<std::string>& argv);   // cmd_graph_io.cc
+int Import(const std::vector<std::string>& argv);   // cmd_import.cc
 int Backup(const std::vector<std::string>& argv);   // cmd_graph_io.cc
 
 // Prints "kg: <message>" and the subcommand's usage line on stderr; returns kExitUsage.

@@ -1,17 +1,12 @@
-// Whole-graph file formats for `kg export` and `kg import`.
+// Whole-graph file formats for `kg export` (`kg import` reads GraphSON through kgd's importer).
 //
 //   GraphWriter* w = ...;  // MakeGraphWriter("graphson" | "graphml" | "dot", std::cout)
 //   w->Begin(); w->Vertices(chunk.vertices()); ...; w->Edges(chunk.edges()); ...; w->End();
 //
-//   std::vector<v1::ImportRequest> batches;
-//   std::string error;
-//   if (!ReadGraphSon(text, 1000, &batches, &error)) ...   // error names the line
-//
 // GraphSON is TinkerPop's GraphSON 3.0 adjacency-list form, the one `io().write()` produces and
 // ../shared/tinkerpop/data uses: one vertex per line with its typed id, label (a list for several
 // labels), properties (each a list of {id, value, properties}) and its outE/inE edges grouped by
-// label. Values are typed ({"@type": "g:Int32", "@value": 29}); untyped JSON numbers are read as
-// int32 when they fit, else int64, and as double with a fraction. An exported vertex's id is its
+// label. Values are typed ({"@type": "g:Int32", "@value": 29}). An exported vertex's id is its
 // external id when it has one, else its internal id (g:Int64); an edge's likewise.
 //
 // GraphML follows TinkerPop's GraphMLWriter (keys labelV/labelE, typed <key> declarations). DOT
@@ -39,11 +34,6 @@ class GraphWriter {
 
 // Null for an unknown format.
 std::unique_ptr<GraphWriter> MakeGraphWriter(const std::string& format, std::ostream& out);
-
-// Parses GraphSON 3.0 (one vertex per line) into import batches of at most `batch` elements
-// (vertices first, then edges, as ImportGraph expects). False with a message naming the line.
-bool ReadGraphSon(const std::string& text, size_t batch, std::vector<v1::ImportRequest>* out,
-                  std::string* error);
 
 }  // namespace kg::cli
 

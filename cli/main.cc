@@ -13,8 +13,13 @@ constexpr char kUsage[] =
     "kg: command-line client of the kg knowledge-graph server (kgd)\n\n"
     "usage: kg COMMAND [ARGS] [--server=HOST:PORT] [--token=TOKEN]\n\n"
     "commands:\n"
-    "  ingest FILE|DIR... [--dry-run] [--json]    ingest articles (.txt .md .jsonl); a progress\n"
-    "                                             bar on a terminal, a summary at the end\n"
+    "  ingest FILE|DIR... [--dry-run] [--explain] [--json]\n"
+    "                                             ingest articles (.txt .md .jsonl); a progress\n"
+    "                                             bar on a terminal, a summary at the end;\n"
+    "                                             --explain: what was extracted, and why\n"
+    "  eval GOLD... -- ARTICLE... [--details] [--json] [--min_entity_f1=X] [--min_relation_f1=X]\n"
+    "                                             entity/relation P, R, F1 of kgd's extractor\n"
+    "                                             against gold files (kg eval --help)\n"
     "  query 'TRAVERSAL' [--param k=v]... [--format table|json] [--max_results N] [--profile]\n"
     "                                             run Gremlin; json: one JSON value per line\n"
     "  explain 'TRAVERSAL'                        show the plan without running it\n"
@@ -23,7 +28,10 @@ constexpr char kUsage[] =
     "  stats [--json]                             counts per label, documents, bytes on disk\n"
     "  docs [--elements]                          ingested documents, one JSON object per line\n"
     "  export [--format graphson|graphml|dot] [--output FILE]\n"
-    "  import FILE                                add a GraphSON 3.0 file (one transaction)\n"
+    "  import FILE... [--dry-run] [--skip_bad_rows=N] [--bad_rows_report FILE] [--batch_rows N]\n"
+    "                                             CSV/TSV (typed headers), JSON Lines, GraphSON\n"
+    "                                             (.json) through kgd in committed batches;\n"
+    "                                             --offline --data_dir DIR runs `kgd import`\n"
     "  backup DIR                                 online backup into DIR on the server\n\n"
     "global flags:\n"
     "  --server=HOST:PORT   kgd's address (default 127.0.0.1:50051)\n"
@@ -46,6 +54,7 @@ int main(int argc, char** argv) {
   }
   std::vector<std::string> rest(argv + 2, argv + argc);
   if (command == "ingest") return kg::cli::Ingest(rest);
+  if (command == "eval") return kg::cli::Eval(rest);
   if (command == "query") return kg::cli::Query(rest);
   if (command == "explain") return kg::cli::Explain(rest);
   if (command == "entity") return kg::cli::Entity(rest);

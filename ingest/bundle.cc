@@ -44,7 +44,7 @@ int AliasTrie::Child(int node, unsigned char b) const {
   return it != kids.end() && it->first == b ? it->second : -1;
 }
 
-AtomMatcher::AtomMatcher(const std::vector<std::string>& atoms) {
+AtomMatcher::AtomMatcher(const std::vector<std::string>& atoms) : num_atoms_(atoms.size()) {
   auto fold = [](unsigned char b) {
     return b >= 'A' && b <= 'Z' ? static_cast<unsigned char>(b - 'A' + 'a') : b;
   };
@@ -99,17 +99,32 @@ AtomMatcher::AtomMatcher(const std::vector<std::string>& atoms) {
     out_.insert(out_.end(), o.begin(), o.end());
   }
   out_begin_.push_back(static_cast<int32_t>(out_.size()));
+  step_.resize(next_.size());
+  for (size_t i = 0; i < next_.size(); ++i) {
+    const int32_t target = next_[i];
+    const bool has_atoms = out_begin_[target] < out_begin_[target + 1];
+    step_[i] = (static_cast<uint32_t>(target * num_classes_) << 1) | (has_atoms ? 1u : 0u);
+  }
 }
 
 void AtomMatcher::Match(std::string_view text, std::vector<int>* found) const {
   found->clear();
-  int32_t state = 0;
+  // Short atoms ("을", "한") occur at most positions: each is reported once, not sorted out later.
+  std::vector<uint64_t> seen((num_atoms_ + 63) / 64, 0);
+  uint32_t step = 0;  // state 0, no atoms
   for (unsigned char b : text) {
-    state = next_[state * num_classes_ + class_of_[b]];
-    for (int32_t i = out_begin_[state]; i < out_begin_[state + 1]; ++i) found->push_back(out_[i]);
+    step = step_[(step >> 1) + class_of_[b]];
+    if ((step & 1) == 0) continue;
+    const int32_t state = static_cast<int32_t>((step >> 1) / num_classes_);
+    for (int32_t i = out_begin_[state]; i < out_begin_[state + 1]; ++i) {
+      const int32_t atom = out_[i];
+      const uint64_t bit = uint64_t{1} << (atom & 63);
+      if ((seen[atom >> 6] & bit) != 0) continue;
+      seen[atom >> 6] |= bit;
+      found->push_back(atom);
+    }
   }
   std::sort(found->begin(), found->end());
-  found->erase(std::unique(found->begin(), found->end()), found->end());
 }
 
 void AliasTrie::Freeze() {

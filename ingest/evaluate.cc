@@ -1,4 +1,4 @@
-// Scoring extractions against gold annotations, and the --explain rendering.
+// Scoring extractions against gold annotations.
 #include <fstream>
 #include <sstream>
 
@@ -24,12 +24,72 @@ struct GoldArticle {
   std::vector<GoldRelation> relations;
 };
 
-absl::StatusOr<std::vector<GoldArticle>> LoadGold(const std::string& path) {
+absl::StatusOr<std::string> ReadGoldFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path));
   std::stringstream ss;
   ss << in.rdbuf();
-  nlohmann::json j = nlohmann::json::parse(ss.str(), nullptr, false);
+  return ss.str();
+}
+
+// The string member `key` of `obj` into `*out`; false when `obj` is not an object or the member
+// is there but not a string. A missing member is "" unless `required`.
+bool StringMember(const nlohmann::json& obj, const char* key, bool required, std::string* out) {
+  if (!obj.is_object()) return false;
+  auto it = obj.find(key);
+  if (it == obj.end()) {
+    out->clear();
+    return !required;
+  }
+  if (!it->is_string()) return false;
+  *out = it->get<std::string>();
+  return true;
+}
+
+absl::Status GoldError(const std::string& path, size_t article, const std::string& what) {
+  return absl::InvalidArgumentError(absl::StrCat(path, ": article ", article + 1, ": ", what));
+}
+
+absl::StatusOr<GoldArticle> ParseGoldArticle(const std::string& path, size_t index,
+                                             const nlohmann::json& a) {
+  GoldArticle g;
+  if (!StringMember(a, "doc_id", false, &g.doc_id) || !StringMember(a, "title", false, &g.title)) {
+    return GoldError(path, index, "doc_id and title must be strings");
+  }
+  if (!a.contains("entities") || !a["entities"].is_array()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": article without entities"));
+  }
+  for (const auto& e : a["entities"]) {
+    GoldEntity ge;
+    if (!StringMember(e, "label", true, &ge.label) || !StringMember(e, "name", true, &ge.name)) {
+      return GoldError(path, index, "every entity needs a string label and name");
+    }
+    ge.keys.push_back(NameKey(ge.name));
+    if (e.contains("aliases") && e["aliases"].is_array()) {
+      for (const auto& al : e["aliases"]) {
+        if (al.is_string()) ge.keys.push_back(NameKey(al.get<std::string>()));
+      }
+    }
+    g.entities.push_back(std::move(ge));
+  }
+  if (a.contains("relations")) {
+    if (!a["relations"].is_array()) return GoldError(path, index, "relations must be an array");
+    for (const auto& r : a["relations"]) {
+      GoldRelation gr;
+      if (!StringMember(r, "s", true, &gr.s) || !StringMember(r, "p", true, &gr.p) ||
+          !StringMember(r, "o", true, &gr.o)) {
+        return GoldError(path, index, "every relation needs strings s, p and o");
+      }
+      g.relations.push_back(std::move(gr));
+    }
+  }
+  return g;
+}
+
+// `path` names the file in errors; `content` is its JSON.
+absl::StatusOr<std::vector<GoldArticle>> ParseGold(const std::string& path,
+                                                   const std::string& content) {
+  nlohmann::json j = nlohmann::json::parse(content, nullptr, false);
   if (j.is_discarded()) return absl::InvalidArgumentError(absl::StrCat(path, ": not valid JSON"));
   std::vector<nlohmann::json> articles;
   if (j.is_object() && j.contains("articles") && j["articles"].is_array()) {
@@ -40,31 +100,10 @@ absl::StatusOr<std::vector<GoldArticle>> LoadGold(const std::string& path) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": no articles"));
   }
   std::vector<GoldArticle> out;
-  for (const auto& a : articles) {
-    GoldArticle g;
-    g.doc_id = a.value("doc_id", "");
-    g.title = a.value("title", "");
-    if (!a.contains("entities") || !a["entities"].is_array()) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ": article without entities"));
-    }
-    for (const auto& e : a["entities"]) {
-      GoldEntity ge;
-      ge.label = e.value("label", "");
-      ge.name = e.value("name", "");
-      ge.keys.push_back(NameKey(ge.name));
-      if (e.contains("aliases")) {
-        for (const auto& al : e["aliases"]) {
-          if (al.is_string()) ge.keys.push_back(NameKey(al.get<std::string>()));
-        }
-      }
-      g.entities.push_back(std::move(ge));
-    }
-    if (a.contains("relations")) {
-      for (const auto& r : a["relations"]) {
-        g.relations.push_back({r.value("s", ""), r.value("p", ""), r.value("o", "")});
-      }
-    }
-    out.push_back(std::move(g));
+  for (size_t i = 0; i < articles.size(); ++i) {
+    absl::StatusOr<GoldArticle> g = ParseGoldArticle(path, i, articles[i]);
+    if (!g.ok()) return g.status();
+    out.push_back(*std::move(g));
   }
   return out;
 }
@@ -163,12 +202,23 @@ void AddScore(Score* into, const Score& s) {
 
 absl::StatusOr<EvalReport> Evaluate(const std::vector<Extraction>& extractions,
                                     const std::vector<std::string>& gold_paths) {
+  std::vector<GoldFile> gold;
+  for (const std::string& path : gold_paths) {
+    absl::StatusOr<std::string> content = ReadGoldFile(path);
+    if (!content.ok()) return content.status();
+    gold.push_back({path, *std::move(content)});
+  }
+  return EvaluateGold(extractions, gold);
+}
+
+absl::StatusOr<EvalReport> EvaluateGold(const std::vector<Extraction>& extractions,
+                                        const std::vector<GoldFile>& gold_files) {
   EvalReport report;
   // PARTNERS_WITH is symmetric in the default schema; the gold format marks no edge, so the
   // evaluation treats an edge as symmetric when the gold's README does: by name.
   const std::vector<std::string> symmetric = {"PARTNERS_WITH"};
-  for (const std::string& path : gold_paths) {
-    absl::StatusOr<std::vector<GoldArticle>> gold = LoadGold(path);
+  for (const GoldFile& file : gold_files) {
+    absl::StatusOr<std::vector<GoldArticle>> gold = ParseGold(file.name, file.content);
     if (!gold.ok()) return gold.status();
     for (const GoldArticle& g : *gold) {
       const Extraction* match = nullptr;
@@ -206,38 +256,6 @@ std::string EvalReport::Render(bool details) const {
     }
   }
   row("overall", absl::StrFormat("(%d articles)", articles.size()), entities, relations);
-  return out;
-}
-
-std::string Explain(const Extraction& x) {
-  std::string out = absl::StrCat("document ", x.document.id, ": ", x.document.title, "\n");
-  if (!x.document.source.empty()) {
-    absl::StrAppend(&out, "  source ", x.document.source, " ", x.document.source_country,
-                    " published ", x.document.published, "\n");
-  }
-  if (!x.document.container.empty()) absl::StrAppend(&out, "  container ", x.document.container, "\n");
-  absl::StrAppend(&out, "  entities (", x.entities.size(), "):\n");
-  for (size_t i = 0; i < x.entities.size(); ++i) {
-    const Entity& e = x.entities[i];
-    absl::StrAppendFormat(&out, "    [%d] %s %s  aliases=%s  rule=%s conf=%.2f mentions=%d\n", i,
-                          e.label, e.name, absl::StrJoin(e.aliases, "|"), e.rule, e.confidence,
-                          e.mentions.size());
-  }
-  absl::StrAppend(&out, "  relations (", x.relations.size(), "):\n");
-  for (const Relation& r : x.relations) {
-    std::string props;
-    for (const auto& [k, v] : r.props) absl::StrAppend(&props, " ", k, "=", v.DebugString());
-    std::string ev(x.Text(r.evidence));
-    if (ev.size() > 160) {
-      size_t cut = 160;
-      while (cut > 0 && (static_cast<unsigned char>(ev[cut]) & 0xC0) == 0x80) --cut;
-      ev = ev.substr(0, cut) + "...";
-    }
-    absl::StrAppendFormat(&out, "    %s -%s-> %s%s  rule=%s conf=%.2f\n      evidence [%d,%d) %s\n",
-                          r.subject >= 0 ? x.entities[r.subject].name : "?", r.edge,
-                          r.object >= 0 ? x.entities[r.object].name : "?", props, r.rule,
-                          r.confidence, r.evidence.begin, r.evidence.end, ev);
-  }
   return out;
 }
 

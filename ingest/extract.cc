@@ -126,7 +126,10 @@ class DocExtractor {
   // ---- entities and relations ----
   void Resolve(Extraction* x);
   void ApplyRules(Extraction* x);
-  void RunRulesOnUnit(Extraction* x, Span unit, int row_head, bool whole_line);
+  // Which rules a unit gets: those of scope "line" (a whole line), of scope "unit" (a clause or
+  // bullet), or both when a line is a single unit (tagged and prefiltered once, not twice).
+  enum Scopes { kLineScope = 1, kUnitScope = 2 };
+  void RunRulesOnUnit(Extraction* x, Span unit, int row_head, int scopes);
   void AddRelation(Extraction* x, int s, const std::string& edge, int o, Span evidence,
                    const Rule& rule, const std::vector<std::pair<std::string, graph::Value>>& p);
 
@@ -1014,7 +1017,7 @@ bool LabelIn(const std::string& label, std::string_view set) {
 
 }  // namespace
 
-void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, bool whole_line) {
+void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int scopes) {
   // The unit with typed placeholders; "*" footnote marks and "社" after a name are dropped.
   struct Placeholder {
     size_t pos, end;  // in `tagged`
@@ -1099,8 +1102,9 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, bool w
   static const bool debug = std::getenv("KG_INGEST_DEBUG") != nullptr;
   if (debug) {
     std::string shown = absl::StrReplaceAll(tagged, {{"\x01", "<"}, {"\x02", ">"}});
-    std::fprintf(stderr, "unit[%s] head=%d subj=%d: %s\n", whole_line ? "line" : "unit", head,
-                 subject, shown.c_str());
+    std::fprintf(stderr, "unit[%s%s] head=%d subj=%d: %s\n",
+                 (scopes & kLineScope) != 0 ? "line" : "", (scopes & kUnitScope) != 0 ? "unit" : "",
+                 head, subject, shown.c_str());
   }
   // Which rules can match at all: the atoms present in the unit (ASCII case ignored), then the
   // filter; every rule if there is no filter.
@@ -1113,120 +1117,124 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, bool w
   } else {
     for (size_t i = 0; i < b_.rules.size(); ++i) candidates.push_back(static_cast<int>(i));
   }
-  for (int rule_index : candidates) {
-    const Rule& rule = b_.rules[rule_index];
-    if ((rule.scope == "line") != whole_line) continue;
-    if (rule.min_mentions > static_cast<int>(places.size())) continue;
-    const RE2& re = *rule.re;
-    int ngroups = re.NumberOfCapturingGroups();
-    std::vector<re2::StringPiece> groups(ngroups + 1);
-    const auto& names = re.NamedCapturingGroups();
-    re2::StringPiece input(tagged);
-    size_t start = 0;
-    while (start <= tagged.size() &&
-           re.Match(input, start, tagged.size(), RE2::UNANCHORED, groups.data(), ngroups + 1)) {
-      std::vector<int> subjects, objects;
-      std::vector<std::pair<std::string, graph::Value>> props;
-      for (const auto& [k, v] : rule.const_props) props.emplace_back(k, graph::Value(v));
-      std::string amount, currency;
-      for (const auto& [name, idx] : names) {
-        const re2::StringPiece& g = groups[idx];
-        if (g.data() == nullptr) continue;
-        std::string_view gv(g.data(), g.size());
-        if (name == "S") subjects = EntitiesIn(gv);
-        else if (name == "O") objects = EntitiesIn(gv);
-        else if (name == "amount") amount = std::string(gv);
-        else if (name == "currency") currency = std::string(gv);
-        else if (name == "share_pct" || name == "rate_pct") {
-          double v = 0;
-          if (absl::SimpleAtod(AV(gv), &v)) props.emplace_back(name, graph::Value(v));
-        } else if (name == "year") {
-          int64_t v = 0;
-          if (absl::SimpleAtoi(AV(gv), &v)) props.emplace_back(name, graph::Value(2000 + v));
-        } else if (name == "date") {
-          std::vector<std::string> parts;
-          for (std::string_view p : Split(gv, '.')) parts.emplace_back(p);
-          std::string iso = absl::StrCat("20", parts[0]);
-          for (size_t i = 1; i < parts.size(); ++i) {
-            absl::StrAppend(&iso, "-", parts[i].size() == 1 ? "0" : "", parts[i]);
+  // Line rules first, then unit rules: the order in which separate line and unit calls ran them.
+  for (const bool line_pass : {true, false}) {
+    if ((scopes & (line_pass ? kLineScope : kUnitScope)) == 0) continue;
+    for (int rule_index : candidates) {
+      const Rule& rule = b_.rules[rule_index];
+      if ((rule.scope == "line") != line_pass) continue;
+      if (rule.min_mentions > static_cast<int>(places.size())) continue;
+      const RE2& re = *rule.re;
+      int ngroups = re.NumberOfCapturingGroups();
+      std::vector<re2::StringPiece> groups(ngroups + 1);
+      const auto& names = re.NamedCapturingGroups();
+      re2::StringPiece input(tagged);
+      size_t start = 0;
+      while (start <= tagged.size() &&
+             re.Match(input, start, tagged.size(), RE2::UNANCHORED, groups.data(), ngroups + 1)) {
+        std::vector<int> subjects, objects;
+        std::vector<std::pair<std::string, graph::Value>> props;
+        for (const auto& [k, v] : rule.const_props) props.emplace_back(k, graph::Value(v));
+        std::string amount, currency;
+        for (const auto& [name, idx] : names) {
+          const re2::StringPiece& g = groups[idx];
+          if (g.data() == nullptr) continue;
+          std::string_view gv(g.data(), g.size());
+          if (name == "S") subjects = EntitiesIn(gv);
+          else if (name == "O") objects = EntitiesIn(gv);
+          else if (name == "amount") amount = std::string(gv);
+          else if (name == "currency") currency = std::string(gv);
+          else if (name == "share_pct" || name == "rate_pct") {
+            double v = 0;
+            if (absl::SimpleAtod(AV(gv), &v)) props.emplace_back(name, graph::Value(v));
+          } else if (name == "year") {
+            int64_t v = 0;
+            if (absl::SimpleAtoi(AV(gv), &v)) props.emplace_back(name, graph::Value(2000 + v));
+          } else if (name == "date") {
+            std::vector<std::string> parts;
+            for (std::string_view p : Split(gv, '.')) parts.emplace_back(p);
+            std::string iso = absl::StrCat("20", parts[0]);
+            for (size_t i = 1; i < parts.size(); ++i) {
+              absl::StrAppend(&iso, "-", parts[i].size() == 1 ? "0" : "", parts[i]);
+            }
+            props.emplace_back(name, graph::Value(iso));
+          } else {
+            props.emplace_back(name, graph::Value(Trim(gv)));
           }
-          props.emplace_back(name, graph::Value(iso));
+        }
+        if (!amount.empty()) {
+          if (auto v = ParseKoreanAmount(amount)) {
+            props.emplace_back("amount", graph::Value(*v));
+            props.emplace_back("currency", graph::Value(CurrencyCode(currency)));
+          }
+        }
+        const size_t match_begin = groups[0].data() - tagged.data();
+        const size_t match_end = match_begin + groups[0].size();
+        // A fixed end: alternatives separated by ";", the first that names an entity wins.
+        auto fixed = [&](const std::string& spec, std::vector<int>* out) {
+          if (spec.empty()) return;
+          out->clear();
+          for (std::string_view alt : Split(spec, ';')) {
+            if (!out->empty()) break;
+            if (alt == "row" && row_head >= 0) out->push_back(row_head);
+            else if (alt == "head" && head >= 0) out->push_back(head);
+            else if (alt == "unitsubj" && subject >= 0) out->push_back(subject);
+            else if (alt == "nearsubj") {
+              // The nearest name before the match that is followed by a subject particle.
+              for (auto it = subject_places.rbegin(); it != subject_places.rend(); ++it) {
+                if (places[*it].end <= match_begin) {
+                  out->push_back(places[*it].entity);
+                  break;
+                }
+              }
+            }
+            else if (StartsWith(alt, "prev:")) {
+              for (auto it = places.rbegin(); it != places.rend(); ++it) {
+                if (it->end <= match_begin &&
+                    LabelIn(x->entities[it->entity].label, alt.substr(5))) {
+                  out->push_back(it->entity);
+                  break;
+                }
+              }
+            } else if (StartsWith(alt, "next:")) {
+              for (const Placeholder& p : places) {
+                if (p.pos >= match_end && LabelIn(x->entities[p.entity].label, alt.substr(5))) {
+                  out->push_back(p.entity);
+                  break;
+                }
+              }
+            } else if (StartsWith(alt, "topic:")) {
+              std::string_view labels = alt.substr(6);
+              for (size_t i = 0; i < ms_.size(); ++i) {
+                if (ms_[i].span.end <= static_cast<uint32_t>(topic_line_end_) &&
+                    entity_of_mention_[i] >= 0 &&
+                    LabelIn(x->entities[entity_of_mention_[i]].label, labels)) {
+                  out->push_back(entity_of_mention_[i]);
+                  break;
+                }
+              }
+            }
+          }
+        };
+        fixed(rule.subject_fixed, &subjects);
+        fixed(rule.object_fixed, &objects);
+        if (rule.symmetric_pairs) {
+          for (size_t i = 0; i < subjects.size(); ++i) {
+            for (size_t j = i + 1; j < subjects.size(); ++j) {
+              AddRelation(x, subjects[i], rule.edge, subjects[j], unit, rule, props);
+            }
+          }
         } else {
-          props.emplace_back(name, graph::Value(Trim(gv)));
-        }
-      }
-      if (!amount.empty()) {
-        if (auto v = ParseKoreanAmount(amount)) {
-          props.emplace_back("amount", graph::Value(*v));
-          props.emplace_back("currency", graph::Value(CurrencyCode(currency)));
-        }
-      }
-      const size_t match_begin = groups[0].data() - tagged.data();
-      const size_t match_end = match_begin + groups[0].size();
-      // A fixed end: alternatives separated by ";", the first that names an entity wins.
-      auto fixed = [&](const std::string& spec, std::vector<int>* out) {
-        if (spec.empty()) return;
-        out->clear();
-        for (std::string_view alt : Split(spec, ';')) {
-          if (!out->empty()) break;
-          if (alt == "row" && row_head >= 0) out->push_back(row_head);
-          else if (alt == "head" && head >= 0) out->push_back(head);
-          else if (alt == "unitsubj" && subject >= 0) out->push_back(subject);
-          else if (alt == "nearsubj") {
-            // The nearest name before the match that is followed by a subject particle.
-            for (auto it = subject_places.rbegin(); it != subject_places.rend(); ++it) {
-              if (places[*it].end <= match_begin) {
-                out->push_back(places[*it].entity);
-                break;
-              }
-            }
-          }
-          else if (StartsWith(alt, "prev:")) {
-            for (auto it = places.rbegin(); it != places.rend(); ++it) {
-              if (it->end <= match_begin &&
-                  LabelIn(x->entities[it->entity].label, alt.substr(5))) {
-                out->push_back(it->entity);
-                break;
-              }
-            }
-          } else if (StartsWith(alt, "next:")) {
-            for (const Placeholder& p : places) {
-              if (p.pos >= match_end && LabelIn(x->entities[p.entity].label, alt.substr(5))) {
-                out->push_back(p.entity);
-                break;
-              }
-            }
-          } else if (StartsWith(alt, "topic:")) {
-            std::string_view labels = alt.substr(6);
-            for (size_t i = 0; i < ms_.size(); ++i) {
-              if (ms_[i].span.end <= static_cast<uint32_t>(topic_line_end_) &&
-                  entity_of_mention_[i] >= 0 &&
-                  LabelIn(x->entities[entity_of_mention_[i]].label, labels)) {
-                out->push_back(entity_of_mention_[i]);
-                break;
-              }
-            }
+          for (int s : subjects) {
+            for (int o : objects) AddRelation(x, s, rule.edge, o, unit, rule, props);
           }
         }
-      };
-      fixed(rule.subject_fixed, &subjects);
-      fixed(rule.object_fixed, &objects);
-      if (rule.symmetric_pairs) {
-        for (size_t i = 0; i < subjects.size(); ++i) {
-          for (size_t j = i + 1; j < subjects.size(); ++j) {
-            AddRelation(x, subjects[i], rule.edge, subjects[j], unit, rule, props);
-          }
-        }
-      } else {
-        for (int s : subjects) {
-          for (int o : objects) AddRelation(x, s, rule.edge, o, unit, rule, props);
-        }
+        // Move past the first mention of the match only, so overlapping matches are found too.
+        size_t next = match_end > match_begin ? match_end : match_begin + 1;
+        size_t first_close = tagged.find('\x02', match_begin);
+        if (first_close != std::string::npos && first_close + 1 < next) next = first_close + 1;
+        start = next;
       }
-      // Move past the first mention of the match only, so overlapping matches are found too.
-      size_t next = match_end > match_begin ? match_end : match_begin + 1;
-      size_t first_close = tagged.find('\x02', match_begin);
-      if (first_close != std::string::npos && first_close + 1 < next) next = first_close + 1;
-      start = next;
     }
   }
 }
@@ -1244,8 +1252,10 @@ void DocExtractor::ApplyRules(Extraction* x) {
   });
   std::unique_ptr<icu::BreakIterator> sentences(proto ? proto->clone() : nullptr);
 
-  auto sentence_units = [&](size_t b, size_t e, int row_head) {
-    // Items separated by "▲" or "•" or " - " inside a line are units of their own.
+  // The units of [b, e): items separated by "▲" or "•" or " - " inside a line are units of
+  // their own, and each item is cut into sentences.
+  auto sentence_units = [&](size_t b, size_t e) {
+    std::vector<Span> units;
     std::vector<size_t> cuts = {b};
     std::string_view seg = text_.substr(b, e - b);
     for (std::string_view mark : {"▲", "•", " - "}) {
@@ -1259,18 +1269,18 @@ void DocExtractor::ApplyRules(Extraction* x) {
       size_t ub = cuts[i], ue = cuts[i + 1];
       if (ue <= ub) continue;
       if (!sentences) {
-        RunRulesOnUnit(x, {static_cast<uint32_t>(ub), static_cast<uint32_t>(ue)}, row_head, false);
+        units.push_back({static_cast<uint32_t>(ub), static_cast<uint32_t>(ue)});
         continue;
       }
       UText* ut = utext_openUTF8(nullptr, text_.data() + ub, static_cast<int64_t>(ue - ub), &err);
       sentences->setText(ut, err);
       int32_t s = sentences->first();
       for (int32_t n = sentences->next(); n != icu::BreakIterator::DONE; s = n, n = sentences->next()) {
-        RunRulesOnUnit(x, {static_cast<uint32_t>(ub + s), static_cast<uint32_t>(ub + n)}, row_head,
-                       false);
+        units.push_back({static_cast<uint32_t>(ub + s), static_cast<uint32_t>(ub + n)});
       }
       utext_close(ut);
     }
+    return units;
   };
 
   size_t lb = 0;
@@ -1278,10 +1288,16 @@ void DocExtractor::ApplyRules(Extraction* x) {
     size_t le = text_.find('\n', lb);
     if (le == std::string_view::npos) le = text_.size();
     std::string_view line = text_.substr(lb, le - lb);
+    const Span line_span{static_cast<uint32_t>(lb), static_cast<uint32_t>(le)};
     size_t tab = line.find('\t');
     if (tab == std::string_view::npos) {
-      RunRulesOnUnit(x, {static_cast<uint32_t>(lb), static_cast<uint32_t>(le)}, -1, true);
-      sentence_units(lb, le, -1);
+      std::vector<Span> units = sentence_units(lb, le);
+      if (units.size() == 1 && units[0] == line_span) {
+        RunRulesOnUnit(x, line_span, -1, kLineScope | kUnitScope);
+      } else {
+        RunRulesOnUnit(x, line_span, -1, kLineScope);
+        for (Span u : units) RunRulesOnUnit(x, u, -1, kUnitScope);
+      }
     } else {
       // A table row: its first cell heads every item of the other cells.
       int head = -1;
@@ -1293,8 +1309,8 @@ void DocExtractor::ApplyRules(Extraction* x) {
           head_begin = ms_[i].span.begin;
         }
       }
-      RunRulesOnUnit(x, {static_cast<uint32_t>(lb), static_cast<uint32_t>(le)}, head, true);
-      sentence_units(lb + tab + 1, le, head);
+      RunRulesOnUnit(x, line_span, head, kLineScope);
+      for (Span u : sentence_units(lb + tab + 1, le)) RunRulesOnUnit(x, u, head, kUnitScope);
     }
     lb = le + 1;
   }

@@ -199,9 +199,15 @@ class Extractor {
   std::shared_ptr<const Bundle> bundle_;
 };
 
-// What `kg ingest --dry-run --explain` prints: every entity with its aliases, label, rule and
+// What `kg_extract --explain` prints: every entity with its aliases, label, rule and
 // confidence, and every relation with its props, rule and evidence sentence.
 std::string Explain(const Extraction& extraction);
+
+// The evidence of an entity: the sentence of its first mention (the line it is on, narrowed to
+// the sentence when the line holds several), at most about `max_bytes` bytes (cut at a code
+// point boundary, with "..." when cut). Empty when the entity has no mention in the text.
+std::string EntityEvidence(const Extraction& extraction, const Entity& entity,
+                           size_t max_bytes = 300);
 
 // ----------------------------------------------------------------------------------------------
 // Into the store
@@ -270,6 +276,17 @@ struct EvalReport {
 // no extraction count all their items as missed.
 absl::StatusOr<EvalReport> Evaluate(const std::vector<Extraction>& extractions,
                                     const std::vector<std::string>& gold_paths);
+
+// A gold file's contents, for callers that do not read files themselves (kgd's Evaluate RPC).
+struct GoldFile {
+  std::string name;     // names the file in errors
+  std::string content;  // JSON, as in the gold files
+};
+
+// Evaluate over gold files' contents. INVALID_ARGUMENT (naming the file) for content that is not
+// in the gold format.
+absl::StatusOr<EvalReport> EvaluateGold(const std::vector<Extraction>& extractions,
+                                        const std::vector<GoldFile>& gold);
 
 }  // namespace kg::ingest
 

@@ -41,7 +41,8 @@ void FillDetailFromMessage(std::string_view message, v1::ErrorDetail* detail) {
   }
   if (detail->limit_name().empty()) {
     for (const char* name : {"max_traversers", "max_results", "max_concurrent_queries",
-                             "max_message_bytes", "timeout"}) {
+                             "max_message_bytes", "max_import_bytes", "max_concurrent_imports",
+                             "timeout"}) {
       size_t at = message.find(name);
       if (at == std::string_view::npos) continue;
       detail->set_limit_name(name);

@@ -46,6 +46,8 @@ ABSL_FLAG(std::string, ingest_bundle, "",
 ABSL_FLAG(int32_t, shutdown_grace_ms, 10'000,
           "On SIGTERM/SIGINT, how long in-flight calls may take to finish.");
 ABSL_FLAG(std::string, port_file, "", "Write the bound port to this file once serving.");
+ABSL_FLAG(uint64_t, max_import_bytes, uint64_t{16} << 30,
+          "Largest total size of the files one `kg import` may send (spooled in the data dir).");
 
 namespace {
 
@@ -68,6 +70,8 @@ constexpr char kUsage[] =
     "  --ingest_bundle=DIR         ingestion ontology/dictionaries/rules (default: shipped)\n"
     "  --shutdown_grace_ms=N       grace period for in-flight calls on SIGTERM (default 10000)\n"
     "  --port_file=FILE            write the bound port here once serving\n"
+    "  --max_import_bytes=N        largest `kg import` (its files are spooled in the data\n"
+    "                              directory; default 17179869184)\n"
     "  --help                      this text\n\n"
     "SIGTERM or SIGINT shuts down gracefully (exit 0). One log line per call on stderr.\n";
 
@@ -120,6 +124,7 @@ int main(int argc, char** argv) {
   options.query_timeout_ms = absl::GetFlag(FLAGS_query_timeout_ms);
   options.max_concurrent_queries = absl::GetFlag(FLAGS_max_concurrent_queries);
   options.extractor_address = absl::GetFlag(FLAGS_extractor);
+  options.max_import_bytes = absl::GetFlag(FLAGS_max_import_bytes);
   if (options.max_message_bytes < 4096) return Fail("--max_message_bytes must be at least 4096");
   if (options.query_timeout_ms < 0) return Fail("--query_timeout_ms must not be negative");
   if (options.max_concurrent_queries < 1) return Fail("--max_concurrent_queries must be >= 1");

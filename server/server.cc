@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "server/import_spool.h"
 #include "server/service.h"
 
 namespace kg::server {
@@ -25,6 +26,7 @@ KnowledgeGraphService::QuerySlot::~QuerySlot() { in_flight_->fetch_sub(1); }
 
 KnowledgeGraphService::KnowledgeGraphService(graph::Graph* graph, const ServerOptions& options)
     : graph_(graph), options_(options) {
+  if (graph_ != nullptr) RemoveStaleImportSpools(graph_->dir());  // left by a crash
   if (!options_.extractor_address.empty()) {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(options_.max_message_bytes);

@@ -52,6 +52,8 @@ struct ServerOptions {
   std::shared_ptr<const ingest::Bundle> bundle;
   // HOST:PORT of a kg.v1.Extractor whose output is merged with the built-in extractor's.
   std::string extractor_address;
+  // ImportFiles: the most bytes one import may spool into <data_dir>/import-spool.
+  uint64_t max_import_bytes = uint64_t{16} << 30;
   LogSink log = LogToStderr;
 };
 

@@ -1,10 +1,9 @@
-// Stats, ListDocuments, ExportGraph, ImportGraph and Backup.
+// Stats, ListDocuments, ExportGraph and Backup.
 #include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "server/convert.h"
@@ -17,8 +16,6 @@ namespace {
 constexpr uint32_t kDefaultDocPage = 100;
 constexpr uint32_t kMaxDocPage = 10'000;
 constexpr uint32_t kDefaultExportBatch = 256;
-// An import is one transaction held in memory: bound it.
-constexpr size_t kMaxImportElements = 2'000'000;
 
 std::string NameOf(graph::GraphReader& reader, graph::VertexId id) {
   absl::StatusOr<std::optional<graph::Vertex>> v = reader.GetVertex(id);
@@ -36,35 +33,6 @@ std::string Describe(graph::GraphReader& reader, const graph::ElementRef& elemen
   const graph::EdgeKey& key = std::get<graph::EdgeKey>(element);
   return absl::StrCat("E ", NameOf(reader, key.src), " ", reader.LabelName(key.label), " ",
                       NameOf(reader, key.dst));
-}
-
-// Property writes of an imported vertex: a key given several times keeps every value (list
-// cardinality), as GraphSON's list-valued "properties" means.
-std::vector<graph::PropertyWrite> VertexPropertyWrites(const v1::Vertex& v, absl::Status* error) {
-  absl::flat_hash_map<std::string, int> count;
-  for (const v1::VertexProperty& p : v.properties()) ++count[p.key()];
-  std::vector<graph::PropertyWrite> out;
-  for (const v1::VertexProperty& p : v.properties()) {
-    absl::StatusOr<graph::Value> value = GraphValueFromProto(p.value());
-    if (!value.ok()) {
-      *error = absl::InvalidArgumentError(
-          absl::StrCat("property '", p.key(), "': ", value.status().message()));
-      return {};
-    }
-    graph::PropertyWrite w(
-        p.key(), *std::move(value),
-        count[p.key()] > 1 ? graph::Cardinality::kList : graph::Cardinality::kSingle);
-    for (const v1::Property& m : p.meta()) {
-      absl::StatusOr<graph::Value> mv = GraphValueFromProto(m.value());
-      if (!mv.ok()) {
-        *error = mv.status();
-        return {};
-      }
-      w.meta.emplace_back(m.key(), *std::move(mv));
-    }
-    out.push_back(std::move(w));
-  }
-  return out;
 }
 
 }  // namespace
@@ -177,90 +145,6 @@ grpc::Status KnowledgeGraphService::ExportGraph(grpc::ServerContext* context,
   }
   if (!edges->status().ok()) return ToGrpcStatus(edges->status());
   if (!flush_if(true)) return MakeStatus(grpc::StatusCode::CANCELLED, "the client went away");
-  return grpc::Status::OK;
-}
-
-grpc::Status KnowledgeGraphService::ImportGraph(grpc::ServerContext* context,
-                                                grpc::ServerReader<v1::ImportRequest>* reader,
-                                                v1::ImportResponse* response) {
-  if (grpc::Status auth = Check(*context, Access::kWrite); !auth.ok()) return auth;
-  std::vector<v1::Vertex> vertices;
-  std::vector<v1::Edge> edges;
-  for (v1::ImportRequest request; reader->Read(&request);) {
-    for (v1::Vertex& v : *request.mutable_vertices()) vertices.push_back(std::move(v));
-    for (v1::Edge& e : *request.mutable_edges()) edges.push_back(std::move(e));
-    if (vertices.size() + edges.size() > kMaxImportElements) {
-      v1::ErrorDetail detail;
-      detail.set_limit_name("max_import_elements");
-      detail.set_limit_value(static_cast<int64_t>(kMaxImportElements));
-      return MakeStatus(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                        absl::StrCat("an import holds at most ", kMaxImportElements,
-                                     " elements (one transaction); split the file"),
-                        detail);
-    }
-  }
-  if (context->IsCancelled()) return MakeStatus(grpc::StatusCode::CANCELLED, "cancelled");
-
-  v1::ErrorDetail detail;
-  absl::Status status = graph_->Write([&](graph::GraphTxn& txn) -> absl::Status {
-    // External ids are compared by their debug rendering, which keeps the type (1 vs "1").
-    absl::flat_hash_map<std::string, graph::VertexId> by_external_id;
-    for (size_t i = 0; i < vertices.size(); ++i) {
-      const v1::Vertex& v = vertices[i];
-      detail.set_input(absl::StrCat("vertex ", i + 1));
-      if (v.labels().empty()) return absl::InvalidArgumentError("a vertex needs a label");
-      absl::StatusOr<graph::Value> external = GraphValueFromProto(v.external_id());
-      if (!external.ok()) return external.status();
-      absl::Status error;
-      std::vector<graph::PropertyWrite> props = VertexPropertyWrites(v, &error);
-      if (!error.ok()) return error;
-      std::vector<std::string> labels(v.labels().begin(), v.labels().end());
-      absl::StatusOr<graph::VertexId> id = txn.AddVertex(labels, v.key(), *external, props);
-      if (!id.ok()) return id.status();
-      if (!external->is_null()) by_external_id[external->DebugString()] = *id;
-    }
-    auto resolve = [&](const v1::Value& ref) -> absl::StatusOr<graph::VertexId> {
-      absl::StatusOr<graph::Value> external = GraphValueFromProto(ref);
-      if (!external.ok()) return external.status();
-      if (external->is_null()) return absl::InvalidArgumentError("an edge end has no vertex id");
-      auto it = by_external_id.find(external->DebugString());
-      if (it != by_external_id.end()) return it->second;
-      absl::StatusOr<std::optional<graph::VertexId>> existing =
-          txn.FindVertexByExternalId(*external);
-      if (!existing.ok()) return existing.status();
-      if (!existing->has_value()) {
-        return absl::InvalidArgumentError(absl::StrCat("an edge refers to vertex ",
-                                                       external->DebugString(),
-                                                       ", which is neither "
-                                                       "in the import nor in the database"));
-      }
-      return **existing;
-    };
-    for (size_t i = 0; i < edges.size(); ++i) {
-      const v1::Edge& e = edges[i];
-      detail.set_input(absl::StrCat("edge ", i + 1));
-      if (e.label().empty()) return absl::InvalidArgumentError("an edge needs a label");
-      absl::StatusOr<graph::VertexId> src = resolve(e.out_external_id());
-      if (!src.ok()) return src.status();
-      absl::StatusOr<graph::VertexId> dst = resolve(e.in_external_id());
-      if (!dst.ok()) return dst.status();
-      absl::StatusOr<graph::Value> external = GraphValueFromProto(e.external_id());
-      if (!external.ok()) return external.status();
-      std::vector<graph::PropertyWrite> props;
-      for (const v1::Property& p : e.properties()) {
-        absl::StatusOr<graph::Value> value = GraphValueFromProto(p.value());
-        if (!value.ok()) return value.status();
-        props.emplace_back(p.key(), *std::move(value));
-      }
-      absl::StatusOr<graph::EdgeKey> key = txn.AddEdge(*src, e.label(), *dst, *external, props);
-      if (!key.ok()) return key.status();
-    }
-    detail.clear_input();
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return ToGrpcStatus(status, detail);
-  response->set_vertices(static_cast<int64_t>(vertices.size()));
-  response->set_edges(static_cast<int64_t>(edges.size()));
   return grpc::Status::OK;
 }
 

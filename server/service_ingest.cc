@@ -1,11 +1,13 @@
 // IngestDocuments: documents stream in; each article is extracted and committed in its own
 // atomic, durable write (ingest::Ingest with one extraction = one Graph::Write), then
-// acknowledged with its report, so a client knows exactly which documents are stored.
+// acknowledged with its report, so a client knows exactly which documents are stored. With
+// IngestOptions.explain the report also carries what was extracted and which rule made each item.
 #include <chrono>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "server/convert.h"
 #include "server/errors.h"
 #include "server/remote_extractor.h"
 #include "server/service.h"
@@ -26,8 +28,83 @@ std::string RequestId(const v1::Document& doc) {
   return absl::StrCat("doc-", ingest::ContentHash(d).substr(0, 16));
 }
 
-// The articles of one request: a brief is split (ingest::SplitBrief), a document that comes with
-// its own title (JSONL) is one article.
+void SpanToProto(ingest::Span span, v1::TextSpan* out) {
+  out->set_begin(span.begin);
+  out->set_end(span.end);
+}
+
+// What IngestOptions.explain returns: the extraction with each item's rule and evidence.
+void ExtractionToProto(const ingest::Extraction& x, v1::DocumentExtraction* out) {
+  out->set_source(x.document.source);
+  out->set_source_country(x.document.source_country);
+  out->set_published(x.document.published);
+  out->set_container(x.document.container);
+  for (const ingest::Entity& e : x.entities) {
+    v1::ExplainedEntity* pe = out->add_entities();
+    pe->set_label(e.label);
+    pe->set_name(e.name);
+    for (const std::string& a : e.aliases) pe->add_aliases(a);
+    pe->set_rule(e.rule);
+    pe->set_confidence(e.confidence);
+    for (const ingest::Span& m : e.mentions) SpanToProto(m, pe->add_mentions());
+    pe->set_evidence(ingest::EntityEvidence(x, e));
+  }
+  auto name_of = [&](int i) {
+    return i >= 0 && static_cast<size_t>(i) < x.entities.size() ? x.entities[i].name
+                                                                : std::string();
+  };
+  for (const ingest::Relation& r : x.relations) {
+    v1::ExplainedRelation* pr = out->add_relations();
+    pr->set_subject(r.subject);
+    pr->set_edge(r.edge);
+    pr->set_object(r.object);
+    pr->set_subject_name(name_of(r.subject));
+    pr->set_object_name(name_of(r.object));
+    for (const auto& [key, value] : r.props) {
+      v1::Property* q = pr->add_qualifiers();
+      q->set_key(key);
+      GraphValueToProto(value, q->mutable_value());
+    }
+    pr->set_rule(r.rule);
+    pr->set_confidence(r.confidence);
+    SpanToProto(r.evidence, pr->mutable_evidence_span());
+    if (r.evidence.begin <= r.evidence.end && r.evidence.end <= x.document.text.size()) {
+      pr->set_evidence(std::string(x.Text(r.evidence)));
+    }
+  }
+}
+
+void Fail(const absl::Status& status, v1::DocumentReport* report) {
+  report->set_status(v1::DocumentReport::FAILED);
+  report->set_error(std::string(status.message()));
+  report->set_error_code(static_cast<int32_t>(status.code()));
+}
+
+// Writes one extracted article (unless `dry_run`) and fills its report.
+void CommitArticle(graph::Graph* graph, bool dry_run, ingest::Extraction x, v1::DocumentReport* r) {
+  if (dry_run) {
+    r->set_status(v1::DocumentReport::DRY_RUN);
+    r->set_entities_added(static_cast<int64_t>(x.entities.size()));
+    r->set_relations_added(static_cast<int64_t>(x.relations.size()));
+    return;
+  }
+  absl::StatusOr<ingest::IngestReport> written = ingest::Ingest(*graph, {std::move(x)});
+  if (!written.ok()) {
+    Fail(written.status(), r);
+    return;
+  }
+  r->set_status(written->documents_unchanged > 0 ? v1::DocumentReport::UNCHANGED
+                                                 : v1::DocumentReport::COMMITTED);
+  r->set_entities_added(written->vertices_created);
+  r->set_entities_merged(written->vertices_merged);
+  r->set_entities_retracted(written->vertices_retracted);
+  r->set_relations_added(written->edges_created);
+  r->set_relations_merged(written->edges_merged);
+  r->set_relations_retracted(written->edges_retracted);
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<ingest::Document>> ArticlesOf(const v1::Document& doc) {
   absl::StatusOr<std::string> cleaned = ingest::CleanText(doc.text());
   if (!cleaned.ok()) return cleaned.status();
@@ -50,6 +127,8 @@ absl::StatusOr<std::vector<ingest::Document>> ArticlesOf(const v1::Document& doc
   if (articles.empty()) return absl::InvalidArgumentError("the document has no text");
   return articles;
 }
+
+namespace {
 
 void AddToSummary(const v1::DocumentReport& r, v1::IngestSummary* s) {
   s->set_documents(s->documents() + 1);
@@ -74,13 +153,16 @@ void AddToSummary(const v1::DocumentReport& r, v1::IngestSummary* s) {
   s->set_relations_retracted(s->relations_retracted() + r.relations_retracted());
 }
 
-void Fail(const absl::Status& status, v1::DocumentReport* report) {
-  report->set_status(v1::DocumentReport::FAILED);
-  report->set_error(std::string(status.message()));
-  report->set_error_code(static_cast<int32_t>(status.code()));
-}
-
 }  // namespace
+
+absl::StatusOr<ingest::Extraction> KnowledgeGraphService::ExtractArticle(
+    const ingest::Extractor& extractor, const ingest::Document& article) const {
+  absl::StatusOr<ingest::Extraction> x = extractor.Extract(article);
+  if (x.ok() && remote_extractor_ != nullptr) {
+    x = MergeRemoteExtraction(remote_extractor_.get(), extractor, *std::move(x), absl::Seconds(30));
+  }
+  return x;
+}
 
 grpc::Status KnowledgeGraphService::IngestDocuments(
     grpc::ServerContext* context,
@@ -89,7 +171,7 @@ grpc::Status KnowledgeGraphService::IngestDocuments(
   const ingest::Extractor extractor(options_.bundle);
   auto start = std::chrono::steady_clock::now();
   v1::IngestSummary summary;
-  bool dry_run = false;
+  bool dry_run = false, explain = false;
   bool write_checked = false;
   uint32_t sequence = 0;
 
@@ -100,6 +182,7 @@ grpc::Status KnowledgeGraphService::IngestDocuments(
                           "IngestOptions must be the first message of the stream");
       }
       dry_run = request.options().dry_run();
+      explain = request.options().explain();
       continue;
     }
     if (!request.has_document()) {
@@ -130,34 +213,15 @@ grpc::Status KnowledgeGraphService::IngestDocuments(
         v1::DocumentReport& r = reports.emplace_back();
         r.set_doc_id(article.id);
         r.set_title(article.title);
-        absl::StatusOr<ingest::Extraction> x = extractor.Extract(article);
-        if (x.ok() && remote_extractor_ != nullptr) {
-          x = MergeRemoteExtraction(remote_extractor_.get(), extractor, *std::move(x),
-                                    absl::Seconds(30));
-        }
+        absl::StatusOr<ingest::Extraction> x = ExtractArticle(extractor, article);
         if (!x.ok()) {
           Fail(x.status(), &r);
           continue;
         }
-        if (dry_run) {
-          r.set_status(v1::DocumentReport::DRY_RUN);
-          r.set_entities_added(static_cast<int64_t>(x->entities.size()));
-          r.set_relations_added(static_cast<int64_t>(x->relations.size()));
-          continue;
-        }
-        absl::StatusOr<ingest::IngestReport> written = ingest::Ingest(*graph_, {*std::move(x)});
-        if (!written.ok()) {
-          Fail(written.status(), &r);
-          continue;
-        }
-        r.set_status(written->documents_unchanged > 0 ? v1::DocumentReport::UNCHANGED
-                                                      : v1::DocumentReport::COMMITTED);
-        r.set_entities_added(written->vertices_created);
-        r.set_entities_merged(written->vertices_merged);
-        r.set_entities_retracted(written->vertices_retracted);
-        r.set_relations_added(written->edges_created);
-        r.set_relations_merged(written->edges_merged);
-        r.set_relations_retracted(written->edges_retracted);
+        // Explained before the write, which consumes the extraction; dropped again if it fails.
+        if (explain) ExtractionToProto(*x, r.mutable_extraction());
+        CommitArticle(graph_, dry_run, *std::move(x), &r);
+        if (r.status() == v1::DocumentReport::FAILED) r.clear_extraction();
       }
     }
     for (size_t i = 0; i < reports.size(); ++i) {

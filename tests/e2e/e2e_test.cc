@@ -165,7 +165,7 @@ TEST_F(E2eTest, ImportTinkerPopGraphAndExitCodes) {
   ASSERT_TRUE(kgd.Start()) << kgd.log();
   RunResult import = Kg(kgd, {"import", kShared + "/tinkerpop/data/tinkerpop-modern.json"});
   ASSERT_EQ(import.exit_code, 0) << import.err;
-  EXPECT_THAT(import.out, HasSubstr("imported 6 vertices and 6 edges"));
+  EXPECT_THAT(import.out, HasSubstr("imported 6 vertex rows and 6 edge rows"));
   RunResult knows = Kg(
       kgd, {"query", "g.V().has('name','marko').out('knows').values('name')", "--format", "json"});
   ASSERT_EQ(knows.exit_code, 0) << knows.err;

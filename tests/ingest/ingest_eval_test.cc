@@ -82,5 +82,53 @@ TEST(EvalTest, MissingGoldFileIsAnError) {
   EXPECT_EQ(Evaluate({}, {"/nonexistent/gold.json"}).status().code(), absl::StatusCode::kNotFound);
 }
 
+// One hand-made article: a company found (by alias), one found under the wrong label, one
+// missed; one relation found, one missed.
+TEST(EvalTest, GoldContentsScoreLikeFiles) {
+  Extraction x;
+  x.document.title = "Title";
+  x.entities = {{"Company", "오픈AI", {"OpenAI"}, 1, "", {}},
+                {"Program", "Stargate", {}, 1, "", {}},
+                {"Country", "Oracle", {}, 1, "", {}}};
+  Relation r;
+  r.subject = 0;
+  r.edge = "PARTICIPATES_IN";
+  r.object = 1;
+  x.relations = {r};
+  const std::string gold = R"({"title": "title", "entities": [
+      {"label": "Company", "name": "OpenAI"}, {"label": "Program", "name": "Stargate"},
+      {"label": "Company", "name": "Oracle"}],
+    "relations": [{"s": "OpenAI", "p": "PARTICIPATES_IN", "o": "Stargate"},
+                  {"s": "Oracle", "p": "PARTICIPATES_IN", "o": "Stargate"}]})";
+  auto rep = EvaluateGold({x}, {{"g.json", gold}});
+  ASSERT_TRUE(rep.ok()) << rep.status();
+  ASSERT_EQ(rep->articles.size(), 1u);
+  EXPECT_EQ(rep->entities.tp, 2);
+  EXPECT_EQ(rep->entities.fp, 1);
+  EXPECT_EQ(rep->entities.fn, 1);
+  EXPECT_EQ(rep->relations.tp, 1);
+  EXPECT_EQ(rep->relations.fp, 0);
+  EXPECT_EQ(rep->relations.fn, 1);
+}
+
+TEST(EvalTest, MalformedGoldIsInvalidArgumentNamingTheFile) {
+  auto status_of = [](const std::string& content) {
+    return EvaluateGold({}, {{"g.json", content}}).status();
+  };
+  EXPECT_EQ(status_of("[1, 2"), absl::InvalidArgumentError("g.json: not valid JSON"));
+  EXPECT_EQ(status_of("[]"), absl::InvalidArgumentError("g.json: no articles"));
+  EXPECT_EQ(status_of(R"({"articles": [{"title": "t"}]})"),
+            absl::InvalidArgumentError("g.json: article without entities"));
+  EXPECT_EQ(status_of(R"({"articles": [{"title": 5, "entities": []}]})"),
+            absl::InvalidArgumentError("g.json: article 1: doc_id and title must be strings"));
+  EXPECT_EQ(status_of(R"({"entities": ["OpenAI"]})"),
+            absl::InvalidArgumentError(
+                "g.json: article 1: every entity needs a string label and name"));
+  EXPECT_EQ(status_of(R"({"entities": [], "relations": [{"s": "a", "p": "E"}]})"),
+            absl::InvalidArgumentError("g.json: article 1: every relation needs strings s, p and o"));
+  EXPECT_EQ(status_of(R"({"entities": [], "relations": {}})"),
+            absl::InvalidArgumentError("g.json: article 1: relations must be an array"));
+}
+
 }  // namespace
 }  // namespace kg::ingest

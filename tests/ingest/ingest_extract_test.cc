@@ -188,6 +188,25 @@ TEST_F(ExtractTest, ExplainNamesRulesAndEvidence) {
   EXPECT_NE(e.find("rule=icu:countries"), std::string::npos) << e;
 }
 
+// An entity's evidence is the sentence of its first mention: the line, narrowed at ". ".
+TEST(EntityEvidenceTest, SentenceOfTheFirstMention) {
+  Extraction x;
+  x.document.text = "첫 줄 Oracle\n오라클은 참여했다. 소프트뱅크는 투자했다. 끝\n셋째 줄";
+  auto at = [&](const std::string& s) {
+    uint32_t b = static_cast<uint32_t>(x.document.text.find(s));
+    return Span{b, static_cast<uint32_t>(b + s.size())};
+  };
+  Entity softbank{"Company", "SoftBank", {"소프트뱅크"}, 1, "", {at("소프트뱅크")}};
+  EXPECT_EQ(EntityEvidence(x, softbank), "소프트뱅크는 투자했다.");
+  Entity oracle{"Company", "Oracle", {"Oracle", "오라클"}, 1, "", {at("Oracle"), at("오라클")}};
+  EXPECT_EQ(EntityEvidence(x, oracle), "첫 줄 Oracle");
+  Entity last{"Company", "X", {}, 1, "", {at("셋째")}};
+  EXPECT_EQ(EntityEvidence(x, last), "셋째 줄");
+  // Cut at a code point boundary: 7 bytes hold two syllables of three bytes each.
+  EXPECT_EQ(EntityEvidence(x, softbank, 7), "소프...");
+  EXPECT_EQ(EntityEvidence(x, Entity{"Company", "Y", {}, 1, "", {}}), "");
+}
+
 TEST_F(ExtractTest, ResolveMapsExternalNamesOntoTheDictionary) {
   Extraction ext;
   ext.document.id = "ext";

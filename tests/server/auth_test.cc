@@ -111,15 +111,19 @@ TEST_F(AuthTest, ReadOnlyTokenReadsButCannotWrite) {
   const int64_t before = Vertices();
   EXPECT_EQ(Ingest("ro-token").error_code(), grpc::PERMISSION_DENIED);
   EXPECT_EQ(MutatingQuery("ro-token").error_code(), grpc::PERMISSION_DENIED);
-  v1::ImportResponse resp;
   auto ctx = Ctx("ro-token");
-  auto w = ts_.stub->ImportGraph(ctx.get(), &resp);
-  v1::ImportRequest batch;
-  v1::Vertex* v = batch.add_vertices();
-  v->add_labels("person");
-  w->Write(batch);
-  w->WritesDone();
-  EXPECT_EQ(w->Finish().error_code(), grpc::PERMISSION_DENIED);
+  auto import = ts_.stub->ImportFiles(ctx.get());
+  const std::string csv = "id:ID(X),:LABEL\na,X\n";
+  v1::ImportFilesRequest header, chunk;
+  header.mutable_file()->set_name("x.csv");
+  header.mutable_file()->set_size(csv.size());
+  chunk.set_chunk(csv);
+  import->Write(header);
+  import->Write(chunk);
+  import->WritesDone();
+  for (v1::ImportFilesEvent e; import->Read(&e);) {
+  }
+  EXPECT_EQ(import->Finish().error_code(), grpc::PERMISSION_DENIED);
   v1::BackupRequest b;
   b.set_dir(ts_.dir.path() + "/backup");
   v1::BackupResponse br;

@@ -455,65 +455,6 @@ TEST_F(ServerTest, ExportStreamsEveryElement) {
   EXPECT_GE(messages, 4);
 }
 
-v1::Vertex ImportVertex(int id, const std::string& label, const std::string& name) {
-  v1::Vertex v;
-  v.add_labels(label);
-  v.mutable_external_id()->set_int32_value(id);
-  v1::VertexProperty* p = v.add_properties();
-  p->set_key("name");
-  p->mutable_value()->set_string_value(name);
-  return v;
-}
-
-v1::Edge ImportEdge(int out, const std::string& label, int in) {
-  v1::Edge e;
-  e.set_label(label);
-  e.mutable_out_external_id()->set_int32_value(out);
-  e.mutable_in_external_id()->set_int32_value(in);
-  return e;
-}
-
-TEST_F(ServerTest, ImportIsAtomic) {
-  v1::ImportRequest batch;
-  *batch.add_vertices() = ImportVertex(1, "person", "marko");
-  *batch.add_vertices() = ImportVertex(2, "person", "vadas");
-  *batch.add_vertices() = ImportVertex(4, "person", "josh");
-  *batch.add_edges() = ImportEdge(1, "knows", 2);
-  *batch.add_edges() = ImportEdge(1, "knows", 4);
-  {
-    auto ctx = Ctx();
-    v1::ImportResponse resp;
-    auto w = stub().ImportGraph(ctx.get(), &resp);
-    ASSERT_TRUE(w->Write(batch));
-    w->WritesDone();
-    grpc::Status s = w->Finish();
-    ASSERT_TRUE(s.ok()) << s.error_message();
-    EXPECT_EQ(resp.vertices(), 3);
-    EXPECT_EQ(resp.edges(), 2);
-  }
-  v1::QueryRequest q;
-  q.set_gremlin("g.V().has('name', 'marko').out('knows').values('name')");
-  grpc::Status status;
-  EXPECT_THAT(Strings(RunQuery(stub(), q, &status)), UnorderedElementsAre("vadas", "josh"));
-
-  // An edge to a vertex that is nowhere: INVALID_ARGUMENT, and the new vertex is not written.
-  v1::StatsResponse before, after;
-  ASSERT_TRUE(stub().Stats(Ctx().get(), v1::StatsRequest(), &before).ok());
-  v1::ImportRequest bad;
-  *bad.add_vertices() = ImportVertex(10, "person", "peter");
-  *bad.add_edges() = ImportEdge(10, "knows", 77);
-  auto ctx = Ctx();
-  v1::ImportResponse resp;
-  auto w = stub().ImportGraph(ctx.get(), &resp);
-  ASSERT_TRUE(w->Write(bad));
-  w->WritesDone();
-  grpc::Status s = w->Finish();
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
-  EXPECT_EQ(Detail(s).input(), "edge 1");
-  ASSERT_TRUE(stub().Stats(Ctx().get(), v1::StatsRequest(), &after).ok());
-  EXPECT_EQ(after.vertices(), before.vertices());
-}
-
 TEST_F(ServerTest, BackupMakesAnOpenableCopy) {
   v1::BackupRequest req;
   req.set_dir(ts_.dir.path() + "/backup");
