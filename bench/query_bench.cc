@@ -32,6 +32,7 @@ ABSL_FLAG(int, edge_factor, 16, "edges per vertex");
 ABSL_FLAG(uint64_t, seed, 1, "R-MAT and seed-choice seed");
 ABSL_FLAG(int, seeds, 1000, "random start vertices");
 ABSL_FLAG(std::string, hops, "2,3", "neighbourhood depths to measure");
+ABSL_FLAG(bool, profile, false, "print the engine's profile() of the first seed's query per depth");
 
 namespace kg::bench {
 namespace {
@@ -65,6 +66,33 @@ absl::StatusOr<int64_t> HandWrittenWalk(graph::GraphReader& r, VertexId seed, gr
     std::swap(frontier, next);
   }
   return static_cast<int64_t>(reached.size());
+}
+
+// The engine's count for one seed (-1 on error); the cursor is destroyed inside, so its
+// teardown is timed too.
+int64_t EngineWalk(graph::Graph& graph, const std::string& gremlin, VertexId seed) {
+  query::QueryOptions options;
+  options.limits.timeout = absl::InfiniteDuration();
+  options.limits.max_traversers = uint64_t{1} << 40;
+  options.params["vid"] = query::Value(static_cast<int64_t>(seed));
+  auto cursor = query::Execute(graph, gremlin, options);
+  query::Value v;
+  if (!cursor.ok() || !(*cursor)->Next(&v) || !v.is_integer()) return -1;
+  return v.as_int64();
+}
+
+// The plan and per-step counts of one seed's query, to see where the engine's time goes.
+void PrintProfile(graph::Graph& graph, const std::string& gremlin, VertexId seed) {
+  query::QueryOptions options;
+  options.limits.timeout = absl::InfiniteDuration();
+  options.params["vid"] = query::Value(static_cast<int64_t>(seed));
+  auto cursor = query::Execute(graph, absl::StrCat(gremlin, ".profile()"), options);
+  query::Value v;
+  if (!cursor.ok()) {
+    std::cerr << cursor.status() << "\n";
+  } else if ((*cursor)->Next(&v) && v.is_string()) {
+    std::cout << v.as_string() << "\n";
+  }
 }
 
 struct Side {
@@ -147,24 +175,31 @@ int Main(int argc, char** argv) {
     for (int hops : depths) {
       std::string gremlin = absl::StrCat("g.V(vid).repeat(out('LINKS')).emit().times(", hops,
                                          ").dedup().count()");
+      if (absl::GetFlag(FLAGS_profile)) PrintProfile(**graph, gremlin, seeds.front());
       Side engine, hand;
       int64_t mismatches = 0;
-      for (VertexId seed : seeds) {
-        query::QueryOptions options;
-        options.limits.timeout = absl::InfiniteDuration();
-        options.limits.max_traversers = uint64_t{1} << 40;
-        options.params["vid"] = query::Value(static_cast<int64_t>(seed));
-        auto t0 = Clock::now();
-        auto cursor = query::Execute(**graph, gremlin, options);
+      for (size_t i = 0; i < seeds.size(); ++i) {
+        // The two sides alternate which goes first, so that neither always finds the blocks the
+        // other just read in the CPU caches.
         int64_t engine_count = -1;
-        if (cursor.ok()) {
-          query::Value v;
-          if ((*cursor)->Next(&v) && v.is_integer()) engine_count = v.as_int64();
+        absl::StatusOr<int64_t> hand_count;
+        auto run_engine = [&] {
+          auto t0 = Clock::now();
+          engine_count = EngineWalk(**graph, gremlin, seeds[i]);
+          engine.micros.push_back(Micros(t0));
+        };
+        auto run_hand = [&] {
+          auto t1 = Clock::now();
+          hand_count = HandWrittenWalk(*reader, seeds[i], links, hops);
+          hand.micros.push_back(Micros(t1));
+        };
+        if (i % 2 == 0) {
+          run_engine();
+          run_hand();
+        } else {
+          run_hand();
+          run_engine();
         }
-        engine.micros.push_back(Micros(t0));
-        auto t1 = Clock::now();
-        absl::StatusOr<int64_t> hand_count = HandWrittenWalk(*reader, seed, links, hops);
-        hand.micros.push_back(Micros(t1));
         if (!hand_count.ok() || *hand_count != engine_count) ++mismatches;
       }
       for (Side* side : {&engine, &hand}) {

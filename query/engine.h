@@ -12,6 +12,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "graph/graph.h"
+#include "query/loop_counters.h"
 #include "query/query.h"
 #include "query/value.h"
 
@@ -36,8 +38,9 @@ struct Traverser {
   Value obj;
   int64_t bulk = 1;
   std::shared_ptr<const PathNode> path;  // newest first; null when the query needs no path
-  std::vector<int32_t> loops;  // one counter per enclosing repeat()
+  LoopCounters loops;  // one counter per enclosing repeat()
   bool root = false;  // the single empty traverser that start steps (V(), inject()) expand
+  Value sack;         // g.withSack(): the traverser's local value (null without withSack())
 };
 
 // Per-query state shared by every operator.
@@ -48,7 +51,15 @@ class Context {
   QueryOptions options;
   absl::Time deadline = absl::InfiniteFuture();
   bool track_path = false;
+  bool path_objects_read = false;  // some step reads path objects, not only as() labels
   bool productive_by = false;  // withStrategies(ProductiveByStrategy)
+  // How elementMap()/valueMap() show labels: multi-label (TinkerPop 4), a set of every label,
+  // is this store's default (a vertex may have several); g.with("singlelabel") shows one string.
+  bool multi_label = true;
+  // g.withSack(initial[, Operator]): every new traverser's sack, and how merged traversers
+  // combine theirs (empty: only traversers with equal sacks merge).
+  std::optional<Value> sack_initial;
+  std::string sack_merge;
   absl::Status status;  // the first error; operators stop once it is set
   std::map<std::string, Value, std::less<>> side_effects;
   std::map<std::string, std::vector<Value>, std::less<>> aggregates;
@@ -81,17 +92,28 @@ class Context {
 
   Traverser Extend(const Traverser& t, Value obj) const {
     Traverser n;
-    n.obj = std::move(obj);
-    n.bulk = t.bulk;
-    n.loops = t.loops;
-    if (track_path) n.path = std::make_shared<PathNode>(PathNode{n.obj, {}, t.path});
+    ExtendInto(t, std::move(obj), &n);
     return n;
+  }
+  // Extend() into an existing traverser (no temporary: this runs once per edge followed).
+  void ExtendInto(const Traverser& t, Value obj, Traverser* out) const {
+    out->obj = std::move(obj);
+    out->bulk = t.bulk;
+    out->loops = t.loops;
+    out->root = false;
+    out->sack = t.sack;
+    if (track_path) {
+      out->path = std::make_shared<PathNode>(PathNode{out->obj, {}, t.path});
+    } else {
+      out->path.reset();
+    }
   }
   // A traverser that starts a fresh path (after a reducing barrier).
   Traverser Fresh(Value obj, int64_t bulk) const {
     Traverser n;
     n.obj = std::move(obj);
     n.bulk = bulk;
+    if (sack_initial) n.sack = *sack_initial;
     if (track_path) n.path = std::make_shared<PathNode>(PathNode{n.obj, {}, nullptr});
     return n;
   }
@@ -145,6 +167,8 @@ class Pipeline {
   bool HasBarrier() const;
   bool empty() const { return ops_.size() <= 1; }
   Op* tail() const { return tail_; }
+  // The operator the last Add() added (tail() may be the profiler's timing wrapper around it).
+  Op* last_step() const { return last_step_; }
   const std::vector<std::unique_ptr<Op>>& ops() const { return ops_; }
 
   // Runs the pipeline for one traverser (after a Reset) and collects every result.
@@ -160,6 +184,7 @@ class Pipeline {
   Context* ctx_;
   std::vector<std::unique_ptr<Op>> ops_;
   Op* tail_ = nullptr;
+  Op* last_step_ = nullptr;
   class QueueOp* queue_ = nullptr;
 };
 

@@ -6,13 +6,17 @@
 #include <limits>
 #include <random>
 #include <set>
+#include <tuple>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "query/by.h"
 #include "query/compare.h"
+#include "query/ops.h"
 #include "query/parser.h"
+#include "query/steps/steps.h"
 #include "re2/re2.h"
 
 namespace kg::query {
@@ -174,6 +178,7 @@ class QueueOp : public Op {
 Pipeline::Pipeline(Context* ctx) : ctx_(ctx) {
   auto q = std::make_unique<QueueOp>(ctx);
   queue_ = q.get();
+  last_step_ = q.get();
   tail_ = q.get();
   ops_.push_back(std::move(q));
 }
@@ -199,6 +204,7 @@ class TimingOp : public Op {
 void Pipeline::Add(std::unique_ptr<Op> op) {
   op->set_input(tail_);
   tail_ = op.get();
+  last_step_ = op.get();
   ops_.push_back(std::move(op));
   if (profile) {
     auto timing = std::make_unique<TimingOp>(ctx_, tail_);
@@ -485,131 +491,9 @@ namespace {
 // Generic operators
 // ---------------------------------------------------------------------------------------------
 
-// Maps each traverser to zero or more objects (each extends the path).
-using FlatFn = std::function<bool(const Traverser&, std::vector<Value>*)>;
-class FlatMapOp : public Op {
- public:
-  FlatMapOp(Context* ctx, std::string name, FlatFn fn) : Op(ctx, std::move(name)), fn_(std::move(fn)) {}
-  bool Next(Traverser* out) override {
-    for (;;) {
-      if (i_ < buf_.size()) {
-        *out = ctx_->Extend(cur_, std::move(buf_[i_++]));
-        ++out_count;
-        return true;
-      }
-      buf_.clear();
-      i_ = 0;
-      if (!Pull(&cur_)) return false;
-      if (!ctx_->Tick() || !fn_(cur_, &buf_)) return false;
-    }
-  }
-  void Reset() override {
-    buf_.clear();
-    i_ = 0;
-    Op::Reset();
-  }
-
- protected:
-  FlatFn fn_;
-  Traverser cur_;
-  std::vector<Value> buf_;
-  size_t i_ = 0;
-};
-
-// Keeps the traversers for which the function says true.
-using FilterFn = std::function<bool(const Traverser&, bool*)>;
-class FilterOp : public Op {
- public:
-  FilterOp(Context* ctx, std::string name, FilterFn fn) : Op(ctx, std::move(name)), fn_(std::move(fn)) {}
-  bool Next(Traverser* out) override {
-    while (Pull(out)) {
-      bool keep = false;
-      if (!ctx_->Tick() || !fn_(*out, &keep)) return false;
-      if (keep) {
-        ++out_count;
-        return true;
-      }
-    }
-    return false;
-  }
-
- private:
-  FilterFn fn_;
-};
-
-// Changes each traverser in place (labels, side effects); one out per one in.
-using SideFn = std::function<bool(Traverser*)>;
-class SideOp : public Op {
- public:
-  SideOp(Context* ctx, std::string name, SideFn fn) : Op(ctx, std::move(name)), fn_(std::move(fn)) {}
-  bool Next(Traverser* out) override {
-    if (!Pull(out)) return false;
-    if (!ctx_->Tick() || !fn_(out)) return false;
-    ++out_count;
-    return true;
-  }
-
- private:
-  SideFn fn_;
-};
-
-// Consumes every input, then emits what `finish` produces. Re-entrant: after the last output it
-// returns false once and starts collecting again.
-class BarrierOp : public Op {
- public:
-  using AddFn = std::function<bool(Traverser&&)>;
-  using FinishFn = std::function<bool(std::vector<Traverser>*)>;
-  BarrierOp(Context* ctx, std::string name, std::function<void()> init, AddFn add, FinishFn finish)
-      : Op(ctx, std::move(name)), init_(std::move(init)), add_(std::move(add)), finish_(std::move(finish)) {}
-  bool IsBarrier() const override { return true; }
-  bool Next(Traverser* out) override {
-    if (!emitting_) {
-      init_();
-      for (Traverser t; Pull(&t);) {
-        if (!ctx_->Tick() || !add_(std::move(t))) return false;
-      }
-      if (!ctx_->ok()) return false;
-      out_.clear();
-      if (!finish_(&out_)) return false;
-      std::reverse(out_.begin(), out_.end());
-      emitting_ = true;
-    }
-    if (out_.empty()) {
-      emitting_ = false;
-      return false;
-    }
-    *out = std::move(out_.back());
-    out_.pop_back();
-    ++out_count;
-    return true;
-  }
-  void Reset() override {
-    emitting_ = false;
-    out_.clear();
-    init_();
-    Op::Reset();
-  }
-
- private:
-  std::function<void()> init_;
-  AddFn add_;
-  FinishFn finish_;
-  bool emitting_ = false;
-  std::vector<Traverser> out_;
-};
-
 // ---------------------------------------------------------------------------------------------
-// by() modulators
+// by() modulators (by.h)
 // ---------------------------------------------------------------------------------------------
-
-struct By {
-  enum Kind { kIdentity, kKey, kToken, kTraversal, kColumnKeys, kColumnValues };
-  Kind kind = kIdentity;
-  std::string key;
-  Token token = Token::kId;
-  std::shared_ptr<Pipeline> child;
-  int order = 0;  // 0 asc, 1 desc, 2 shuffle
-};
 
 // Property value(s) of an element for values()/by("key").
 bool PropertyValues(Context* ctx, const Value& obj, const std::string& key, std::vector<Value>* out) {
@@ -679,11 +563,15 @@ bool TokenValue(Context* ctx, const Value& obj, Token t, std::optional<Value>* o
 
 // Evaluates a by() modulator; nullopt when it is unproductive.
 bool EvalByInner(Context* ctx, const By& by, const Traverser& t, std::optional<Value>* out);
+}  // namespace
+
 bool EvalBy(Context* ctx, const By& by, const Traverser& t, std::optional<Value>* out) {
   if (!EvalByInner(ctx, by, t, out)) return false;
   if (!*out && ctx->productive_by) *out = Value();  // ProductiveByStrategy: null, not a filter
   return true;
 }
+
+namespace {
 bool EvalByInner(Context* ctx, const By& by, const Traverser& t, std::optional<Value>* out) {
   out->reset();
   switch (by.kind) {
@@ -720,20 +608,6 @@ bool EvalByInner(Context* ctx, const By& by, const Traverser& t, std::optional<V
   return true;
 }
 
-class ByOwner {
- public:
-  virtual ~ByOwner() = default;
-  virtual absl::Status AddBy(By by) {
-    if (max_by_ >= 0 && static_cast<int>(bys_.size()) >= max_by_) {
-      return absl::InvalidArgumentError(absl::StrCat(by_step_, " step can only have one by modulator"));
-    }
-    bys_.push_back(std::move(by));
-    return absl::OkStatus();
-  }
-  std::vector<By> bys_;
-  int max_by_ = -1;
-  std::string by_step_;
-};
 
 // ---------------------------------------------------------------------------------------------
 // Path helpers
@@ -846,7 +720,7 @@ class GraphStartOp : public Op {
         if (stream_) {
           graph::VertexId id;
           if (stream_->Next(&id)) {
-            *out = ctx_->Extend(cur_, Value::Vertex(id));
+            ctx_->ExtendInto(cur_, Value::Vertex(id), out);
             ++out_count;
             return true;
           }
@@ -855,7 +729,7 @@ class GraphStartOp : public Op {
         } else {
           graph::EdgeKey k;
           if (estream_->Next(&k)) {
-            *out = ctx_->Extend(cur_, Value::Edge(k));
+            ctx_->ExtendInto(cur_, Value::Edge(k), out);
             ++out_count;
             return true;
           }
@@ -865,7 +739,7 @@ class GraphStartOp : public Op {
         continue;
       }
       if (i_ < buf_.size()) {
-        *out = ctx_->Extend(cur_, std::move(buf_[i_++]));
+        ctx_->ExtendInto(cur_, std::move(buf_[i_++]), out);
         ++out_count;
         return true;
       }
@@ -1044,18 +918,18 @@ class AdjacentOp : public Op {
   }
   bool Next(Traverser* out) override {
     for (;;) {
-      if (stream_) {
+      if (i_ < batch_.size()) {
         if (!ctx_->Tick()) return false;
-        graph::EdgeKey k;
-        if (stream_->Next(&k)) {
-          Value obj = edges_ ? Value::Edge(k)
-                             : Value::Vertex(cur_dir_ == graph::Direction::kOut ? k.dst : k.src);
-          *out = ctx_->Extend(cur_, std::move(obj));
-          ++out_count;
-          return true;
-        }
-        if (!stream_->status().ok()) return ctx_->Fail(stream_->status());
-        stream_.reset();
+        const graph::EdgeKey& k = batch_[i_++];
+        Value obj = edges_ ? Value::Edge(k)
+                           : Value::Vertex(cur_dir_ == graph::Direction::kOut ? k.dst : k.src);
+        ctx_->ExtendInto(cur_, std::move(obj), out);
+        ++out_count;
+        return true;
+      }
+      if (stream_) {
+        if (!Refill()) return false;
+        continue;
       }
       if (!OpenNext()) {
         if (!ctx_->ok()) return false;
@@ -1069,12 +943,28 @@ class AdjacentOp : public Op {
   }
   void Reset() override {
     stream_.reset();
+    batch_.clear();
+    i_ = 0;
     scan_ = kDone;
     Op::Reset();
   }
 
  private:
   static constexpr size_t kDone = ~size_t{0};
+  // Edges are read kBatch at a time in a tight loop: interleaving the storage's iterator with
+  // the whole pipeline for every edge costs a third more time in the iterator itself (caches).
+  static constexpr size_t kBatch = 256;
+  bool Refill() {
+    batch_.clear();
+    i_ = 0;
+    graph::EdgeKey k;
+    while (batch_.size() < kBatch && stream_->Next(&k)) batch_.push_back(k);
+    if (batch_.size() < kBatch) {
+      if (!stream_->status().ok()) return ctx_->Fail(stream_->status());
+      stream_.reset();
+    }
+    return true;
+  }
   // Opens the next (direction, label) scan of the current vertex; false when there is none.
   bool OpenNext() {
     if (scan_ == kDone) return false;
@@ -1086,7 +976,7 @@ class AdjacentOp : public Op {
       cur_dir_ = dirs_ == 2 || (dirs_ == 3 && d == 1) ? graph::Direction::kIn : graph::Direction::kOut;
       std::optional<graph::LabelId> label;
       if (!labels_.empty()) {
-        label = ctx_->reader->FindLabel(labels_[l]);
+        label = LabelIdOf(l);
         if (!label) continue;
       }
       stream_ = ctx_->reader->ScanEdges(cur_.obj.vertex().id, cur_dir_, label);
@@ -1096,11 +986,22 @@ class AdjacentOp : public Op {
     return false;
   }
 
+  // The id of labels_[i], looked up once it exists (a miss is looked up again: a write later in
+  // the query may create the label).
+  std::optional<graph::LabelId> LabelIdOf(size_t i) {
+    if (label_ids_.size() != labels_.size()) label_ids_.resize(labels_.size());
+    if (!label_ids_[i]) label_ids_[i] = ctx_->reader->FindLabel(labels_[i]);
+    return label_ids_[i];
+  }
+
   int dirs_;  // 1 out, 2 in, 3 both
   bool edges_;
   std::vector<std::string> labels_;
+  std::vector<std::optional<graph::LabelId>> label_ids_;
   Traverser cur_;
   std::unique_ptr<graph::EdgeStream> stream_;
+  std::vector<graph::EdgeKey> batch_;  // read from stream_, not yet passed on
+  size_t i_ = 0;                       // the next of batch_ to pass on
   graph::Direction cur_dir_ = graph::Direction::kOut;
   size_t scan_ = kDone;
 };
@@ -1121,6 +1022,7 @@ class RepeatOp : public Op {
   RepeatOp(Context* ctx, std::shared_ptr<Pipeline> body) : Op(ctx, "repeat"), body_(std::move(body)) {}
   std::shared_ptr<Pipeline> body_, until_, emit_cond_;
   bool emit_ = false, emit_first_ = false, until_first_ = false, times_first_ = false;
+  bool body_labels_ = false;  // the body has as() steps
   int64_t times_ = -1;
 
   std::string Describe() const override {
@@ -1132,6 +1034,8 @@ class RepeatOp : public Op {
   }
   bool IsBarrier() const override { return body_->HasBarrier(); }
 
+  // Streams: each body result is looped back, emitted or both before the next one is pulled,
+  // so emitted traversers leave as soon as they exist.
   bool Next(Traverser* out) override {
     for (;;) {
       if (!out_.empty()) {
@@ -1141,26 +1045,31 @@ class RepeatOp : public Op {
         ++out_count;
         return true;
       }
+      if (in_body_) {
+        // *out is the scratch traverser: one that leaves the loop now is passed on in place.
+        if (body_->Next(out)) {
+          bool leave = false;
+          if (!AfterIteration(out, &leave)) return false;
+          if (!leave) continue;
+          out->loops.pop_back();
+          ++out_count;
+          return true;
+        }
+        if (!ctx_->ok()) return false;
+        in_body_ = false;
+      }
       if (!frontier_.empty()) {
-        if (!Iterate()) return false;
+        StartIteration();
         continue;
       }
-      bool global = body_->HasBarrier();
-      bool got = false;
-      for (Traverser t; Pull(&t);) {
-        got = true;
-        t.loops.push_back(0);
-        if (!Enter(std::move(t))) return false;
-        if (!global) break;
-      }
-      if (!ctx_->ok()) return false;
-      if (!got && frontier_.empty() && out_.empty()) return false;
+      if (!PullInput()) return false;
     }
   }
   void Reset() override {
     ctx_->Release(out_.size() + frontier_.size());
     out_.clear();
     frontier_.clear();
+    in_body_ = false;
     body_->Reset();
     Op::Reset();
   }
@@ -1194,55 +1103,86 @@ class RepeatOp : public Op {
     frontier_.push_back(std::move(t));
     return ctx_->Hold(1);
   }
-  bool Iterate() {
+  // Takes the next input traversers into the loop; false when there are none (or on error).
+  bool PullInput() {
+    // A body with a barrier sees all input at once. Otherwise up to kBatch traversers enter
+    // together, so that equal ones merge before each iteration (LazyBarrierStrategy's
+    // bulking); with paths tracked no two are equal, and they enter one at a time.
+    size_t batch = body_->HasBarrier() ? SIZE_MAX : ctx_->track_path ? 1 : kBatch;
+    size_t pulled = 0;
+    for (Traverser t; pulled < batch && Pull(&t); ++pulled) {
+      t.loops.push_back(0);
+      if (!Enter(std::move(t))) return false;
+    }
+    return ctx_->ok() && pulled > 0;
+  }
+  // Feeds the frontier, merged, to the body for one more iteration.
+  void StartIteration() {
     std::vector<Traverser> frontier;
     frontier.swap(frontier_);
     ctx_->Release(frontier.size());
-    if (!ctx_->track_path) Bulk(&frontier);
+    if (!ctx_->track_path || DropUnreadPaths(&frontier)) Bulk(ctx_, &frontier);
     for (auto& t : frontier) body_->Feed(std::move(t));
-    for (Traverser r; body_->Next(&r);) {
-      if (r.loops.empty()) r.loops.push_back(0);
-      ++r.loops.back();
-      if (!times_first_ && times_ >= 0 && r.loops.back() >= times_) {
-        if (!Emit(std::move(r))) return false;
-        continue;
-      }
-      if (until_ && !until_first_) {
-        bool stop;
-        if (!Test(until_, r, &stop)) return false;
-        if (stop) {
-          if (!Emit(std::move(r))) return false;
-          continue;
-        }
-      }
-      if (emit_ && !emit_first_) {
-        bool e;
-        if (!Test(emit_cond_, r, &e)) return false;
-        if (e && !Emit(r)) return false;
-      }
-      if (!Enter(std::move(r))) return false;
-    }
-    return ctx_->ok();
+    in_body_ = true;
   }
-  // Merges traversers at the same object and loop count (LazyBarrierStrategy's bulking).
-  static void Bulk(std::vector<Traverser>* ts) {
+  // A traverser the body produced: it leaves the loop (*leave: emitted, or done), and/or goes
+  // into the next iteration. Nothing is queued before it (out_ is empty when the body is
+  // pulled), so passing it on at once keeps TinkerPop's order.
+  bool AfterIteration(Traverser* r, bool* leave) {
+    if (r->loops.empty()) r->loops.push_back(0);
+    ++r->loops.back();
+    *leave = true;
+    if (!times_first_ && times_ >= 0 && r->loops.back() >= times_) return true;
+    if (until_ && !until_first_) {
+      bool stop;
+      if (!Test(until_, *r, &stop)) return false;
+      if (stop) return true;
+    }
+    bool emit = false;
+    if (emit_ && !emit_first_ && !Test(emit_cond_, *r, &emit)) return false;
+    *leave = emit;
+    return Enter(emit ? Traverser(*r) : std::move(*r));
+  }
+  // PathRetractionStrategy, in its simplest case: when nothing in the query reads path objects
+  // (only as() labels, for select()/where()/dedup()), and neither the frontier's paths nor the
+  // body carry labels, the paths can never be observed: they are dropped so that equal
+  // traversers merge. True when they were.
+  bool DropUnreadPaths(std::vector<Traverser>* ts) const {
+    if (ctx_->path_objects_read || body_labels_) return false;
+    for (const auto& t : *ts) {
+      for (const PathNode* n = t.path.get(); n != nullptr; n = n->prev.get()) {
+        if (!n->labels.empty()) return false;
+      }
+    }
+    for (auto& t : *ts) t.path.reset();
+    return true;
+  }
+  // Merges traversers at the same object and loop counters (LazyBarrierStrategy's bulking).
+  // Sacks tell traversers apart unless withSack() gave an Operator to merge them with.
+  static void Bulk(Context* ctx, std::vector<Traverser>* ts) {
     if (ts->size() < 2) return;
-    absl::flat_hash_map<std::pair<Value, int32_t>, size_t> seen;
+    bool merge_sacks = !ctx->sack_merge.empty();
+    absl::flat_hash_map<std::tuple<Value, LoopCounters, Value>, size_t> seen;
     std::vector<Traverser> out;
+    out.reserve(ts->size());
     for (auto& t : *ts) {
-      auto key = std::make_pair(t.obj, t.loops.empty() ? 0 : t.loops.back());
-      auto [it, fresh] = seen.emplace(key, out.size());
+      auto key = std::make_tuple(t.obj, t.loops, merge_sacks ? Value() : t.sack);
+      auto [it, fresh] = seen.emplace(std::move(key), out.size());
       if (fresh) {
         out.push_back(std::move(t));
-      } else {
-        out[it->second].bulk = SatAdd(out[it->second].bulk, t.bulk);
+        continue;
       }
+      Traverser& into = out[it->second];
+      into.bulk = SatAdd(into.bulk, t.bulk);
+      if (merge_sacks) into.sack = ApplyOperator(std::move(into.sack), t.sack, ctx->sack_merge);
     }
     ts->swap(out);
   }
 
+  static constexpr size_t kBatch = 2500;  // TinkerPop's default barrier size
   std::deque<Traverser> out_;
-  std::vector<Traverser> frontier_;
+  std::vector<Traverser> frontier_;  // the next iteration's traversers
+  bool in_body_ = false;             // the body has been fed and may have results
 };
 
 // union(a, b, ...): every branch gets every traverser. Branches with a barrier see all input
@@ -1379,29 +1319,13 @@ class DedupOp : public Op, public ByOwner {
   DedupOp(Context* ctx, std::vector<std::string> labels) : Op(ctx, "dedup"), labels_(std::move(labels)) {}
   bool Next(Traverser* out) override {
     while (Pull(out)) {
-      Value key;
-      if (!labels_.empty()) {
-        ValueList l;
-        for (const auto& lab : labels_) {
-          std::optional<Value> v;
-          if (!ScopeValue(ctx_, *out, lab, Pop::kLast, &v)) return false;
-          l.push_back(v.value_or(Value()));
-        }
-        key = Value::List(std::move(l));
-      } else if (!bys_.empty()) {
-        std::optional<Value> v;
-        if (!EvalBy(ctx_, bys_[0], *out, &v)) return false;
-        if (!v) continue;
-        key = *v;
-      } else {
-        key = out->obj;
+      if (labels_.empty() && bys_.empty()) {
+        if (seen_.insert(out->obj).second) return Keep(out);
+        continue;
       }
-      if (seen_.insert(key).second) {
-        if (!ctx_->Hold(1)) return false;
-        out->bulk = 1;
-        ++out_count;
-        return true;
-      }
+      std::optional<Value> key;
+      if (!KeyOf(*out, &key)) return false;
+      if (key && seen_.insert(std::move(*key)).second) return Keep(out);
     }
     return false;
   }
@@ -1412,6 +1336,27 @@ class DedupOp : public Op, public ByOwner {
   }
 
  private:
+  // dedup("a", "b"): the labelled objects; dedup().by(...): the by() value (none when the by()
+  // is unproductive, which removes the traverser).
+  bool KeyOf(const Traverser& t, std::optional<Value>* key) {
+    if (labels_.empty()) return EvalBy(ctx_, bys_[0], t, key);
+    ValueList l;
+    for (const auto& lab : labels_) {
+      std::optional<Value> v;
+      if (!ScopeValue(ctx_, t, lab, Pop::kLast, &v)) return false;
+      l.push_back(v.value_or(Value()));
+    }
+    *key = Value::List(std::move(l));
+    return true;
+  }
+  // The first traverser of its key: passed on once, bulk 1.
+  bool Keep(Traverser* out) {
+    if (!ctx_->Hold(1)) return false;
+    out->bulk = 1;
+    ++out_count;
+    return true;
+  }
+
   std::vector<std::string> labels_;
   absl::flat_hash_set<Value> seen_;
 };
@@ -1460,7 +1405,6 @@ class InjectOp : public Op {
   size_t i_ = 0;
 };
 
-Value ApplyOperator(Value acc, const Value& v, const std::string& op);
 
 // The value of a side effect declared with an Operator, after the aggregate() steps fed it.
 Value ReduceSideEffect(Context* ctx, const std::string& key, const std::string& op) {
@@ -1477,6 +1421,8 @@ Value ReduceSideEffect(Context* ctx, const std::string& key, const std::string& 
 }
 
 // TinkerPop's Operator: how fold(seed, op) and withSideEffect(k, v, op) combine values.
+}  // namespace
+
 Value ApplyOperator(Value acc, const Value& v, const std::string& op) {
   {
     if (op == "assign") {
@@ -1528,6 +1474,8 @@ Value ApplyOperator(Value acc, const Value& v, const std::string& op) {
   return acc;
 }
 
+namespace {
+
 // Steps the compiler knows, for "did you mean" suggestions.
 const std::vector<std::string>& KnownSteps() {
   static const auto* steps = new std::vector<std::string>{
@@ -1540,7 +1488,8 @@ const std::vector<std::string>& KnownSteps() {
       "coalesce", "loops", "repeat", "times", "until", "emit", "union", "choose", "option",
       "local", "optional", "group", "groupCount", "inject", "aggregate", "store", "cap",
       "identity", "barrier", "sideEffect", "map", "flatMap", "explain", "profile", "with",
-      "fail", "none", "discard", "iterate", "toList", "next", "sample", "labels", "element"};
+      "fail", "none", "any", "all", "sack", "concat", "length", "split", "conjoin", "toUpper",
+      "toLower", "trim", "lTrim", "rTrim", "discard", "iterate", "toList", "next", "sample", "labels", "element"};
   return *steps;
 }
 
@@ -1582,10 +1531,14 @@ std::string BareEnum(const std::string& name) {
       {"list", "Cardinality.list"}, {"set", "Cardinality.set"}, {"onCreate", "Merge.onCreate"},
       {"onMatch", "Merge.onMatch"}, {"outV", "Merge.outV"}, {"inV", "Merge.inV"},
       {"OUT", "Direction.OUT"}, {"IN", "Direction.IN"}, {"BOTH", "Direction.BOTH"},
-      {"none", "Pick.none"}};
+      {"none", "Pick.none"}, {"sum", "Operator.sum"}, {"minus", "Operator.minus"},
+      {"mult", "Operator.mult"}, {"div", "Operator.div"}, {"min", "Operator.min"},
+      {"max", "Operator.max"}, {"addAll", "Operator.addAll"}, {"assign", "Operator.assign"}};
   auto it = m->find(name);
   return it == m->end() ? "" : it->second;
 }
+
+void VisitSteps(const Traversal& t, const std::function<void(const Step&)>& fn);
 
 class Compiler {
  public:
@@ -2101,6 +2054,30 @@ bool Properties(Context* ctx, const Value& obj, const std::vector<std::string>& 
 }
 
 // valueMap(): key -> list of values (vertices), key -> value (edges, meta-properties).
+// The T.label entry of an element's elementMap()/valueMap(): every label as a set (multi-label),
+// or the first as a string (single-label, no entry for a vertex without labels).
+void AddLabelEntry(Context* ctx, const std::vector<std::string>& labels, ValueMap* m) {
+  if (ctx->multi_label) {
+    ValueList set;
+    for (const auto& l : labels) {
+      if (std::find(set.begin(), set.end(), Value(l)) == set.end()) set.push_back(Value(l));
+    }
+    m->emplace_back(Value(Token::kLabel), Value::Set(std::move(set)));
+  } else if (!labels.empty()) {
+    m->emplace_back(Value(Token::kLabel), Value(labels[0]));
+  }
+}
+
+bool AddLabelEntry(Context* ctx, const Value& obj, ValueMap* m) {
+  if (obj.is_edge()) {
+    AddLabelEntry(ctx, std::vector<std::string>{ctx->reader->LabelName(obj.edge().key.label)}, m);
+    return true;
+  }
+  auto v = ctx->GetVertex(obj.vertex().id);
+  AddLabelEntry(ctx, v ? v->labels : std::vector<std::string>{}, m);
+  return ctx->ok();
+}
+
 bool ValueMapOf(Context* ctx, const Value& obj, const std::vector<std::string>& keys, bool tokens,
                 Value* out) {
   std::vector<Value> props;
@@ -2116,9 +2093,8 @@ bool ValueMapOf(Context* ctx, const Value& obj, const std::vector<std::string>& 
       TokenValue(ctx, obj, Token::kValue, &label);
       m.emplace_back(Value(Token::kValue), label.value_or(Value()));
     } else {
-      if (!TokenValue(ctx, obj, Token::kLabel, &label)) return false;
       m.emplace_back(Value(Token::kId), id.value_or(Value()));
-      m.emplace_back(Value(Token::kLabel), label.value_or(Value()));
+      if (!AddLabelEntry(ctx, obj, &m)) return false;
     }
   }
   bool lists = obj.is_vertex();
@@ -2159,19 +2135,16 @@ bool ElementMapOf(Context* ctx, const Value& obj, const std::vector<std::string>
     TokenValue(ctx, obj, Token::kValue, &label);
     m.emplace_back(Value(Token::kValue), label.value_or(Value()));
   } else {
-    if (!TokenValue(ctx, obj, Token::kLabel, &label)) return false;
     m.emplace_back(Value(Token::kId), id.value_or(Value()));
-    m.emplace_back(Value(Token::kLabel), label.value_or(Value()));
+    if (!AddLabelEntry(ctx, obj, &m)) return false;
   }
   if (obj.is_edge()) {
     const auto& k = obj.edge().key;
     for (int side = 1; side >= 0; --side) {
       graph::VertexId vid = side ? k.dst : k.src;
-      auto v = ctx->GetVertex(vid);
       ValueMap vm;
       vm.emplace_back(Value(Token::kId), ctx->VertexId(vid));
-      vm.emplace_back(Value(Token::kLabel),
-                      Value(v && !v->labels.empty() ? v->labels[0] : std::string()));
+      if (!AddLabelEntry(ctx, Value::Vertex(vid), &vm)) return false;
       m.emplace_back(Value(side ? Token::kIn : Token::kOut), Value::Map(std::move(vm)));
     }
   }
@@ -2238,6 +2211,57 @@ bool SortTraversers(Context* ctx, std::vector<By>& bys, std::vector<Traverser>* 
 class ByFlatMapOp : public FlatMapOp, public ByOwner {
  public:
   using FlatMapOp::FlatMapOp;
+};
+
+// path(), simplePath() and cyclicPath() modulated by from(label) / to(label): they look at the
+// part of the path from the first object with the `from` label to the first with the `to`
+// label (either end open when not given), as TinkerPop's Path.subPath().
+struct PathRange {
+  std::string from, to;
+};
+class PathRangeOwner {
+ public:
+  virtual ~PathRangeOwner() = default;
+  PathRange range;
+};
+
+bool SubPath(Context* ctx, const PathRange& r, PathValue* path) {
+  if (r.from.empty() && r.to.empty()) return true;
+  auto first = [&](const std::string& label, size_t* at) {
+    for (size_t i = 0; i < path->labels.size(); ++i) {
+      const auto& ls = path->labels[i];
+      if (std::find(ls.begin(), ls.end(), label) != ls.end()) return *at = i, true;
+    }
+    return false;
+  };
+  size_t from = 0, to = path->objects.empty() ? 0 : path->objects.size() - 1;
+  if (!r.from.empty() && !first(r.from, &from)) {
+    return ctx->Fail(absl::InvalidArgumentError(
+        absl::StrCat("Could not locate path from-label: ", r.from)));
+  }
+  if (!r.to.empty() && !first(r.to, &to)) {
+    return ctx->Fail(absl::InvalidArgumentError(absl::StrCat("Could not locate path to-label: ", r.to)));
+  }
+  if (from > to) {
+    return ctx->Fail(absl::InvalidArgumentError(absl::StrCat(
+        "Could not isolate path because from comes after to: ", r.from, "->", r.to)));
+  }
+  PathValue sub;
+  for (size_t i = from; i <= to && i < path->objects.size(); ++i) {
+    sub.objects.push_back(path->objects[i]);
+    sub.labels.push_back(path->labels[i]);
+  }
+  *path = std::move(sub);
+  return true;
+}
+
+class PathFilterOp : public FilterOp, public PathRangeOwner {
+ public:
+  using FilterOp::FilterOp;
+};
+class PathMapOp : public ByFlatMapOp, public PathRangeOwner {
+ public:
+  using ByFlatMapOp::ByFlatMapOp;
 };
 class ByBarrierOp : public BarrierOp, public ByOwner {
  public:
@@ -2383,6 +2407,29 @@ absl::Status Compiler::Source(const Step& s) {
       }
     }
     return absl::OkStatus();
+  }
+  if (s.name == "withSack") {
+    if (s.args.empty() || s.args.size() > 2) {
+      return Err(s.pos, "withSack() takes an initial value and optionally a merge Operator");
+    }
+    if (s.args[0].kind == Expr::Kind::kTraversal) return Err(s.args[0].pos, "withSack() expects a value");
+    auto v = Eval(s.args[0]);
+    if (!v.ok()) return v.status();
+    ctx_->sack_initial = *v;
+    if (s.args.size() == 2) {
+      std::string op = EnumName(s.args[1]);
+      if (!absl::StartsWith(op, "Operator.")) return Err(s.args[1].pos, "withSack() expects an Operator to merge sacks");
+      ctx_->sack_merge = op.substr(9);
+    }
+    return absl::OkStatus();
+  }
+  if (s.name == "with" && !s.args.empty() && s.args[0].kind == Expr::Kind::kLiteral &&
+      s.args[0].literal.is_string()) {
+    const std::string& option = s.args[0].literal.as_string();
+    if (option == "multilabel" || option == "singlelabel") {
+      ctx_->multi_label = option == "multilabel";
+      return absl::OkStatus();
+    }
   }
   // with(), withoutStrategies(), withSack(), ...: accepted, no effect.
   notes.push_back(absl::StrCat("source step ", s.name, "() accepted without effect"));
@@ -2627,8 +2674,21 @@ struct Reducer {
       if (std::isnan(x)) return true;
       if (std::isnan(y)) { acc = v; return true; }
     }
+    bool numbers = v.is_number() && acc.is_number();
+    Value::Kind wider = numbers ? std::max(v.kind(), acc.kind()) : v.kind();
     if ((kind == "min" && c < 0) || (kind == "max" && c > 0)) acc = v;
+    // TinkerPop's NumberHelper: min/max of two numbers has the wider of their types.
+    if (numbers && acc.kind() != wider) acc = Widen(acc, wider);
     return true;
+  }
+  // A number as the wider numeric kind (int < long < float < double).
+  static Value Widen(const Value& v, Value::Kind kind) {
+    switch (kind) {
+      case Value::Kind::kInt64: return Value(v.ToInt64());
+      case Value::Kind::kFloat: return Value(static_cast<float>(v.ToDouble()));
+      case Value::Kind::kDouble: return Value(v.ToDouble());
+      default: return v;
+    }
   }
   static Value Add2(const Value& a, const Value& b) { return kg::query::Add(a, b); }
   std::optional<Value> Finish() const {
@@ -2649,7 +2709,7 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
                                size_t* index) {
   Context* ctx = ctx_;
   const std::string& n = s.name;
-  Op* last = p->tail();
+  Op* last = p->last_step();
   auto nargs = [&](size_t lo, size_t hi) -> absl::Status {
     if (s.args.size() < lo || s.args.size() > hi) {
       if (lo == hi) return Err(s.pos, absl::StrCat(n, "() takes ", lo, " argument(s), got ", s.args.size()));
@@ -2676,7 +2736,8 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
       if (!next_is_repeat && !(*index + 1 < steps.size() &&
                                (steps[*index + 1]->name == "times" || steps[*index + 1]->name == "until" ||
                                 steps[*index + 1]->name == "emit"))) {
-        return Err(s.pos, absl::StrCat(n, "() must come right before or after repeat()"));
+        return Err(s.pos, absl::StrCat("The repeat()-traversal was not defined: ", n,
+                                       "() must come right before or after repeat()"));
       }
       pending_.push_back(&s);
       return absl::OkStatus();
@@ -2738,6 +2799,14 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
     return Err(s.pos, "option() must follow choose(), mergeV() or mergeE()");
   }
   if (n == "from" || n == "to") {
+    // path(), simplePath(), cyclicPath(), possibly behind their by() modulators.
+    if (auto* ranged = dynamic_cast<PathRangeOwner*>(last)) {
+      KG_RETURN_IF_ERROR(nargs(1, 1));
+      KG_ASSIGN(label, Eval(s.args[0]));
+      if (!label.is_string()) return Err(s.args[0].pos, absl::StrCat(n, "() expects a step label here"));
+      (n == "from" ? ranged->range.from : ranged->range.to) = label.as_string();
+      return absl::OkStatus();
+    }
     auto* add = dynamic_cast<AddEdgeOp*>(last);
     for (Op* o = last; add == nullptr && o != nullptr && o->name() == "property"; o = o->input()) {
       add = dynamic_cast<AddEdgeOp*>(o->input());
@@ -2954,8 +3023,11 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
   if (n == "simplePath" || n == "cyclicPath") {
     KG_RETURN_IF_ERROR(nargs(0, 0));
     bool simple = n == "simplePath";
-    p->Add(std::make_unique<FilterOp>(ctx, n, [simple](const Traverser& t, bool* keep) {
+    auto op = std::make_unique<PathFilterOp>(ctx, n, nullptr);
+    PathFilterOp* raw = op.get();
+    *op = PathFilterOp(ctx, n, [ctx, simple, raw](const Traverser& t, bool* keep) {
       PathValue path = MakePath(t);
+      if (!SubPath(ctx, raw->range, &path)) return false;
       absl::flat_hash_set<Value> seen;
       bool unique = true;
       for (const auto& o : path.objects) {
@@ -2966,7 +3038,8 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
       }
       *keep = simple ? unique : !unique;
       return true;
-    }));
+    });
+    p->Add(std::move(op));
     return absl::OkStatus();
   }
   if (n == "limit" || n == "range" || n == "skip" || n == "tail") {
@@ -3194,8 +3267,6 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
     auto op = std::make_unique<ValueMapOp>(ctx, n, nullptr);
     op->tokens = tokens;
     ValueMapOp* raw = op.get();
-    op->max_by_ = -1;
-    op->by_step_ = n;
     FlatFn fn = [ctx, keys, element, raw](const Traverser& t, std::vector<Value>* out) {
       Value m;
       if (element) {
@@ -3221,15 +3292,18 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
     };
     *op = ValueMapOp(ctx, n, fn);
     op->tokens = tokens;
+    if (!element) op->max_by_ = 1;  // valueMap(): one by() applies to every value
+    op->by_step_ = "ValueMap";
     p->Add(std::move(op));
     return absl::OkStatus();
   }
   if (n == "path") {
     KG_RETURN_IF_ERROR(nargs(0, 0));
-    auto op = std::make_unique<ByFlatMapOp>(ctx, n, nullptr);
-    ByFlatMapOp* raw = op.get();
-    *op = ByFlatMapOp(ctx, n, [ctx, raw](const Traverser& t, std::vector<Value>* out) {
+    auto op = std::make_unique<PathMapOp>(ctx, n, nullptr);
+    PathMapOp* raw = op.get();
+    *op = PathMapOp(ctx, n, [ctx, raw](const Traverser& t, std::vector<Value>* out) {
       PathValue path = MakePath(t);
+      if (!SubPath(ctx, raw->range, &path)) return false;
       if (!raw->bys_.empty()) {
         for (size_t i = 0; i < path.objects.size(); ++i) {
           std::optional<Value> v;
@@ -3524,6 +3598,11 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
     KG_RETURN_IF_ERROR(nargs(1, 2));
     KG_ASSIGN(body, Child(s.args.back()));
     auto op = std::make_unique<RepeatOp>(ctx, body);
+    if (s.args.back().traversal) {
+      VisitSteps(*s.args.back().traversal, [&](const Step& b) {
+        op->body_labels_ = op->body_labels_ || b.name == "as";
+      });
+    }
     for (const Step* m : pending_) KG_RETURN_IF_ERROR(ApplyRepeatMod(op.get(), *m, true));
     pending_.clear();
     p->Add(std::move(op));
@@ -3593,6 +3672,55 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
     p->Add(std::make_unique<FilterOp>(ctx, n, [ctx, msg](const Traverser&, bool*) {
       return ctx->Fail(absl::FailedPreconditionError(msg));
     }));
+    return absl::OkStatus();
+  }
+  if (n == "concat") {
+    ValueList strings;
+    std::vector<std::shared_ptr<Pipeline>> children;
+    for (const auto& a : s.args) {
+      if (a.kind == Expr::Kind::kTraversal) {
+        KG_ASSIGN(c, Child(a));
+        children.push_back(c);
+        continue;
+      }
+      KG_ASSIGN(v, Eval(a));
+      if (!v.is_null() && !v.is_string()) return Err(a.pos, "concat() expects strings or traversals");
+      strings.push_back(v);
+    }
+    p->Add(steps::Concat(ctx, std::move(strings), std::move(children)));
+    return absl::OkStatus();
+  }
+  if (n == "length" || n == "toUpper" || n == "toLower" || n == "trim" || n == "lTrim" ||
+      n == "rTrim" || n == "split" || n == "conjoin") {
+    bool takes_arg = n == "split" || n == "conjoin";
+    KG_RETURN_IF_ERROR(nargs(takes_arg ? 1 : 0, takes_arg ? 1 : 0));
+    Value arg;
+    if (takes_arg) {
+      KG_ASSIGN(v, Eval(s.args[0]));
+      if (!v.is_string() && !(n == "split" && v.is_null())) {
+        return Err(s.args[0].pos, absl::StrCat(n, "() expects a string"));
+      }
+      arg = v;
+    }
+    p->Add(steps::StringMap(ctx, n, std::move(arg)));
+    return absl::OkStatus();
+  }
+  if (n == "sack") {
+    if (!ctx->sack_initial) return Err(s.pos, "sack() needs g.withSack(...): the traversers carry no sack");
+    if (s.args.empty()) {
+      p->Add(steps::SackValue(ctx));
+      return absl::OkStatus();
+    }
+    KG_RETURN_IF_ERROR(nargs(1, 1));
+    std::string op = EnumName(s.args[0]);
+    if (!absl::StartsWith(op, "Operator.")) return Err(s.args[0].pos, "sack() expects an Operator, e.g. sack(Operator.sum)");
+    p->Add(steps::SackUpdate(ctx, op.substr(9)));
+    return absl::OkStatus();
+  }
+  if ((n == "any" || n == "all" || n == "none") && !s.args.empty()) {
+    KG_RETURN_IF_ERROR(nargs(1, 1));
+    KG_ASSIGN(pred, EvalPred(s.args[0]));
+    p->Add(steps::ListPredicate(ctx, n, std::move(pred)));
     return absl::OkStatus();
   }
   if (n == "none" || n == "discard") {
@@ -4737,14 +4865,21 @@ bool IsMutating(const Traversal& t) {
   return m;
 }
 
-bool NeedsPath(const Traversal& t) {
+bool ReadsPathObjects(const Traversal& t) {
   bool m = false;
   VisitSteps(t, [&](const Step& s) {
-    m = m || s.name == "as" || s.name == "path" || s.name == "simplePath" ||
-        s.name == "cyclicPath" || s.name == "select" || s.name == "otherV" || s.name == "where" ||
-        s.name == "dedup" || s.name == "from" || s.name == "to";
+    m = m || s.name == "path" || s.name == "simplePath" || s.name == "cyclicPath" ||
+        s.name == "otherV" || s.name == "match" || s.name == "tree";
   });
   return m;
+}
+
+bool NeedsPath(const Traversal& t) {
+  // Path labels exist only where as() put them, so select(), where(), dedup() and from/to by
+  // label need no path without an as(): their keys are then map keys or side effects.
+  bool labels = false;
+  VisitSteps(t, [&](const Step& s) { labels = labels || s.name == "as"; });
+  return labels || ReadsPathObjects(t);
 }
 
 absl::StatusOr<CompiledQuery> CompileQuery(const Traversal& t, std::string_view text, Context* ctx) {

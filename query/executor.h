@@ -38,10 +38,16 @@ struct Predicate {
 // that yields nothing makes the test false.
 bool TestPredicate(Context* ctx, const Predicate& p, const Traverser& t, const Value& v, bool* result);
 
+// Operator.<op> (sum, minus, mult, div, min, max, and, or, addAll, assign) folding `v` into
+// `acc`, as withSideEffect(), sack() and aggregations apply it. `op` is the bare name ("sum").
+Value ApplyOperator(Value acc, const Value& v, const std::string& op);
+
 // Whether any step of the traversal (or of its children) writes.
 bool IsMutating(const Traversal& t);
-// Whether the traversal needs paths (path(), select(), as(), simplePath()...).
+// Whether the traversal needs paths: labels (as()) or the objects themselves (below).
 bool NeedsPath(const Traversal& t);
+// Whether any step reads the objects of paths (path(), simplePath(), cyclicPath(), otherV()...).
+bool ReadsPathObjects(const Traversal& t);
 
 struct CompiledQuery {
   std::unique_ptr<Pipeline> pipeline;

@@ -30,6 +30,7 @@ class StreamingCursor : public Cursor {
     compiled_ = std::move(*q);
     Traverser root;
     root.root = true;
+    if (ctx_->sack_initial) root.sack = *ctx_->sack_initial;
     compiled_.pipeline->Feed(std::move(root));
     return absl::OkStatus();
   }
@@ -100,6 +101,7 @@ std::unique_ptr<Context> NewContext(const QueryOptions& options, const Traversal
     ctx->deadline = absl::Now() + options.limits.timeout;
   }
   ctx->track_path = NeedsPath(t);
+  ctx->path_objects_read = ReadsPathObjects(t);
   return ctx;
 }
 
@@ -107,6 +109,7 @@ std::unique_ptr<Context> NewContext(const QueryOptions& options, const Traversal
 absl::Status Drain(Context* ctx, Pipeline* p, std::vector<Value>* out) {
   Traverser root;
   root.root = true;
+  if (ctx->sack_initial) root.sack = *ctx->sack_initial;
   p->Feed(std::move(root));
   for (Traverser t; p->Next(&t);) {
     Value v = ctx->Detach(t.obj);

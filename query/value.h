@@ -132,7 +132,14 @@ class Value {
   static Value Vertex(graph::VertexId id) { return Value(VertexRef{id, nullptr}); }
   static Value Edge(const graph::EdgeKey& k) { return Value(EdgeRef{k, nullptr}); }
 
-  Kind kind() const { return kind_(); }
+  Kind kind() const {
+    // Inline: every step asks. The variant's alternatives are in Kind's order, except that
+    // alternative 13 holds both lists and sets (and Kind::kSet shifts the rest by one).
+    size_t i = v_.index();
+    if (i < 13) return static_cast<Kind>(i);
+    return kind_();
+  }
+  static_assert(static_cast<int>(Kind::kPath) == 12 && static_cast<int>(Kind::kList) == 13);
   bool is_null() const { return kind() == Kind::kNull; }
   bool is_number() const {
     Kind k = kind();

@@ -207,5 +207,188 @@ TEST_F(EngineTest, ProfileReportsCounts) {
   EXPECT_THAT((*r)[0], HasSubstr("out=6"));
 }
 
+TEST_F(EngineTest, RepeatMergesEqualTraversersBeforeEachIteration) {
+  // Without bulking the frontier of repeat(both()) grows geometrically; merged, it holds at most
+  // one traverser per vertex, so a tight traverser limit still lets it finish.
+  QueryOptions tight;
+  tight.limits.max_traversers = 40;
+  auto bulked = Run("g.V().repeat(both()).times(8).count()", tight);
+  ASSERT_TRUE(bulked.ok()) << bulked.status();
+  auto unrolled = Run("g.V().both().both().both().both().both().both().both().both().fold().count(local)");
+  ASSERT_TRUE(unrolled.ok()) << unrolled.status();
+  EXPECT_EQ(*bulked, *unrolled);
+  // Merged traversers still count (and emit) with their bulk.
+  auto emitted = Run("g.V().repeat(both()).emit().times(3).count()", tight);
+  auto emitted_unrolled = Run(
+      "g.V().union(both(), both().both(), both().both().both()).fold().count(local)");
+  ASSERT_TRUE(emitted.ok()) << emitted.status();
+  ASSERT_TRUE(emitted_unrolled.ok()) << emitted_unrolled.status();
+  EXPECT_EQ(*emitted, *emitted_unrolled);
+}
+
+TEST_F(EngineTest, OnlyLabelsAndPathStepsTrackPaths) {
+  auto plain = Explain(*g_, "g.V(1).repeat(out()).emit().times(2).dedup().where(out()).select('x').count()", {});
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_THAT(*plain, HasSubstr("no path tracking"));
+  auto labelled = Explain(*g_, "g.V(1).as('a').out().select('a')", {});
+  ASSERT_TRUE(labelled.ok()) << labelled.status();
+  EXPECT_THAT(*labelled, HasSubstr("paths tracked"));
+  // dedup() by label still sees the labels.
+  auto r = Run("g.V(1).as('a').out().as('b').in().dedup('a').select('b').count()");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_THAT(*r, ::testing::ElementsAre("1"));
+}
+
+TEST_F(EngineTest, ProfileKeepsRepeatModulators) {
+  auto r = Run("g.V(1).repeat(out()).emit().times(2).count().profile()");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_THAT((*r)[0], HasSubstr("times(2)"));
+}
+
+TEST_F(EngineTest, ListPredicates) {
+  struct Case {
+    const char* query;
+    size_t results;
+  } cases[] = {
+      {"g.V().values('age').fold().any(P.gt(34))", 1},
+      {"g.V().values('age').fold().any(P.gt(35))", 0},
+      {"g.V().values('age').fold().all(P.gt(26))", 1},
+      {"g.V().values('age').fold().all(P.gt(27))", 0},
+      {"g.V().values('age').fold().none(P.gt(35))", 1},
+      {"g.V().values('age').fold().none(P.gt(34))", 0},
+      {"g.inject([]).all(P.gt(1))", 1},
+      {"g.inject([]).none(P.gt(1))", 1},
+      {"g.inject([]).any(P.gt(1))", 0},
+      {"g.V().values('age').any(P.gt(1))", 0},  // not lists: filtered out
+      {"g.V().none()", 0},                      // none() without a predicate: discards all
+  };
+  for (const auto& c : cases) {
+    auto r = Run(c.query);
+    ASSERT_TRUE(r.ok()) << c.query << ": " << r.status();
+    EXPECT_EQ(r->size(), c.results) << c.query;
+  }
+}
+
+TEST_F(EngineTest, SackFoldsByValuesIntoEachTraverser) {
+  auto r = Run("g.withSack(1.0d).V(1).outE().sack(mult).by('weight').inV().sack().order()");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_THAT(*r, ::testing::ElementsAre("0.4", "0.5", "1"));
+  // An unproductive by() removes the traverser; the sack keeps the initial value's type.
+  r = Run("g.withSack(0L).V().sack(sum).by('age').sack().order()");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_THAT(*r, ::testing::ElementsAre("27", "29", "32", "35"));
+  // Child traversals see the sack of the traverser they run for.
+  r = Run("g.withSack(30).V().values('age').is(P.gt(__.sack())).order()");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_THAT(*r, ::testing::ElementsAre("32", "35"));
+  auto missing = Run("g.V().sack()");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_THAT(missing.status().message(), HasSubstr("sack() needs g.withSack(...)"));
+}
+
+TEST_F(EngineTest, ElementMapLabelsMultiByDefaultSingleOnRequest) {
+  auto multi = Run("g.V(1).elementMap('name')");
+  ASSERT_TRUE(multi.ok()) << multi.status();
+  ASSERT_EQ(multi->size(), 1u);
+  auto single = Run("g.with('singlelabel').V(1).elementMap('name')");
+  ASSERT_TRUE(single.ok()) << single.status();
+  ASSERT_EQ(single->size(), 1u);
+  EXPECT_NE((*multi)[0], (*single)[0]);
+  EXPECT_THAT((*single)[0], HasSubstr("label=person"));
+  auto explicit_multi = Run("g.with('multilabel').V(1).elementMap('name')");
+  ASSERT_TRUE(explicit_multi.ok()) << explicit_multi.status();
+  EXPECT_EQ(*explicit_multi, *multi);
+}
+
+TEST_F(EngineTest, StringSteps) {
+  struct Case {
+    const char* query;
+    std::vector<std::string> expected;
+  } cases[] = {
+      {"g.V(1).values('name').concat('-', 'x')", {"marko-x"}},
+      {"g.inject('a').concat(__.V(1).values('name'), constant('!'))", {"amarko!"}},
+      {"g.inject(null).concat('a', null)", {"a"}},
+      {"g.V(1).values('name').length()", {"5"}},
+      {"g.inject('a b  c').split(' ')", {"[a, b, c]"}},
+      {"g.inject('abc').split('')", {"[a, b, c]"}},
+      {"g.inject('ababcczababcc').split('abc')", {"[ab, czab, c]"}},
+      {"g.inject(['a', null, 'b']).conjoin('+')", {"a+b"}},
+      {"g.inject(' Hi ').trim().toUpper()", {"HI"}},
+      {"g.inject(' Hi ').lTrim().toLower()", {"hi "}},
+      {"g.inject(' Hi ').rTrim()", {" Hi"}},
+  };
+  for (const auto& c : cases) {
+    auto r = Run(c.query);
+    ASSERT_TRUE(r.ok()) << c.query << ": " << r.status();
+    EXPECT_EQ(*r, c.expected) << c.query;
+  }
+  auto bad = Run("g.V(1).values('age').toUpper()");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(), HasSubstr("toUpper() can only take a string as argument, encountered 29"));
+}
+
+TEST_F(EngineTest, MinMaxOfMixedNumbersHaveTheWiderType) {
+  struct Case {
+    const char* query;
+    Value::Kind kind;
+    double value;
+  } cases[] = {
+      {"g.inject([29, 0.4d]).max(local)", Value::Kind::kDouble, 29},
+      {"g.inject([29, 0.4d]).min(local)", Value::Kind::kDouble, 0.4},
+      {"g.inject([27, 3L]).max(local)", Value::Kind::kInt64, 27},
+      {"g.inject([27, 32]).max(local)", Value::Kind::kInt32, 32},
+      {"g.V().values('age').max()", Value::Kind::kInt32, 35},
+  };
+  for (const auto& c : cases) {
+    auto cursor = Execute(*g_, c.query, {});
+    ASSERT_TRUE(cursor.ok()) << c.query << ": " << cursor.status();
+    Value v;
+    ASSERT_TRUE((*cursor)->Next(&v)) << c.query;
+    EXPECT_EQ(v.kind(), c.kind) << c.query;
+    EXPECT_DOUBLE_EQ(v.ToDouble(), c.value) << c.query;
+  }
+}
+
+TEST_F(EngineTest, RepeatMergesTraversersWhosePathsNoStepReads) {
+  // as() after the loop needs labels, not the objects inside it: the loop still merges.
+  QueryOptions tight;
+  tight.limits.max_traversers = 12;
+  auto merged = Run("g.V().repeat(both()).times(5).as('a').select('a').count()", tight);
+  ASSERT_TRUE(merged.ok()) << merged.status();
+  auto unrolled = Run("g.V().both().both().both().both().both().fold().count(local)");
+  ASSERT_TRUE(unrolled.ok()) << unrolled.status();
+  EXPECT_EQ(*merged, *unrolled);
+  // path() reads them: every walk is kept apart, and the tight limit is what stops it.
+  auto kept = Run("g.V().repeat(both()).times(5).as('a').path().count()", tight);
+  ASSERT_FALSE(kept.ok());
+  EXPECT_THAT(kept.status().message(), HasSubstr("max_traversers = 12"));
+}
+
+TEST_F(EngineTest, PathFromToSelectsTheLabelledPart) {
+  auto r = Run("g.V(1).as('a').out('created').as('b').in('created').as('c')"
+               ".path().from('b').to('c').by('name').count(local)");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_THAT(*r, ::testing::ElementsAre("2", "2", "2"));
+  r = Run("g.V(1).as('a').out('created').as('b').in('created').as('c').simplePath().from('b').to('c').count()");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_THAT(*r, ::testing::ElementsAre("3"));
+  r = Run("g.V(1).as('a').out('created').as('b').in('created').as('c').cyclicPath().from('a').to('c').count()");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_THAT(*r, ::testing::ElementsAre("1"));  // marko, lop, marko
+  auto missing = Run("g.V(1).as('a').out().path().from('x')");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_THAT(missing.status().message(), HasSubstr("Could not locate path from-label: x"));
+}
+
+TEST_F(EngineTest, ModulatorErrorsNameTheRule) {
+  auto r = Run("g.V().valueMap('name').by(unfold()).by()");
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(), HasSubstr("ValueMap step can only have one by modulator"));
+  r = Run("g.V().times(2)");
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(), HasSubstr("The repeat()-traversal was not defined"));
+}
+
 }  // namespace
 }  // namespace kg::query

@@ -180,9 +180,20 @@ std::string Canonical(const Value& v, const std::function<std::string(const Valu
     case Value::Kind::kTimestamp: return absl::StrCat("ts[", v.as_timestamp().micros, "]");
     case Value::Kind::kVertex:
     case Value::Kind::kEdge: return name_of(v);
-    case Value::Kind::kVertexProperty:
-      return absl::StrCat("vp[", v.vertex_property().key, "->",
-                          Canonical(Value::FromGraph(v.vertex_property().value), name_of), "]");
+    case Value::Kind::kVertexProperty: {
+      // TinkerPop's vp[owner-key->value]. A parsed expectation has no owner (vertex 0): its
+      // "owner-key" text is all in the key.
+      const VertexPropertyRef& vp = v.vertex_property();
+      std::string owner;
+      if (vp.vertex != 0) {
+        owner = name_of(Value::Vertex(vp.vertex));
+        if (absl::StartsWith(owner, "v[") && absl::EndsWith(owner, "]")) {
+          owner = absl::StrCat(owner.substr(2, owner.size() - 3), "-");
+        }
+      }
+      return absl::StrCat("vp[", owner, vp.key, "->",
+                          Canonical(Value::FromGraph(vp.value), name_of), "]");
+    }
     case Value::Kind::kProperty:
       return absl::StrCat("prop[", v.property().key, ",",
                           Canonical(Value::FromGraph(v.property().value), name_of), "]");
