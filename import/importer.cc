@@ -559,7 +559,10 @@ class Importer {
 
   // --- JSON Lines ---------------------------------------------------------------------------------
 
-  absl::Status JsonlFile(size_t index, MappedFile& file) {
+  // One row per non-blank line (JSON Lines, GraphSON): progress, skipping rows found bad in the
+  // validation pass, and the bad-row budget. `row` handles one line.
+  template <typename RowFn>
+  absl::Status LineFile(size_t index, MappedFile& file, RowFn row) {
     std::string_view text = file.text();
     int64_t line = 0;
     size_t pos = 0;
@@ -572,7 +575,7 @@ class Importer {
       if (absl::StripAsciiWhitespace(Sv(raw)).empty()) continue;
       if (absl::Status p = Progress(std::min(pos, text.size())); !p.ok()) return p;
       if (!validating_ && IsBad(index, line)) continue;
-      absl::Status s = JsonlLine(raw, line);
+      absl::Status s = row(raw, line);
       if (!s.ok()) {
         if (!validating_ || s.code() != absl::StatusCode::kInvalidArgument) {
           return absl::Status(s.code(), absl::StrCat(files_[index].path, ":", s.message()));
@@ -582,6 +585,11 @@ class Importer {
     }
     bytes_before_ += text.size();
     return absl::OkStatus();
+  }
+
+  absl::Status JsonlFile(size_t index, MappedFile& file) {
+    return LineFile(index, file,
+                    [this](std::string_view raw, int64_t line) { return JsonlLine(raw, line); });
   }
 
   static absl::Status LineError(int64_t line, int64_t column, std::string_view message) {
@@ -771,31 +779,12 @@ class Importer {
   // One reading of a GraphSON file: its vertices, or (graphson_edges) its edges.
   absl::Status GraphsonFile(size_t index, MappedFile& file) {
     const InputFile& input = files_[index];
-    std::string_view text = file.text();
-    int64_t line = 0;
-    size_t pos = 0;
-    while (pos < text.size()) {
-      size_t end = text.find('\n', pos);
-      if (end == std::string_view::npos) end = text.size();
-      std::string_view raw = text.substr(pos, end - pos);
-      ++line;
-      pos = end + 1;
-      if (absl::StripAsciiWhitespace(Sv(raw)).empty()) continue;
-      if (absl::Status p = Progress(std::min(pos, text.size())); !p.ok()) return p;
+    return LineFile(index, file, [&](std::string_view raw, int64_t line) {
       // A line that failed as a vertex is skipped silently when its edges are read: it was
       // reported once.
-      if (input.graphson_edges && IsBad(input.graphson_vertex_part, line)) continue;
-      if (!validating_ && IsBad(index, line)) continue;
-      absl::Status s = GraphsonLineRows(raw, line, input.graphson_edges);
-      if (!s.ok()) {
-        if (!validating_ || s.code() != absl::StatusCode::kInvalidArgument) {
-          return absl::Status(s.code(), absl::StrCat(input.path, ":", s.message()));
-        }
-        if (absl::Status b = BadRow(index, line, s, raw); !b.ok()) return b;
-      }
-    }
-    bytes_before_ += text.size();
-    return absl::OkStatus();
+      if (input.graphson_edges && IsBad(input.graphson_vertex_part, line)) return absl::OkStatus();
+      return GraphsonLineRows(raw, line, input.graphson_edges);
+    });
   }
 
   absl::Status GraphsonLineRows(std::string_view raw, int64_t line, bool edges) {
