@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/e2e/files.h"
 #include "tests/e2e/process.h"
 
 namespace kg::e2e {
@@ -20,38 +21,12 @@ const std::string kShared = KG_SHARED_DIR;
 const std::string kStargatePartners =
     "g.V().has('Program', 'name', 'Stargate Project').in('PARTICIPATES_IN').values('name').dedup()";
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "kg-e2e-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 RunResult Kg(const Kgd& kgd, std::vector<std::string> args,
              std::chrono::milliseconds timeout = std::chrono::seconds(120),
              const std::function<bool(const std::string&)>& on_line = nullptr) {
   args.insert(args.begin(), KG_BIN);
   args.push_back("--server=" + kgd.address());
   return Run(args, timeout, on_line);
-}
-
-std::vector<nlohmann::json> JsonLines(const std::string& text) {
-  std::vector<nlohmann::json> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty()) continue;
-    out.push_back(nlohmann::json::parse(line, nullptr, false));
-  }
-  return out;
 }
 
 std::set<std::string> JsonStrings(const std::string& text) {
@@ -64,7 +39,7 @@ std::set<std::string> JsonStrings(const std::string& text) {
 
 class E2eTest : public ::testing::Test {
  protected:
-  TempDir tmp_;
+  TempDir tmp_{"kg-e2e"};
 };
 
 TEST_F(E2eTest, IngestQuerySearchExportThroughTheRealBinaries) {

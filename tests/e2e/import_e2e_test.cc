@@ -14,6 +14,7 @@
 #include "graph/graph.h"
 #include "gtest/gtest.h"
 #include "kg/v1/kg.grpc.pb.h"
+#include "tests/e2e/files.h"
 #include "tests/e2e/process.h"
 #include "tests/server/graph_dump.h"
 
@@ -27,18 +28,9 @@ namespace fs = std::filesystem;
 
 class ImportE2eTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "kg-import-e2e-XXXXXX").string();
-    dir_ = mkdtemp(pattern.data());
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
   std::string File(const std::string& name, const std::string& content) {
     std::string path = dir_ + "/" + name;
-    std::ofstream(path, std::ios::binary) << content;
+    WriteFile(path, content);
     return path;
   }
 
@@ -57,7 +49,8 @@ class ImportE2eTest : public ::testing::Test {
     return kg::testing::DumpGraph(**graph);
   }
 
-  std::string dir_;
+  TempDir tmp_{"kg-import-e2e"};
+  const std::string dir_ = tmp_.path();
 };
 
 // Sets an environment variable for a scope (kg inherits the test's environment).

@@ -1,13 +1,13 @@
 // End to end, the real kgd and kg: `kg ingest --explain` (with and without --dry-run) and
 // `kg eval GOLD... -- ARTICLE...` with figures worked out by hand from a small synthetic article.
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/e2e/files.h"
 #include "tests/e2e/process.h"
+#include "tests/server/stargate_sample.h"
 
 namespace kg::e2e {
 namespace {
@@ -16,77 +16,16 @@ using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 namespace fs = std::filesystem;
 
-// A brief of one article: a title line "(source, date)", two bullets in which a company takes
-// part in a program as a partner, and the closing "(참고 : ...)".
-constexpr char kArticle[] =
-    "스타게이트 프로젝트 동향 (Counterpoint, 1.23)\n"
-    "- 오라클이 기술 파트너로 스타게이트 프로젝트에 참여\n"
-    "- 소프트뱅크가 재무 파트너로 스타게이트 프로젝트에 참여\n"
-    "(참고 : 예시)\n";
-
-// Gold for it: the document, the program, both companies, and a company the text never names
-// (Microsoft: one entity and one relation missed). The publisher, Counterpoint Research, is not
-// in the gold: its entity and the document's PUBLISHED_BY edge are the spurious items. A second
-// gold file holds an article nobody sent (its one entity is missed).
-//   article A1  entities tp 4 fp 1 fn 1: P 0.800 R 0.800 F1 0.800
-//               relations tp 2 fp 1 fn 1: P 0.667 R 0.667 F1 0.667
-//   article A2  entities tp 0 fp 0 fn 1: P 0 R 0 F1 0
-//   overall     entities tp 4 fp 1 fn 2: P 0.800 R 0.667 F1 0.727
-//               relations as A1
-constexpr char kGold[] = R"({"articles": [
-  {"doc_id": "A1", "title": "스타게이트 프로젝트 동향",
-   "entities": [
-     {"label": "Document", "name": "스타게이트 프로젝트 동향"},
-     {"label": "Program", "name": "Stargate Project", "aliases": ["스타게이트 프로젝트"]},
-     {"label": "Company", "name": "Oracle", "aliases": ["오라클"]},
-     {"label": "Company", "name": "SoftBank", "aliases": ["소프트뱅크"]},
-     {"label": "Company", "name": "Microsoft"}],
-   "relations": [
-     {"s": "Oracle", "p": "PARTICIPATES_IN", "o": "Stargate Project"},
-     {"s": "SoftBank", "p": "PARTICIPATES_IN", "o": "Stargate Project"},
-     {"s": "Microsoft", "p": "PARTICIPATES_IN", "o": "Stargate Project"}]}]})";
-constexpr char kGoldOther[] = R"({"doc_id": "A2", "title": "없는 기사",
-  "entities": [{"label": "Company", "name": "Nvidia"}], "relations": []})";
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "kg-ingest-e2e-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
-
-std::vector<nlohmann::json> JsonLines(const std::string& text) {
-  std::vector<nlohmann::json> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) out.push_back(nlohmann::json::parse(line, nullptr, false));
-  }
-  return out;
-}
-
 class IngestE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
     article_ = tmp_.path() + "/stargate.txt";
     gold_dir_ = tmp_.path() + "/gold";
     fs::create_directory(gold_dir_);
-    WriteFile(article_, kArticle);
-    WriteFile(gold_dir_ + "/a1.gold.json", kGold);
-    WriteFile(gold_dir_ + "/a2.gold.json", kGoldOther);
+    WriteFile(article_, kg::testing::kStargateArticle);
+    WriteFile(gold_dir_ + "/a1.gold.json",
+              std::string(R"({"articles": [)") + kg::testing::kStargateGoldA1 + "]}");
+    WriteFile(gold_dir_ + "/a2.gold.json", kg::testing::kStargateGoldA2);
     kgd_ = std::make_unique<Kgd>(KGD_BIN, tmp_.path() + "/data", tmp_.path());
     ASSERT_TRUE(kgd_->Start()) << kgd_->log();
   }
@@ -104,7 +43,7 @@ class IngestE2eTest : public ::testing::Test {
     return lines.size() == 1 && lines[0].is_number() ? lines[0].get<int64_t>() : -1;
   }
 
-  TempDir tmp_;
+  TempDir tmp_{"kg-ingest-e2e"};
   std::string article_, gold_dir_;
   std::unique_ptr<Kgd> kgd_;
 };
@@ -148,7 +87,7 @@ TEST_F(IngestE2eTest, ExplainAsJsonReportsWhatWasWritten) {
     // The span is the evidence's byte offsets in the cleaned text.
     const size_t begin = rel["evidence_span"][0].get<size_t>();
     const size_t end = rel["evidence_span"][1].get<size_t>();
-    EXPECT_EQ(std::string(kArticle).substr(begin, end - begin), rel["evidence"]);
+    EXPECT_EQ(std::string(kg::testing::kStargateArticle).substr(begin, end - begin), rel["evidence"]);
   }
   EXPECT_TRUE(found) << x.dump(1);
   EXPECT_EQ(Documents(), 1);

@@ -5,21 +5,17 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/service.h"
+#include "tests/server/stargate_sample.h"
 #include "tests/server/test_server.h"
 
 namespace kg::server::testing {
 namespace {
 
 using ::testing::HasSubstr;
-
-// A two-line article in the shape of the briefs: a title line "(source, date)", two bullets in
-// which a company takes part in a program as a partner, and the closing "(참고 : ...)".
-constexpr char kArticle[] =
-    "스타게이트 프로젝트 동향 (Counterpoint, 1.23)\n"
-    "- 오라클이 기술 파트너로 스타게이트 프로젝트에 참여\n"
-    "- 소프트뱅크가 재무 파트너로 스타게이트 프로젝트에 참여\n"
-    "(참고 : 예시)\n";
-constexpr char kTitle[] = "스타게이트 프로젝트 동향";
+using ::kg::testing::kStargateArticle;
+using ::kg::testing::kStargateGoldA1;
+using ::kg::testing::kStargateGoldA2;
+using ::kg::testing::kStargateTitle;
 
 struct IngestRun {
   std::vector<v1::DocumentReport> reports;
@@ -49,7 +45,7 @@ IngestRun Ingest(v1::KnowledgeGraph::Stub& stub, const v1::Document& doc, bool d
 v1::Document ArticleDoc() {
   v1::Document d;
   d.set_path("stargate.txt");
-  d.set_text(kArticle);
+  d.set_text(kStargateArticle);
   return d;
 }
 
@@ -133,7 +129,7 @@ TEST_F(IngestExplainTest, DryRunExplainsEveryItemAndWritesNothing) {
   ASSERT_EQ(run.reports.size(), 1u);
   const v1::DocumentReport& r = run.reports[0];
   EXPECT_EQ(r.status(), v1::DocumentReport::DRY_RUN);
-  EXPECT_EQ(r.title(), kTitle);
+  EXPECT_EQ(r.title(), kStargateTitle);
   ASSERT_TRUE(r.has_extraction());
   ExpectSameExtraction(LocalExtraction(), r.extraction());
   EXPECT_EQ(r.entities_added(), r.extraction().entities_size());
@@ -182,30 +178,12 @@ TEST_F(IngestExplainTest, NoExplanationUnlessAskedOrWhenTheDocumentFails) {
   EXPECT_FALSE(failed.reports[0].has_extraction());
 }
 
-// Gold for kArticle: the document, the program, both companies, and one company the text never
-// names (Microsoft: a miss); Counterpoint Research, the publisher, is left out (its entity and
-// the PUBLISHED_BY edge are spurious). A second gold article has no extracted counterpart.
-constexpr char kGold[] = R"({"articles": [
-  {"doc_id": "A1", "title": "스타게이트 프로젝트 동향",
-   "entities": [
-     {"label": "Document", "name": "스타게이트 프로젝트 동향"},
-     {"label": "Program", "name": "Stargate Project", "aliases": ["스타게이트 프로젝트"]},
-     {"label": "Company", "name": "Oracle", "aliases": ["오라클"]},
-     {"label": "Company", "name": "SoftBank", "aliases": ["소프트뱅크"]},
-     {"label": "Company", "name": "Microsoft"}],
-   "relations": [
-     {"s": "Oracle", "p": "PARTICIPATES_IN", "o": "Stargate Project"},
-     {"s": "SoftBank", "p": "PARTICIPATES_IN", "o": "Stargate Project"},
-     {"s": "Microsoft", "p": "PARTICIPATES_IN", "o": "Stargate Project"}]},
-  {"doc_id": "A2", "title": "없는 기사",
-   "entities": [{"label": "Company", "name": "Nvidia"}],
-   "relations": []}]})";
-
 v1::EvaluateRequest EvalRequest(bool details) {
   v1::EvaluateRequest req;
   v1::GoldFile* g = req.add_gold();
   g->set_name("gold.json");
-  g->set_content(kGold);
+  g->set_content(std::string(R"({"articles": [)") + kStargateGoldA1 + "," + kStargateGoldA2 +
+                 "]}");
   *req.add_documents() = ArticleDoc();
   req.set_details(details);
   return req;
