@@ -1,6 +1,7 @@
 #include "graph/bulk_loader.h"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <set>
 #include <thread>
@@ -8,6 +9,7 @@
 #include <unordered_map>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "graph/absl_compat.h"
 #include "graph/bulk/edge_files.h"
@@ -40,6 +42,11 @@ class BulkLoaderImpl : public BulkLoader {
         first_id_(graph->next_id()),
         next_id_(first_id_) {}
 
+  ~BulkLoaderImpl() override {
+    abandoned_ = true;
+    if (vertex_writer_.joinable()) vertex_writer_.join();
+  }
+
   absl::Status Init() {
     absl::StatusOr<std::unique_ptr<kv::BulkWriter>> writer =
         graph_->store().StartBulkWrite(temp_dir_);
@@ -62,6 +69,9 @@ class BulkLoaderImpl : public BulkLoader {
                                         std::string_view key,
                                         const std::vector<PropertyWrite>& properties) override {
     if (committed_) return absl::FailedPreconditionError("the bulk load was committed");
+    if (vertices_done_) {
+      return absl::FailedPreconditionError("a vertex after NoMoreVertices() in a bulk load");
+    }
     if (labels.empty()) return absl::InvalidArgumentError("a vertex needs at least one label");
     if (key.empty()) return absl::InvalidArgumentError("a bulk-loaded vertex needs a key");
     for (const PropertyWrite& p : properties) {
@@ -135,21 +145,30 @@ class BulkLoaderImpl : public BulkLoader {
     return in_edges_->Add(dst, *lid, src, "");
   }
 
-  absl::StatusOr<BulkLoadReport> Commit() override {
+  // Vertex rows with their index and key entries touch state and files of their own: once no
+  // vertex can change they are written on their own thread, beside the edges still arriving.
+  absl::Status NoMoreVertices() override {
     if (committed_) return absl::FailedPreconditionError("the bulk load was committed");
+    if (vertices_done_) return absl::OkStatus();
+    vertices_done_ = true;
+    vertex_labels_ = delta_.labels;  // edge labels interned from now on are no vertex's
+    vertex_writer_ = std::thread([this] { vertices_status_ = WriteVerticesAndIndexes(); });
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<BulkLoadReport> Commit() override {
+    if (absl::Status s = NoMoreVertices(); !s.ok()) return s;
     committed_ = true;
-    // Within each file keys strictly ascend. Vertex rows with their index and key entries, the
-    // out-edges and the in-edges touch disjoint state and files: each is written on its own
-    // thread, sorting the last of its records and building its file's blocks there. Counts need
-    // all three.
+    // Within each file keys strictly ascend. The out-edges and the in-edges, like the vertex
+    // rows, touch disjoint state and files: each is written on its own thread, sorting the last
+    // of its records and building its file's blocks there. Counts need all three.
     if (absl::Status s = WriteMeta(); !s.ok()) return s;
-    absl::Status vertices_status, in_status;
-    std::thread vertices([&] { vertices_status = WriteVerticesAndIndexes(); });
+    absl::Status in_status;
     std::thread in_edges([&] { in_status = WriteInEdges(); });
     absl::Status out_status = WriteOutEdges();
-    vertices.join();
     in_edges.join();
-    for (const absl::Status& s : {vertices_status, out_status, in_status}) {
+    vertex_writer_.join();
+    for (const absl::Status& s : {vertices_status_, out_status, in_status}) {
       if (!s.ok()) return s;
     }
     if (absl::Status s = WriteCounts(); !s.ok()) return s;
@@ -212,7 +231,11 @@ class BulkLoaderImpl : public BulkLoader {
       return CorruptRow("vertex", absl::StrCat(id));
     }
     by_key_.emplace(unique, id);
-    merged_.emplace(id, std::make_pair(row, row));
+    if (vertices_done_) {
+      existing_ids_.insert(id);  // merged_ belongs to the vertex writer now; no row can change
+    } else {
+      merged_.emplace(id, std::make_pair(row, row));
+    }
     return id;
   }
 
@@ -242,7 +265,9 @@ class BulkLoaderImpl : public BulkLoader {
   }
 
   absl::Status RequireVertex(VertexId id) {
-    if ((id >= first_id_ && id < next_id_) || merged_.count(id)) return absl::OkStatus();
+    if ((id >= first_id_ && id < next_id_) || merged_.count(id) || existing_ids_.count(id)) {
+      return absl::OkStatus();
+    }
     if (!database_empty_ && id < first_id_) {
       absl::StatusOr<std::optional<std::string>> row =
           snapshot_->Get(Space::kVertex, layout::VertexKey(id));
@@ -273,7 +298,12 @@ class BulkLoaderImpl : public BulkLoader {
     size_t budget = options_.memory_bytes / 8 * kVertexSorterEighths;
     bulk::ExternalSorter index(temp_dir_, "index", budget), keys(temp_dir_, "key", budget);
     std::vector<IndexDef> defs = graph_->catalog().Indexes();
-    auto find_label = [this](std::string_view name) { return FindLabel(name); };
+    auto find_label = [this](std::string_view name) -> std::optional<LabelId> {
+      for (const auto& [n, id] : vertex_labels_) {
+        if (n == name) return id;
+      }
+      return graph_->catalog().FindLabel(name);
+    };
     auto entries = [&](VertexId id, const codec::VertexRow& row) {
       return IndexEntriesFor(id, row, graph_->options().alias_properties, defs, find_label);
     };
@@ -306,6 +336,9 @@ class BulkLoaderImpl : public BulkLoader {
       }
     }
     for (size_t i = 0; i < row_slots_.size(); ++i) {
+      if ((i & 0xFFFF) == 0 && abandoned_) {
+        return absl::CancelledError("the bulk load was abandoned");
+      }
       VertexId id = first_id_ + i;
       codec::VertexRow row = LoadNewRow(id);
       absl::StatusOr<std::set<std::string>> e = entries(id, row);
@@ -420,6 +453,13 @@ class BulkLoaderImpl : public BulkLoader {
   std::unique_ptr<kv::ReadView> snapshot_;
   bool database_empty_ = true;
   bool committed_ = false;
+  // After NoMoreVertices(): the vertex writer owns merged_, the new rows and vertex_labels_ (the
+  // labels interned until then), and sets vertices_by_label_, total_vertices_, vertices_status_.
+  bool vertices_done_ = false;
+  std::vector<std::pair<std::string, LabelId>> vertex_labels_;
+  std::thread vertex_writer_;
+  absl::Status vertices_status_;
+  std::atomic<bool> abandoned_{false};
   CatalogDelta delta_;
   std::optional<std::pair<std::string, LabelId>> last_edge_label_;
   const uint64_t first_id_;
@@ -431,6 +471,7 @@ class BulkLoaderImpl : public BulkLoader {
   std::string rows_arena_;          // encoded rows of new vertices
   std::vector<RowSlot> row_slots_;  // by id - first_id_
   std::map<VertexId, std::pair<codec::VertexRow, codec::VertexRow>> merged_;  // before, after
+  absl::flat_hash_set<VertexId> existing_ids_;  // found in the database after NoMoreVertices()
   absl::flat_hash_map<std::string, VertexId> by_key_;  // unique key -> vertex
   std::unique_ptr<bulk::EdgeSorter> out_edges_, in_edges_;
   std::map<LabelId, int64_t> vertices_by_label_, edges_by_label_;

@@ -63,6 +63,10 @@ class BulkLoader {
   // Both ends must be vertices of this load or of the database (NOT_FOUND otherwise).
   virtual absl::Status UpsertEdge(VertexId src, std::string_view label, VertexId dst,
                                   const std::vector<PropertyWrite>& properties) = 0;
+  // Promises that no UpsertVertex follows (edges and lookups may): the vertex rows and their
+  // index entries are then written on a thread of their own while edges are still being added.
+  // Optional; Commit() does it otherwise.
+  virtual absl::Status NoMoreVertices() = 0;
   virtual absl::StatusOr<BulkLoadReport> Commit() = 0;
 };
 

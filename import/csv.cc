@@ -114,4 +114,92 @@ bool CsvReader::Next(std::vector<CsvField>* row) {
   return true;
 }
 
+namespace {
+
+// Rows per batch, and batches in all (one with the caller, the others read ahead): a hand-off per
+// few hundred rows, a few hundred KiB at most.
+constexpr size_t kBatchRows = 512;
+constexpr size_t kBatches = 4;
+
+}  // namespace
+
+CsvReadAhead::CsvReadAhead(std::string_view text, char delimiter, size_t skip_rows)
+    : text_(text), delimiter_(delimiter), skip_rows_(skip_rows) {
+  for (size_t i = 0; i < kBatches; ++i) free_.push_back(std::make_unique<Batch>());
+  thread_ = std::thread(&CsvReadAhead::Run, this);
+}
+
+CsvReadAhead::~CsvReadAhead() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+void CsvReadAhead::Run() {
+  CsvReader reader(text_, delimiter_);
+  std::vector<CsvField> skipped;
+  for (size_t i = 0; i < skip_rows_ && reader.Next(&skipped); ++i) {
+  }
+  bool more = reader.status().ok();
+  while (more) {
+    std::unique_ptr<Batch> batch;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      changed_.wait(lock, [this] { return stop_ || !free_.empty(); });
+      if (stop_) return;
+      batch = std::move(free_.back());
+      free_.pop_back();
+    }
+    batch->count = 0;
+    while (batch->count < kBatchRows) {
+      if (batch->rows.size() == batch->count) batch->rows.emplace_back();
+      CsvRow& row = batch->rows[batch->count];
+      row.start = reader.offset();
+      more = reader.Next(&row.fields);
+      if (!more) break;
+      row.line = reader.row_line();
+      row.end = reader.offset();
+      ++batch->count;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (batch->count > 0) {
+        full_.push_back(std::move(batch));
+      } else {
+        free_.push_back(std::move(batch));
+      }
+      if (!more) Finish(reader.status());  // with the last rows: the caller sees both at once
+    }
+    changed_.notify_all();
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  Finish(reader.status());  // a header that failed
+  changed_.notify_all();
+}
+
+void CsvReadAhead::Finish(const absl::Status& status) {
+  if (finished_) return;
+  status_ = status;
+  finished_ = true;
+}
+
+absl::Span<const CsvRow> CsvReadAhead::NextBatch() {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (current_) free_.push_back(std::move(current_));
+  changed_.notify_all();
+  changed_.wait(lock, [this] { return !full_.empty() || finished_; });
+  if (full_.empty()) return {};
+  current_ = std::move(full_.front());
+  full_.pop_front();
+  return absl::Span<const CsvRow>(current_->rows.data(), current_->count);
+}
+
+absl::Status CsvReadAhead::status() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return status_;
+}
+
 }  // namespace kg::import

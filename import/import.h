@@ -95,6 +95,8 @@ class RowSink {
                                                  const std::vector<graph::PropertyWrite>& props) = 0;
   virtual absl::Status Edge(const Endpoint& from, std::string_view label, const Endpoint& to,
                             const std::vector<graph::PropertyWrite>& props) = 0;
+  // Told when only edges follow: the bulk sink starts writing its vertices then.
+  virtual absl::Status NoMoreVertices() { return absl::OkStatus(); }
   // Makes everything sent so far durable (the bulk sink: the one atomic ingest).
   virtual absl::Status Finish(ImportSummary* summary) = 0;
 };

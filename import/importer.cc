@@ -335,7 +335,13 @@ class Importer {
   }
 
   absl::Status Pass() {
+    bool vertices_done = false;
     for (size_t i = 0; i < files_.size(); ++i) {
+      // Plan() put the files that hold only edges last.
+      if (writing_ && !vertices_done && EdgesOnly(files_[i])) {
+        vertices_done = true;
+        if (absl::Status s = sink_.NoMoreVertices(); !s.ok()) return s;
+      }
       MappedFile file;
       if (absl::Status s = file.Open(files_[i].path); !s.ok()) return s;
       absl::Status s = files_[i].format == Format::kJsonl      ? JsonlFile(i, file)
@@ -344,6 +350,11 @@ class Importer {
       if (!s.ok()) return s;
     }
     return absl::OkStatus();
+  }
+
+  static bool EdgesOnly(const InputFile& f) {
+    return f.format == Format::kGraphson ? f.graphson_edges
+                                         : f.format != Format::kJsonl && f.schema.edges;
   }
 
   // A row failed: with room in the budget it is recorded and skipped, else the import fails.
@@ -377,37 +388,62 @@ class Importer {
     return absl::OkStatus();
   }
 
+  // How far ahead of the row being processed its endpoints are prefetched: far enough that the
+  // id-table reads an edge row needs (random reads of a table as large as the import's vertex
+  // count, mostly cache misses) overlap instead of stalling one by one.
+  static constexpr size_t kPrefetchRows = 16;
+
+  // The rows are split into fields on a thread of their own (CsvReadAhead), a few batches ahead.
   absl::Status CsvFile(size_t index, MappedFile& file) {
     const InputFile& input = files_[index];
-    CsvReader reader(file.text(), input.format == Format::kTsv ? '\t' : ',');
-    std::vector<CsvField> row;
-    reader.Next(&row);  // the header, parsed in Plan()
-    size_t row_start = reader.offset();
-    while (reader.Next(&row)) {
-      int64_t line = reader.row_line();
-      std::string_view raw = file.text().substr(row_start, reader.offset() - row_start);
-      row_start = reader.offset();
-      if (absl::Status p = Progress(reader.offset()); !p.ok()) return p;
-      if (!validating_ && IsBad(index, line)) continue;
-      absl::Status s = input.schema.edges ? CsvEdge(input.schema, row, line)
-                                          : CsvVertex(input.schema, row, line);
-      if (!s.ok()) {
-        if (!validating_ || s.code() != absl::StatusCode::kInvalidArgument) {
-          return absl::Status(s.code(), absl::StrCat(input.path, ":", s.message()));
-        }
-        absl::string_view trimmed = absl::StripTrailingAsciiWhitespace(Sv(raw));
-        if (absl::Status b = BadRow(index, line, s, std::string_view(trimmed.data(), trimmed.size()));
-            !b.ok()) {
-          return b;
+    CsvReadAhead rows(file.text(), input.format == Format::kTsv ? '\t' : ',', /*skip_rows=*/1);
+    for (absl::Span<const CsvRow> batch; !(batch = rows.NextBatch()).empty();) {
+      if (input.schema.edges) {
+        for (size_t i = 0; i < std::min(kPrefetchRows, batch.size()); ++i) {
+          PrefetchEndpoints(input.schema, batch[i].fields);
         }
       }
-      if ((progress_.rows & 0xFFFF) == 0) file.DropBefore(reader.offset());
+      for (size_t i = 0; i < batch.size(); ++i) {
+        if (input.schema.edges && i + kPrefetchRows < batch.size()) {
+          PrefetchEndpoints(input.schema, batch[i + kPrefetchRows].fields);
+        }
+        if (absl::Status s = ProcessCsvRow(index, file, batch[i]); !s.ok()) return s;
+      }
     }
-    if (!reader.status().ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(input.path, ":", reader.status().message()));
+    if (!rows.status().ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(input.path, ":", rows.status().message()));
     }
     bytes_before_ += file.text().size();
     return absl::OkStatus();
+  }
+
+  // One data row of a CSV file: progress, the bad-row budget, the row itself.
+  absl::Status ProcessCsvRow(size_t index, MappedFile& file, const CsvRow& row) {
+    const InputFile& input = files_[index];
+    if (absl::Status p = Progress(row.end); !p.ok()) return p;
+    if (!validating_ && IsBad(index, row.line)) return absl::OkStatus();
+    absl::Status s = input.schema.edges ? CsvEdge(input.schema, row.fields, row.line)
+                                        : CsvVertex(input.schema, row.fields, row.line);
+    if (!s.ok()) {
+      if (!validating_ || s.code() != absl::StatusCode::kInvalidArgument) {
+        return absl::Status(s.code(), absl::StrCat(input.path, ":", s.message()));
+      }
+      std::string_view raw = file.text().substr(row.start, row.end - row.start);
+      absl::string_view trimmed = absl::StripTrailingAsciiWhitespace(Sv(raw));
+      if (absl::Status b =
+              BadRow(index, row.line, s, std::string_view(trimmed.data(), trimmed.size()));
+          !b.ok()) {
+        return b;
+      }
+    }
+    if ((progress_.rows & 0xFFFF) == 0) file.DropBefore(row.start);
+    return absl::OkStatus();
+  }
+
+  void PrefetchEndpoints(const FileSchema& schema, const std::vector<CsvField>& row) {
+    if (row.size() != schema.columns.size()) return;
+    ids_.PrefetchCsv(schema.columns[schema.start].id_space, row[schema.start].text);
+    ids_.PrefetchCsv(schema.columns[schema.end].id_space, row[schema.end].text);
   }
 
   static absl::Status FieldError(const CsvField& f, std::string_view message) {
@@ -490,10 +526,6 @@ class Importer {
   }
 
   absl::Status CsvEdge(const FileSchema& schema, const std::vector<CsvField>& row, int64_t line) {
-    if (row.size() == schema.columns.size()) {  // both lookups' cache misses at once
-      ids_.PrefetchCsv(schema.columns[schema.start].id_space, row[schema.start].text);
-      ids_.PrefetchCsv(schema.columns[schema.end].id_space, row[schema.end].text);
-    }
     ParsedEdge e;
     if (absl::Status s = CsvCommon(schema, row, line, &e.props); !s.ok()) return s;
     if (absl::Status s = ResolveCsvEndpoint(

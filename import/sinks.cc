@@ -36,6 +36,8 @@ class BulkLoadSink : public RowSink {
     return loader_->UpsertEdge(*src, label, *dst, props);
   }
 
+  absl::Status NoMoreVertices() override { return loader_->NoMoreVertices(); }
+
   absl::Status Finish(ImportSummary* summary) override {
     absl::StatusOr<graph::BulkLoadReport> report = loader_->Commit();
     if (!report.ok()) return report.status();

@@ -1,5 +1,6 @@
 #include "graph/bulk/edge_files.h"
 
+#include <cstring>
 #include <optional>
 #include <string>
 
@@ -13,22 +14,32 @@ namespace {
 
 // An adjacency key built in place (tag, near vertex, label, far vertex, rank 0: the layout of
 // layout::AdjKey) instead of a heap string per edge.
+// Every edge of both files passes through here, so the fields are stored as whole byte-swapped
+// words, and the rank (always 0 in a bulk load) once.
 class AdjKeyBuffer {
  public:
-  explicit AdjKeyBuffer(char tag) { bytes_[0] = tag; }
+  explicit AdjKeyBuffer(char tag) {
+    std::memset(bytes_, 0, sizeof(bytes_));
+    bytes_[0] = tag;
+  }
   std::string_view Encode(uint64_t near, uint32_t label, uint64_t far) {
-    PutBE(1, near, 8);
-    PutBE(9, label, 4);
-    PutBE(13, far, 8);
-    PutBE(21, 0, 8);
+    PutBE64(1, near);
+    PutBE32(9, label);
+    PutBE64(13, far);
     return std::string_view(bytes_, sizeof(bytes_));
   }
 
  private:
-  void PutBE(size_t at, uint64_t v, int size) {
-    for (int i = size - 1; i >= 0; --i, v >>= 8) bytes_[at + i] = static_cast<char>(v & 0xFF);
+  static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__);
+  void PutBE64(size_t at, uint64_t v) {
+    v = __builtin_bswap64(v);
+    std::memcpy(bytes_ + at, &v, sizeof(v));
   }
-  char bytes_[29];
+  void PutBE32(size_t at, uint32_t v) {
+    v = __builtin_bswap32(v);
+    std::memcpy(bytes_ + at, &v, sizeof(v));
+  }
+  char bytes_[29];  // tag, near, label, far, rank
 };
 
 void CountDegree(std::vector<Degree>* degrees, VertexId v, LabelId l) {

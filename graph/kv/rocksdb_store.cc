@@ -405,8 +405,11 @@ class RocksBulkFile : public BulkFile {
                              store_->db()->GetOptions(store_->cf(space_)));
     // The collectors only flag files dense with deletions for compaction (a cost on every key).
     if (no_deletions_) options.table_properties_collector_factories.clear();
+    // Without page-cache invalidation: it asks the table builder for its file size on every
+    // key, and the files are read again right away (ingest, the first queries).
     writer_ = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options,
-                                                       store_->cf(space_));
+                                                       store_->cf(space_),
+                                                       /*invalidate_page_cache=*/false);
     absl::Status s = FromRocks(writer_->Open(path_), absl::StrCat("create ", path_));
     if (!s.ok()) writer_.reset();
     return s;

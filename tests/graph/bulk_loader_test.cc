@@ -3,12 +3,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <filesystem>
 #include <random>
 #include <tuple>
 
 #include "graph/bulk/edge_sorter.h"
 #include "graph/bulk/external_sorter.h"
+#include "graph/bulk/radix_sort.h"
 #include "graph/bulk/run_file.h"
 #include "graph/graph.h"
 
@@ -118,6 +121,11 @@ TEST(EdgeSorterTest, SortsInMemoryAndAcrossSpilledRunsKeepingInsertionOrderOfEqu
       EXPECT_EQ(spilled, 0) << "budget " << budget;
     }
   }
+  // Without properties (every in-edge sorter): spilled chunks are written whole.
+  for (TestEdge& e : edges) e.props.clear();
+  int spilled = -1;
+  EXPECT_EQ(SortWithEdgeSorter(dir, 4096, edges, &spilled), SortedByKey(edges));
+  EXPECT_GT(spilled, 10);
   EXPECT_TRUE(std::filesystem::is_empty(dir));  // run files are removed with the sorter
   std::filesystem::remove_all(dir);
 }
@@ -139,6 +147,39 @@ TEST(EdgeSorterTest, OrdersEveryByteOfWideKeys) {
   std::vector<TestEdge> none;
   EXPECT_THAT(SortWithEdgeSorter(dir, 4096, none, &spilled), IsEmpty());
   std::filesystem::remove_all(dir);
+}
+
+// Keys whose varying bits make digits of every width, at every position: the order and the
+// stability must be std::stable_sort's.
+TEST(RadixSortTest, SortsLikeAStableSortWhateverBitsVary) {
+  struct Rec {
+    uint64_t a, b;
+    int order;
+  };
+  std::mt19937_64 rng(7);
+  for (int low : {0, 3, 17, 40, 60}) {
+    for (int width : {1, 8, 11, 12, 18, 23, 33}) {
+      if (low + width > 64) continue;
+      std::vector<Rec> records;
+      uint64_t mask = (uint64_t{1} << width) - 1;
+      for (int i = 0; i < 3000; ++i) {
+        // Constant bits outside [low, low + width), random ones inside.
+        uint64_t a = (0x5555555555555555ull & ~(mask << low)) | ((rng() & mask) << low);
+        records.push_back({a, rng() % 3, i});
+      }
+      std::vector<Rec> expected = records, scratch;
+      std::stable_sort(expected.begin(), expected.end(), [](const Rec& x, const Rec& y) {
+        return std::tie(x.b, x.a) < std::tie(y.b, y.a);
+      });
+      bulk::RadixSort<2>(&records, &scratch, [](const Rec& r) {
+        return std::array<uint64_t, 2>{r.a, r.b};
+      });
+      ASSERT_EQ(records.size(), expected.size());
+      for (size_t i = 0; i < records.size(); ++i) {
+        ASSERT_EQ(records[i].order, expected[i].order) << "low " << low << " width " << width;
+      }
+    }
+  }
 }
 
 TEST(RunFileTest, ReadsBackWhatWasWrittenAndReportsATruncatedRecord) {
@@ -303,6 +344,71 @@ TEST_P(BulkLoaderTest, MergesIntoExistingDataLikeUpserts) {
   EXPECT_EQ(*r->Degree(us, Direction::kOut), 2);
   EXPECT_EQ(*r->Degree(ca, Direction::kIn), 1);  // the existing edge is not counted again
   EXPECT_EQ(*r->Degree(mx, Direction::kIn), 1);
+}
+
+TEST_P(BulkLoaderTest, VerticesAreWrittenBesideTheEdgesAfterNoMoreVertices) {
+  VertexId us = 0, ca = 0;
+  ASSERT_TRUE(graph_->DeclareIndex({"Country", "pop", Value::Type::kInt64}).ok());
+  ASSERT_TRUE(graph_->Write([&](GraphTxn& txn) -> absl::Status {
+                      us = txn.UpsertVertex("Country", "US", {{"pop", Value(330)}})->id;
+                      ca = txn.UpsertVertex("Country", "CA", {})->id;
+                      return absl::OkStatus();
+                    })
+                  .ok());
+  std::unique_ptr<BulkLoader> loader = Start();
+  ASSERT_NE(loader, nullptr);
+  EXPECT_EQ(*loader->UpsertVertex({"Country"}, "US", {{"pop", Value(335)}}), us);
+  VertexId mx = *loader->UpsertVertex({"Country"}, "MX", {{"pop", Value(128)}});
+  ASSERT_TRUE(loader->NoMoreVertices().ok());
+  ASSERT_TRUE(loader->NoMoreVertices().ok());  // said twice: no harm
+  EXPECT_EQ(loader->UpsertVertex({"Country"}, "FR", {}).status().message(),
+            "a vertex after NoMoreVertices() in a bulk load");
+  // A vertex of the database first named now, and an edge label first used now.
+  EXPECT_EQ(**loader->FindVertex("Country", "ca"), ca);
+  EXPECT_FALSE(loader->FindVertex("Country", "FR")->has_value());
+  ASSERT_TRUE(loader->UpsertEdge(us, "BORDERS", ca, {{"km", Value(8891)}}).ok());
+  ASSERT_TRUE(loader->UpsertEdge(mx, "BORDERS", us, {}).ok());
+  EXPECT_EQ(loader->UpsertEdge(mx, "BORDERS", 999999, {}).message(),
+            "vertex 999999 does not exist");
+  absl::StatusOr<BulkLoadReport> report = loader->Commit();
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->vertices_created, 1);
+  EXPECT_EQ(report->vertices_merged, 1);
+  EXPECT_EQ(report->edges_created, 2);
+  EXPECT_EQ(loader->NoMoreVertices().message(), "the bulk load was committed");
+  loader.reset();
+
+  EXPECT_TRUE(graph_->Verify().ok()) << graph_->Verify();
+  std::unique_ptr<GraphReader> r = graph_->Snapshot();
+  EXPECT_THAT(Drain(r->IndexExact("Country", "pop", Value(335))), ElementsAre(us));
+  EXPECT_THAT(Drain(r->IndexExact("Country", "pop", Value(330))), IsEmpty());
+  EXPECT_THAT(Drain(r->IndexExact("Country", "pop", Value(128))), ElementsAre(mx));
+  EXPECT_EQ(**r->FindVertexByKey("Country", "MX"), mx);
+  auto edge = r->GetEdge({us, *r->FindLabel("BORDERS"), ca, 0});
+  ASSERT_TRUE(edge.ok() && edge->has_value());
+  EXPECT_EQ(*(*edge)->Find("km"), Value(8891));
+  EXPECT_EQ(*r->CountVertices(r->FindLabel("Country")), 3);
+  EXPECT_EQ(*r->CountEdges(), 2);
+  EXPECT_EQ(*r->Degree(us, Direction::kIn), 1);
+  EXPECT_EQ(*r->Degree(ca, Direction::kIn), 1);
+}
+
+TEST_P(BulkLoaderTest, AnUncommittedLoadAfterNoMoreVerticesWritesNothing) {
+  {
+    std::unique_ptr<BulkLoader> loader = Start();
+    ASSERT_NE(loader, nullptr);
+    for (int i = 0; i < 1000; ++i) {
+      ASSERT_TRUE(loader->UpsertVertex({"T"}, std::to_string(i), {{"name", Value("x")}}).ok());
+    }
+    ASSERT_TRUE(loader->NoMoreVertices().ok());
+    VertexId one = **loader->FindVertex("T", "1"), two = **loader->FindVertex("T", "2");
+    ASSERT_TRUE(loader->UpsertEdge(one, "L", two, {}).ok());
+  }
+  std::unique_ptr<GraphReader> r = graph_->Snapshot();
+  EXPECT_EQ(*r->CountVertices(), 0);
+  EXPECT_FALSE(r->FindLabel("T").has_value());
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/.bulk"));
+  EXPECT_TRUE(graph_->Verify().ok());
 }
 
 TEST_P(BulkLoaderTest, AnUncommittedLoadWritesNothing) {

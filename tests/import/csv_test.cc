@@ -56,6 +56,54 @@ TEST(CsvReaderTest, SyntaxErrorsHavePositions) {
             "line 1, column 4: expected a delimiter or the end of the line after a quoted field");
 }
 
+// Many batches' worth of rows, some quoted across lines, blank lines between, and a syntax error
+// near the end: the same rows, lines, offsets and error as CsvReader's, in order.
+TEST(CsvReadAheadTest, GivesCsvReadersRowsAndErrorAcrossBatches) {
+  std::string text = "id,name\n";
+  for (int i = 0; i < 3000; ++i) {
+    text += i % 7 == 0 ? "\"" + std::to_string(i) + "\nx\",n\n\n" : std::to_string(i) + ",n\n";
+  }
+  text += "last,\"open\n";
+  CsvReader reader(text, ',');
+  std::vector<CsvField> expected;
+  ASSERT_TRUE(reader.Next(&expected));  // the header
+  CsvReadAhead ahead(text, ',', /*skip_rows=*/1);
+  size_t rows = 0, batches = 0;
+  for (absl::Span<const CsvRow> batch; !(batch = ahead.NextBatch()).empty(); ++batches) {
+    for (const CsvRow& row : batch) {
+      size_t start = reader.offset();
+      ASSERT_TRUE(reader.Next(&expected));
+      EXPECT_EQ(row.line, reader.row_line());
+      EXPECT_EQ(row.start, start);
+      EXPECT_EQ(row.end, reader.offset());
+      ASSERT_EQ(row.fields.size(), expected.size());
+      for (size_t i = 0; i < expected.size(); ++i) {
+        EXPECT_EQ(row.fields[i].text, expected[i].text);
+        EXPECT_EQ(row.fields[i].line, expected[i].line);
+        EXPECT_EQ(row.fields[i].column, expected[i].column);
+      }
+      ++rows;
+    }
+  }
+  EXPECT_FALSE(reader.Next(&expected));
+  EXPECT_EQ(rows, 3000u);
+  EXPECT_GT(batches, 2u);
+  EXPECT_EQ(ahead.status().message(), "line 3860, column 6: unterminated quoted field");
+  EXPECT_EQ(ahead.status(), reader.status());
+}
+
+TEST(CsvReadAheadTest, StopsWhenLeftEarlyAndReadsAnEmptyTail) {
+  std::string text = "id\n";
+  for (int i = 0; i < 100000; ++i) text += std::to_string(i) + "\n";
+  {
+    CsvReadAhead ahead(text, ',', 1);
+    EXPECT_EQ(ahead.NextBatch()[0].fields[0].text, "0");
+  }  // the reader is still ahead: the destructor stops it
+  CsvReadAhead header_only("id\n", ',', 1);
+  EXPECT_TRUE(header_only.NextBatch().empty());
+  EXPECT_TRUE(header_only.status().ok());
+}
+
 std::vector<CsvField> Header(std::vector<std::string> names) {
   std::vector<CsvField> h;
   for (std::string& n : names) {

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 namespace kg::import {
 namespace {
@@ -177,6 +178,46 @@ TEST_P(ImportTest, MergesIntoAnExistingGraphByLabelAndKey) {
   auto v = **graph_->Snapshot()->GetVertex(**graph_->Snapshot()->FindVertexByKey("Company", "NV"));
   EXPECT_THAT(v.Values("ceo"), ElementsAre(Value("Jensen Huang")));
   EXPECT_THAT(v.Values("founded"), ElementsAre(Value(1993)));
+  EXPECT_TRUE(graph_->Verify().ok()) << graph_->Verify();
+}
+
+// An edge file of several read-ahead batches, with a bad row deep inside and a row naming a
+// vertex that only the database has (looked up after the vertex files were closed).
+TEST_P(ImportTest, LongEdgeFilesKeepLinesAndNameDatabaseVertices) {
+  graph::VertexId db = 0;
+  ASSERT_TRUE(graph_->Write([&](graph::GraphTxn& txn) -> absl::Status {
+                      auto v = txn.UpsertVertex("P", "db1", {});
+                      db = v->id;
+                      return v.status();
+                    })
+                  .ok());
+  std::string nodes = "id:ID(P),:LABEL\n";
+  for (int i = 0; i < 2000; ++i) nodes += std::to_string(i) + ",P\n";
+  std::string edges = ":START_ID(P),:END_ID(P),:TYPE\n";
+  std::set<std::pair<int, int>> distinct;
+  for (int i = 0; i < 3000; ++i) {
+    if (i == 1500) {
+      edges += "1500,nosuch,L\n";  // line 1502
+      continue;
+    }
+    edges += std::to_string(i % 2000) + "," + std::to_string(i * 7 % 2000) + ",L\n";
+    distinct.insert({i % 2000, i * 7 % 2000});
+  }
+  edges += "5,db1,L\n";
+  options_.max_bad_rows = 1;
+  std::string edges_path = File("edges.csv", edges);
+  absl::StatusOr<ImportSummary> summary = Import({File("nodes.csv", nodes), edges_path});
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->bad_rows, 1);
+  EXPECT_EQ(summary->edge_rows, 3000);
+  EXPECT_EQ(Vertices(), 2001);
+  EXPECT_EQ(Edges(), static_cast<int64_t>(distinct.size()) + 1);
+  EXPECT_EQ(*graph_->Snapshot()->Degree(db, graph::Direction::kIn), 1);
+  std::ifstream report(options_.bad_rows_report);
+  std::string text((std::istreambuf_iterator<char>(report)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, edges_path +
+                      ":1502:6: unknown :END_ID 'nosuch' (ID space P): no vertex of the import "
+                      "has this id\n\t1500,nosuch,L\n");
   EXPECT_TRUE(graph_->Verify().ok()) << graph_->Verify();
 }
 
