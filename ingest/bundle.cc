@@ -44,89 +44,6 @@ int AliasTrie::Child(int node, unsigned char b) const {
   return it != kids.end() && it->first == b ? it->second : -1;
 }
 
-AtomMatcher::AtomMatcher(const std::vector<std::string>& atoms) : num_atoms_(atoms.size()) {
-  auto fold = [](unsigned char b) {
-    return b >= 'A' && b <= 'Z' ? static_cast<unsigned char>(b - 'A' + 'a') : b;
-  };
-  for (const std::string& a : atoms) {
-    for (unsigned char b : a) {
-      if (class_of_[fold(b)] == 0) class_of_[fold(b)] = static_cast<uint16_t>(num_classes_++);
-    }
-  }
-  for (int b = 'A'; b <= 'Z'; ++b) class_of_[b] = class_of_[b - 'A' + 'a'];
-  // The trie (-1 = no edge), then failure links breadth first, completing the table.
-  next_.assign(num_classes_, -1);
-  std::vector<std::vector<int32_t>> out(1);
-  for (size_t i = 0; i < atoms.size(); ++i) {
-    int state = 0;
-    for (unsigned char b : atoms[i]) {
-      int32_t& edge = next_[state * num_classes_ + class_of_[fold(b)]];
-      if (edge < 0) {
-        edge = static_cast<int32_t>(out.size());
-        out.emplace_back();
-        next_.resize(next_.size() + num_classes_, -1);
-      }
-      state = next_[state * num_classes_ + class_of_[fold(b)]];
-    }
-    out[state].push_back(static_cast<int32_t>(i));
-  }
-  std::vector<int32_t> fail(out.size(), 0), queue;
-  for (int c = 0; c < num_classes_; ++c) {
-    int32_t& edge = next_[c];
-    if (edge < 0) {
-      edge = 0;
-    } else {
-      queue.push_back(edge);
-    }
-  }
-  for (size_t q = 0; q < queue.size(); ++q) {
-    int32_t state = queue[q];
-    const std::vector<int32_t>& inherited = out[fail[state]];
-    out[state].insert(out[state].end(), inherited.begin(), inherited.end());
-    for (int c = 0; c < num_classes_; ++c) {
-      int32_t& edge = next_[state * num_classes_ + c];
-      int32_t via_fail = next_[fail[state] * num_classes_ + c];
-      if (edge < 0) {
-        edge = via_fail;
-      } else {
-        fail[edge] = via_fail;
-        queue.push_back(edge);
-      }
-    }
-  }
-  for (const std::vector<int32_t>& o : out) {
-    out_begin_.push_back(static_cast<int32_t>(out_.size()));
-    out_.insert(out_.end(), o.begin(), o.end());
-  }
-  out_begin_.push_back(static_cast<int32_t>(out_.size()));
-  step_.resize(next_.size());
-  for (size_t i = 0; i < next_.size(); ++i) {
-    const int32_t target = next_[i];
-    const bool has_atoms = out_begin_[target] < out_begin_[target + 1];
-    step_[i] = (static_cast<uint32_t>(target * num_classes_) << 1) | (has_atoms ? 1u : 0u);
-  }
-}
-
-void AtomMatcher::Match(std::string_view text, std::vector<int>* found) const {
-  found->clear();
-  // Short atoms ("을", "한") occur at most positions: each is reported once, not sorted out later.
-  std::vector<uint64_t> seen((num_atoms_ + 63) / 64, 0);
-  uint32_t step = 0;  // state 0, no atoms
-  for (unsigned char b : text) {
-    step = step_[(step >> 1) + class_of_[b]];
-    if ((step & 1) == 0) continue;
-    const int32_t state = static_cast<int32_t>((step >> 1) / num_classes_);
-    for (int32_t i = out_begin_[state]; i < out_begin_[state + 1]; ++i) {
-      const int32_t atom = out_[i];
-      const uint64_t bit = uint64_t{1} << (atom & 63);
-      if ((seen[atom >> 6] & bit) != 0) continue;
-      seen[atom >> 6] |= bit;
-      found->push_back(atom);
-    }
-  }
-  std::sort(found->begin(), found->end());
-}
-
 void AliasTrie::Freeze() {
   constexpr size_t kDenseFrom = 8;  // children; below that a short scan is as fast
   for (Node& n : nodes_) {
@@ -475,6 +392,7 @@ class Loader {
       opt.set_log_errors(false);
       rule.re = std::make_unique<RE2>(rule.pattern, opt);
       if (!rule.re->ok()) return fail(absl::StrCat("bad pattern: ", rule.re->error()));
+      RelaxRule(&rule);
       b_->rules.push_back(std::move(rule));
     }
     return absl::OkStatus();
@@ -511,7 +429,9 @@ class Loader {
         {"{JO}", "(?:을|를)"},
         {"{JG}", "(?:의)"},
         {"{JW}", "(?:와|과|와의|과의|와는|과는)"},
-        {"{DEF}", "(?:\\((?:\\x01\\d+:[A-Za-z~]+\\x02|[^()\\n]{1,60})\\))?\\*?社?"},
+        // "(" and ")" stand around each alternative (the same matches as around the group) so
+        // that rule_match.cc finds the bounded run between literal parentheses.
+        {"{DEF}", "(?:\\(\\x01\\d+:[A-Za-z~]+\\x02\\)|\\([^()\\n]{1,60}\\))?\\*?社?"},
         {"{HEAD}", "(?: ?(?:기술|방식|소재|연료|배터리|모델|칩|제품|로켓|발사체|원자로|실증로|설비|플랫폼|서비스))?"},
         {"{PCT}", "(?:약 |약|최대 )?(?P<share_pct>\\d+(?:\\.\\d+)?) ?%"},
         {"{RATE}", "(?P<rate_pct>\\d+(?:\\.\\d+)?) ?%"},
@@ -564,7 +484,7 @@ class Loader {
         }
         std::string one = "\\x01\\d+:" + alt + "\\x02";
         // A mention may be followed by its definition "(Y)" and a footnote mark.
-        std::string def = "(?:\\((?:\\x01\\d+:[A-Za-z~]+\\x02|[^()\\n]{1,60})\\))?\\*?社?";
+        std::string def = "(?:\\(\\x01\\d+:[A-Za-z~]+\\x02\\)|\\([^()\\n]{1,60}\\))?\\*?社?";
         std::string body =
             list ? one + def + "(?:(?:, ?| ?· ?|/| 및 |과 |와 |, 그리고 |과|와)" + one + def + ")*" : one;
         if (group == "X") out += "(?:" + body + ")";
@@ -658,6 +578,9 @@ absl::StatusOr<std::shared_ptr<const Bundle>> Bundle::Load(const std::string& di
     if (auto s = loader.LoadRules(p); !s.ok()) return s;
   }
   impl->trie.Freeze();
+  for (size_t i = 0; i < impl->rules.size(); ++i) {
+    if (impl->rules[i].scope == "line") impl->line_rules.push_back(static_cast<int>(i));
+  }
   BuildRuleFilter(impl.get());
   return std::shared_ptr<const Bundle>(new Bundle(std::move(impl)));
 }

@@ -169,7 +169,7 @@ bool DocExtractor::AcceptDictMatch(size_t begin, size_t end, int entry) const {
   if (!BoundaryOk(begin, end)) return false;
   int len = 0;
   std::string_view surface = text_.substr(begin, end - begin);
-  if (b_.ambiguous.contains(std::string(surface))) return false;
+  if (b_.ambiguous.contains(AV(surface))) return false;  // no copy: the set hashes views
   if (b_.entries[entry].label == b_.country_label) {
     std::string_view rest = text_.substr(end);
     for (const std::string& m : b_.subnational_markers) {
@@ -183,6 +183,12 @@ bool DocExtractor::AcceptDictMatch(size_t begin, size_t end, int entry) const {
   return true;
 }
 
+// A name starting with `first` right after `prev` would start inside a word of its script.
+bool StartsInsideWord(uint32_t prev, uint32_t first) {
+  return (IsLatinAlnum(first) && IsLatinAlnum(prev)) || (IsHangul(first) && IsHangul(prev)) ||
+         (IsHan(first) && (IsHan(prev) || IsKana(prev)));
+}
+
 // Script-aware word boundaries: a Latin name needs non-alphanumerics around it; a Korean name
 // must start a word and may end one or be followed by particles.
 bool DocExtractor::BoundaryOk(size_t begin, size_t end) const {
@@ -191,9 +197,7 @@ bool DocExtractor::BoundaryOk(size_t begin, size_t end) const {
   uint32_t last = CodePointBefore(text_, end);
   uint32_t prev = CodePointBefore(text_, begin);
   uint32_t next = end < text_.size() ? CodePointAt(text_, end, &len) : 0;
-  if (IsLatinAlnum(first) && IsLatinAlnum(prev)) return false;
-  if (IsHangul(first) && IsHangul(prev)) return false;
-  if (IsHan(first) && (IsHan(prev) || IsKana(prev))) return false;
+  if (StartsInsideWord(prev, first)) return false;
   if (IsLatinAlnum(last) && IsLatinAlnum(next)) return false;
   if (IsHan(last) && (IsHan(next) || IsKana(next))) return false;
   if (IsHangul(last) && IsHangul(next)) {
@@ -206,21 +210,27 @@ bool DocExtractor::BoundaryOk(size_t begin, size_t end) const {
 }
 
 void DocExtractor::ScanGazetteer() {
+  std::vector<std::pair<size_t, int>> hits;  // {end, entry} of the aliases at a position
   for (size_t pos = 0; pos < text_.size();) {
     int len = 1;
     uint32_t c = CodePointAt(text_, pos, &len);
-    if (!IsWordChar(c)) {
+    // Inside a word no name can start (BoundaryOk): the trie walk is skipped there.
+    if (!IsWordChar(c) || StartsInsideWord(CodePointBefore(text_, pos), c)) {
       pos += len;
       continue;
     }
+    // The longest alias starting here that is accepted: tried longest first.
+    hits.clear();
+    b_.trie.MatchAt(text_, pos, [&](size_t end, int entry) { hits.emplace_back(end, entry); });
     size_t best_end = 0;
     int best_entry = -1;
-    b_.trie.MatchAt(text_, pos, [&](size_t end, int entry) {
-      if (AcceptDictMatch(pos, end, entry)) {
-        best_end = end;
-        best_entry = entry;
+    for (auto it = hits.rbegin(); it != hits.rend(); ++it) {
+      if (AcceptDictMatch(pos, it->first, it->second)) {
+        best_end = it->first;
+        best_entry = it->second;
+        break;
       }
-    });
+    }
     if (best_entry >= 0) {
       Mention m;
       m.span = {static_cast<uint32_t>(pos), static_cast<uint32_t>(best_end)};
@@ -642,14 +652,23 @@ void DocExtractor::ScanCompanySuffix() {
 // "Name (Country)<TAB>...": a table of companies with their home country.
 void DocExtractor::ScanTableRows() {
   static const RE2 kRow(R"((?m)^[-•* ]*([^\t()\n]{2,60}?) \(([^()\t\n]{2,30})\)\t)");
-  re2::StringPiece in(text_.data(), text_.size());
+  // A row holds ")<TAB>": only lines holding one are searched (the regex over the whole text cost
+  // more than the rest of this scan). As over the whole text, each search starts where the last
+  // match ended, and "^" matches there too.
   re2::StringPiece name, country;
-  while (RE2::FindAndConsume(&in, kRow, &name, &country)) {
-    int c = b_.FindByName(std::string(country.data(), country.size()));
-    if (c < 0 || b_.entries[c].label != b_.country_label) continue;
-    size_t b = name.data() - text_.data();
-    int m = AddMention(b, b + name.size(), b_.company_label, 0.7, "signal:table-row");
-    SetCue(m, b_.company_label, 0.7);
+  for (size_t at = FindFrom(text_, ")\t", 0); at != std::string_view::npos;) {
+    const size_t newline = text_.rfind('\n', at);
+    const size_t line_begin = newline == std::string_view::npos ? 0 : newline + 1;
+    const size_t line_end = std::min(text_.find('\n', at), text_.size());
+    at = line_end < text_.size() ? FindFrom(text_, ")\t", line_end + 1) : std::string_view::npos;
+    re2::StringPiece in(text_.data() + line_begin, line_end - line_begin);
+    while (RE2::FindAndConsume(&in, kRow, &name, &country)) {
+      int c = b_.FindByName(std::string(country.data(), country.size()));
+      if (c < 0 || b_.entries[c].label != b_.country_label) continue;
+      size_t b = name.data() - text_.data();
+      int m = AddMention(b, b + name.size(), b_.company_label, 0.7, "signal:table-row");
+      SetCue(m, b_.company_label, 0.7);
+    }
   }
 }
 
@@ -682,6 +701,7 @@ void DocExtractor::ScanLatinNames() {
 
 // Korean names ending in a naming suffix: "국가리튬전략", "토요타연구소".
 void DocExtractor::ScanSuffixNames() {
+  std::vector<size_t> cuts;  // reused: one allocation, not one per word
   for (size_t pos = 0; pos < text_.size();) {
     int len = 0;
     uint32_t c = CodePointAt(text_, pos, &len);
@@ -692,8 +712,13 @@ void DocExtractor::ScanSuffixNames() {
     size_t e = pos;
     while (e < text_.size() && IsHangul(CodePointAt(text_, e, &len))) e += len;
     std::string_view word = text_.substr(pos, e - pos);
+    constexpr size_t kMinStem = 12;  // bytes: four syllables
+    if (word.size() < kMinStem) {    // no stem of it is long enough
+      pos = e;
+      continue;
+    }
     // The stem ends where the word ends or where its trailing particles begin.
-    std::vector<size_t> cuts = {word.size()};
+    cuts.assign(1, word.size());
     if (auto it = b_.particles_by_last.find(CodePointBefore(word, word.size()));
         it != b_.particles_by_last.end()) {
       for (const std::string& p : it->second) {
@@ -702,7 +727,7 @@ void DocExtractor::ScanSuffixNames() {
     }
     for (size_t cut : cuts) {
       std::string_view stem = word.substr(0, cut);
-      if (stem.size() < 12) continue;
+      if (stem.size() < kMinStem) continue;
       std::string label = LabelFromSuffix(stem);
       if (label.empty()) continue;
       size_t stem_end = pos + cut;
@@ -837,8 +862,11 @@ void DocExtractor::Resolve(Extraction* x) {
     if (!ms_[i].dead) groups[Find(static_cast<int>(i))].push_back(static_cast<int>(i));
   }
   entity_of_mention_.assign(ms_.size(), -1);
-  std::vector<std::string> name_keys;  // NameKey of each entity's name
-  for (const Entity& e : x->entities) name_keys.push_back(NameKey(e.name));
+  // {label, NameKey(name)} -> entity (the last one when entities before Resolve share one)
+  absl::flat_hash_map<std::pair<std::string, std::string>, int> by_label_key;
+  for (size_t k = 0; k < x->entities.size(); ++k) {
+    by_label_key[{x->entities[k].label, NameKey(x->entities[k].name)}] = static_cast<int>(k);
+  }
   for (auto& [root, members] : groups) {
     Entity e;
     int dict = -1;
@@ -887,15 +915,13 @@ void DocExtractor::Resolve(Extraction* x) {
       e.mentions.push_back(ms_[m].span);
     }
     // The same canonical entity may come from two groups (an alias pair and a bare mention).
-    int idx = -1;
-    std::string key = NameKey(e.name);
-    for (size_t k = 0; k < x->entities.size(); ++k) {
-      if (x->entities[k].label == e.label && name_keys[k] == key) idx = static_cast<int>(k);
-    }
+    std::pair<std::string, std::string> label_key(e.label, NameKey(e.name));
+    auto found = by_label_key.find(label_key);
+    int idx = found == by_label_key.end() ? -1 : found->second;
     if (idx < 0) {
       idx = static_cast<int>(x->entities.size());
       x->entities.push_back(std::move(e));
-      name_keys.push_back(std::move(key));
+      by_label_key.emplace(std::move(label_key), idx);
     } else {
       Entity& t = x->entities[idx];
       for (auto& a : e.aliases) {
@@ -1023,6 +1049,7 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
     size_t pos, end;  // in `tagged`
     int entity;
   };
+  if (scopes == kLineScope && b_.line_rules.empty()) return;
   std::string tagged;
   std::vector<Placeholder> places;
   tagged.reserve((unit.end - unit.begin) + 16);
@@ -1109,7 +1136,11 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
   // Which rules can match at all: the atoms present in the unit (ASCII case ignored), then the
   // filter; every rule if there is no filter.
   std::vector<int> candidates;
-  if (b_.rule_filter != nullptr) {
+  // A whole line with only a few line rules to try: trying them costs less than the atom scan.
+  constexpr size_t kFewLineRules = 4;
+  if (scopes == kLineScope && b_.line_rules.size() <= kFewLineRules) {
+    candidates = b_.line_rules;
+  } else if (b_.rule_filter != nullptr) {
     std::vector<int> atoms;
     b_.rule_atoms->Match(tagged, &atoms);
     b_.rule_filter->AllPotentials(atoms, &candidates);
@@ -1130,8 +1161,7 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
       const auto& names = re.NamedCapturingGroups();
       re2::StringPiece input(tagged);
       size_t start = 0;
-      while (start <= tagged.size() &&
-             re.Match(input, start, tagged.size(), RE2::UNANCHORED, groups.data(), ngroups + 1)) {
+      while (start <= tagged.size() && MatchRule(rule, input, start, groups.data(), ngroups + 1)) {
         std::vector<int> subjects, objects;
         std::vector<std::pair<std::string, graph::Value>> props;
         for (const auto& [k, v] : rule.const_props) props.emplace_back(k, graph::Value(v));
@@ -1268,7 +1298,7 @@ void DocExtractor::ApplyRules(Extraction* x) {
     for (size_t i = 0; i + 1 < cuts.size(); ++i) {
       size_t ub = cuts[i], ue = cuts[i + 1];
       if (ue <= ub) continue;
-      if (!sentences) {
+      if (!sentences || !MayBreakSentence(text_.substr(ub, ue - ub))) {
         units.push_back({static_cast<uint32_t>(ub), static_cast<uint32_t>(ue)});
         continue;
       }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,21 +16,47 @@
 #include "ingest/ingest.h"
 #include "re2/filtered_re2.h"
 #include "re2/re2.h"
+#include "unicode/utf8.h"
 
 namespace kg::ingest {
 
 // ---- text helpers (text.cc) ---------------------------------------------------------------------
 
 // Decodes the code point at `i` (valid UTF-8 assumed) and returns it; `*len` gets its length.
-uint32_t CodePointAt(std::string_view s, size_t i, int* len);
+// Inline, as are the character classes below: the scanners call them for every character.
+inline uint32_t CodePointAt(std::string_view s, size_t i, int* len) {
+  int32_t off = static_cast<int32_t>(i);
+  UChar32 c;
+  U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), off, static_cast<int32_t>(s.size()), c);
+  *len = off - static_cast<int32_t>(i);
+  return c < 0 ? 0xFFFD : static_cast<uint32_t>(c);
+}
 // The code point that ends right before `i`, or 0 at the start.
-uint32_t CodePointBefore(std::string_view s, size_t i);
-bool IsHangul(uint32_t c);
-bool IsHan(uint32_t c);
-bool IsLatinAlnum(uint32_t c);  // ASCII letters and digits
-bool IsKana(uint32_t c);
+inline uint32_t CodePointBefore(std::string_view s, size_t i) {
+  if (i == 0) return 0;
+  int32_t off = static_cast<int32_t>(i);
+  UChar32 c;
+  U8_PREV(reinterpret_cast<const uint8_t*>(s.data()), 0, off, c);
+  return c < 0 ? 0xFFFD : static_cast<uint32_t>(c);
+}
+inline bool IsHangul(uint32_t c) {
+  return (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0x1100 && c <= 0x11FF) ||
+         (c >= 0x3130 && c <= 0x318F);
+}
+inline bool IsHan(uint32_t c) {
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF);
+}
+inline bool IsLatinAlnum(uint32_t c) {  // ASCII letters and digits
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+inline bool IsKana(uint32_t c) { return c >= 0x3040 && c <= 0x30FF; }
 // A code point that belongs to a word (Hangul, Han, Kana, Latin letters and digits).
-bool IsWordChar(uint32_t c);
+inline bool IsWordChar(uint32_t c) {
+  return IsHangul(c) || IsHan(c) || IsKana(c) || IsLatinAlnum(c);
+}
+// Whether ICU's sentence rules could break inside `s`: it holds a sentence terminator (STerm,
+// ATerm) or a paragraph separator. Without one, the whole of `s` is one sentence (UAX #29).
+bool MayBreakSentence(std::string_view s);
 // Byte offset of the first invalid UTF-8 sequence, or -1.
 int64_t FindInvalidUtf8(std::string_view s);
 // NFKC + case fold + whitespace collapse, for comparing names. Never fails on valid UTF-8.
@@ -40,7 +67,7 @@ std::vector<std::string_view> Split(std::string_view s, char sep);
 inline absl::string_view AV(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 inline std::string Str(absl::string_view s) { return std::string(s.data(), s.size()); }
 
-// ---- the compiled bundle (bundle.cc) -------------------------------------------------------------
+// ---- the compiled bundle (bundle.cc) ------------------------------------------------------------
 
 // One dictionary entity: a label, a canonical name and every surface form.
 struct DictEntry {
@@ -85,8 +112,8 @@ class AliasTrie {
   std::vector<uint32_t> kids_begin_;
 };
 
-// Finds which of a fixed set of strings occur in a text, in one pass (Aho-Corasick over byte
-// classes, ASCII letters folded to lower case): the rule prefilter's atom matcher.
+// Finds which of a fixed set of strings occur in a text, in one pass (Aho-Corasick, ASCII letters
+// folded to lower case): the rule prefilter's atom matcher. See atom_matcher.cc.
 class AtomMatcher {
  public:
   // `atoms` must be lowercase in ASCII (RE2's FilteredRE2 atoms are).
@@ -95,15 +122,26 @@ class AtomMatcher {
   void Match(std::string_view text, std::vector<int>* found) const;
 
  private:
-  int num_classes_ = 1;
+  int32_t Next(int32_t state, unsigned char b) const;  // the goto, through failure links
+
   size_t num_atoms_ = 0;
-  uint16_t class_of_[256] = {};     // byte -> class; 0 = a byte no atom holds
-  std::vector<int32_t> next_;       // state * num_classes_ + class -> state (complete DFA)
+  unsigned char fold_[256] = {};      // ASCII letters to lower case
+  int32_t root_[256] = {};            // the root's goto, complete (0 = back to the root)
+  std::vector<uint32_t> kids_begin_;  // state -> its edges [kids_begin_[s], kids_begin_[s + 1])
+  std::vector<unsigned char> edge_byte_;
+  std::vector<int32_t> edge_target_;
+  std::vector<int32_t> fail_;
   std::vector<int32_t> out_begin_;  // state -> its atoms in out_ (failure chain merged)...
   std::vector<int32_t> out_;        // ...out_[out_begin_[s], out_begin_[s + 1])
-  // The hot loop's form of next_: (target * num_classes_) << 1, | 1 when the target has atoms,
-  // so that a byte costs one class lookup and one table load (no multiply, no output check).
-  std::vector<uint32_t> step_;
+};
+
+// A bound that a rule's relaxed regex (below) leaves to be checked after the match: the
+// characters in group `group` of the relaxed regex, or, for a repetition inside a repeated group
+// (whose group holds only the last run), any match of `overrun` inside the whole match.
+struct BoundCheck {
+  int group = -1;
+  int max_chars = 0;
+  std::unique_ptr<RE2> overrun;
 };
 
 // A relation rule: a regular expression over a unit of text in which each mention is replaced by
@@ -123,7 +161,44 @@ struct Rule {
   std::string object_fixed;
   std::vector<std::pair<std::string, std::string>> const_props;  // {"role", "member"}
   std::string scope = "unit";  // "unit" (clause/bullet) or "line"
+  // `re` with its long bounded repetitions unbounded, checked after the match instead (null when
+  // the pattern has none): a far smaller program. See rule_match.cc.
+  std::unique_ptr<RE2> relaxed;
+  std::vector<BoundCheck> bound_checks;
+  std::vector<std::pair<int, int>> relaxed_groups;  // {group in re, same group in relaxed}
+  int first_byte = -1;  // the byte every match starts with (0x01), or -1 (see rule_match.cc)
 };
+
+// ---- relaxed rule regexes (rule_match.cc) -------------------------------------------------------
+
+// A repetition of a character class that RelaxBoundedRepeats unbounded.
+struct RelaxedSite {
+  std::string group;       // the named group around it in the relaxed pattern
+  std::string char_class;  // "[^()\n]"
+  int max_chars = 0;       // its upper bound
+  bool repeated = false;   // inside a repeated group (its group holds only the last run)
+  std::string before;      // the unquantified literal right before it ("\\("), or empty
+  std::string after;       // the unquantified literal right after it, or empty
+};
+
+struct RelaxedPattern {
+  std::string pattern;
+  std::vector<RelaxedSite> sites;
+};
+
+// `pattern` with every repetition of a character class bounded at `min_bound` or more ("{0,60}",
+// "{1,60}?") written without its upper bound ("{0,}", "{1,}?") inside a named group. Nullopt
+// when there is none, or when the pattern has constructs this reader does not handle (flag
+// groups, \Q, \C): such a pattern runs as it is.
+std::optional<RelaxedPattern> RelaxBoundedRepeats(std::string_view pattern, int min_bound);
+// Fills rule->first_byte, and rule->relaxed with its checks when the rule's pattern has bounded
+// repetitions of `min_bound` or more (shorter ones cost the exact program little).
+void RelaxRule(Rule* rule, int min_bound = 8);
+// rule.re->Match(text, start, text.size(), UNANCHORED, groups, ngroups), by the relaxed regex
+// when the rule has one and anchored at each occurrence of its first byte when it has one: the
+// same match, group 0 and every named group (with a relaxed regex other groups are left empty).
+bool MatchRule(const Rule& rule, re2::StringPiece text, size_t start, re2::StringPiece* groups,
+               int ngroups);
 
 // A phrase that names an entity the dictionaries cannot list ("철강 수입품에 대한 25% 관세"):
 // a regex over the raw text whose group "name" is the entity; `relations` link it (or other
@@ -182,6 +257,7 @@ struct Bundle::Impl {
   // then every rule runs.
   std::unique_ptr<re2::FilteredRE2> rule_filter;  // regexp id == index into `rules`
   std::unique_ptr<AtomMatcher> rule_atoms;        // atom index == FilteredRE2 atom index
+  std::vector<int> line_rules;                    // the rules of scope "line", in order
   std::vector<EntityRule> entity_rules;
   std::string country_label = "Country";
   std::string document_label = "Document";

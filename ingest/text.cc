@@ -8,6 +8,7 @@
 #include "nlohmann/json.hpp"
 #include "unicode/normalizer2.h"
 #include "unicode/ucasemap.h"
+#include "unicode/uchar.h"
 #include "unicode/unistr.h"
 #include "unicode/utf8.h"
 
@@ -15,32 +16,25 @@ namespace kg::ingest {
 
 // ---- code points ---------------------------------------------------------------------------------
 
-uint32_t CodePointAt(std::string_view s, size_t i, int* len) {
-  int32_t off = static_cast<int32_t>(i);
-  UChar32 c;
-  U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), off, static_cast<int32_t>(s.size()), c);
-  *len = off - static_cast<int32_t>(i);
-  return c < 0 ? 0xFFFD : static_cast<uint32_t>(c);
+bool MayBreakSentence(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    int len = 1;
+    const uint32_t c = CodePointAt(s, i, &len);
+    i += len;
+    if (IsHangul(c)) continue;  // the most common by far, and never a sentence end
+    switch (u_getIntPropertyValue(static_cast<UChar32>(c), UCHAR_SENTENCE_BREAK)) {
+      case U_SB_STERM:
+      case U_SB_ATERM:
+      case U_SB_SEP:
+      case U_SB_CR:
+      case U_SB_LF:
+        return true;
+      default:
+        break;
+    }
+  }
+  return false;
 }
-
-uint32_t CodePointBefore(std::string_view s, size_t i) {
-  if (i == 0) return 0;
-  int32_t off = static_cast<int32_t>(i);
-  UChar32 c;
-  U8_PREV(reinterpret_cast<const uint8_t*>(s.data()), 0, off, c);
-  return c < 0 ? 0xFFFD : static_cast<uint32_t>(c);
-}
-
-bool IsHangul(uint32_t c) {
-  return (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0x1100 && c <= 0x11FF) ||
-         (c >= 0x3130 && c <= 0x318F);
-}
-bool IsHan(uint32_t c) { return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF); }
-bool IsKana(uint32_t c) { return c >= 0x3040 && c <= 0x30FF; }
-bool IsLatinAlnum(uint32_t c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-bool IsWordChar(uint32_t c) { return IsHangul(c) || IsHan(c) || IsKana(c) || IsLatinAlnum(c); }
 
 int64_t FindInvalidUtf8(std::string_view s) {
   int32_t i = 0;

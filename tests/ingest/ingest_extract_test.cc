@@ -117,6 +117,39 @@ TEST_F(ExtractTest, UnknownNamesFromSignals) {
   EXPECT_NE(FindRel(x, "Voltaris Labs", "BASED_IN", "United States"), nullptr);
 }
 
+// Table rows "Name (Country)<TAB>": every such cell that starts a row or follows a matched cell,
+// on the lines that hold one, and none in running text.
+TEST_F(ExtractTest, TableRowsNameCompaniesWithTheirCountry) {
+  Extraction x =
+      Run("기업 목록\n"
+          "Beta Motors (일본)\tXyz Corp (독일)\t자동차\n"
+          "본문의 Gamma Works (미국) 언급\n"
+          "Delta Labs (한국)\t소재\n");
+  for (const char* name : {"Beta Motors", "Xyz Corp", "Delta Labs"}) {
+    const Entity* e = Find(x, "Company", name);
+    ASSERT_NE(e, nullptr) << name;
+    EXPECT_EQ(e->rule, "signal:table-row") << name;
+  }
+  EXPECT_EQ(Find(x, "Company", "Gamma Works"), nullptr);
+}
+
+// A line without a sentence terminator is one unit; one with terminators is cut into sentences,
+// and a relation's evidence is its sentence.
+TEST_F(ExtractTest, SentencesSplitOnlyAtTerminators) {
+  auto evidence = [](const Extraction& x, const Relation* r) {
+    return x.document.text.substr(r->evidence.begin, r->evidence.end - r->evidence.begin);
+  };
+  Extraction one = Run("- 미국 스타트업 Voltaris Labs는 신규 공장을 건설\n");
+  const Relation* r1 = FindRel(one, "Voltaris Labs", "BASED_IN", "United States");
+  ASSERT_NE(r1, nullptr);
+  EXPECT_EQ(evidence(one, r1), "- 미국 스타트업 Voltaris Labs는 신규 공장을 건설");
+  Extraction two =
+      Run("미국 스타트업 Voltaris Labs는 공장을 건설했다. 일본 정부는 지원을 약속했다.\n");
+  const Relation* r2 = FindRel(two, "Voltaris Labs", "BASED_IN", "United States");
+  ASSERT_NE(r2, nullptr);
+  EXPECT_EQ(evidence(two, r2), "미국 스타트업 Voltaris Labs는 공장을 건설했다. ");
+}
+
 TEST_F(ExtractTest, FootnoteGivesTheFullNameOfTheMarkedTerm) {
   Extraction x = Run(
       "- 양국은 QXR* 규격을 공동으로 채택\n"

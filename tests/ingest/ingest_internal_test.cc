@@ -1,5 +1,6 @@
 // The extractor's speed-ups must not change what it finds: the rule prefilter, its atom matcher
 // and NameKey's fast path, each checked against the plain way.
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -7,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "ingest/ingest.h"
 #include "ingest/internal.h"
+#include "unicode/brkiter.h"
 #include "unicode/normalizer2.h"
 #include "unicode/unistr.h"
 
@@ -103,6 +105,165 @@ TEST(RulePrefilterTest, SameExtractionAsRunningEveryRule) {
     }
   }
   EXPECT_GT(relations, 200);
+}
+
+// ---- relaxed rule regexes -----------------------------------------------------------------------
+
+TEST(RelaxBoundedRepeatsTest, UnboundsLongClassRepeatsInNamedGroups) {
+  auto r = RelaxBoundedRepeats(R"(A[^\x01\n]{0,20}?B(?:\([^()\n]{1,60}\))*c{0,30}[ab]{1,3})", 8);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(
+      r->pattern,
+      R"(A(?P<kg_bound_0>[^\x01\n]{0,}?)B(?:\((?P<kg_bound_1>[^()\n]{1,})\))*c{0,30}[ab]{1,3})");
+  ASSERT_EQ(r->sites.size(), 2u);
+  EXPECT_EQ(r->sites[0].char_class, R"([^\x01\n])");
+  EXPECT_EQ(r->sites[0].max_chars, 20);
+  EXPECT_FALSE(r->sites[0].repeated);
+  EXPECT_EQ(r->sites[0].before, "A");
+  EXPECT_EQ(r->sites[0].after, "B");
+  EXPECT_EQ(r->sites[1].max_chars, 60);
+  EXPECT_TRUE(r->sites[1].repeated);  // inside (...)*
+  EXPECT_EQ(r->sites[1].before, R"(\()");
+  EXPECT_EQ(r->sites[1].after, R"(\))");
+}
+
+TEST(RelaxBoundedRepeatsTest, LeavesPatternsItCannotReadOrNeedNotRelax) {
+  EXPECT_FALSE(RelaxBoundedRepeats("(?i)a[bc]{0,40}", 8).has_value());  // flags change classes
+  EXPECT_FALSE(RelaxBoundedRepeats(R"(\Qa{0,40}\E)", 8).has_value());
+  EXPECT_FALSE(RelaxBoundedRepeats("a[bc]{0,4}d", 8).has_value());   // short bound
+  EXPECT_FALSE(RelaxBoundedRepeats("(a[bc]{0,40}", 8).has_value());  // unbalanced
+  auto optional_group = RelaxBoundedRepeats("(?:x[bc]{0,40})?y", 8);
+  ASSERT_TRUE(optional_group.has_value());
+  EXPECT_FALSE(optional_group->sites[0].repeated);  // "?" runs it at most once
+}
+
+// MatchRule must give exactly what the exact regex gives, bounds overrun or not, relaxed or
+// anchored or both: random texts of placeholders, words, parentheses and long runs, many start
+// positions.
+TEST(MatchRuleTest, SameMatchesAsTheExactRegex) {
+  const std::string company =
+                        "\x01"
+                        "1:Company\x02",
+                    program =
+                        "\x01"
+                        "2:Program\x02",
+                    country =
+                        "\x01"
+                        "3:Country\x02";
+  // Each pattern with the pieces its texts are made of: bounds of 4 to 10 characters, pieces
+  // on both sides of them.
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {R"((?P<S>\x01\d+:(?:Company)\x02)(?:\((?:\x01\d+:[A-Za-z~]+\x02|[^()\n]{1,6})\))?(?:가|는) (?P<role>[^\x01\n,]{2,9}?)로 [^\x01\n]{0,8}?(?P<O>\x01\d+:(?:Program)\x02))",
+       {company + "가 ", company + "(약어)는 ", company + "(아주 긴 정의의 문장)가 ", "파트너로 ",
+        "기술 협력의 핵심 파트너로 ", "로 ", "참여 ", "향후 3년간 ", program, "x"}},
+      {R"((?P<S>\x01\d+:(?:Company)\x02(?:\([^()\n]{1,5}\))?(?:(?:, ?|와 )\x01\d+:(?:Company)\x02(?:\([^()\n]{1,5}\))?)*) [^\x01\n]{0,10}(?P<O>\x01\d+:(?:Program)\x02))",
+       {company, company + "(약어)", company + "(긴 정의 문장이다)", ", ", "와 ", " ", " 등 ",
+        " 프로그램에 참여하는 기업 ", " ", program}},
+      {R"((?:^|\s)(?P<O>\x01\d+:(?:Country)\x02) (?:(?:[^\x01\n ,]{1,4}|\x01\d+:[A-Za-z~]+\x02) ){0,2}(?P<S>\x01\d+:(?:Company)\x02))",
+       {" " + country + " ", country + " ", "기업 ", "스타트업 ", "반도체기업들 ", company,
+        program + " ", ", "}},
+      // Short bounds only: not relaxed, but anchored at each placeholder.
+      {R"((?P<S>\x01\d+:(?:Company)\x02)(?:가|는) [^\x01\n]{0,3}(?P<O>\x01\d+:(?:Program)\x02))",
+       {company + "가 ", company + "는 ", "참여 ", "기업 연합에 ", program, " "}},
+  };
+  std::mt19937 rng(11);
+  int relaxed_rules = 0, anchored_rules = 0;
+  for (const auto& [pattern, pieces] : cases) {
+    Rule rule;
+    rule.pattern = pattern;
+    rule.re = std::make_unique<RE2>(pattern);
+    ASSERT_TRUE(rule.re->ok()) << rule.re->error();
+    RelaxRule(&rule, 4);
+    relaxed_rules += rule.relaxed != nullptr;
+    anchored_rules += rule.first_byte == 1;
+    const int n = rule.re->NumberOfCapturingGroups() + 1;
+    int matched = 0;
+    for (int round = 0; round < 3000; ++round) {
+      std::string text;
+      const int count = 2 + static_cast<int>(rng() % 10);
+      for (int i = 0; i < count; ++i) text += pieces[rng() % pieces.size()];
+      re2::StringPiece input(text);
+      for (size_t start = 0; start <= text.size(); start += 1 + rng() % 8) {
+        std::vector<re2::StringPiece> want(n), got(n);
+        const bool w = rule.re->Match(input, start, text.size(), RE2::UNANCHORED, want.data(), n);
+        const bool g = MatchRule(rule, input, start, got.data(), n);
+        ASSERT_EQ(w, g) << pattern << " on " << text << " from " << start;
+        if (!w) continue;
+        ++matched;
+        EXPECT_EQ(want[0], got[0]) << text;
+        for (const auto& [name, index] : rule.re->NamedCapturingGroups()) {
+          EXPECT_EQ(want[index].data(), got[index].data()) << name << " in " << text;
+          EXPECT_EQ(want[index].size(), got[index].size()) << name << " in " << text;
+        }
+      }
+    }
+    EXPECT_GT(matched, 500) << pattern;
+  }
+  EXPECT_EQ(relaxed_rules, 3);
+  EXPECT_EQ(anchored_rules, 3);  // not the one that may start with a space
+}
+
+// The default rules with their relaxed and anchored regexes give exactly the extraction of the
+// exact ones run unanchored, over the seed and the dev set.
+TEST(MatchRuleTest, SameExtractionAsTheExactRegexes) {
+  auto relaxed = Bundle::Load(KG_INGEST_TEST_DATA);
+  auto exact = Bundle::Load(KG_INGEST_TEST_DATA);
+  ASSERT_TRUE(relaxed.ok() && exact.ok());
+  int with_relaxed = 0, anchored = 0;
+  for (Rule& rule : const_cast<Bundle::Impl&>((*exact)->impl()).rules) {
+    with_relaxed += rule.relaxed != nullptr;
+    anchored += rule.first_byte >= 0;
+    rule.relaxed.reset();
+    rule.first_byte = -1;
+  }
+  EXPECT_GT(with_relaxed, 50);
+  EXPECT_GT(anchored, 50);
+  Extractor a(*relaxed), b(*exact);
+  for (const std::string f : {"/seed/000_9bcd69e6ea19a6da.txt", "/devset/dev-D1.txt",
+                              "/devset/dev-D2.txt", "/devset/dev-D3.txt", "/devset/dev-D4.txt"}) {
+    auto docs = ReadTextFile(kShared + f);
+    ASSERT_TRUE(docs.ok()) << docs.status();
+    for (const Document& d : *docs) {
+      auto x = a.Extract(d);
+      auto y = b.Extract(d);
+      ASSERT_TRUE(x.ok() && y.ok());
+      EXPECT_EQ(Explain(*x), Explain(*y)) << d.id;
+    }
+  }
+}
+
+// ---- sentence breaking shortcut -----------------------------------------------------------------
+
+// Where MayBreakSentence says no, ICU's sentence iterator finds no boundary inside the text.
+TEST(MayBreakSentenceTest, AgreesWithIcu) {
+  UErrorCode err = U_ZERO_ERROR;
+  std::unique_ptr<icu::BreakIterator> it(
+      icu::BreakIterator::createSentenceInstance(icu::Locale("ko"), err));
+  ASSERT_TRUE(U_SUCCESS(err));
+  const std::vector<std::string> pieces = {
+      "미국은 ", "반도체", " ",     "AI",  "(SMR)",
+      "3.5%",    ". ",     "!",     "? ",  "。",
+      "…",       "‼",      "’",     "”",   "'25.3",
+      "•",       "\t",     "U.S. ", "Inc", "\xE2\x80\xA9" /* U+2029 */,
+      "다"};
+  std::mt19937 rng(5);
+  int unbroken = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const int count = 1 + static_cast<int>(rng() % 8);
+    for (int i = 0; i < count; ++i) text += pieces[rng() % pieces.size()];
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(text);
+    it->setText(u);
+    int boundaries = 0;
+    for (int32_t b = it->first(); b != icu::BreakIterator::DONE; b = it->next()) ++boundaries;
+    if (!MayBreakSentence(text)) {
+      EXPECT_EQ(boundaries, 2) << text;  // its start and its end
+      ++unbroken;
+    }
+  }
+  EXPECT_GT(unbroken, 100);
+  EXPECT_TRUE(MayBreakSentence("했다. 그리고"));
+  EXPECT_FALSE(MayBreakSentence("- 미국 스타트업 Voltaris Labs는 신규 공장을 건설"));
 }
 
 }  // namespace

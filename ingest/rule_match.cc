@@ -1,0 +1,395 @@
+// Relation rules matched through a relaxed regex, with the exact one as the fallback.
+//
+// Rule patterns bound their gaps ("{DEF}" holds [^()\n]{1,60}, rules write [^\x01\n]{0,20}?).
+// RE2 unrolls a bounded repetition into one copy of the class per count, so most rule programs
+// grew past BitState's 512 instructions (captures then ran on the slow NFA) and their DFAs kept
+// building states. The relaxed regex writes each long bounded repetition of a character class
+// without its upper bound; the rule then runs the relaxed regex, checks the bounds on what it
+// matched, and runs the exact regex only when a bound was exceeded.
+//
+// Why the answer is the exact regex's: the relaxed regex accepts every path the exact one
+// accepts, and orders paths the same way (a bounded repetition only drops the "one more" branch
+// past its bound). So when the relaxed regex's match (leftmost start, then highest priority
+// path) keeps every bound, no exact match starts earlier (it would be a relaxed match too) and
+// none at that start ranks higher: it is the exact regex's match, groups and all.
+//
+// Most rules can only match from a placeholder's first byte (0x01); those are run anchored at
+// each placeholder in turn (see LeftmostMatch), which finds the same leftmost match faster.
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "ingest/internal.h"
+
+namespace kg::ingest {
+namespace {
+
+// The name prefix of the groups that hold the relaxed repetitions.
+constexpr std::string_view kBoundGroup = "kg_bound_";
+
+enum class AtomKind { kEnd, kBad, kOpen, kClose, kAlt, kClass, kLiteral, kOther };
+
+struct Atom {
+  AtomKind kind = AtomKind::kEnd;
+  std::string_view text;
+  size_t next = 0;
+};
+
+struct Quantifier {
+  std::string_view text;  // empty: none
+  int min = 1;
+  int max = 1;  // -1: unbounded
+  bool lazy = false;
+  size_t next = 0;
+  bool Repeats() const { return max < 0 || max > 1; }
+};
+
+size_t Utf8Length(unsigned char lead) {
+  return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+}
+
+// From `i` (just after "\p", "\x"...): the end of a "{...}" argument, or `i` when there is none.
+size_t SkipBraced(std::string_view p, size_t i) {
+  if (i >= p.size() || p[i] != '{') return i;
+  size_t close = p.find('}', i);
+  return close == std::string_view::npos ? p.size() : close + 1;
+}
+
+Atom ReadEscape(std::string_view p, size_t i) {
+  if (i + 1 >= p.size()) return {AtomKind::kBad, {}, p.size()};
+  const char c = p[i + 1];
+  size_t end = i + 2;
+  if (c == 'Q' || c == 'C') return {AtomKind::kBad, {}, p.size()};  // quoting, single bytes
+  if (c == 'p' || c == 'P') end = end < p.size() && p[end] == '{' ? SkipBraced(p, end) : end + 1;
+  if (c == 'x') end = end < p.size() && p[end] == '{' ? SkipBraced(p, end) : end + 2;
+  end = std::min(end, p.size());
+  const bool punct = !(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'z') &&
+                     !(c >= 'A' && c <= 'Z') && static_cast<unsigned char>(c) < 0x80;
+  return {punct ? AtomKind::kLiteral : AtomKind::kOther, p.substr(i, end - i), end};
+}
+
+Atom ReadClass(std::string_view p, size_t i) {
+  size_t j = i + 1;
+  if (j < p.size() && p[j] == '^') ++j;
+  if (j < p.size() && p[j] == ']') ++j;
+  while (j < p.size() && p[j] != ']') {
+    if (p[j] == '\\') {
+      j = ReadEscape(p, j).next;
+    } else if (p.compare(j, 2, "[:") == 0) {
+      size_t close = p.find(":]", j + 2);
+      if (close == std::string_view::npos) return {AtomKind::kBad, {}, p.size()};
+      j = close + 2;
+    } else {
+      ++j;
+    }
+  }
+  if (j >= p.size()) return {AtomKind::kBad, {}, p.size()};
+  return {AtomKind::kClass, p.substr(i, j + 1 - i), j + 1};
+}
+
+// One atom of the pattern at `i`. Groups other than "(", "(?:" and "(?P<name>" (flag groups,
+// which change what a class means) are kBad: such a pattern is not relaxed.
+Atom ReadAtom(std::string_view p, size_t i) {
+  if (i >= p.size()) return {AtomKind::kEnd, {}, i};
+  switch (p[i]) {
+    case '(': {
+      size_t end = i + 1;
+      if (p.compare(i, 3, "(?:") == 0) {
+        end = i + 3;
+      } else if (p.compare(i, 4, "(?P<") == 0) {
+        size_t close = p.find('>', i);
+        if (close == std::string_view::npos) return {AtomKind::kBad, {}, p.size()};
+        end = close + 1;
+      } else if (p.compare(i, 2, "(?") == 0) {
+        return {AtomKind::kBad, {}, p.size()};
+      }
+      return {AtomKind::kOpen, p.substr(i, end - i), end};
+    }
+    case ')':
+      return {AtomKind::kClose, p.substr(i, 1), i + 1};
+    case '|':
+      return {AtomKind::kAlt, p.substr(i, 1), i + 1};
+    case '[':
+      return ReadClass(p, i);
+    case '\\':
+      return ReadEscape(p, i);
+    case '.':
+    case '^':
+    case '$':
+      return {AtomKind::kOther, p.substr(i, 1), i + 1};
+    case '*':
+    case '+':
+    case '?':
+    case '{':
+      return {AtomKind::kBad, {}, p.size()};  // a quantifier with nothing before it
+    default: {
+      size_t len = std::min(Utf8Length(static_cast<unsigned char>(p[i])), p.size() - i);
+      return {AtomKind::kLiteral, p.substr(i, len), i + len};
+    }
+  }
+}
+
+Quantifier ReadQuantifier(std::string_view p, size_t i) {
+  Quantifier q;
+  q.next = i;
+  if (i >= p.size()) return q;
+  size_t end = i;
+  if (p[i] == '*' || p[i] == '+' || p[i] == '?') {
+    q.min = p[i] == '+' ? 1 : 0;
+    q.max = p[i] == '?' ? 1 : -1;
+    end = i + 1;
+  } else if (p[i] == '{') {
+    size_t close = p.find('}', i);
+    if (close == std::string_view::npos) return q;
+    std::string_view inner = p.substr(i + 1, close - i - 1);
+    size_t comma = inner.find(',');
+    int lo = 0, hi = 0;
+    if (!absl::SimpleAtoi(AV(inner.substr(0, comma)), &lo)) return q;  // a literal "{"
+    if (comma == std::string_view::npos) {
+      hi = lo;
+    } else if (comma + 1 == inner.size()) {
+      hi = -1;
+    } else if (!absl::SimpleAtoi(AV(inner.substr(comma + 1)), &hi)) {
+      return q;
+    }
+    q.min = lo;
+    q.max = hi;
+    end = close + 1;
+  } else {
+    return q;
+  }
+  if (end < p.size() && p[end] == '?') {
+    q.lazy = true;
+    ++end;
+  }
+  q.text = p.substr(i, end - i);
+  q.next = end;
+  return q;
+}
+
+// The character a literal atom stands for ("\(" -> "(").
+std::string_view LiteralChar(std::string_view literal) {
+  return literal[0] == '\\' ? literal.substr(1) : literal;
+}
+
+// A literal atom at `i` that is not quantified, or empty.
+std::string_view PlainLiteralAt(std::string_view p, size_t i) {
+  Atom a = ReadAtom(p, i);
+  if (a.kind != AtomKind::kLiteral || !ReadQuantifier(p, a.next).text.empty()) return {};
+  return a.text;
+}
+
+size_t CodePoints(re2::StringPiece s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+// The byte every match of `p` starts with, or -1: the pattern's first atom is that literal
+// (ASCII, or an \xHH escape below 0x80), inside groups that are neither optional nor split by an
+// alternative, and the pattern has no top-level alternative.
+int FirstByteOfEveryMatch(std::string_view p) {
+  size_t i = 0;
+  int initial_groups = 0;
+  Atom a = ReadAtom(p, i);
+  for (; a.kind == AtomKind::kOpen; a = ReadAtom(p, i)) {
+    ++initial_groups;
+    i = a.next;
+  }
+  int byte = -1;
+  if (a.kind == AtomKind::kLiteral && a.text.size() <= 2) {
+    byte = static_cast<unsigned char>(LiteralChar(a.text)[0]);
+  } else if (a.kind == AtomKind::kOther && a.text.size() == 4 && a.text.substr(0, 2) == "\\x") {
+    int v = 0;
+    if (!absl::SimpleHexAtoi(AV(a.text.substr(2)), &v)) return -1;
+    byte = v;
+  }
+  if (byte < 0 || byte >= 0x80 || !ReadQuantifier(p, a.next).text.empty()) return -1;
+  // Open groups: true for the initial ones, which must be neither skipped nor split.
+  std::vector<bool> open(initial_groups, true);
+  for (i = a.next; i < p.size();) {
+    a = ReadAtom(p, i);
+    if (a.kind == AtomKind::kBad || a.kind == AtomKind::kEnd) return -1;
+    if (a.kind == AtomKind::kOpen) {
+      open.push_back(false);
+      i = a.next;
+      continue;
+    }
+    if (a.kind == AtomKind::kAlt) {
+      if (open.empty() || open.back()) return -1;
+      i = a.next;
+      continue;
+    }
+    const Quantifier q = ReadQuantifier(p, a.next);
+    if (a.kind == AtomKind::kClose) {
+      if (open.empty() || (open.back() && q.min == 0)) return -1;
+      open.pop_back();
+    }
+    i = q.next;
+  }
+  return byte;
+}
+
+}  // namespace
+
+std::optional<RelaxedPattern> RelaxBoundedRepeats(std::string_view p, int min_bound) {
+  RelaxedPattern out;
+  std::vector<size_t> open_groups;  // index of the first site inside each open group
+  std::string_view prev_literal;    // the atom just before, when a plain literal
+  bool any = false;
+  for (size_t i = 0; i < p.size();) {
+    const Atom a = ReadAtom(p, i);
+    switch (a.kind) {
+      case AtomKind::kEnd:
+      case AtomKind::kBad:
+        return std::nullopt;
+      case AtomKind::kOpen:
+        open_groups.push_back(out.sites.size());
+        out.pattern.append(a.text);
+        prev_literal = {};
+        i = a.next;
+        continue;
+      case AtomKind::kAlt:
+        out.pattern.append(a.text);
+        prev_literal = {};
+        i = a.next;
+        continue;
+      case AtomKind::kClose: {
+        if (open_groups.empty()) return std::nullopt;
+        const Quantifier q = ReadQuantifier(p, a.next);
+        // A repeated group may run a site many times; its group holds only the last run.
+        if (q.Repeats()) {
+          for (size_t s = open_groups.back(); s < out.sites.size(); ++s)
+            out.sites[s].repeated = true;
+        }
+        open_groups.pop_back();
+        out.pattern.append(a.text);
+        out.pattern.append(q.text);
+        prev_literal = {};
+        i = q.next;
+        continue;
+      }
+      default:
+        break;
+    }
+    const Quantifier q = ReadQuantifier(p, a.next);
+    if (a.kind == AtomKind::kClass && q.max >= min_bound && q.max > q.min) {
+      RelaxedSite site;
+      site.group = absl::StrCat(AV(kBoundGroup), out.sites.size());
+      site.char_class = std::string(a.text);
+      site.max_chars = q.max;
+      site.before = std::string(prev_literal);
+      site.after = std::string(PlainLiteralAt(p, q.next));
+      absl::StrAppend(&out.pattern, "(?P<", site.group, ">", AV(a.text), "{", q.min, ",}",
+                      q.lazy ? "?" : "", ")");
+      out.sites.push_back(std::move(site));
+      any = true;
+    } else {
+      out.pattern.append(a.text);
+      out.pattern.append(q.text);
+    }
+    prev_literal = a.kind == AtomKind::kLiteral && q.text.empty() ? a.text : std::string_view();
+    i = q.next;
+  }
+  if (!open_groups.empty() || !any) return std::nullopt;
+  return out;
+}
+
+void RelaxRule(Rule* rule, int min_bound) {
+  rule->first_byte = FirstByteOfEveryMatch(rule->pattern);
+  std::optional<RelaxedPattern> relaxed = RelaxBoundedRepeats(rule->pattern, min_bound);
+  if (!relaxed) return;
+  RE2::Options opt;
+  opt.set_log_errors(false);
+  auto re = std::make_unique<RE2>(relaxed->pattern, opt);
+  if (!re->ok()) return;
+  std::vector<BoundCheck> checks;
+  const auto& groups = re->NamedCapturingGroups();
+  for (const RelaxedSite& site : relaxed->sites) {
+    BoundCheck check;
+    check.max_chars = site.max_chars;
+    if (!site.repeated) {
+      check.group = groups.at(site.group);
+    } else {
+      // Any run of more than max_chars characters of the class, between the literals around
+      // the site when the class excludes them, in the whole match: a superset of the overruns.
+      RE2 char_class(site.char_class, opt);
+      if (!char_class.ok()) return;
+      auto outside = [&](const std::string& literal) {
+        return !literal.empty() && !RE2::FullMatch(re2::StringPiece(LiteralChar(literal).data(),
+                                                                    LiteralChar(literal).size()),
+                                                   char_class);
+      };
+      std::string violation = absl::StrCat(
+          outside(site.before) ? site.before : "", site.char_class, "{", site.max_chars + 1, "}",
+          outside(site.after) ? site.char_class + "*" + site.after : "");
+      check.overrun = std::make_unique<RE2>(violation, opt);
+      if (!check.overrun->ok()) return;
+    }
+    checks.push_back(std::move(check));
+  }
+  // The exact regex's named groups, found in the relaxed one by name.
+  std::vector<std::pair<int, int>> group_map;
+  for (const auto& [name, index] : rule->re->NamedCapturingGroups()) {
+    auto it = groups.find(name);
+    if (it == groups.end()) return;
+    group_map.emplace_back(index, it->second);
+  }
+  rule->relaxed = std::move(re);
+  rule->bound_checks = std::move(checks);
+  rule->relaxed_groups = std::move(group_map);
+}
+
+namespace {
+
+// re.Match(text, start, text.size(), UNANCHORED, groups, n). When every match starts with one
+// byte, the leftmost match is the first anchored match at an occurrence of that byte: RE2 then
+// runs BitState from each (a few bytes where nothing matches) instead of a forward DFA over the
+// text, a reverse DFA over the match and BitState over it, which cost three times as much.
+bool LeftmostMatch(const RE2& re, int first_byte, re2::StringPiece text, size_t start,
+                   re2::StringPiece* groups, int n) {
+  if (first_byte < 0) return re.Match(text, start, text.size(), RE2::UNANCHORED, groups, n);
+  const std::string_view view(text.data(), text.size());
+  const char first = static_cast<char>(first_byte);
+  for (size_t at = view.find(first, start); at != std::string_view::npos;
+       at = view.find(first, at + 1)) {
+    if (re.Match(text, at, text.size(), RE2::ANCHOR_START, groups, n)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool MatchRule(const Rule& rule, re2::StringPiece text, size_t start, re2::StringPiece* groups,
+               int ngroups) {
+  const RE2& exact = *rule.re;
+  if (rule.relaxed == nullptr) {
+    return LeftmostMatch(exact, rule.first_byte, text, start, groups, ngroups);
+  }
+  const RE2& relaxed = *rule.relaxed;
+  thread_local std::vector<re2::StringPiece> found;
+  found.assign(relaxed.NumberOfCapturingGroups() + 1, re2::StringPiece());
+  if (!LeftmostMatch(relaxed, rule.first_byte, text, start, found.data(),
+                     static_cast<int>(found.size()))) {
+    return false;  // nor does the exact regex, whose matches the relaxed one all accepts
+  }
+  for (const BoundCheck& check : rule.bound_checks) {
+    const bool over = check.overrun != nullptr
+                          ? RE2::PartialMatch(found[0], *check.overrun)
+                          : CodePoints(found[check.group]) > static_cast<size_t>(check.max_chars);
+    if (over) return exact.Match(text, start, text.size(), RE2::UNANCHORED, groups, ngroups);
+  }
+  for (int i = 0; i < ngroups; ++i) groups[i] = re2::StringPiece();
+  if (ngroups > 0) groups[0] = found[0];
+  for (const auto& [exact_index, relaxed_index] : rule.relaxed_groups) {
+    if (exact_index < ngroups) groups[exact_index] = found[relaxed_index];
+  }
+  return true;
+}
+
+}  // namespace kg::ingest
