@@ -95,7 +95,15 @@ int32_t AtomMatcher::Next(int32_t state, unsigned char b) const {
 void AtomMatcher::Match(std::string_view text, std::vector<int>* found) const {
   found->clear();
   // Short atoms ("을", "한") occur at most positions: each is reported once, not sorted out later.
-  std::vector<uint64_t> seen((num_atoms_ + 63) / 64, 0);
+  // The bitmap is on the stack up to 4096 atoms: Match runs once per unit of text.
+  constexpr size_t kStackWords = 64;
+  uint64_t stack_seen[kStackWords] = {};
+  std::vector<uint64_t> heap_seen;
+  uint64_t* seen = stack_seen;
+  if (const size_t words = (num_atoms_ + 63) / 64; words > kStackWords) {
+    heap_seen.assign(words, 0);
+    seen = heap_seen.data();
+  }
   int32_t state = 0;
   for (unsigned char raw : text) {
     state = Next(state, fold_[raw]);

@@ -371,6 +371,7 @@ class Loader {
       rule.object_fixed = r.value("object", "");
       rule.symmetric_pairs = r.value("pairs", false);
       rule.scope = r.value("scope", "unit");
+      rule.line_scope = rule.scope == "line";
       if (r.contains("props") && r["props"].is_object()) {
         for (const auto& [k, v] : r["props"].items()) {
           if (v.is_string()) rule.const_props.emplace_back(k, v.get<std::string>());

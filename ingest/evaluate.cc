@@ -236,17 +236,15 @@ absl::StatusOr<EvalReport> EvaluateGold(const std::vector<Extraction>& extractio
 }
 
 std::string EvalReport::Render(bool details) const {
-  std::string out = absl::StrFormat("%-10s %-44s %7s %7s %7s   %7s %7s %7s\n", "doc", "title",
-                                    "ent P", "ent R", "ent F1", "rel P", "rel R", "rel F1");
+  // Titles are padded by display width (Hangul takes two columns), so the columns line up.
+  constexpr int kTitleWidth = 44;
+  std::string out = absl::StrFormat("%-10s %s %7s %7s %7s   %7s %7s %7s\n", "doc",
+                                    PadToWidth("title", kTitleWidth), "ent P", "ent R", "ent F1",
+                                    "rel P", "rel R", "rel F1");
   auto row = [&](const std::string& id, const std::string& title, const Score& e, const Score& r) {
-    std::string t = title;
-    if (t.size() > 44) {
-      size_t cut = 44;
-      while (cut > 0 && (static_cast<unsigned char>(t[cut]) & 0xC0) == 0x80) --cut;
-      t = t.substr(0, cut);
-    }
-    absl::StrAppendFormat(&out, "%-10s %-44s %7.3f %7.3f %7.3f   %7.3f %7.3f %7.3f\n", id, t,
-                          e.precision(), e.recall(), e.f1(), r.precision(), r.recall(), r.f1());
+    absl::StrAppendFormat(&out, "%-10s %s %7.3f %7.3f %7.3f   %7.3f %7.3f %7.3f\n", id,
+                          PadToWidth(title, kTitleWidth), e.precision(), e.recall(), e.f1(),
+                          r.precision(), r.recall(), r.f1());
   };
   for (const ArticleScore& a : articles) {
     row(a.doc_id, a.title, a.entities, a.relations);

@@ -54,7 +54,15 @@ struct PendingLink {
   std::vector<std::pair<std::string, graph::Value>> props;
 };
 
-bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+// A byte loop rather than memcmp: the prefixes here are a few bytes and most differ at the first
+// byte, where the call costs more than the comparison (RunRulesOnUnit tries ~20 per placeholder).
+bool StartsWith(std::string_view s, std::string_view p) {
+  if (s.size() < p.size()) return false;
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (s[i] != p[i]) return false;
+  }
+  return true;
+}
 bool EndsWith(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
 }
@@ -130,6 +138,8 @@ class DocExtractor {
   // bullet), or both when a line is a single unit (tagged and prefiltered once, not twice).
   enum Scopes { kLineScope = 1, kUnitScope = 2 };
   void RunRulesOnUnit(Extraction* x, Span unit, int row_head, int scopes);
+  // by_begin_: the mentions with an entity in the order RunRulesOnUnit tags them.
+  void IndexMentionsForRules();
   void AddRelation(Extraction* x, int s, const std::string& edge, int o, Span evidence,
                    const Rule& rule, const std::vector<std::pair<std::string, graph::Value>>& p);
 
@@ -142,6 +152,19 @@ class DocExtractor {
   std::vector<PendingLink> links_;
   int topic_line_end_ = 0;
   absl::flat_hash_map<std::string, int> relation_index_;
+
+  // ---- RunRulesOnUnit's state, kept across units so that its buffers are reused ----
+  struct Placeholder {
+    size_t pos, end;  // in tagged_
+    int entity;
+  };
+  std::vector<int> by_begin_;  // mentions with an entity: begin ascending, then end descending
+  std::string tagged_;
+  std::vector<Placeholder> places_;
+  std::vector<size_t> subject_places_;
+  std::vector<int> atoms_;
+  std::vector<int> candidates_;
+  std::vector<re2::StringPiece> groups_;
 };
 
 // ---- gazetteer ---------------------------------------------------------------------------------
@@ -821,23 +844,28 @@ void DocExtractor::ScanCompounds() {
 
 // A name found once (by a definition, a footnote, a quote) is found again wherever it recurs.
 void DocExtractor::PropagateAliases() {
-  size_t n = ms_.size();
+  // The surfaces in the order of their first mention: that order decides which claims a span.
+  std::vector<std::string_view> surfaces;
+  std::vector<int> mention_of_surface;
   absl::flat_hash_set<std::string_view> done;
-  for (size_t i = 0; i < n; ++i) {
+  for (size_t i = 0; i < ms_.size(); ++i) {
     // Dictionary names were found everywhere by the gazetteer already.
     if (ms_[i].nested || ms_[i].dead || !ms_[i].name.empty()) continue;
     std::string_view surface = text_.substr(ms_[i].span.begin, ms_[i].span.end - ms_[i].span.begin);
     if (surface.size() < 4 || !done.insert(surface).second || b_.IsStopName(surface)) continue;
-    for (size_t at = FindFrom(text_, surface, 0); at != std::string_view::npos;
-         at = FindFrom(text_, surface, at + 1)) {
-      size_t end = at + surface.size();
-      if (Overlaps(at, end) || !BoundaryOk(at, end)) continue;
-      Mention m = ms_[i];
-      m.span = {static_cast<uint32_t>(at), static_cast<uint32_t>(end)};
-      m.parent = static_cast<int>(ms_.size());
-      ms_.push_back(std::move(m));
-      Union(static_cast<int>(i), static_cast<int>(ms_.size()) - 1);
-    }
+    surfaces.push_back(surface);
+    mention_of_surface.push_back(static_cast<int>(i));
+  }
+  if (surfaces.empty()) return;
+  for (const auto& [s, at] : FindEach(text_, surfaces)) {
+    const int i = mention_of_surface[s];
+    size_t end = at + surfaces[s].size();
+    if (Overlaps(at, end) || !BoundaryOk(at, end)) continue;
+    Mention m = ms_[i];
+    m.span = {at, static_cast<uint32_t>(end)};
+    m.parent = static_cast<int>(ms_.size());
+    ms_.push_back(std::move(m));
+    Union(i, static_cast<int>(ms_.size()) - 1);
   }
 }
 
@@ -1045,28 +1073,21 @@ bool LabelIn(const std::string& label, std::string_view set) {
 
 void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int scopes) {
   // The unit with typed placeholders; "*" footnote marks and "社" after a name are dropped.
-  struct Placeholder {
-    size_t pos, end;  // in `tagged`
-    int entity;
-  };
   if (scopes == kLineScope && b_.line_rules.empty()) return;
-  std::string tagged;
-  std::vector<Placeholder> places;
-  tagged.reserve((unit.end - unit.begin) + 16);
+  std::string& tagged = tagged_;
+  std::vector<Placeholder>& places = places_;
+  tagged.clear();
+  places.clear();
   size_t pos = unit.begin;
-  std::vector<int> order;
-  for (size_t i = 0; i < ms_.size(); ++i) {
-    if (ms_[i].span.begin >= unit.begin && ms_[i].span.end <= unit.end &&
-        entity_of_mention_[i] >= 0) {
-      order.push_back(static_cast<int>(i));
-    }
-  }
-  if (order.empty()) return;
-  std::sort(order.begin(), order.end(), [&](int a, int b) {
-    if (ms_[a].span.begin != ms_[b].span.begin) return ms_[a].span.begin < ms_[b].span.begin;
-    return ms_[a].span.end > ms_[b].span.end;
-  });
-  for (int m : order) {
+  auto first = std::partition_point(by_begin_.begin(), by_begin_.end(),
+                                    [&](int m) { return ms_[m].span.begin < unit.begin; });
+  auto last = first;
+  while (last != by_begin_.end() && ms_[*last].span.begin <= unit.end) ++last;
+  bool any = false;
+  for (auto it = first; it != last; ++it) {
+    const int m = *it;
+    if (ms_[m].span.end > unit.end) continue;
+    any = true;
     if (ms_[m].span.begin < pos) continue;
     tagged.append(text_.substr(pos, ms_[m].span.begin - pos));
     const Entity& e = x->entities[entity_of_mention_[m]];
@@ -1078,11 +1099,13 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
     while (pos < unit.end && text_[pos] == '*') ++pos;
     if (StartsWith(text_.substr(pos), "社")) pos += std::string_view("社").size();
   }
+  if (!any) return;
   tagged.append(text_.substr(pos, unit.end - pos));
 
   // The unit's head "(X) ..." and its subject (the first name followed by a subject particle).
   int head = -1, subject = -1;
-  std::vector<size_t> subject_places;  // placeholders followed by a subject particle
+  std::vector<size_t>& subject_places = subject_places_;  // followed by a subject particle
+  subject_places.clear();
   {
     size_t i = 0;
     while (i < tagged.size()) {
@@ -1135,13 +1158,15 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
   }
   // Which rules can match at all: the atoms present in the unit (ASCII case ignored), then the
   // filter; every rule if there is no filter.
-  std::vector<int> candidates;
+  std::vector<int>& candidates = candidates_;
+  candidates.clear();
   // A whole line with only a few line rules to try: trying them costs less than the atom scan.
   constexpr size_t kFewLineRules = 4;
   if (scopes == kLineScope && b_.line_rules.size() <= kFewLineRules) {
     candidates = b_.line_rules;
   } else if (b_.rule_filter != nullptr) {
-    std::vector<int> atoms;
+    std::vector<int>& atoms = atoms_;
+    atoms.clear();
     b_.rule_atoms->Match(tagged, &atoms);
     b_.rule_filter->AllPotentials(atoms, &candidates);
     std::sort(candidates.begin(), candidates.end());
@@ -1153,11 +1178,12 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
     if ((scopes & (line_pass ? kLineScope : kUnitScope)) == 0) continue;
     for (int rule_index : candidates) {
       const Rule& rule = b_.rules[rule_index];
-      if ((rule.scope == "line") != line_pass) continue;
+      if (rule.line_scope != line_pass) continue;
       if (rule.min_mentions > static_cast<int>(places.size())) continue;
       const RE2& re = *rule.re;
       int ngroups = re.NumberOfCapturingGroups();
-      std::vector<re2::StringPiece> groups(ngroups + 1);
+      std::vector<re2::StringPiece>& groups = groups_;
+      groups.assign(ngroups + 1, re2::StringPiece());
       const auto& names = re.NamedCapturingGroups();
       re2::StringPiece input(tagged);
       size_t start = 0;
@@ -1269,9 +1295,24 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
   }
 }
 
+// Sorted once per document, so that each unit finds its mentions by a binary search instead of a
+// pass over all of them. Equal spans keep the mention order.
+void DocExtractor::IndexMentionsForRules() {
+  by_begin_.clear();
+  for (size_t i = 0; i < ms_.size(); ++i) {
+    if (entity_of_mention_[i] >= 0) by_begin_.push_back(static_cast<int>(i));
+  }
+  std::sort(by_begin_.begin(), by_begin_.end(), [&](int a, int b) {
+    if (ms_[a].span.begin != ms_[b].span.begin) return ms_[a].span.begin < ms_[b].span.begin;
+    if (ms_[a].span.end != ms_[b].span.end) return ms_[a].span.end > ms_[b].span.end;
+    return a < b;
+  });
+}
+
 // Units: a line; inside a table row, each bullet item with the row's head cell; inside a line,
 // each "▲" item and each sentence (ICU BreakIterator).
 void DocExtractor::ApplyRules(Extraction* x) {
+  IndexMentionsForRules();
   UErrorCode err = U_ZERO_ERROR;
   static std::once_flag once;
   static icu::BreakIterator* proto = nullptr;

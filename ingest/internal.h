@@ -61,6 +61,15 @@ bool MayBreakSentence(std::string_view s);
 int64_t FindInvalidUtf8(std::string_view s);
 // NFKC + case fold + whitespace collapse, for comparing names. Never fails on valid UTF-8.
 std::string NameKey(std::string_view s);
+// Every occurrence in `text` of each of `needles` (each at least 4 bytes long), overlapping ones
+// included, as {needle index, byte offset} sorted by needle, then offset: the hits of one
+// text.find loop per needle, found in one pass over the text.
+std::vector<std::pair<int, uint32_t>> FindEach(std::string_view text,
+                                               const std::vector<std::string_view>& needles);
+// Terminal columns of `s`: East Asian wide and full-width characters (Hangul, Han) take two.
+int DisplayWidth(std::string_view s);
+// `s` cut at a character boundary to at most `width` columns, then padded with spaces to it.
+std::string PadToWidth(std::string_view s, int width);
 std::string Trim(std::string_view s);
 // absl here is 20220623: absl::string_view is not std::string_view. These bridge the two.
 std::vector<std::string_view> Split(std::string_view s, char sep);
@@ -161,6 +170,7 @@ struct Rule {
   std::string object_fixed;
   std::vector<std::pair<std::string, std::string>> const_props;  // {"role", "member"}
   std::string scope = "unit";  // "unit" (clause/bullet) or "line"
+  bool line_scope = false;      // scope == "line"
   // `re` with its long bounded repetitions unbounded, checked after the match instead (null when
   // the pattern has none): a far smaller program. See rule_match.cc.
   std::unique_ptr<RE2> relaxed;

@@ -1,4 +1,6 @@
 // Reading inputs: UTF-8 validation, cleaning, splitting a brief into articles, JSON Lines.
+#include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -548,6 +550,75 @@ absl::StatusOr<std::vector<Extraction>> ReadJsonlExtractions(const std::string& 
     out.push_back(std::move(x));
   }
   return out;
+}
+
+// A position is compared with the needles only when its first 4 bytes hash to a bit that some
+// needle's first 4 bytes set: most positions cost a load, a multiply and a bit test.
+std::vector<std::pair<int, uint32_t>> FindEach(std::string_view text,
+                                               const std::vector<std::string_view>& needles) {
+  auto prefix = [](const char* p) {
+    uint32_t v;
+    std::memcpy(&v, p, sizeof(v));
+    return v;
+  };
+  constexpr int kBits = 14;
+  auto bucket = [](uint32_t key) { return (key * 0x9E3779B1u) >> (32 - kBits); };
+  std::vector<uint64_t> filter((size_t{1} << kBits) / 64, 0);
+  std::vector<std::pair<uint32_t, int>> by_prefix;  // {first 4 bytes, needle}, sorted
+  by_prefix.reserve(needles.size());
+  for (size_t i = 0; i < needles.size(); ++i) {
+    uint32_t key = prefix(needles[i].data());
+    filter[bucket(key) / 64] |= uint64_t{1} << (bucket(key) % 64);
+    by_prefix.emplace_back(key, static_cast<int>(i));
+  }
+  std::sort(by_prefix.begin(), by_prefix.end());
+  std::vector<std::pair<int, uint32_t>> hits;
+  for (size_t at = 0; at + 4 <= text.size(); ++at) {
+    const uint32_t key = prefix(text.data() + at);
+    const uint32_t b = bucket(key);
+    if ((filter[b / 64] >> (b % 64) & 1) == 0) continue;
+    auto it = std::lower_bound(by_prefix.begin(), by_prefix.end(), std::make_pair(key, 0));
+    for (; it != by_prefix.end() && it->first == key; ++it) {
+      std::string_view needle = needles[it->second];
+      if (text.substr(at, needle.size()) == needle) {
+        hits.emplace_back(it->second, static_cast<uint32_t>(at));
+      }
+    }
+  }
+  std::sort(hits.begin(), hits.end());
+  return hits;
+}
+
+int DisplayWidth(std::string_view s) {
+  int width = 0;
+  for (size_t i = 0; i < s.size();) {
+    int len = 1;
+    const auto c = static_cast<UChar32>(CodePointAt(s, i, &len));
+    i += len;
+    switch (u_getIntPropertyValue(c, UCHAR_EAST_ASIAN_WIDTH)) {
+      case U_EA_WIDE:
+      case U_EA_FULLWIDTH:
+        width += 2;
+        break;
+      default:
+        width += 1;
+    }
+  }
+  return width;
+}
+
+std::string PadToWidth(std::string_view s, int width) {
+  size_t end = 0;
+  int used = 0;
+  while (end < s.size()) {
+    int len = 1;
+    CodePointAt(s, end, &len);
+    const int w = DisplayWidth(s.substr(end, len));
+    if (used + w > width) break;
+    used += w;
+    end += len;
+  }
+  return std::string(s.substr(0, end)) + std::string(width - used, ' ');
 }
 
 }  // namespace kg::ingest

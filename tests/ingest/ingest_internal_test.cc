@@ -266,5 +266,50 @@ TEST(MayBreakSentenceTest, AgreesWithIcu) {
   EXPECT_FALSE(MayBreakSentence("- 미국 스타트업 Voltaris Labs는 신규 공장을 건설"));
 }
 
+TEST(FindEachTest, FindsWhatAFindLoopPerNeedleFinds) {
+  // Needles (4 bytes or more) that share their first 4 bytes, overlap themselves ("abab") and
+  // each other.
+  const std::string placeholder = std::string("\x01") + "1:Co";
+  const std::vector<std::string_view> needles = {"abab", "abcd", "abcde", "미국 정부",
+                                                 "미국", "bcda", placeholder};
+  const std::vector<std::string> pieces = {"a",    "b", "c",    "d",    "e",   "ab",
+                                           "미국", " ", "정부", "\x01", "1:Co"};
+  std::mt19937 rng(11);
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    const int count = static_cast<int>(rng() % 20);
+    for (int i = 0; i < count; ++i) text += pieces[rng() % pieces.size()];
+    std::vector<std::pair<int, uint32_t>> want;
+    for (size_t n = 0; n < needles.size(); ++n) {
+      for (size_t at = text.find(needles[n]); at != std::string::npos;
+           at = text.find(needles[n], at + 1)) {
+        want.emplace_back(static_cast<int>(n), static_cast<uint32_t>(at));
+      }
+    }
+    EXPECT_EQ(FindEach(text, needles), want) << text;
+  }
+  EXPECT_TRUE(FindEach("", needles).empty());
+  EXPECT_TRUE(FindEach("ababab", {}).empty());
+}
+
+TEST(DisplayWidthTest, WideCharactersTakeTwoColumns) {
+  EXPECT_EQ(DisplayWidth(""), 0);
+  EXPECT_EQ(DisplayWidth("SMR 1.0"), 7);
+  EXPECT_EQ(DisplayWidth("미국 SMR"), 8);  // two Hangul syllables, a space, three letters
+  EXPECT_EQ(DisplayWidth("中国"), 4);
+  EXPECT_EQ(DisplayWidth("철강·알루미늄"), 13);  // U+00B7 is not wide
+  EXPECT_EQ(DisplayWidth("ＡＢ"), 4);            // full-width forms
+}
+
+TEST(DisplayWidthTest, PadsAndCutsByColumns) {
+  EXPECT_EQ(PadToWidth("abc", 5), "abc  ");
+  EXPECT_EQ(PadToWidth("미국", 5), "미국 ");
+  EXPECT_EQ(PadToWidth("미국 정부", 5), "미국 ");  // cut before a character that would not fit
+  EXPECT_EQ(PadToWidth("미국 정부", 6), "미국  ");  // "정" needs two columns, one is left
+  EXPECT_EQ(PadToWidth("미국 정부", 7), "미국 정");
+  EXPECT_EQ(PadToWidth("abcdef", 3), "abc");
+  EXPECT_EQ(PadToWidth("", 2), "  ");
+}
+
 }  // namespace
 }  // namespace kg::ingest
