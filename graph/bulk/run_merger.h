@@ -73,14 +73,16 @@ class RunMerger {
     tree_[0] = run;
   }
 
-  // Whether run a's record comes before run b's; finished runs come last.
+  // Whether run a's record comes before run b's; finished runs come last. With ties going to
+  // the earlier run, one comparison decides: the earlier run's record wins unless the later
+  // one's is strictly less, the later run's only if it is strictly less.
   bool Before(size_t a, size_t b) const {
     bool live_a = live_[a], live_b = live_[b];
     if (!(live_a & live_b)) return live_a || (!live_b && a < b);
-    const auto& x = runs_[a]->item();
-    const auto& y = runs_[b]->item();
-    bool x_first = less_(x, y), y_first = less_(y, x);
-    return x_first | (!y_first & (a < b));
+    bool a_earlier = a < b;
+    const auto& earlier = runs_[a_earlier ? a : b]->item();
+    const auto& later = runs_[a_earlier ? b : a]->item();
+    return a_earlier != less_(later, earlier);
   }
 
   std::vector<std::unique_ptr<Run>> runs_;

@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
+#include <map>
 #include <random>
+#include <set>
 #include <tuple>
 
 #include "graph/bulk/edge_sorter.h"
@@ -409,6 +411,69 @@ TEST_P(BulkLoaderTest, AnUncommittedLoadAfterNoMoreVerticesWritesNothing) {
   EXPECT_FALSE(r->FindLabel("T").has_value());
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/.bulk"));
   EXPECT_TRUE(graph_->Verify().ok());
+}
+
+// Enough vertices and index changes that the vertex writer is still at work while edges arrive
+// and existing vertices are first looked up on the caller's thread (the case a ThreadSanitizer
+// build of this test checks).
+TEST_P(BulkLoaderTest, ManyVerticesWrittenWhileEdgesArriveAndExistingOnesAreLookedUp) {
+  ASSERT_TRUE(graph_->DeclareIndex({"N", "pop", Value::Type::kInt64}).ok());
+  constexpr int kExisting = 100, kNew = 2000, kEdges = 4000;
+  std::vector<VertexId> existing;
+  absl::Status written = graph_->Write([&](GraphTxn& txn) -> absl::Status {
+    for (int i = 0; i < kExisting; ++i) {
+      auto v = txn.UpsertVertex("N", "e" + std::to_string(i), {{"pop", Value(100 + i)}});
+      if (!v.ok()) return v.status();
+      existing.push_back(v->id);
+    }
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(written.ok()) << written;
+  std::unique_ptr<BulkLoader> loader = Start();
+  ASSERT_NE(loader, nullptr);
+  // Half of the existing vertices change their indexed value; the rest are first named later.
+  for (int i = 0; i < kExisting / 2; ++i) {
+    ASSERT_EQ(*loader->UpsertVertex({"N"}, "e" + std::to_string(i), {{"pop", Value(1000 + i)}}),
+              existing[i]);
+  }
+  std::vector<VertexId> fresh;
+  for (int i = 0; i < kNew; ++i) {
+    fresh.push_back(*loader->UpsertVertex({"N"}, "n" + std::to_string(i), {{"pop", Value(i % 7)}}));
+  }
+  ASSERT_TRUE(loader->NoMoreVertices().ok());
+  for (int i = 0; i < kExisting; ++i) {
+    ASSERT_EQ(**loader->FindVertex("N", "e" + std::to_string(i)), existing[i]);
+  }
+  std::set<std::tuple<VertexId, VertexId>> distinct;
+  std::map<VertexId, int> in_degree;
+  for (int i = 0; i < kEdges; ++i) {
+    VertexId src = fresh[i % kNew];
+    VertexId dst = i % 2 == 0 ? existing[(i / 2) % kExisting] : fresh[(i * 7) % kNew];
+    std::vector<PropertyWrite> props;
+    if (i % 3 == 0) props.push_back({"w", Value(i)});
+    ASSERT_TRUE(loader->UpsertEdge(src, "L", dst, props).ok());
+    if (distinct.insert({src, dst}).second) ++in_degree[dst];
+  }
+  absl::StatusOr<BulkLoadReport> report = loader->Commit();
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->vertices_created, kNew);
+  EXPECT_EQ(report->vertices_merged, kExisting / 2);
+  EXPECT_EQ(report->edges_created, static_cast<int64_t>(distinct.size()));
+  loader.reset();
+
+  EXPECT_TRUE(graph_->Verify().ok()) << graph_->Verify();
+  std::unique_ptr<GraphReader> r = graph_->Snapshot();
+  EXPECT_EQ(*r->CountVertices(r->FindLabel("N")), kExisting + kNew);
+  EXPECT_EQ(*r->CountEdges(), static_cast<int64_t>(distinct.size()));
+  EXPECT_THAT(Drain(r->IndexExact("N", "pop", Value(1003))), ElementsAre(existing[3]));
+  EXPECT_THAT(Drain(r->IndexExact("N", "pop", Value(103))), IsEmpty());
+  EXPECT_THAT(Drain(r->IndexExact("N", "pop", Value(160))), ElementsAre(existing[60]));
+  std::vector<VertexId> threes;
+  for (int i = 3; i < kNew; i += 7) threes.push_back(fresh[i]);
+  EXPECT_EQ(Drain(r->IndexExact("N", "pop", Value(3))), threes);
+  for (VertexId v : {existing[0], existing[77], fresh[0], fresh[1999]}) {
+    EXPECT_EQ(*r->Degree(v, Direction::kIn), in_degree[v]) << v;
+  }
 }
 
 TEST_P(BulkLoaderTest, AnUncommittedLoadWritesNothing) {
