@@ -64,12 +64,23 @@ absl::StatusOr<LabelId> TxnImpl::InternLabel(std::string_view name) {
 }
 
 absl::StatusOr<std::optional<codec::VertexRow>> TxnImpl::LoadRow(VertexId id) {
+  if (auto it = rows_.find(id); it != rows_.end()) {
+    return std::optional<codec::VertexRow>(it->second);
+  }
   absl::StatusOr<std::optional<std::string>> bytes = txn_->Get(Space::kVertex, layout::VertexKey(id));
   if (!bytes.ok()) return bytes.status();
   if (!bytes->has_value()) return std::nullopt;
   codec::VertexRow row;
   if (!codec::DecodeVertexRow(**bytes, &row)) return CorruptRow("vertex", absl::StrCat(id));
+  rows_.emplace(id, row);
   return std::optional<codec::VertexRow>(std::move(row));
+}
+
+absl::StatusOr<std::optional<VertexId>> TxnImpl::FindUnique(const std::string& unique_key) {
+  if (auto it = unique_ids_.find(unique_key); it != unique_ids_.end()) return it->second;
+  absl::StatusOr<std::optional<VertexId>> id = ReadVertexId(unique_key);
+  if (id.ok() && id->has_value()) unique_ids_.emplace(unique_key, **id);
+  return id;
 }
 
 absl::StatusOr<codec::VertexRow> TxnImpl::LoadExistingRow(VertexId id) {
@@ -132,14 +143,20 @@ absl::Status TxnImpl::WriteRow(VertexId id, const std::optional<codec::VertexRow
   }
   // The unique key and the external id are fixed at creation; they go with the vertex.
   if (before && !after) {
-    if (!before->key.empty()) txn_->Delete(Space::kKey, layout::UniqueKey(before->labels[0], before->key));
+    if (!before->key.empty()) {
+      std::string unique = layout::UniqueKey(before->labels[0], before->key);
+      unique_ids_.erase(unique);
+      txn_->Delete(Space::kKey, unique);
+    }
     if (!before->external_id.is_null()) {
       txn_->Delete(Space::kKey, layout::VertexExternalIdKey(before->external_id));
     }
   }
   if (after && !before) {
     if (!after->key.empty()) {
-      txn_->Put(Space::kKey, layout::UniqueKey(after->labels[0], after->key), layout::VertexKey(id));
+      std::string unique = layout::UniqueKey(after->labels[0], after->key);
+      txn_->Put(Space::kKey, unique, layout::VertexKey(id));
+      unique_ids_.insert_or_assign(std::move(unique), id);
     }
     if (!after->external_id.is_null()) {
       txn_->Put(Space::kKey, layout::VertexExternalIdKey(after->external_id), layout::VertexKey(id));
@@ -147,8 +164,10 @@ absl::Status TxnImpl::WriteRow(VertexId id, const std::optional<codec::VertexRow
   }
   if (after) {
     txn_->Put(Space::kVertex, layout::VertexKey(id), codec::EncodeVertexRow(*after));
+    rows_.insert_or_assign(id, *after);
   } else {
     txn_->Delete(Space::kVertex, layout::VertexKey(id));
+    rows_.erase(id);
   }
   return absl::OkStatus();
 }
@@ -203,6 +222,7 @@ absl::StatusOr<VertexId> TxnImpl::CreateVertex(const std::vector<std::string>& l
   VertexId id = AllocateId();
   if (absl::Status s = WriteRow(id, std::nullopt, row); !s.ok()) return s;
   live_vertices_.insert(id);
+  created_vertices_.insert(id);
   return id;
 }
 
@@ -213,7 +233,7 @@ absl::StatusOr<UpsertResult> TxnImpl::UpsertVertex(std::string_view label, std::
   if (!canonical.ok()) return canonical.status();
   std::optional<LabelId> lid = FindLabel(label);
   absl::StatusOr<std::optional<VertexId>> existing =
-      lid ? ReadVertexId(layout::UniqueKey(*lid, *canonical)) : std::optional<VertexId>();
+      lid ? FindUnique(layout::UniqueKey(*lid, *canonical)) : std::optional<VertexId>();
   if (!existing.ok()) return existing.status();
   if (!existing->has_value()) {  // known absent: create without a second lookup
     absl::StatusOr<VertexId> id =
@@ -307,6 +327,13 @@ absl::StatusOr<std::optional<codec::EdgeRow>> TxnImpl::LoadEdgeRow(const EdgeKey
   return std::optional<codec::EdgeRow>(std::move(row));
 }
 
+bool TxnImpl::EdgeIsKnownAbsent(const EdgeKey& key) const {
+  // Ids are never reused, so a vertex this transaction created has exactly the edges this
+  // transaction created and did not delete: those in live_edges_.
+  return (created_vertices_.contains(key.src) || created_vertices_.contains(key.dst)) &&
+         !live_edges_.contains(key);
+}
+
 absl::Status TxnImpl::CreateEdge(const EdgeKey& key, const Value& external_id,
                                  const std::vector<PropertyWrite>& properties) {
   codec::EdgeRow row;
@@ -354,6 +381,10 @@ absl::StatusOr<EdgeUpsertResult> TxnImpl::UpsertEdge(VertexId src, std::string_v
   absl::StatusOr<LabelId> lid = InternLabel(label);
   if (!lid.ok()) return lid.status();
   EdgeKey key{src, *lid, dst, rank};
+  if (EdgeIsKnownAbsent(key)) {  // a new vertex's edge: no read needed
+    if (absl::Status s = CreateEdge(key, Value(), properties); !s.ok()) return s;
+    return EdgeUpsertResult{key, true};
+  }
   absl::StatusOr<std::optional<codec::EdgeRow>> existing = LoadEdgeRow(key);
   if (!existing.ok()) return existing.status();
   if (!existing->has_value()) {

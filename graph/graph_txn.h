@@ -76,6 +76,8 @@ class TxnImpl : public ReaderImpl<GraphTxn> {
                                         const std::vector<PropertyWrite>& properties);
   absl::StatusOr<std::optional<codec::VertexRow>> LoadRow(VertexId id);
   absl::StatusOr<codec::VertexRow> LoadExistingRow(VertexId id);
+  // The vertex a unique-key entry names, as this transaction sees it.
+  absl::StatusOr<std::optional<VertexId>> FindUnique(const std::string& unique_key);
   // The index-space keys a vertex row implies: label membership, aliases, property indexes.
   absl::StatusOr<std::set<std::string>> IndexEntries(VertexId id, const codec::VertexRow& row);
   // Writes `after` as the row of `id` (nullopt deletes it), updating indexes and counters by the
@@ -85,6 +87,8 @@ class TxnImpl : public ReaderImpl<GraphTxn> {
   absl::Status CreateEdge(const EdgeKey& key, const Value& external_id,
                           const std::vector<PropertyWrite>& properties);
   absl::StatusOr<std::optional<codec::EdgeRow>> LoadEdgeRow(const EdgeKey& key);
+  // Whether `key` certainly does not exist, known without a read.
+  bool EdgeIsKnownAbsent(const EdgeKey& key) const;
   absl::Status RequireVertex(VertexId id);
   absl::Status RequireElement(const ElementRef& element);
   // Whether the document exists (NOT_FOUND otherwise) and is fresh: it has no provenance beyond
@@ -102,12 +106,17 @@ class TxnImpl : public ReaderImpl<GraphTxn> {
   TxnContext* context_;
   uint64_t first_id_;  // context_->next_id when the transaction began
   absl::flat_hash_set<VertexId> live_vertices_;  // known to exist in this transaction
+  absl::flat_hash_set<VertexId> created_vertices_;  // by this transaction
   // What an ingest asks again and again within one transaction (AddEvidence for every entity
   // and relation of a document): which documents exist and are fresh, which edges exist, and
   // the evidence lists read or written so far, so that each costs one lookup, not one per call.
   absl::flat_hash_set<EdgeKey> live_edges_;
   absl::flat_hash_map<std::string, bool> known_documents_;  // doc id -> fresh
   absl::flat_hash_map<std::string, std::vector<Evidence>> evidence_lists_;  // by ProvByElementKey
+  // Vertex rows and unique keys read or written so far: an entity named by several documents
+  // of one transaction is read once. Every row write goes through WriteRow, which keeps both.
+  absl::flat_hash_map<VertexId, codec::VertexRow> rows_;
+  absl::flat_hash_map<std::string, VertexId> unique_ids_;  // UniqueKey -> vertex
 };
 
 }  // namespace kg::graph

@@ -1,11 +1,13 @@
 // The online RowSink: rows buffered and committed in batches, each batch one transaction, so that
 // what was acknowledged stays after a crash.
+#include <algorithm>
 #include <functional>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "graph/absl_compat.h"
 #include "import/import.h"
@@ -71,27 +73,43 @@ class TransactionSink : public RowSink {
     return static_cast<int64_t>(batch_.size()) >= batch_rows_ ? Commit() : absl::OkStatus();
   }
 
+  // Vertices of the batch by (label, key) as the rows spell them: an edge row's endpoints are
+  // looked up once per batch, and not at all when the batch wrote them. Valid for one attempt
+  // of one transaction (a vertex is never deleted by a sink).
+  using KnownIds = absl::flat_hash_map<std::string, graph::VertexId>;
+
+  static std::string IdKey(std::string_view label, std::string_view key) {
+    std::string id_key(label);
+    id_key.push_back('\0');
+    id_key.append(key);
+    return id_key;
+  }
+
   absl::StatusOr<graph::VertexId> Find(graph::GraphTxn& txn, const std::string& label,
-                                       const std::string& key) {
+                                       const std::string& key, KnownIds& known) {
+    std::string id_key = IdKey(label, key);
+    if (auto it = known.find(id_key); it != known.end()) return it->second;
     absl::StatusOr<std::optional<graph::VertexId>> id = txn.FindVertexByKey(label, key);
     if (!id.ok()) return id.status();
     if (!id->has_value()) {
       return absl::NotFoundError(absl::StrCat("no ", label, " vertex with key '", key, "'"));
     }
+    known.emplace(std::move(id_key), **id);
     return **id;
   }
 
-  absl::Status ApplyRow(graph::GraphTxn& txn, const Row& row, int64_t counts[4]) {
+  absl::Status ApplyRow(graph::GraphTxn& txn, const Row& row, int64_t counts[4], KnownIds& known) {
     if (row.vertex) {
       absl::StatusOr<graph::UpsertResult> r = txn.UpsertVertex(row.labels[0], row.key, row.props);
       if (!r.ok()) return r.status();
       ++counts[r->created ? 0 : 1];
+      known.insert_or_assign(IdKey(row.labels[0], row.key), r->id);
       if (row.labels.size() == 1) return absl::OkStatus();
       return txn.AddVertexLabels(r->id, {row.labels.begin() + 1, row.labels.end()});
     }
-    absl::StatusOr<graph::VertexId> src = Find(txn, row.from_label, row.from_key);
+    absl::StatusOr<graph::VertexId> src = Find(txn, row.from_label, row.from_key, known);
     if (!src.ok()) return src.status();
-    absl::StatusOr<graph::VertexId> dst = Find(txn, row.to_label, row.to_key);
+    absl::StatusOr<graph::VertexId> dst = Find(txn, row.to_label, row.to_key, known);
     if (!dst.ok()) return dst.status();
     absl::StatusOr<graph::EdgeUpsertResult> e = txn.UpsertEdge(*src, row.labels[0], *dst, 0, row.props);
     if (!e.ok()) return e.status();
@@ -103,8 +121,10 @@ class TransactionSink : public RowSink {
     if (batch_.empty()) return absl::OkStatus();
     int64_t counts[4] = {0, 0, 0, 0};
     absl::Status s = graph_.Write([&](graph::GraphTxn& txn) -> absl::Status {
+      std::fill(counts, counts + 4, 0);  // a retried closure starts over
+      KnownIds known;
       for (const Row& row : batch_) {
-        if (absl::Status st = ApplyRow(txn, row, counts); !st.ok()) return st;
+        if (absl::Status st = ApplyRow(txn, row, counts, known); !st.ok()) return st;
       }
       return absl::OkStatus();
     });

@@ -10,14 +10,17 @@ namespace kg::ingest {
 namespace {
 
 // FNV-1a 64, twice with different offsets: a stable 128-bit identity of the content (not a
-// security digest; it only decides whether a re-ingest can be skipped).
-uint64_t Fnv1a(std::string_view s, uint64_t h) {
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
+// security digest; it only decides whether a re-ingest can be skipped). Fed piece by piece, it
+// hashes exactly what it would hash over the concatenation, without copying the text.
+struct Fnv1a128 {
+  uint64_t a = 0xcbf29ce484222325ULL, b = 0x84222325cbf29ce4ULL;
+  void Add(std::string_view s) {
+    for (unsigned char c : s) {
+      a = (a ^ c) * 0x100000001b3ULL;
+      b = (b ^ c) * 0x100000001b3ULL;
+    }
   }
-  return h;
-}
+};
 
 std::string EvidenceSentence(const Extraction& x, Span s) {
   std::string t(x.Text(s));
@@ -202,11 +205,14 @@ void Accumulate(const IngestReport& part, IngestReport* report) {
 }  // namespace
 
 std::string ContentHash(const Document& d) {
-  std::string all = absl::StrCat(d.id, "\x1f", d.title, "\x1f", d.source, "\x1f", d.source_country,
-                                 "\x1f", d.published, "\x1f", d.lang, "\x1f", d.container, "\x1f",
-                                 d.text);
-  return absl::StrFormat("%016x%016x", Fnv1a(all, 0xcbf29ce484222325ULL),
-                         Fnv1a(all, 0x84222325cbf29ce4ULL));
+  Fnv1a128 h;
+  for (const std::string* field : {&d.id, &d.title, &d.source, &d.source_country, &d.published,
+                                   &d.lang, &d.container}) {
+    h.Add(*field);
+    h.Add("\x1f");
+  }
+  h.Add(d.text);
+  return absl::StrFormat("%016x%016x", h.a, h.b);
 }
 
 absl::StatusOr<IngestReport> Ingest(graph::Graph& graph, const std::vector<Extraction>& extractions) {

@@ -8,7 +8,6 @@
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/utilities/table_properties_collectors.h>
-#include <rocksdb/utilities/write_batch_with_index.h>
 
 #include <algorithm>
 #include <array>
@@ -20,6 +19,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "graph/absl_compat.h"
+#include "graph/kv/write_buffer.h"
 
 namespace kg::kv {
 namespace {
@@ -137,33 +137,32 @@ class RocksReadView : public ReadView {
 
 class RocksTxn : public Txn {
  public:
-  explicit RocksTxn(RocksStore* store);
+  explicit RocksTxn(RocksStore* store) : store_(store) {}
   absl::StatusOr<std::optional<std::string>> Get(Space space, std::string_view key) override;
   std::unique_ptr<Cursor> Scan(Space space, std::string_view begin, std::string_view end,
                                ScanOptions options) override;
-  void Put(Space space, std::string_view key, std::string_view value) override;
-  void Delete(Space space, std::string_view key) override;
-  void AddInt64(Space space, std::string_view key, int64_t delta) override;
-  size_t ApproximateBytes() const override {
-    return const_cast<rocksdb::WriteBatchWithIndex&>(batch_).GetWriteBatch()->GetDataSize();
+  void Put(Space space, std::string_view key, std::string_view value) override {
+    buffer_.Put(space, key, value);
   }
-  // The batch to commit: the pending counter additions folded in, then each key's last write,
-  // in key order within each column family. The indexed batch's own WriteBatch holds every
-  // write in the order it was made, overwritten ones included; the memtable's skiplist inserts
-  // keys in ascending order far faster (each insert starts where the last one ended) and an
-  // overwritten value is then never inserted at all.
+  void Delete(Space space, std::string_view key) override { buffer_.Delete(space, key); }
+  // Counter additions are summed in the buffer and written as one merge per key.
+  void AddInt64(Space space, std::string_view key, int64_t delta) override {
+    buffer_.AddInt64(space, key, delta);
+  }
+  size_t ApproximateBytes() const override { return buffer_.bytes(); }
+  // The batch to commit: each key's last write, in key order within each column family (the
+  // memtable's skiplist inserts keys in ascending order far faster: each insert starts where
+  // the last one ended).
   absl::StatusOr<rocksdb::WriteBatch*> FinalBatch();
 
  private:
-  // Counter additions are summed here and written as one merge per key: RocksDB 7.8's
-  // WriteBatchWithIndex (with overwrite_key) walks every earlier entry of a key on each Merge,
-  // so k merges of one hot counter in one transaction would cost O(k^2).
-  void FlushAdds(Space space);
+  // Reads of the store outside this transaction's writes (writers are serialised, so the
+  // latest state is the state this transaction started from).
+  absl::StatusOr<std::optional<std::string>> GetStored(Space space, std::string_view key);
 
   RocksStore* store_;
-  rocksdb::WriteBatchWithIndex batch_;
-  rocksdb::WriteBatch sorted_;  // FinalBatch()
-  std::array<std::map<std::string, int64_t, std::less<>>, kNumSpaces> pending_adds_;
+  WriteBuffer buffer_;
+  rocksdb::WriteBatch batch_;  // FinalBatch()
 };
 
 class RocksStore : public Store {
@@ -263,92 +262,70 @@ std::unique_ptr<Cursor> RocksReadView::Scan(Space space, std::string_view begin,
                                        });
 }
 
-RocksTxn::RocksTxn(RocksStore* store)
-    : store_(store), batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
-
-absl::StatusOr<std::optional<std::string>> RocksTxn::Get(Space space, std::string_view key) {
-  auto& pending = pending_adds_[static_cast<int>(space)];
-  if (pending.count(key)) FlushAdds(space);  // reads of a counter being added to are rare
-  rocksdb::ReadOptions ro;
+absl::StatusOr<std::optional<std::string>> RocksTxn::GetStored(Space space,
+                                                              std::string_view key) {
   std::string value;
   rocksdb::Status s =
-      batch_.GetFromBatchAndDB(store_->db(), ro, store_->cf(space), ToSlice(key), &value);
+      store_->db()->Get(rocksdb::ReadOptions(), store_->cf(space), ToSlice(key), &value);
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) return FromRocks(s, absl::StrCat("read ", SpaceName(space)));
   return value;
 }
 
+absl::StatusOr<std::optional<std::string>> RocksTxn::Get(Space space, std::string_view key) {
+  const WriteBuffer::Entry* written = buffer_.Find(space, key);
+  if (written == nullptr) return GetStored(space, key);
+  std::optional<std::string> stored;
+  if (written->kind == WriteBuffer::Entry::Kind::kAddOnly) {
+    absl::StatusOr<std::optional<std::string>> s = GetStored(space, key);
+    if (!s.ok()) return s.status();
+    stored = *std::move(s);
+  }
+  absl::StatusOr<std::optional<std::string>> value = WriteBuffer::Resolve(*written, stored);
+  if (!value.ok()) {
+    return absl::DataLossError(
+        absl::StrCat("read ", SpaceName(space), ": ", value.status().message()));
+  }
+  return value;
+}
+
 std::unique_ptr<Cursor> RocksTxn::Scan(Space space, std::string_view begin, std::string_view end,
                                        ScanOptions options) {
-  FlushAdds(space);
   rocksdb::ReadOptions ro;
   ro.auto_prefix_mode = true;
   rocksdb::DB* db = store_->db();
   rocksdb::ColumnFamilyHandle* cf = store_->cf(space);
-  // The base iterator honours the bounds; the batch's own entries are filtered by the cursor's
-  // bounds through ReadOptions passed to NewIteratorWithBase.
-  return std::make_unique<RocksCursor>(
-      begin, end, options.reverse, ro, [&](const rocksdb::ReadOptions& bounded) {
-        return batch_.NewIteratorWithBase(cf, db->NewIterator(bounded, cf), &bounded);
-      });
-}
-
-void RocksTxn::Put(Space space, std::string_view key, std::string_view value) {
-  batch_.Put(store_->cf(space), ToSlice(key), ToSlice(value)).PermitUncheckedError();
-}
-
-void RocksTxn::Delete(Space space, std::string_view key) {
-  batch_.Delete(store_->cf(space), ToSlice(key)).PermitUncheckedError();
-}
-
-void RocksTxn::AddInt64(Space space, std::string_view key, int64_t delta) {
-  auto& pending = pending_adds_[static_cast<int>(space)];
-  auto it = pending.find(key);
-  if (it == pending.end()) it = pending.emplace(std::string(key), 0).first;
-  it->second += delta;
+  auto stored = std::make_unique<RocksCursor>(begin, end, options.reverse, ro,
+                                              [&](const rocksdb::ReadOptions& bounded) {
+                                                return db->NewIterator(bounded, cf);
+                                              });
+  return buffer_.Scan(space, begin, end, options.reverse, std::move(stored));
 }
 
 absl::StatusOr<rocksdb::WriteBatch*> RocksTxn::FinalBatch() {
-  for (int i = 0; i < kNumSpaces; ++i) FlushAdds(static_cast<Space>(i));
-  sorted_.Clear();
-  for (int i = 0; i < kNumSpaces; ++i) {
+  batch_.Clear();
+  rocksdb::Status s;
+  for (int i = 0; i < kNumSpaces && s.ok(); ++i) {
     rocksdb::ColumnFamilyHandle* cf = store_->cf(static_cast<Space>(i));
-    // Ordered by key, then by when it was written: a key shows once unless merges follow it.
-    std::unique_ptr<rocksdb::WBWIIterator> it(batch_.NewIterator(cf));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      const rocksdb::WriteEntry e = it->Entry();
-      rocksdb::Status s;
-      switch (e.type) {
-        case rocksdb::kPutRecord:
-          s = sorted_.Put(cf, e.key, e.value);
+    buffer_.ForEach(static_cast<Space>(i), [&](const std::string& key,
+                                               const WriteBuffer::Entry& e) {
+      if (!s.ok()) return;
+      switch (e.kind) {
+        case WriteBuffer::Entry::Kind::kPut:
+          s = batch_.Put(cf, key, e.value);
           break;
-        case rocksdb::kMergeRecord:
-          s = sorted_.Merge(cf, e.key, e.value);
+        case WriteBuffer::Entry::Kind::kDelete:
+          // Additions after a delete count from zero: the sum replaces the key.
+          s = e.add == 0 ? batch_.Delete(cf, key) : batch_.Put(cf, key, EncodeCounter(e.add));
+          return;
+        case WriteBuffer::Entry::Kind::kAddOnly:
           break;
-        case rocksdb::kDeleteRecord:
-          s = sorted_.Delete(cf, e.key);
-          break;
-        case rocksdb::kSingleDeleteRecord:
-          s = sorted_.SingleDelete(cf, e.key);
-          break;
-        default:
-          return absl::InternalError(absl::StrCat("commit: unexpected write type ", e.type));
       }
-      if (!s.ok()) return FromRocks(s, "commit");
-    }
-    if (!it->status().ok()) return FromRocks(it->status(), "commit");
+      if (s.ok() && e.add != 0) s = batch_.Merge(cf, key, EncodeCounter(e.add));
+    });
   }
-  return &sorted_;
-}
-
-void RocksTxn::FlushAdds(Space space) {
-  auto& pending = pending_adds_[static_cast<int>(space)];
-  for (const auto& [key, delta] : pending) {
-    if (delta == 0) continue;
-    batch_.Merge(store_->cf(space), ToSlice(key), ToSlice(EncodeCounter(delta)))
-        .PermitUncheckedError();
-  }
-  pending.clear();
+  if (!s.ok()) return FromRocks(s, "commit");
+  return &batch_;
 }
 
 // One SST file of a bulk write, opened on its first key (RocksDB refuses an empty file). It

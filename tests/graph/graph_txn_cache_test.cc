@@ -1,0 +1,132 @@
+// GraphTxn's per-transaction knowledge (vertex rows and unique keys read or written, the edges
+// of vertices it created) must agree with what the transaction wrote: deletes and re-creations
+// inside one transaction included.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "graph/graph.h"
+
+namespace kg::graph {
+namespace {
+
+class GraphTxnCacheTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = (std::filesystem::temp_directory_path() /
+            ("kg_graph_txn_cache_test_" + std::to_string(::getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name()))
+               .string();
+    std::filesystem::remove_all(dir_);
+    GraphOptions options;
+    options.sync_writes = false;
+    absl::StatusOr<std::unique_ptr<Graph>> g = Graph::Open(dir_, options);
+    ASSERT_TRUE(g.ok()) << g.status();
+    graph_ = *std::move(g);
+  }
+  void TearDown() override {
+    graph_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::string dir_;
+  std::unique_ptr<Graph> graph_;
+};
+
+TEST_F(GraphTxnCacheTest, AVertexDeletedAndUpsertedAgainInOneWriteIsANewVertex) {
+  VertexId first = 0;
+  ASSERT_TRUE(graph_
+                  ->Write([&](GraphTxn& txn) {
+                    first = txn.UpsertVertex("C", "k", {{"name", Value("one")}})->id;
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  VertexId second = 0;
+  ASSERT_TRUE(graph_
+                  ->Write([&](GraphTxn& txn) {
+                    absl::StatusOr<UpsertResult> again = txn.UpsertVertex("C", "k", {});
+                    EXPECT_TRUE(again.ok() && !again->created && again->id == first);
+                    EXPECT_TRUE(txn.DeleteVertex(first).ok());
+                    absl::StatusOr<UpsertResult> created =
+                        txn.UpsertVertex("C", "k", {{"name", Value("two")}});
+                    EXPECT_TRUE(created.ok() && created->created);
+                    second = created->id;
+                    EXPECT_NE(second, first);
+                    auto row = txn.GetVertex(second);
+                    EXPECT_TRUE(row.ok() && row->has_value());
+                    EXPECT_EQ(txn.SetVertexProperty(first, {"name", Value("x")}).code(),
+                              absl::StatusCode::kNotFound);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  auto snapshot = graph_->Snapshot();
+  EXPECT_EQ(*snapshot->FindVertexByKey("C", "k"), std::optional<VertexId>(second));
+  EXPECT_FALSE(snapshot->GetVertex(first)->has_value());
+  EXPECT_TRUE(graph_->Verify().ok());
+}
+
+TEST_F(GraphTxnCacheTest, APropertyWrittenInTheWriteIsSeenByTheNextUpsert) {
+  ASSERT_TRUE(graph_
+                  ->Write([&](GraphTxn& txn) {
+                    VertexId id = txn.UpsertVertex("C", "k", {{"name", Value("a")}})->id;
+                    EXPECT_TRUE(txn.SetVertexProperty(id, {"name", Value("b")}).ok());
+                    EXPECT_TRUE(txn.UpsertVertex("C", "k", {{"extra", Value(int64_t{1})}}).ok());
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  auto id = graph_->Snapshot()->FindVertexByKey("C", "k");
+  ASSERT_TRUE(id.ok() && id->has_value());
+  auto v = graph_->Snapshot()->GetVertex(**id);
+  ASSERT_TRUE(v.ok() && v->has_value());
+  int found = 0;
+  for (const VertexProperty& p : (*v)->properties) {
+    if (p.key == "name") {
+      EXPECT_TRUE(p.value == Value("b"));
+      ++found;
+    }
+    if (p.key == "extra") {
+      EXPECT_TRUE(p.value == Value(int64_t{1}));
+      ++found;
+    }
+  }
+  EXPECT_EQ(found, 2);
+}
+
+TEST_F(GraphTxnCacheTest, EdgesOfANewVertexAreCreatedOnceAndRecreatedAfterADelete) {
+  VertexId old_vertex = 0;
+  ASSERT_TRUE(graph_
+                  ->Write([&](GraphTxn& txn) {
+                    old_vertex = txn.UpsertVertex("C", "old", {})->id;
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  ASSERT_TRUE(graph_
+                  ->Write([&](GraphTxn& txn) {
+                    VertexId fresh = txn.UpsertVertex("C", "new", {})->id;
+                    absl::StatusOr<EdgeUpsertResult> a =
+                        txn.UpsertEdge(fresh, "L", old_vertex, 0, {{"n", Value(int64_t{1})}});
+                    EXPECT_TRUE(a.ok() && a->created);
+                    absl::StatusOr<EdgeUpsertResult> b =
+                        txn.UpsertEdge(fresh, "L", old_vertex, 0, {{"n", Value(int64_t{2})}});
+                    EXPECT_TRUE(b.ok() && !b->created);
+                    absl::StatusOr<EdgeUpsertResult> in =
+                        txn.UpsertEdge(old_vertex, "L", fresh, 0, {});
+                    EXPECT_TRUE(in.ok() && in->created);
+                    EXPECT_TRUE(txn.DeleteEdge(a->key).ok());
+                    absl::StatusOr<EdgeUpsertResult> c =
+                        txn.UpsertEdge(fresh, "L", old_vertex, 0, {});
+                    EXPECT_TRUE(c.ok() && c->created);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  auto snapshot = graph_->Snapshot();
+  auto out = snapshot->ScanEdges(old_vertex, Direction::kIn, std::nullopt);
+  int edges = 0;
+  for (EdgeKey e; out->Next(&e);) ++edges;
+  EXPECT_EQ(edges, 1);
+  EXPECT_TRUE(graph_->Verify().ok()) << graph_->Verify();
+}
+
+}  // namespace
+}  // namespace kg::graph

@@ -1,0 +1,219 @@
+// kv::Txn on RocksDB: reads inside a transaction see its own writes (deletes and counter
+// additions included), scans merge them with the stored keys in order, and a failed
+// transaction writes nothing.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "graph/kv/rocksdb_store.h"
+
+namespace kg::kv {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using KeyValues = std::vector<std::pair<std::string, std::string>>;
+
+class KvTxnTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = (std::filesystem::temp_directory_path() /
+            ("kg_kv_txn_test_" + std::to_string(::getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name()))
+               .string();
+    std::filesystem::remove_all(dir_);
+    RocksDbOptions options;
+    options.sync = false;
+    absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(dir_, options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // Commits `pairs` as Puts in one transaction.
+  void Seed(Space space, const KeyValues& pairs) {
+    ASSERT_TRUE(store_
+                    ->RunTxn([&](Txn& txn) {
+                      for (const auto& [k, v] : pairs) txn.Put(space, k, v);
+                      return absl::OkStatus();
+                    })
+                    .ok());
+  }
+
+  static KeyValues ScanAll(ReadView& view, Space space, std::string_view begin,
+                           std::string_view end, bool reverse = false) {
+    KeyValues out;
+    std::unique_ptr<Cursor> c = view.Scan(space, begin, end, ScanOptions{reverse});
+    std::string_view k, v;
+    while (c->Next(&k, &v)) out.emplace_back(std::string(k), std::string(v));
+    EXPECT_TRUE(c->status().ok()) << c->status();
+    return out;
+  }
+
+  static std::optional<std::string> GetOrDie(ReadView& view, Space space, std::string_view key) {
+    absl::StatusOr<std::optional<std::string>> v = view.Get(space, key);
+    EXPECT_TRUE(v.ok()) << v.status();
+    return v.ok() ? *v : std::nullopt;
+  }
+
+  KeyValues Committed(Space space) {
+    absl::StatusOr<std::unique_ptr<ReadView>> view = store_->Snapshot();
+    EXPECT_TRUE(view.ok());
+    return ScanAll(**view, space, "", "");
+  }
+
+  std::string dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(KvTxnTest, GetSeesPutsOverwritesAndDeletesOfTheTransaction) {
+  Seed(Space::kMeta, {{"a", "1"}, {"b", "2"}});
+  ASSERT_TRUE(store_
+                  ->RunTxn([&](Txn& txn) {
+                    EXPECT_EQ(GetOrDie(txn, Space::kMeta, "a"), "1");
+                    txn.Put(Space::kMeta, "a", "10");
+                    txn.Put(Space::kMeta, "a", "11");
+                    EXPECT_EQ(GetOrDie(txn, Space::kMeta, "a"), "11");
+                    txn.Delete(Space::kMeta, "b");
+                    EXPECT_EQ(GetOrDie(txn, Space::kMeta, "b"), std::nullopt);
+                    txn.Put(Space::kMeta, "c", "3");
+                    txn.Delete(Space::kMeta, "c");
+                    EXPECT_EQ(GetOrDie(txn, Space::kMeta, "c"), std::nullopt);
+                    txn.Put(Space::kMeta, "b", "20");
+                    EXPECT_EQ(GetOrDie(txn, Space::kMeta, "b"), "20");
+                    // Another space holds other keys.
+                    EXPECT_EQ(GetOrDie(txn, Space::kVertex, "a"), std::nullopt);
+                    txn.Put(Space::kMeta, "e", "");
+                    EXPECT_EQ(GetOrDie(txn, Space::kMeta, "e"), "");
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  EXPECT_THAT(Committed(Space::kMeta), ElementsAre(std::pair<std::string, std::string>{"a", "11"},
+                                                   std::pair<std::string, std::string>{"b", "20"},
+                                                   std::pair<std::string, std::string>{"e", ""}));
+  EXPECT_THAT(Committed(Space::kVertex), IsEmpty());
+}
+
+TEST_F(KvTxnTest, ScansMergeTheTransactionsWritesWithTheStoreInKeyOrder) {
+  Seed(Space::kMeta, {{"k1", "s1"}, {"k3", "s3"}, {"k5", "s5"}, {"k7", "s7"}});
+  ASSERT_TRUE(store_
+                  ->RunTxn([&](Txn& txn) {
+                    txn.Put(Space::kMeta, "k0", "t0");  // before every stored key
+                    txn.Put(Space::kMeta, "k4", "t4");  // between
+                    txn.Put(Space::kMeta, "k5", "t5");  // overwrites
+                    txn.Delete(Space::kMeta, "k3");     // hides a stored key
+                    txn.Delete(Space::kMeta, "k6");     // deletes nothing
+                    txn.Put(Space::kMeta, "k9", "t9");  // after
+                    const KeyValues all = {{"k0", "t0"}, {"k1", "s1"}, {"k4", "t4"},
+                                           {"k5", "t5"}, {"k7", "s7"}, {"k9", "t9"}};
+                    EXPECT_EQ(ScanAll(txn, Space::kMeta, "", ""), all);
+                    EXPECT_EQ(ScanAll(txn, Space::kMeta, "k1", "k7"),
+                              KeyValues({{"k1", "s1"}, {"k4", "t4"}, {"k5", "t5"}}));
+                    EXPECT_EQ(ScanAll(txn, Space::kMeta, "k2", "k5"), KeyValues({{"k4", "t4"}}));
+                    KeyValues reversed(all.rbegin(), all.rend());
+                    EXPECT_EQ(ScanAll(txn, Space::kMeta, "", "", true), reversed);
+                    EXPECT_EQ(ScanAll(txn, Space::kMeta, "k1", "k7", true),
+                              KeyValues({{"k5", "t5"}, {"k4", "t4"}, {"k1", "s1"}}));
+                    EXPECT_EQ(ScanAll(txn, Space::kMeta, "k3", "k4", true), KeyValues());
+                    // Writes made after a scan are seen by the next one.
+                    txn.Delete(Space::kMeta, "k0");
+                    txn.Delete(Space::kMeta, "k9");
+                    EXPECT_EQ(ScanAll(txn, Space::kMeta, "", ""),
+                              KeyValues({{"k1", "s1"}, {"k4", "t4"}, {"k5", "t5"}, {"k7", "s7"}}));
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  EXPECT_EQ(Committed(Space::kMeta),
+            KeyValues({{"k1", "s1"}, {"k4", "t4"}, {"k5", "t5"}, {"k7", "s7"}}));
+}
+
+TEST_F(KvTxnTest, AScanOfAPrefixSpaceSeesOnlyItsRange) {
+  // kAdj has a 9-byte prefix extractor: (tag, vertex id) prefixes as graph/ writes them.
+  const std::string a(9, 'a'), b(9, 'b');
+  Seed(Space::kAdj, {{a + "1", ""}, {b + "1", ""}});
+  ASSERT_TRUE(
+      store_
+          ->RunTxn([&](Txn& txn) {
+            txn.Put(Space::kAdj, a + "2", "x");
+            txn.Put(Space::kAdj, b + "0", "y");
+            txn.Delete(Space::kAdj, b + "1");
+            EXPECT_EQ(ScanAll(txn, Space::kAdj, a, b), KeyValues({{a + "1", ""}, {a + "2", "x"}}));
+            EXPECT_EQ(ScanAll(txn, Space::kAdj, b, b + "\xff"), KeyValues({{b + "0", "y"}}));
+            EXPECT_EQ(ScanAll(txn, Space::kAdj, b, "", true), KeyValues({{b + "0", "y"}}));
+            return absl::OkStatus();
+          })
+          .ok());
+}
+
+TEST_F(KvTxnTest, CounterAdditionsAreSeenByReadsAndScans) {
+  Seed(Space::kCount, {{"c1", EncodeCounter(5)}});
+  ASSERT_TRUE(store_
+                  ->RunTxn([&](Txn& txn) {
+                    txn.AddInt64(Space::kCount, "c1", 3);
+                    txn.AddInt64(Space::kCount, "c1", -1);
+                    txn.AddInt64(Space::kCount, "c2", 4);
+                    EXPECT_EQ(GetOrDie(txn, Space::kCount, "c1"), EncodeCounter(7));
+                    EXPECT_EQ(GetOrDie(txn, Space::kCount, "c2"), EncodeCounter(4));
+                    txn.AddInt64(Space::kCount, "c2", 1);
+                    EXPECT_EQ(ScanAll(txn, Space::kCount, "", ""),
+                              KeyValues({{"c1", EncodeCounter(7)}, {"c2", EncodeCounter(5)}}));
+                    // A put replaces the counter; additions after it add to the new value.
+                    txn.Put(Space::kCount, "c1", EncodeCounter(100));
+                    txn.AddInt64(Space::kCount, "c1", 2);
+                    EXPECT_EQ(GetOrDie(txn, Space::kCount, "c1"), EncodeCounter(102));
+                    // Additions after a delete start from zero.
+                    txn.Delete(Space::kCount, "c2");
+                    EXPECT_EQ(GetOrDie(txn, Space::kCount, "c2"), std::nullopt);
+                    txn.AddInt64(Space::kCount, "c2", -3);
+                    txn.AddInt64(Space::kCount, "c3", 0);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  EXPECT_EQ(Committed(Space::kCount),
+            KeyValues({{"c1", EncodeCounter(102)}, {"c2", EncodeCounter(-3)}}));
+}
+
+TEST_F(KvTxnTest, AFailedTransactionWritesNothing) {
+  Seed(Space::kMeta, {{"a", "1"}});
+  absl::Status s = store_->RunTxn([&](Txn& txn) {
+    txn.Put(Space::kMeta, "a", "2");
+    txn.Put(Space::kMeta, "b", "2");
+    txn.AddInt64(Space::kCount, "c", 1);
+    EXPECT_GT(txn.ApproximateBytes(), 0u);
+    return absl::AbortedError("no");
+  });
+  EXPECT_EQ(s, absl::AbortedError("no"));
+  EXPECT_EQ(Committed(Space::kMeta), KeyValues({{"a", "1"}}));
+  EXPECT_THAT(Committed(Space::kCount), IsEmpty());
+}
+
+TEST_F(KvTxnTest, ABufferedValueOutlivesLaterWritesOfOtherKeys) {
+  // Many keys in one transaction: nothing is lost or reordered as the buffer grows.
+  KeyValues expected;
+  ASSERT_TRUE(store_
+                  ->RunTxn([&](Txn& txn) {
+                    for (int i = 999; i >= 0; --i) {
+                      char key[8];
+                      std::snprintf(key, sizeof key, "k%04d", i);
+                      txn.Put(Space::kVertex, key, std::string(i % 50, 'v'));
+                      expected.emplace_back(key, std::string(i % 50, 'v'));
+                    }
+                    std::reverse(expected.begin(), expected.end());
+                    EXPECT_EQ(ScanAll(txn, Space::kVertex, "", ""), expected);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  EXPECT_EQ(Committed(Space::kVertex), expected);
+}
+
+}  // namespace
+}  // namespace kg::kv
