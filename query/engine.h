@@ -54,8 +54,10 @@ class Context {
   bool path_objects_read = false;  // some step reads path objects, not only as() labels
   bool productive_by = false;  // withStrategies(ProductiveByStrategy)
   // How elementMap()/valueMap() show labels: multi-label (TinkerPop 4), a set of every label,
-  // is this store's default (a vertex may have several); g.with("singlelabel") shows one string.
+  // or one string (QueryOptions::multi_label, overridden by g.with("singlelabel"/"multilabel")).
   bool multi_label = true;
+  // property(k, null) stores a null rather than removing k (QueryOptions).
+  bool allow_null_properties = false;
   // g.withSack(initial[, Operator]): every new traverser's sack, and how merged traversers
   // combine theirs (empty: only traversers with equal sacks merge).
   std::optional<Value> sack_initial;

@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "query/by.h"
 #include "query/compare.h"
+#include "query/filters.h"
 #include "query/ops.h"
 #include "query/parser.h"
 #include "query/steps/steps.h"
@@ -264,14 +265,14 @@ bool Pipeline::First(const Traverser& t, std::optional<Value>* out) {
 // Helpers over values
 // ---------------------------------------------------------------------------------------------
 
-namespace {
-
-// Bulks can grow geometrically (repeat() merges traversers); they saturate instead of wrapping.
 int64_t SatAdd(int64_t a, int64_t b) {
   int64_t r;
   if (__builtin_add_overflow(a, b, &r)) return b > 0 ? INT64_MAX : INT64_MIN;
   return r;
 }
+
+namespace {
+
 int64_t SatMul(int64_t a, int64_t b) {
   int64_t r;
   if (__builtin_mul_overflow(a, b, &r)) return (a > 0) == (b > 0) ? INT64_MAX : INT64_MIN;
@@ -624,7 +625,6 @@ PathValue MakePath(const Traverser& t) {
   return p;
 }
 
-enum class Pop { kFirst, kLast, kAll, kMixed };
 
 // Values of label `key` in the path, oldest first.
 void PathLookup(const Traverser& t, std::string_view key, std::vector<Value>* out) {
@@ -639,7 +639,8 @@ void PathLookup(const Traverser& t, std::string_view key, std::vector<Value>* ou
   std::reverse(out->begin(), out->end());
 }
 
-// select()'s scope lookup: a map key of the current object, a side effect, or a path label.
+}  // namespace
+
 bool ScopeValue(Context* ctx, const Traverser& t, const std::string& key, Pop pop,
                 std::optional<Value>* out) {
   out->reset();
@@ -675,7 +676,6 @@ bool ScopeValue(Context* ctx, const Traverser& t, const std::string& key, Pop po
   return true;
 }
 
-}  // namespace
 }  // namespace kg::query
 
 namespace kg::query {
@@ -1272,95 +1272,6 @@ namespace kg::query {
 namespace {
 
 
-// range()/limit()/skip(): counts bulk; stops pulling its input once past the high bound, which
-// is what stops the scans upstream early.
-class RangeOp : public Op {
- public:
-  RangeOp(Context* ctx, std::string name, int64_t lo, int64_t hi)
-      : Op(ctx, std::move(name)), lo_(lo), hi_(hi) {}
-  std::string Describe() const override {
-    return absl::StrCat(name_, "(", lo_, ", ", hi_, ") [stops upstream scans]");
-  }
-  // Inside repeat() the range applies per iteration, so counts are kept per loop number; outside
-  // (no loop) reaching the high bound stops pulling, which ends the scans upstream.
-  bool Next(Traverser* out) override {
-    for (;;) {
-      if (hi_ >= 0 && !in_loop_ && seen_ >= hi_) return false;
-      if (!Pull(out)) return false;
-      int64_t& seen = out->loops.empty() ? seen_ : per_loop_[out->loops.back()];
-      in_loop_ = !out->loops.empty();
-      int64_t start = seen, end = SatAdd(seen, out->bulk);
-      seen = end;
-      int64_t from = std::max(start, lo_);
-      int64_t to = hi_ >= 0 ? std::min(end, hi_) : end;
-      if (to <= from) continue;
-      out->bulk = to - from;
-      ++out_count;
-      return true;
-    }
-  }
-  void Reset() override {
-    seen_ = 0;
-    per_loop_.clear();
-    in_loop_ = false;
-    Op::Reset();
-  }
-
- private:
-  int64_t lo_, hi_;
-  int64_t seen_ = 0;
-  bool in_loop_ = false;
-  std::map<int32_t, int64_t> per_loop_;
-};
-
-// dedup(), dedup("a", "b"), dedup().by(...): keeps the first traverser of each key, bulk 1.
-class DedupOp : public Op, public ByOwner {
- public:
-  DedupOp(Context* ctx, std::vector<std::string> labels) : Op(ctx, "dedup"), labels_(std::move(labels)) {}
-  bool Next(Traverser* out) override {
-    while (Pull(out)) {
-      if (labels_.empty() && bys_.empty()) {
-        if (seen_.insert(out->obj).second) return Keep(out);
-        continue;
-      }
-      std::optional<Value> key;
-      if (!KeyOf(*out, &key)) return false;
-      if (key && seen_.insert(std::move(*key)).second) return Keep(out);
-    }
-    return false;
-  }
-  void Reset() override {
-    ctx_->Release(seen_.size());
-    seen_.clear();
-    Op::Reset();
-  }
-
- private:
-  // dedup("a", "b"): the labelled objects; dedup().by(...): the by() value (none when the by()
-  // is unproductive, which removes the traverser).
-  bool KeyOf(const Traverser& t, std::optional<Value>* key) {
-    if (labels_.empty()) return EvalBy(ctx_, bys_[0], t, key);
-    ValueList l;
-    for (const auto& lab : labels_) {
-      std::optional<Value> v;
-      if (!ScopeValue(ctx_, t, lab, Pop::kLast, &v)) return false;
-      l.push_back(v.value_or(Value()));
-    }
-    *key = Value::List(std::move(l));
-    return true;
-  }
-  // The first traverser of its key: passed on once, bulk 1.
-  bool Keep(Traverser* out) {
-    if (!ctx_->Hold(1)) return false;
-    out->bulk = 1;
-    ++out_count;
-    return true;
-  }
-
-  std::vector<std::string> labels_;
-  absl::flat_hash_set<Value> seen_;
-};
-
 // inject(): the values first (once), then the input traversers (a start step's root is dropped).
 class InjectOp : public Op {
  public:
@@ -1539,6 +1450,15 @@ std::string BareEnum(const std::string& name) {
 }
 
 void VisitSteps(const Traversal& t, const std::function<void(const Step&)>& fn);
+
+// A key or a value of a property() folded into addV(): a constant or a traversal's first result.
+struct FoldedArg {
+  Value constant;
+  std::shared_ptr<Pipeline> child;
+};
+struct FoldedProperty {
+  FoldedArg key, value;
+};
 
 class Compiler {
  public:
@@ -1835,10 +1755,19 @@ class Compiler {
   absl::Status AddBy(Op* last, const Step& s);
   absl::Status AddHas(Pipeline* p, const Step& s);
   absl::Status AddWhere(Pipeline* p, const Step& s);
+  absl::Status AddWhereConnective(Pipeline* p, const Step& connective);
+  static bool IsConnective(const Step& s) {
+    if (s.name != "and" && s.name != "or" && s.name != "not") return false;
+    return !s.args.empty() && std::all_of(s.args.begin(), s.args.end(), [](const Expr& a) {
+      return a.kind == Expr::Kind::kTraversal;
+    });
+  }
   absl::Status AddSelect(Pipeline* p, const Step& s);
   absl::Status AddGroup(Pipeline* p, const Step& s);
   absl::Status AddChoose(Pipeline* p, const Step& s);
   absl::Status AddMutation(Pipeline* p, const Step& s, const std::vector<const Step*>& steps, size_t* i);
+  bool IsFoldableProperty(const Step& s);
+  absl::StatusOr<FoldedProperty> FoldProperty(const Step& s);
   absl::Status ApplyRepeatMod(RepeatOp* op, const Step& s, bool before);
   void PlanVertexScan(GraphStartOp* op, const std::vector<const Step*>& steps, size_t i);
 
@@ -1864,24 +1793,33 @@ class Compiler {
     x.traversal = std::move(t);
     return x;
   }
+  // Where the left operand of the first infix connective begins: TinkerPop's ConnectiveStrategy
+  // takes every step back to the start step. as() labels the step before it, so an as() on the
+  // start step (or opening a child traversal) stays outside with it.
+  static size_t ConnectiveBegin(const std::vector<const Step*>& steps, size_t marker) {
+    size_t begin = marker;
+    while (begin > 0) {
+      const std::string& prev = steps[begin - 1]->name;
+      if (prev == "as") {
+        size_t owner = begin - 1;
+        while (owner > 0 && steps[owner - 1]->name == "as") --owner;
+        if (owner == 0 || IsStartStep(steps[owner - 1]->name)) break;
+        begin = owner - 1;
+        continue;
+      }
+      if (IsStartStep(prev)) break;
+      --begin;
+    }
+    return begin;
+  }
   // Infix connectives (ConnectiveStrategy): a.and().b.or().c is or(and(a, b), c), where the
-  // operands reach back to the previous start or labeled step and forward to the end (or the
-  // next labeled step). and() binds tighter than or().
+  // operands reach back to the start step and forward to the end of the traversal. and() binds
+  // tighter than or().
   void RewriteInfixConnectives(std::vector<const Step*>* steps) {
     auto first = std::find_if(steps->begin(), steps->end(), IsMarker);
     if (first == steps->end()) return;
-    size_t begin = first - steps->begin();
-    while (begin > 0 && !IsStartStep((*steps)[begin - 1]->name)) --begin;
-    size_t last_marker = 0;
-    for (size_t i = 0; i < steps->size(); ++i) {
-      if (IsMarker((*steps)[i])) last_marker = i;
-    }
-    size_t end = last_marker + 1;
-    while (end < steps->size()) {
-      bool labeled = (*steps)[end]->name == "as";
-      ++end;
-      if (labeled) break;
-    }
+    size_t begin = ConnectiveBegin(*steps, first - steps->begin());
+    size_t end = steps->size();
     std::vector<const Step*> region(steps->begin() + begin, steps->begin() + end);
     std::vector<std::vector<const Step*>> or_groups(1);
     for (const Step* st : region) {
@@ -2375,6 +2313,24 @@ bool Resolve(Context* ctx, const EndSpec& spec, const Traverser& t, std::optiona
   return ctx->ok();
 }
 
+// Why addE() has no vertex at one end. Without from()/to() the incoming object is that end; a
+// value that is neither a vertex nor the id of one is TinkerPop's "must resolve" error.
+absl::Status UnresolvedEnd(const std::string& label, const char* end, const EndSpec& spec, const Traverser& t) {
+  const Value* given = spec.kind == EndSpec::kValue                 ? &spec.value
+                       : spec.kind == EndSpec::kNone && !t.root ? &t.obj
+                                                                  : nullptr;
+  if (given != nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "The value given to addE(", label, ").", end,
+        "() must resolve to a Vertex or the ID of a Vertex present in the graph. The provided value does not: ",
+        given->DebugString()));
+  }
+  bool out = std::string_view(end) == "from";
+  return absl::FailedPreconditionError(absl::StrCat("The ", out ? "source" : "target",
+                                                    " vertex of addE() could not be found: ",
+                                                    out ? "Out" : "In", " Vertex not specified"));
+}
+
 }  // namespace
 }  // namespace kg::query
 
@@ -2428,6 +2384,13 @@ absl::Status Compiler::Source(const Step& s) {
     const std::string& option = s.args[0].literal.as_string();
     if (option == "multilabel" || option == "singlelabel") {
       ctx_->multi_label = option == "multilabel";
+      return absl::OkStatus();
+    }
+    if (option == "allowNullPropertyValues") {
+      auto v = s.args.size() == 2 ? Eval(s.args[1]) : absl::StatusOr<Value>(Value(true));
+      if (!v.ok()) return v.status();
+      if (v->kind() != Value::Kind::kBool) return Err(s.args[1].pos, "with(\"allowNullPropertyValues\") expects true or false");
+      ctx_->allow_null_properties = v->as_bool();
       return absl::OkStatus();
     }
   }
@@ -2731,7 +2694,11 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
   if (n == "by") return AddBy(last, s);
   if (n == "times" || n == "until" || n == "emit") {
     auto* rep = dynamic_cast<RepeatOp*>(last);
-    bool next_is_repeat = *index + 1 < steps.size() && steps[*index + 1]->name == "repeat";
+    // Right after repeat() a modulator binds to it while its slot is free (TinkerPop: the end
+    // step is a RepeatStep without that traversal), so repeat(a).times(1).repeat(b) keeps
+    // times(1) on the first repeat; otherwise it waits for the next repeat() (do-while).
+    bool slot_free = rep != nullptr && (n == "emit" ? !rep->emit_ : rep->times_ < 0 && !rep->until_);
+    bool next_is_repeat = !slot_free && *index + 1 < steps.size() && steps[*index + 1]->name == "repeat";
     if (rep == nullptr || next_is_repeat) {
       if (!next_is_repeat && !(*index + 1 < steps.size() &&
                                (steps[*index + 1]->name == "times" || steps[*index + 1]->name == "until" ||
@@ -2753,11 +2720,13 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
       branch = b;
       if (s.args.size() == 1) return Err(s.pos, "option() needs a pick value and a traversal");
       std::string en = EnumName(s.args[0]);
+      // choose() runs only the first matching option, so a second option(Pick.none) or
+      // option(Pick.unproductive) is never taken.
       if (en == "Pick.none") {
-        ch->state->none = branch;
+        if (!ch->state->has_none) ch->state->none = branch;
         ch->state->has_none = true;
       } else if (en == "Pick.unproductive") {
-        ch->state->unproductive = branch;
+        if (!ch->state->has_unproductive) ch->state->unproductive = branch;
         ch->state->has_unproductive = true;
       } else {
         if (s.args[0].kind == Expr::Kind::kTraversal && !IsPredicate(s.args[0])) {
@@ -2782,9 +2751,14 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
         if (!v.is_null() && v.kind() != Value::Kind::kMap && en != "Merge.outV" && en != "Merge.inV") {
           return Err(s.args[1].pos, absl::StrCat("option(", en, ") expects a map, got ", v.DebugString()));
         }
-        if (s.args.size() > 2 && EnumName(s.args[2]) == "Cardinality.set" && v.kind() == Value::Kind::kMap) {
+        // option(m, Cardinality.c): every property of m with cardinality c (T.label and T.id
+        // are not properties and stay as they are).
+        std::string card = s.args.size() > 2 ? EnumName(s.args[2]) : "";
+        if (absl::StartsWith(card, "Cardinality.") && v.kind() == Value::Kind::kMap) {
           ValueMap m;
-          for (const auto& [k, x2] : v.as_map()) m.emplace_back(k, Value::Map({{Value("\x01" "Cardinality.set"), x2}}));
+          for (const auto& [k, x2] : v.as_map()) {
+            m.emplace_back(k, k.is_string() ? Value::Map({{Value("\x01" + card), x2}}) : x2);
+          }
           v = Value::Map(std::move(m));
         }
       }
@@ -3114,7 +3088,7 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
           }));
       return absl::OkStatus();
     }
-    p->Add(std::make_unique<RangeOp>(ctx, n, lo, hi));
+    p->Add(Range(ctx, n, lo, hi));
     return absl::OkStatus();
   }
   if (n == "dedup") {
@@ -3137,11 +3111,7 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
       }));
       return absl::OkStatus();
     }
-    auto seen = std::make_shared<absl::flat_hash_set<Value>>();
-    auto op = std::make_unique<DedupOp>(ctx, labels);
-    op->max_by_ = 1;
-    op->by_step_ = "Dedup";
-    p->Add(std::move(op));
+    p->Add(Dedup(ctx, labels));
     return absl::OkStatus();
   }
 
@@ -3705,6 +3675,15 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
     p->Add(steps::StringMap(ctx, n, std::move(arg)));
     return absl::OkStatus();
   }
+  if (n == "sample") {
+    bool local = !s.args.empty() && EnumName(s.args[0]) == "Scope.local";
+    size_t a = local || (!s.args.empty() && EnumName(s.args[0]) == "Scope.global") ? 1 : 0;
+    if (s.args.size() != a + 1) return Err(s.pos, "sample() takes an amount, after an optional Scope");
+    KG_ASSIGN(amount, Eval(s.args[a]));
+    if (!amount.is_integer()) return Err(s.args[a].pos, "sample() expects an integer amount");
+    p->Add(local ? steps::SampleLocal(ctx, amount.ToInt64()) : steps::SampleGlobal(ctx, amount.ToInt64()));
+    return absl::OkStatus();
+  }
   if (n == "sack") {
     if (!ctx->sack_initial) return Err(s.pos, "sack() needs g.withSack(...): the traversers carry no sack");
     if (s.args.empty()) {
@@ -3832,12 +3811,31 @@ void Compiler::PlanVertexScan(GraphStartOp* op, const std::vector<const Step*>& 
   }
 }
 
+// where(and(...)), where(or(...)), where(not(...)): the as() labels inside each operand bind
+// like where()'s own (TinkerPop's WhereTraversalStep looks through connectives), so each
+// operand becomes a where() of its own.
+absl::Status Compiler::AddWhereConnective(Pipeline* p, const Step& connective) {
+  Step rewritten = connective;
+  for (Expr& a : rewritten.args) {
+    auto t = std::make_shared<Traversal>();
+    t->anonymous = true;
+    t->pos = a.pos;
+    t->steps.push_back(Step{"where", {a}, a.pos});
+    a.traversal = std::move(t);
+  }
+  const Step* owned = Own(std::move(rewritten));
+  std::vector<const Step*> steps = {owned};
+  size_t i = 0;
+  return AddStep(p, *owned, steps, &i);
+}
+
 absl::Status Compiler::AddWhere(Pipeline* p, const Step& s) {
   Context* ctx = ctx_;
   if (s.args.empty() || s.args.size() > 2) return Err(s.pos, "where() takes a predicate or a traversal");
   if (s.args.size() == 1 && s.args[0].kind == Expr::Kind::kTraversal) {
     // where(traversal), with as() at its start and end binding to path labels.
     Traversal child = *s.args[0].traversal;
+    if (child.steps.size() == 1 && IsConnective(child.steps[0])) return AddWhereConnective(p, child.steps[0]);
     std::string start_label, end_label;
     if (!child.steps.empty() && child.steps.front().name == "as" && child.steps.front().args.size() == 1) {
       auto v = Eval(child.steps.front().args[0]);
@@ -3916,23 +3914,47 @@ absl::Status Compiler::AddWhere(Pipeline* p, const Step& s) {
     std::optional<Value> ml;
     if (!modulate(*lhs, &ml)) return false;
     if (!ml) return true;
+    // The labels in the predicate resolve in the order they are written (each takes the next
+    // by(), round robin after where()'s own key), as TinkerPop's WherePredicateStep does.
     Predicate resolved = pr;
-    std::vector<Predicate*> stack = {&resolved};
-    while (!stack.empty()) {
-      Predicate* q = stack.back();
-      stack.pop_back();
-      for (auto& c : q->children) stack.push_back(&c);
+    bool unresolved = false;
+    std::function<bool(Predicate*)> resolve = [&](Predicate* q) {
+      // within("x")/without("x") over a collection (a side effect, an aggregate) test its
+      // members.
+      bool membership = q->op == Predicate::kWithin || q->op == Predicate::kWithout;
+      std::vector<Value> args;
       for (auto& a : q->args) {
-        if (!a.is_string()) continue;
+        if (!a.is_string()) {
+          args.push_back(a);
+          continue;
+        }
         std::optional<Value> v;
         if (!ScopeValue(ctx, t, a.as_string(), Pop::kLast, &v)) return false;
-        if (!v) return true;
+        if (!v) {
+          unresolved = true;
+          return true;
+        }
+        if (membership && v->is_collection()) {
+          for (const auto& x : v->as_list()) args.push_back(x);
+          continue;
+        }
         std::optional<Value> mv;
         if (!modulate(*v, &mv)) return false;
-        if (!mv) return true;
-        a = *mv;
+        if (!mv) {
+          unresolved = true;
+          return true;
+        }
+        args.push_back(*mv);
       }
-    }
+      q->args = std::move(args);
+      for (auto& c : q->children) {
+        if (!resolve(&c)) return false;
+        if (unresolved) return true;
+      }
+      return true;
+    };
+    if (!resolve(&resolved)) return false;
+    if (unresolved) return true;
     return TestPredicate(ctx, resolved, t, *ml, keep);
   });
   p->Add(std::move(op));
@@ -3986,17 +4008,32 @@ absl::Status Compiler::AddSelect(Pipeline* p, const Step& s) {
     auto c = Child(s.args[off]);
     if (!c.ok()) return c.status();
     std::shared_ptr<Pipeline> kid = *c;
-    p->Add(std::make_unique<FlatMapOp>(ctx, "select", [ctx, kid, pop](const Traverser& t, std::vector<Value>* out) {
-      std::vector<Traverser> keys;
-      if (!kid->RunAll(t, &keys)) return false;
-      for (const auto& k : keys) {
-        if (!k.obj.is_string()) continue;
-        std::optional<Value> v;
-        if (!ScopeValue(ctx, t, k.obj.as_string(), pop, &v)) return false;
-        if (v) out->push_back(*v);
+    // select(traversal): the traversal's first result is the key (TinkerPop's
+    // TraversalSelectStep), looked up in the object when it is a map (any key: a number, null),
+    // else among path labels and side effects (a string key); by() modulates the value.
+    auto op = std::make_unique<ByFlatMapOp>(ctx, "select", nullptr);
+    ByFlatMapOp* raw = op.get();
+    *op = ByFlatMapOp(ctx, "select", [ctx, raw, kid, pop](const Traverser& t, std::vector<Value>* out) {
+      std::optional<Value> key;
+      if (!kid->First(t, &key)) return false;
+      if (!key) return true;
+      std::optional<Value> v;
+      if (t.obj.kind() == Value::Kind::kMap) {
+        for (const auto& [k, x] : t.obj.as_map()) {
+          if (k == *key) {
+            v = x;
+            break;
+          }
+        }
       }
+      if (!v && key->is_string() && !ScopeValue(ctx, t, key->as_string(), pop, &v)) return false;
+      if (v && !raw->bys_.empty() && !EvalBy(ctx, raw->bys_[0], ctx->Fresh(*v, 1), &v)) return false;
+      if (v) out->push_back(*v);
       return true;
-    }));
+    });
+    raw->max_by_ = 1;
+    raw->by_step_ = "TraversalSelect";
+    p->Add(std::move(op));
     return absl::OkStatus();
   }
   auto keys = StringArgs(s, off);
@@ -4016,7 +4053,13 @@ absl::Status Compiler::AddSelect(Pipeline* p, const Step& s) {
         if (!mv) return true;
         v = mv;
       }
-      m.emplace_back(Value(ks[i]), *v);
+      // A key named twice appears once, with its last value (TinkerPop builds a map).
+      auto same = std::find_if(m.begin(), m.end(), [&](const auto& e) { return e.first == Value(ks[i]); });
+      if (same != m.end()) {
+        same->second = *v;
+      } else {
+        m.emplace_back(Value(ks[i]), *v);
+      }
     }
     if (ks.size() == 1) {
       out->push_back(m[0].second);
@@ -4263,6 +4306,21 @@ bool PropertyWriteOf(const Value& k, const Value& v, graph::Cardinality def, gra
   return true;
 }
 
+// Writes one property of a vertex or an edge. A null value removes the key, unless the query
+// allows null property values (QueryOptions::allow_null_property_values), then it is stored.
+absl::Status WriteProperty(Context* ctx, const Value& elem, const graph::PropertyWrite& w) {
+  bool remove = w.value.is_null() && !ctx->allow_null_properties;
+  if (elem.is_vertex()) {
+    return remove ? ctx->txn->RemoveVertexProperty(elem.vertex().id, w.key)
+                  : ctx->txn->SetVertexProperty(elem.vertex().id, w);
+  }
+  if (elem.is_edge()) {
+    return remove ? ctx->txn->RemoveEdgeProperty(elem.edge().key, w.key)
+                  : ctx->txn->SetEdgeProperty(elem.edge().key, w.key, w.value);
+  }
+  return absl::InvalidArgumentError(absl::StrCat("property() cannot be applied to ", elem.DebugString()));
+}
+
 bool GetMapArg(Context* ctx, const std::shared_ptr<Pipeline>& child, const Value& v, const Traverser& t,
                bool use_incoming, std::optional<Value>* out, bool any_value = false) {
   out->reset();
@@ -4306,6 +4364,36 @@ bool VertexMatches(Context* ctx, graph::VertexId id, const ValueMap& m, bool* ok
   return true;
 }
 
+bool EvalFolded(const FoldedArg& a, const Traverser& t, std::optional<Value>* out) {
+  if (!a.child) {
+    *out = a.constant;
+    return true;
+  }
+  return a.child->First(t, out);
+}
+
+bool Compiler::IsFoldableProperty(const Step& s) {
+  if (s.name != "property" || s.args.size() != 2) return false;
+  return !absl::StartsWith(EnumName(s.args[0]), "Cardinality.");
+}
+
+absl::StatusOr<FoldedProperty> Compiler::FoldProperty(const Step& s) {
+  FoldedProperty f;
+  for (int i = 0; i < 2; ++i) {
+    FoldedArg& a = i == 0 ? f.key : f.value;
+    if (s.args[i].kind == Expr::Kind::kTraversal) {
+      auto c = Child(s.args[i]);
+      if (!c.ok()) return c.status();
+      a.child = *c;
+    } else {
+      auto v = Eval(s.args[i]);
+      if (!v.ok()) return v.status();
+      a.constant = *v;
+    }
+  }
+  return f;
+}
+
 absl::Status Compiler::AddMutation(Pipeline* p, const Step& s, const std::vector<const Step*>& steps,
                                    size_t* index) {
   Context* ctx = ctx_;
@@ -4324,16 +4412,18 @@ absl::Status Compiler::AddMutation(Pipeline* p, const Step& s, const std::vector
         labels.push_back(*l);
       }
     }
-    // Fold constant property(T.id, x) steps into the creation: an id is set only at creation.
-    Value ext_id;
-    while (*index + 1 < steps.size() && steps[*index + 1]->name == "property" &&
-           steps[*index + 1]->args.size() == 2 && EnumName(steps[*index + 1]->args[0]) == "T.id") {
-      auto v = Eval(steps[*index + 1]->args[1]);
-      if (!v.ok()) return v.status();
-      ext_id = *v;
+    // property(k, v) steps right after addV() (no cardinality, no meta-properties) are
+    // arguments of the creation, as TinkerPop folds them into AddVertexStep: traversals among
+    // them run on addV()'s input, a key given twice keeps every value (list cardinality), T.id
+    // sets the id and T.label the label.
+    std::vector<FoldedProperty> folded;
+    while (*index + 1 < steps.size() && IsFoldableProperty(*steps[*index + 1])) {
+      auto f = FoldProperty(*steps[*index + 1]);
+      if (!f.ok()) return f.status();
+      folded.push_back(std::move(*f));
       ++*index;
     }
-    p->Add(std::make_unique<FlatMapOp>(ctx, "addV", [ctx, labels, label_children, ext_id](const Traverser& t, std::vector<Value>* out) {
+    p->Add(std::make_unique<FlatMapOp>(ctx, "addV", [ctx, labels, label_children, folded](const Traverser& t, std::vector<Value>* out) {
       std::vector<std::string> ls = labels;
       for (const auto& c : label_children) {
         std::optional<Value> v;
@@ -4341,10 +4431,31 @@ absl::Status Compiler::AddMutation(Pipeline* p, const Step& s, const std::vector
         if (!v || !v->is_string()) return ctx->Fail(absl::InvalidArgumentError("addV() label traversal must yield a string"));
         ls.push_back(v->as_string());
       }
-      if (ls.empty()) ls.push_back("vertex");
       graph::Value id;
-      ext_id.ToGraph(&id);
-      auto r = ctx->txn->AddVertex(ls, "", id, {});
+      std::vector<graph::PropertyWrite> props;
+      for (const auto& f : folded) {
+        std::optional<Value> key, value;
+        if (!EvalFolded(f.key, t, &key) || !EvalFolded(f.value, t, &value)) return false;
+        if (!key || !value) continue;
+        if (key->kind() == Value::Kind::kToken && key->token() == Token::kLabel) {
+          if (!value->is_string()) return ctx->Fail(absl::InvalidArgumentError("T.label must be a string"));
+          ls = {value->as_string()};
+          continue;
+        }
+        graph::Value g;
+        if (!value->ToGraph(&g)) {
+          return ctx->Fail(absl::InvalidArgumentError(absl::StrCat("property value ", value->DebugString(), " cannot be stored")));
+        }
+        if (key->kind() == Value::Kind::kToken && key->token() == Token::kId) {
+          id = g;
+          continue;
+        }
+        if (!key->is_string()) return ctx->Fail(absl::InvalidArgumentError(absl::StrCat("property keys must be strings, got ", key->DebugString())));
+        if (g.is_null() && !ctx->allow_null_properties) continue;
+        props.emplace_back(key->as_string(), std::move(g), graph::Cardinality::kList);
+      }
+      if (ls.empty()) ls.push_back("vertex");
+      auto r = ctx->txn->AddVertex(ls, "", id, props);
       if (!r.ok()) return ctx->Fail(r.status());
       ctx->InvalidateCache();
       out->push_back(Value::Vertex(*r));
@@ -4377,8 +4488,8 @@ absl::Status Compiler::AddMutation(Pipeline* p, const Step& s, const std::vector
       }
       std::optional<graph::VertexId> from, to;
       if (!Resolve(ctx, raw->from, t, &from) || !Resolve(ctx, raw->to, t, &to)) return false;
-      if (!from) return ctx->Fail(absl::FailedPreconditionError("The source vertex of addE() could not be found: Out Vertex not specified"));
-      if (!to) return ctx->Fail(absl::FailedPreconditionError("The target vertex of addE() could not be found: In Vertex not specified"));
+      if (!from) return ctx->Fail(UnresolvedEnd(l, "from", raw->from, t));
+      if (!to) return ctx->Fail(UnresolvedEnd(l, "to", raw->to, t));
       auto r = ctx->txn->AddEdge(*from, l, *to, graph::Value(), {});
       if (!r.ok()) return ctx->Fail(r.status());
       ctx->InvalidateCache();
@@ -4403,19 +4514,34 @@ absl::Status Compiler::AddMutation(Pipeline* p, const Step& s, const std::vector
       }
     }
     if (s.args.size() == off + 1) {
-      // property(map)
-      auto m = Eval(s.args[off]);
-      if (!m.ok()) return m.status();
-      if (m->kind() != Value::Kind::kMap) return Err(s.args[off].pos, "property() expects a key and a value, or a map");
-      Value mv = *m;
-      p->Add(std::make_unique<SideOp>(ctx, "property", [ctx, mv, card](Traverser* t) {
-        for (const auto& [k, v] : mv.as_map()) {
+      // property(map), property(traversal yielding a map); property(null) changes nothing.
+      std::shared_ptr<Pipeline> map_child;
+      Value mv;
+      if (s.args[off].kind == Expr::Kind::kTraversal) {
+        auto c = Child(s.args[off]);
+        if (!c.ok()) return c.status();
+        map_child = *c;
+      } else {
+        auto m = Eval(s.args[off]);
+        if (!m.ok()) return m.status();
+        if (m->is_null()) return absl::OkStatus();
+        if (m->kind() != Value::Kind::kMap) return Err(s.args[off].pos, "property() expects a key and a value, or a map");
+        mv = *m;
+      }
+      p->Add(std::make_unique<SideOp>(ctx, "property", [ctx, mv, map_child, card](Traverser* t) {
+        Value m = mv;
+        if (map_child) {
+          std::optional<Value> r;
+          if (!map_child->First(*t, &r)) return false;
+          if (!r || r->is_null()) return true;
+          if (r->kind() != Value::Kind::kMap) return ctx->Fail(TypeError("property", *r, "a map"));
+          m = *r;
+        }
+        for (const auto& [k, v] : m.as_map()) {
           graph::PropertyWrite w("", graph::Value());
           absl::Status err;
           if (!PropertyWriteOf(k, v, card, &w, &err)) return ctx->Fail(err);
-          absl::Status st = t->obj.is_vertex() ? ctx->txn->SetVertexProperty(t->obj.vertex().id, w)
-                            : t->obj.is_edge() ? ctx->txn->SetEdgeProperty(t->obj.edge().key, w.key, w.value)
-                                               : absl::InvalidArgumentError("property() needs an element");
+          absl::Status st = WriteProperty(ctx, t->obj, w);
           if (!st.ok()) return ctx->Fail(st);
         }
         ctx->InvalidateCache();
@@ -4426,14 +4552,23 @@ absl::Status Compiler::AddMutation(Pipeline* p, const Step& s, const std::vector
     if (s.args.size() < off + 2 || (s.args.size() - off) % 2 != 0) {
       return Err(s.pos, "property() takes a key and a value (and meta-property key/value pairs)");
     }
-    auto key = Eval(s.args[off]);
-    if (!key.ok()) return key.status();
-    if (key->kind() == Value::Kind::kToken) {
-      if (key->token() == Token::kLabel) return Err(s.pos, "Property key can not be a hidden key: ~label");
-      return Err(s.pos, "property(T.id, ...) is only allowed right after addV()");
+    // The key: a string, or a traversal whose first result is one.
+    std::string k;
+    std::shared_ptr<Pipeline> key_child;
+    if (s.args[off].kind == Expr::Kind::kTraversal) {
+      auto c = Child(s.args[off]);
+      if (!c.ok()) return c.status();
+      key_child = *c;
+    } else {
+      auto key = Eval(s.args[off]);
+      if (!key.ok()) return key.status();
+      if (key->kind() == Value::Kind::kToken) {
+        if (key->token() == Token::kLabel) return Err(s.pos, "Property key can not be a hidden key: ~label");
+        return Err(s.pos, "property(T.id, ...) is only allowed right after addV()");
+      }
+      if (!key->is_string()) return Err(s.args[off].pos, "property() key must be a string");
+      k = key->as_string();
     }
-    if (!key->is_string()) return Err(s.args[off].pos, "property() key must be a string");
-    std::string k = key->as_string();
     std::shared_ptr<Pipeline> value_child;
     Value value;
     if (s.args[off + 1].kind == Expr::Kind::kTraversal) {
@@ -4455,35 +4590,44 @@ absl::Status Compiler::AddMutation(Pipeline* p, const Step& s, const std::vector
       if (!mk->is_string() || !mv->ToGraph(&g)) return Err(s.args[i].pos, "meta-property must be a key and a value");
       meta.emplace_back(mk->as_string(), g);
     }
-    (void)card_given;
-    p->Add(std::make_unique<SideOp>(ctx, "property", [ctx, k, value, value_child, card, meta](Traverser* t) {
-      Value v = value;
-      if (value_child) {
+    // A value traversal gives one value; with Cardinality.list or set each of its results is
+    // added, and with an explicit Cardinality.single more than one result is an error.
+    bool each_result = card_given && card != graph::Cardinality::kSingle;
+    bool one_result = card_given && card == graph::Cardinality::kSingle;
+    p->Add(std::make_unique<SideOp>(ctx, "property", [ctx, k, key_child, value, value_child, card, meta, each_result,
+                                                      one_result](Traverser* t) {
+      std::string key = k;
+      if (key_child) {
         std::optional<Value> r;
-        if (!value_child->First(*t, &r)) return false;
+        if (!key_child->First(*t, &r)) return false;
         if (!r) return true;
-        v = *r;
+        if (!r->is_string()) return ctx->Fail(TypeError("property", *r, "a string key"));
+        key = r->as_string();
       }
-      graph::Value g;
-      if (!v.ToGraph(&g)) {
-        return ctx->Fail(absl::InvalidArgumentError(absl::StrCat("property value ", v.DebugString(), " cannot be stored")));
-      }
-      absl::Status st;
-      if (t->obj.is_vertex()) {
-        if (g.is_null()) {
-          st = ctx->txn->RemoveVertexProperty(t->obj.vertex().id, k);
-        } else {
-          graph::PropertyWrite w(k, g, card);
-          w.meta = meta;
-          st = ctx->txn->SetVertexProperty(t->obj.vertex().id, w);
+      std::vector<Value> values = {value};
+      if (value_child) {
+        std::vector<Traverser> rs;
+        if (!value_child->RunAll(*t, &rs)) return false;
+        if (rs.empty()) return true;
+        if (one_result && (rs.size() > 1 || rs[0].bulk > 1)) {
+          return ctx->Fail(absl::InvalidArgumentError(absl::StrCat(
+              "property(single, ", key, ", traversal) expects one value, the traversal gave several")));
         }
-      } else if (t->obj.is_edge()) {
-        st = g.is_null() ? ctx->txn->RemoveEdgeProperty(t->obj.edge().key, k)
-                         : ctx->txn->SetEdgeProperty(t->obj.edge().key, k, g);
-      } else {
-        st = absl::InvalidArgumentError(absl::StrCat("property() cannot be applied to ", t->obj.DebugString()));
+        values.clear();
+        for (const auto& r : rs) {
+          for (int64_t b = 0; b < r.bulk && (each_result || values.empty()); ++b) values.push_back(r.obj);
+        }
       }
-      if (!st.ok()) return ctx->Fail(st);
+      for (const Value& v : values) {
+        graph::Value g;
+        if (!v.ToGraph(&g)) {
+          return ctx->Fail(absl::InvalidArgumentError(absl::StrCat("property value ", v.DebugString(), " cannot be stored")));
+        }
+        graph::PropertyWrite w(key, g, card);
+        w.meta = meta;
+        absl::Status st = WriteProperty(ctx, t->obj, w);
+        if (!st.ok()) return ctx->Fail(st);
+      }
       ctx->InvalidateCache();
       return true;
     }));
@@ -4563,16 +4707,21 @@ absl::Status Compiler::AddMutation(Pipeline* p, const Step& s, const std::vector
       for (const auto& [k, v] : search) {
         if (k.is_string() && (k.as_string() == "~label" || k.as_string() == "~id")) return ctx->Fail(Hidden(k.as_string().substr(1)));
       }
-      std::optional<Value> on_create, on_match;
-      if (raw->has_create && !GetMapArg(ctx, raw->on_create, raw->on_create_v, t, false, &on_create)) return false;
-      if (raw->has_match && !GetMapArg(ctx, raw->on_match, raw->on_match_v, t, false, &on_match)) return false;
-      for (const auto* opt : {&on_create, &on_match}) {
-        if (!*opt || (*opt)->is_null()) continue;
-        for (const auto& [k, v] : (*opt)->as_map()) {
+      auto hidden_free = [ctx](const std::optional<Value>& opt) {
+        if (!opt || opt->is_null()) return true;
+        for (const auto& [k, v] : opt->as_map()) {
           if (k.is_string() && absl::StartsWith(k.as_string(), "~")) return ctx->Fail(Hidden(k.as_string().substr(1)));
         }
-      }
-      if (on_create && !on_create->is_null()) {
+        return true;
+      };
+      std::optional<Value> on_create;
+      if (raw->has_create && !GetMapArg(ctx, raw->on_create, raw->on_create_v, t, false, &on_create)) return false;
+      if (!hidden_free(on_create)) return false;
+      // A constant onMatch map is checked even when nothing matches.
+      if (raw->has_match && !raw->on_match && !hidden_free(raw->on_match_v)) return false;
+      // A constant onCreate map that contradicts the merge map is an error even when nothing
+      // is created; one a traversal computes is checked only when it is used (at creation).
+      if (!raw->on_create && on_create && !on_create->is_null()) {
         for (const auto& [k, v] : on_create->as_map()) {
           for (const auto& [sk, sv] : search) {
             if (sk == k && !Equals(sv, v)) {
@@ -4598,18 +4747,19 @@ absl::Status Compiler::AddMutation(Pipeline* p, const Step& s, const std::vector
           graph::PropertyWrite w("", graph::Value());
           absl::Status err;
           if (!PropertyWriteOf(k, v, graph::Cardinality::kSingle, &w, &err)) return ctx->Fail(err);
-          absl::Status s2;
-          if (w.value.is_null()) {
-            s2 = elem.is_vertex() ? ctx->txn->RemoveVertexProperty(elem.vertex().id, w.key)
-                                  : ctx->txn->RemoveEdgeProperty(elem.edge().key, w.key);
-          } else {
-            s2 = elem.is_vertex() ? ctx->txn->SetVertexProperty(elem.vertex().id, w)
-                                  : ctx->txn->SetEdgeProperty(elem.edge().key, w.key, w.value);
-          }
+          absl::Status s2 = WriteProperty(ctx, elem, w);
           if (!s2.ok()) return ctx->Fail(s2);
         }
         ctx->InvalidateCache();
         return true;
+      };
+      // option(onMatch): a traversal runs on each matched element (TinkerPop's MergeStep).
+      auto on_match_apply = [&](const Value& elem) {
+        if (!raw->has_match) return true;
+        std::optional<Value> on_match;
+        if (!GetMapArg(ctx, raw->on_match, raw->on_match_v, ctx->Extend(t, elem), false, &on_match)) return false;
+        if (!hidden_free(on_match)) return false;
+        return !on_match || on_match->is_null() || apply_props(on_match->as_map(), elem);
       };
       if (vertex) {
         // Find the matches.
@@ -4648,7 +4798,7 @@ absl::Status Compiler::AddMutation(Pipeline* p, const Step& s, const std::vector
         if (!matches.empty()) {
           for (auto v : matches) {
             Value elem = Value::Vertex(v);
-            if (on_match && !on_match->is_null() && !apply_props(on_match->as_map(), elem)) return false;
+            if (!on_match_apply(elem)) return false;
             out->push_back(ctx->Extend(t, elem));
           }
           return true;
@@ -4781,7 +4931,7 @@ absl::Status Compiler::AddMutation(Pipeline* p, const Step& s, const std::vector
       if (!matches.empty()) {
         for (const auto& k : matches) {
           Value elem = Value::Edge(k);
-          if (on_match && !on_match->is_null() && !apply_props(on_match->as_map(), elem)) return false;
+          if (!on_match_apply(elem)) return false;
           out->push_back(ctx->Extend(t, elem));
         }
         return true;

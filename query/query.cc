@@ -97,6 +97,8 @@ class BufferedCursor : public Cursor {
 std::unique_ptr<Context> NewContext(const QueryOptions& options, const Traversal& t) {
   auto ctx = std::make_unique<Context>();
   ctx->options = options;
+  ctx->multi_label = options.multi_label;
+  ctx->allow_null_properties = options.allow_null_property_values;
   if (options.limits.timeout != absl::InfiniteDuration()) {
     ctx->deadline = absl::Now() + options.limits.timeout;
   }

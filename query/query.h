@@ -61,6 +61,15 @@ struct QueryOptions {
   std::function<bool()> is_cancelled;
   // Collect per-step counts and times; Cursor::Profile() reports them after the end.
   bool profile = false;
+  // How elementMap()/valueMap() show a vertex's T.label when the query does not say
+  // (g.with("multilabel") / g.with("singlelabel") override it): true gives the set of every
+  // label (this store's default: a vertex may have several), false the first label as a string
+  // (TinkerPop 3's single-label form, which clients written for it expect).
+  bool multi_label = true;
+  // What property(k, null) means (TinkerPop's AllowNullPropertyValues feature): false removes
+  // the property (TinkerPop's default); true stores k with a null value, which has(k, null)
+  // then finds. g.with("allowNullPropertyValues", true|false) overrides it per query.
+  bool allow_null_property_values = false;
 };
 
 // The results of one query. Not thread-safe. Must not outlive the Graph it came from.

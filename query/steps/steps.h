@@ -31,6 +31,12 @@ std::unique_ptr<Op> Concat(Context* ctx, ValueList strings,
 // on the object; `arg` is the separator or delimiter (strings.cc).
 std::unique_ptr<Op> StringMap(Context* ctx, const std::string& name, Value arg);
 
+// sample(n), modulated by at most one by() (the weight): a barrier that passes n units of bulk
+// drawn at random without replacement (sample.cc).
+std::unique_ptr<Op> SampleGlobal(Context* ctx, int64_t amount);
+// sample(Scope.local, n): n elements of a list or entries of a map, in order (sample.cc).
+std::unique_ptr<Op> SampleLocal(Context* ctx, int64_t amount);
+
 }  // namespace kg::query::steps
 
 #endif  // KG_QUERY_STEPS_STEPS_H_

@@ -390,5 +390,176 @@ TEST_F(EngineTest, ModulatorErrorsNameTheRule) {
   EXPECT_THAT(r.status().message(), HasSubstr("The repeat()-traversal was not defined"));
 }
 
+// Runs `q` and returns its results, failing the test on an error.
+#define KG_RUN_OK(var, ...)                     \
+  auto var##_r = Run(__VA_ARGS__);              \
+  ASSERT_TRUE(var##_r.ok()) << var##_r.status(); \
+  const std::vector<std::string>& var = *var##_r
+
+TEST_F(EngineTest, LabelFormIsARequestOptionThatWithOverrides) {
+  QueryOptions single;
+  single.multi_label = false;
+  KG_RUN_OK(one, "g.V(1).elementMap('name')", single);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_THAT(one[0], HasSubstr("label=person"));
+  KG_RUN_OK(multi, "g.V(1).elementMap('name')");
+  KG_RUN_OK(overridden, "g.with('multilabel').V(1).elementMap('name')", single);
+  EXPECT_EQ(overridden, multi);
+  EXPECT_NE(overridden, one);
+}
+
+TEST_F(EngineTest, NullPropertyValuesAreStoredOnlyWhenAllowed) {
+  KG_RUN_OK(removed, "g.V(1).property('age', null).values('age')");
+  EXPECT_TRUE(removed.empty());
+  KG_RUN_OK(none, "g.V().has('age', null).count()");
+  EXPECT_THAT(none, ::testing::ElementsAre("0"));
+  QueryOptions allow;
+  allow.allow_null_property_values = true;
+  KG_RUN_OK(set, "g.V(2).property('age', null).values('name')", allow);
+  EXPECT_THAT(set, ::testing::ElementsAre("vadas"));
+  KG_RUN_OK(edge, "g.with('allowNullPropertyValues', true).E().hasLabel('created').property('weight', null).count()");
+  EXPECT_THAT(edge, ::testing::ElementsAre("4"));
+  KG_RUN_OK(found, "g.V().has('age', null).values('name')");
+  EXPECT_THAT(found, ::testing::ElementsAre("vadas"));
+  KG_RUN_OK(weights, "g.E().has('weight', null).count()");
+  EXPECT_THAT(weights, ::testing::ElementsAre("4"));
+  auto bad = Run("g.with('allowNullPropertyValues', 'yes').V()");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(), HasSubstr("expects true or false"));
+}
+
+TEST_F(EngineTest, WherePredicatesReadSideEffectCollections) {
+  KG_RUN_OK(within, "g.withSideEffect('a', ['josh', 'peter']).V(1).out('created').in('created')."
+                    "values('name').where(P.within('a')).order()");
+  EXPECT_THAT(within, ::testing::ElementsAre("josh", "peter"));
+  KG_RUN_OK(fresh, "g.V(1).out().aggregate('x').out().where(P.not(P.within('x'))).values('name')");
+  EXPECT_THAT(fresh, ::testing::ElementsAre("ripple"));
+  // Each created edge is crossed once: without('e') ends the walk.
+  KG_RUN_OK(walk, "g.V(1).repeat(bothE('created').where(P.without('e')).aggregate('e').otherV()).emit()."
+                  "path().count(local).order()");
+  EXPECT_THAT(walk, ::testing::ElementsAre("3", "5", "5", "7"));
+}
+
+TEST_F(EngineTest, InfixAndTakesTheRestOfTheTraversal) {
+  // as('a').out('knows') and out('created').in('created').as('a').values('name') filter V().
+  KG_RUN_OK(r, "g.V().as('a').out('knows').and().out('created').in('created').as('a').values('name')");
+  EXPECT_THAT(r, ::testing::ElementsAre("v[1]"));
+}
+
+TEST_F(EngineTest, WhereLooksThroughConnectivesForLabels) {
+  KG_RUN_OK(r, "g.V().as('a').out('created').as('b').where(and(as('b').in(), "
+               "not(as('a').out('created').has('name', 'ripple')))).select('a', 'b').by('name').order().by(select('a'))");
+  EXPECT_THAT(r, ::testing::ElementsAre("{a=marko, b=lop}", "{a=peter, b=lop}"));
+}
+
+TEST_F(EngineTest, SampleDrawsWithoutReplacement) {
+  KG_RUN_OK(two, "g.V().sample(2).dedup().count()");
+  EXPECT_THAT(two, ::testing::ElementsAre("2"));
+  KG_RUN_OK(all, "g.V().sample(10).count()");
+  EXPECT_THAT(all, ::testing::ElementsAre("6"));
+  // Software has no age: weight nothing, never drawn.
+  KG_RUN_OK(weighted, "g.V().sample(4).by('age').label().dedup()");
+  EXPECT_THAT(weighted, ::testing::ElementsAre("person"));
+  KG_RUN_OK(local, "g.V().values('age').fold().sample(local, 3).count(local)");
+  EXPECT_THAT(local, ::testing::ElementsAre("3"));
+  KG_RUN_OK(none, "g.E().sample(0).count()");
+  EXPECT_THAT(none, ::testing::ElementsAre("0"));
+  auto bad = Run("g.V().sample('x')");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(), HasSubstr("sample() expects an integer amount"));
+}
+
+TEST_F(EngineTest, SelectByTraversalLooksUpAnyKey) {
+  KG_RUN_OK(r, "g.V().as('a').group('m').by().by(bothE().count()).barrier().select('m').select(select('a')).order()");
+  EXPECT_THAT(r, ::testing::ElementsAre("1", "1", "1", "3", "3", "3"));
+  KG_RUN_OK(counts, "g.inject(1, 2, 2).groupCount().select(constant(2))");
+  EXPECT_THAT(counts, ::testing::ElementsAre("2"));
+  KG_RUN_OK(twice, "g.V(1).as('a').select('a', 'a').by('name')");
+  EXPECT_THAT(twice, ::testing::ElementsAre("{a=marko}"));
+}
+
+TEST_F(EngineTest, PropertiesAfterAddVAreCreationArguments) {
+  KG_RUN_OK(names, "g.addV('animal').property('name', 'a').property('name', 'b').values('name').order()");
+  EXPECT_THAT(names, ::testing::ElementsAre("a", "b"));
+  KG_RUN_OK(label, "g.addV().property(T.label, 'person').label()");
+  EXPECT_THAT(label, ::testing::ElementsAre("person"));
+  // A traversal argument runs on addV()'s input, not on the new vertex.
+  KG_RUN_OK(copy, "g.V(1).addV('copy').property(values('name'), label()).values('marko')");
+  EXPECT_THAT(copy, ::testing::ElementsAre("person"));
+}
+
+TEST_F(EngineTest, PropertyTraversalsAndCardinality) {
+  KG_RUN_OK(list, "g.V(1).property(list, 'friends', out('knows').values('name')).properties('friends').count()");
+  EXPECT_THAT(list, ::testing::ElementsAre("2"));
+  auto single = Run("g.V(1).property(single, 'friend', out('knows').values('name'))");
+  ASSERT_FALSE(single.ok());
+  EXPECT_THAT(single.status().message(), HasSubstr("expects one value"));
+  KG_RUN_OK(map, "g.V(4).property(V(2).project('was', 'age').by('name').by('age')).valueMap('was', 'age')");
+  EXPECT_THAT(map, ::testing::ElementsAre("{was=[vadas], age=[27]}"));
+  KG_RUN_OK(nothing, "g.V(1).property(null).property(set, null).values('name', 'age')");
+  EXPECT_THAT(nothing, ::testing::ElementsAre("marko", "29"));
+}
+
+TEST_F(EngineTest, AddEdgeNamesAnEndThatIsNotAVertex) {
+  auto r = Run("g.V(1).outE('knows').addE('x').from(V(1))");
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(),
+              HasSubstr("The value given to addE(x).to() must resolve to a Vertex or the ID of a Vertex present in the graph"));
+  auto missing = Run("g.addE('x').from(V(1))");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_THAT(missing.status().message(), HasSubstr("In Vertex not specified"));
+}
+
+TEST_F(EngineTest, MergeOnMatchTraversalRunsOnTheMatchedElement) {
+  KG_RUN_OK(r, "g.mergeE([(T.label): 'knows', (Direction.OUT): 1, (Direction.IN): 2])."
+               "option(Merge.onMatch, sideEffect(property('weight', 0.25d)).constant([:])).values('weight')");
+  EXPECT_THAT(r, ::testing::ElementsAre("0.25"));
+}
+
+TEST_F(EngineTest, DedupByLabelsAppliesByToEachLabel) {
+  // lop has no age: the by() is unproductive and removes those traversers.
+  KG_RUN_OK(r, "g.V(1).as('a').both().as('b').both().as('c').dedup('a', 'b').by('age')."
+               "select('a', 'b').by('name').order().by(select('b'))");
+  EXPECT_THAT(r, ::testing::ElementsAre("{a=marko, b=josh}", "{a=marko, b=vadas}"));
+}
+
+TEST_F(EngineTest, RepeatModulatorBindsToThePreviousRepeatFirst) {
+  KG_RUN_OK(r, "g.V(5).repeat(limit(1).in()).times(1).repeat(limit(1).in()).times(1).values('name')");
+  EXPECT_THAT(r, ::testing::ElementsAre("marko"));
+  // A second times() has no free slot on the first repeat(): it is the next one's (do-while).
+  KG_RUN_OK(d, "g.V(5).repeat(in()).times(1).times(0).repeat(out()).values('name').order()");
+  EXPECT_THAT(d, ::testing::ElementsAre("josh"));
+}
+
+TEST_F(EngineTest, WherePredicateLabelsTakeByModulatorsInWrittenOrder) {
+  // a: age, b: weight, c: the youngest creator's age, d: age again (round robin).
+  KG_RUN_OK(r, "g.V().as('a').outE('created').as('b').inV().as('c').in('created').as('d')."
+               "where('a', P.lt('b').or(P.gt('c')).and(P.neq('d'))).by('age').by('weight')."
+               "by(__.in('created').values('age').min()).select('a', 'c', 'd').by('name')."
+               "order().by(select('a')).by(select('d'))");
+  EXPECT_THAT(r, ::testing::ElementsAre("{a=josh, c=lop, d=marko}", "{a=josh, c=lop, d=peter}",
+                                        "{a=peter, c=lop, d=josh}", "{a=peter, c=lop, d=marko}"));
+}
+
+TEST_F(EngineTest, MergeOptionsWithCardinalityAndComputedOnCreate) {
+  KG_RUN_OK(created, "g.mergeV([name: 'alice']).option(Merge.onCreate, [age: 81, (T.label): 'person'], "
+                     "Cardinality.set).label()");
+  EXPECT_THAT(created, ::testing::ElementsAre("person"));
+  // A computed onCreate map that contradicts the merge map only fails when it is used.
+  KG_RUN_OK(matched, "g.withSideEffect('c', [(Direction.OUT): 2]).mergeE([(Direction.OUT): 1])."
+                     "option(Merge.onCreate, select('c')).option(Merge.onMatch, [seen: true]).values('seen').dedup()");
+  EXPECT_THAT(matched, ::testing::ElementsAre("true"));
+  auto constant = Run("g.mergeE([(Direction.OUT): 1]).option(Merge.onCreate, [(Direction.OUT): 2])");
+  ASSERT_FALSE(constant.ok());
+  EXPECT_THAT(constant.status().message(), HasSubstr("option(onCreate) cannot override values from merge() argument"));
+}
+
+TEST_F(EngineTest, ChooseTakesTheFirstOptionOfAPick) {
+  KG_RUN_OK(r, "g.V().choose(values('age')).option(P.between(26, 30), values('name'))."
+               "option(Pick.none, values('name')).option(Pick.none, fail())."
+               "option(Pick.unproductive, label()).option(Pick.unproductive, fail()).order()");
+  EXPECT_THAT(r, ::testing::ElementsAre("josh", "marko", "peter", "software", "software", "vadas"));
+}
+
 }  // namespace
 }  // namespace kg::query

@@ -44,6 +44,7 @@ struct Scenario {
   std::string initializer, traversal;
   bool next_only = false;
   std::string skip_reason;
+  std::vector<std::string> tags;  // @Tags above the scenario (provider options it assumes)
   // Expectations.
   std::string result_kind;  // "ordered", "unordered", "of", "empty", "count", "error", "nothing"
   std::vector<std::string> rows;
@@ -75,6 +76,7 @@ std::vector<Scenario> ParseFeature(const std::string& path) {
   std::string* docstring_target = nullptr;
   bool in_doc = false;
   bool in_table = false;
+  std::vector<std::string> pending_tags;
   for (size_t i = 0; i < lines.size(); ++i) {
     std::string t(absl::StripAsciiWhitespace(lines[i]));
     if (in_doc) {
@@ -87,9 +89,15 @@ std::vector<Scenario> ParseFeature(const std::string& path) {
       absl::StrAppend(target, target->empty() ? "" : "\n", lines[i]);
       continue;
     }
+    if (absl::StartsWith(t, "@")) {
+      for (absl::string_view tag : absl::StrSplit(t, ' ', absl::SkipEmpty())) pending_tags.emplace_back(tag);
+      continue;
+    }
     if (absl::StartsWith(t, "Scenario:")) {
       out.emplace_back();
       cur = &out.back();
+      cur->tags = std::move(pending_tags);
+      pending_tags.clear();
       docstring_target = nullptr;  // pointers into the previous scenario may dangle now
       cur->file = fs::path(path).filename().string();
       cur->name = std::string(absl::StripAsciiWhitespace(t.substr(9)));
@@ -285,6 +293,19 @@ std::function<std::string(const Value&)> Namer(graph::Graph& g) {
   };
 }
 
+bool HasTag(const Scenario& sc, absl::string_view tag) {
+  return std::find(sc.tags.begin(), sc.tags.end(), tag) != sc.tags.end();
+}
+
+// The engine configured as the provider the scenario's tags describe. Untagged scenarios assume
+// TinkerPop's reference graph: single-label output and property(k, null) removing k.
+QueryOptions ProviderOptions(const Scenario& sc) {
+  QueryOptions o;
+  o.multi_label = HasTag(sc, "@MultiLabelDefault");
+  o.allow_null_property_values = HasTag(sc, "@AllowNullPropertyValues");
+  return o;
+}
+
 // Returns "" on success, else why the scenario failed.
 std::string RunScenario(Runner& runner, const Scenario& sc) {
   std::string q = sc.traversal;
@@ -295,7 +316,7 @@ std::string RunScenario(Runner& runner, const Scenario& sc) {
   auto g = runner.OpenGraph(sc.graph.empty() ? "empty" : sc.graph, mutating || sc.graph == "empty");
   if (!g.ok()) return absl::StrCat("cannot open graph: ", g.status().ToString());
   graph::Graph& graph = **g;
-  QueryOptions opts;
+  QueryOptions opts = ProviderOptions(sc);
   // A guard against hangs, not a limit under test (engine_test covers limits): the sanitizer
   // build runs some scenarios (repeat(out()).times(8) on the grateful-dead graph) 5-10x slower.
   opts.limits.timeout = absl::Minutes(5);
@@ -373,7 +394,7 @@ std::string RunScenario(Runner& runner, const Scenario& sc) {
     return absl::StrCat("expected ", sc.count, " results, got ", actual.size(), ": ", show(actual));
   }
   for (const auto& [n, cq] : sc.graph_counts) {
-    QueryOptions co;
+    QueryOptions co = ProviderOptions(sc);
     co.params = opts.params;
     auto r = RunQuery(graph, cq, co);
     if (!r.ok()) return absl::StrCat("count query ", cq, " failed: ", r.status().ToString());
