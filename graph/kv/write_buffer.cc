@@ -12,7 +12,9 @@ WriteBuffer::Entry& WriteBuffer::Slot(Space space, std::string_view key) {
   if (it != map.end()) return it->second;
   ++version_;
   bytes_ += key.size();
-  return map.try_emplace(std::string(key)).first->second;
+  Entry& entry = map.try_emplace(std::string(key)).first->second;
+  entry.born = version_;
+  return entry;
 }
 
 void WriteBuffer::Put(Space space, std::string_view key, std::string_view value) {
@@ -84,7 +86,8 @@ class WriteBuffer::MergedCursor : public Cursor {
         begin_(begin),
         end_(end),
         reverse_(reverse),
-        stored_(std::move(stored)) {}
+        stored_(std::move(stored)),
+        opened_at_(buffer->version_) {}
 
   bool Next(std::string_view* key, std::string_view* value) override {
     while (true) {
@@ -108,6 +111,10 @@ class WriteBuffer::MergedCursor : public Cursor {
       last_key_.assign(order <= 0 ? std::string_view(buffered->first) : stored_key_);
       started_ = true;
       if (from_stored) stored_consumed_ = true;
+      if (order < 0 && buffered->second.born > opened_at_) {
+        Advance();  // a key first written after the cursor opened
+        continue;
+      }
       if (order > 0) {
         *key = last_key_;
         *value = stored_value_;
@@ -173,6 +180,7 @@ class WriteBuffer::MergedCursor : public Cursor {
   std::string begin_, end_;
   bool reverse_;
   std::unique_ptr<Cursor> stored_;
+  uint64_t opened_at_;  // the buffer's version when the cursor opened
   bool stored_consumed_ = true;  // the stored cursor must advance before its key is compared
   bool stored_valid_ = false;
   std::string_view stored_key_, stored_value_;

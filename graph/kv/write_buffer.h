@@ -30,6 +30,7 @@ class WriteBuffer {
     Kind kind = Kind::kAddOnly;
     std::string value;  // kPut
     int64_t add = 0;
+    uint64_t born = 0;  // the buffer's version when this key was first written
   };
 
   void Put(Space space, std::string_view key, std::string_view value);
@@ -47,8 +48,10 @@ class WriteBuffer {
 
   // The keys of [begin, end) (an empty end: to the end of the space) as the transaction sees
   // them: `stored`, a cursor over the same range of the store in the same direction, merged
-  // with the buffer. Writes made while the cursor is open are seen by it from its current
-  // position on.
+  // with the buffer. The cursor walks the keys that existed when it was opened: a key the
+  // transaction first writes after that (a vertex that `g.V().addV()` creates while V() is still
+  // scanning) is not returned, or such a traversal would never end; deletes and new values of
+  // keys that existed are seen from the cursor's position on.
   std::unique_ptr<Cursor> Scan(Space space, std::string_view begin, std::string_view end,
                                bool reverse, std::unique_ptr<Cursor> stored) const;
 

@@ -136,6 +136,44 @@ TEST_F(KvTxnTest, ScansMergeTheTransactionsWritesWithTheStoreInKeyOrder) {
             KeyValues({{"k1", "s1"}, {"k4", "t4"}, {"k5", "t5"}, {"k7", "s7"}}));
 }
 
+// A cursor walks the keys that existed when it opened: keys first written while it is open (a
+// vertex that `g.V().addV()` creates while V() scans) are not returned, else such a traversal
+// would never end; deletes and new values of existing keys are seen from its position on.
+TEST_F(KvTxnTest, ACursorDoesNotReturnKeysFirstWrittenAfterItOpened) {
+  Seed(Space::kMeta, {{"k1", "s1"}, {"k3", "s3"}, {"k5", "s5"}});
+  for (bool reverse : {false, true}) {
+    SCOPED_TRACE(reverse ? "reverse" : "forward");
+    ASSERT_TRUE(store_
+                    ->RunTxn([&](Txn& txn) {
+                      txn.Put(Space::kMeta, "k2", "t2");  // before the cursor: seen
+                      std::unique_ptr<Cursor> c =
+                          txn.Scan(Space::kMeta, "", "", ScanOptions{reverse});
+                      KeyValues seen;
+                      std::string_view k, v;
+                      int written = 0;
+                      while (c->Next(&k, &v)) {
+                        seen.emplace_back(std::string(k), std::string(v));
+                        // Every step writes a key that sorts after each remaining one and
+                        // before, plus a new value or a delete of a key still ahead.
+                        txn.Put(Space::kMeta, "k" + std::to_string(++written) + "x", "new");
+                        txn.Put(Space::kMeta, "k0" + std::to_string(written), "new");
+                        txn.Put(Space::kMeta, "k9" + std::to_string(written), "new");
+                        if (written == 1) txn.Put(Space::kMeta, reverse ? "k1" : "k5", "u");
+                        if (written == 1) txn.Delete(Space::kMeta, "k3");
+                      }
+                      EXPECT_TRUE(c->status().ok()) << c->status();
+                      KeyValues expected = {{"k1", "s1"}, {"k2", "t2"}, {"k5", "u"}};
+                      if (reverse) expected = {{"k5", "s5"}, {"k2", "t2"}, {"k1", "u"}};
+                      EXPECT_EQ(seen, expected);
+                      // A cursor opened now sees them all.
+                      EXPECT_EQ(ScanAll(txn, Space::kMeta, "", "").size(), 12u);
+                      return absl::FailedPreconditionError("rolled back");
+                    })
+                    .message() == "rolled back");
+  }
+  EXPECT_EQ(Committed(Space::kMeta), KeyValues({{"k1", "s1"}, {"k3", "s3"}, {"k5", "s5"}}));
+}
+
 TEST_F(KvTxnTest, AScanOfAPrefixSpaceSeesOnlyItsRange) {
   // kAdj has a 9-byte prefix extractor: (tag, vertex id) prefixes as graph/ writes them.
   const std::string a(9, 'a'), b(9, 'b');
