@@ -20,6 +20,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "bench/rmat.h"
@@ -107,6 +108,9 @@ double Percentile(std::vector<double> v, double p) {
 }
 
 int Main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Times 2- and 3-hop neighbourhood counts through the Gremlin engine against the same walks "
+      "written against graph/.\nExample: query_bench --scale=16 --seeds=1000 --hops=2,3");
   absl::ParseCommandLine(argc, argv);
   RmatOptions rmat;
   rmat.scale = absl::GetFlag(FLAGS_scale);

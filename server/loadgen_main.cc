@@ -30,6 +30,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "graph/graph.h"
@@ -157,6 +158,9 @@ absl::Status StartKgd(const std::string& kgd, const std::string& data_dir, const
 }
 
 int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Sends gRPC Query load to a real kgd and runs the same queries in process, for the cost of "
+      "the service layer.\nExample: kg_loadgen --queries=2000 --streams=1,4,16");
   absl::ParseCommandLine(argc, argv);
   std::vector<int> stream_counts;
   for (absl::string_view part : absl::StrSplit(absl::GetFlag(FLAGS_streams), ',')) {
