@@ -305,6 +305,14 @@ TEST_P(BulkLoaderTest, LoadsVerticesEdgesIndexesAndCountsIntoAnEmptyGraph) {
   EXPECT_TRUE(graph_->Verify().ok());
 }
 
+// After a load that moved `us` from pop 330 to 335 and created `mx` with 128: the declared index
+// holds exactly the new values.
+void ExpectPopulationIndex(GraphReader& r, VertexId us, VertexId mx) {
+  EXPECT_THAT(Drain(r.IndexExact("Country", "pop", Value(335))), ElementsAre(us));
+  EXPECT_THAT(Drain(r.IndexExact("Country", "pop", Value(330))), IsEmpty());
+  EXPECT_THAT(Drain(r.IndexExact("Country", "pop", Value(128))), ElementsAre(mx));
+}
+
 TEST_P(BulkLoaderTest, MergesIntoExistingDataLikeUpserts) {
   VertexId us = 0, ca = 0;
   ASSERT_TRUE(graph_->DeclareIndex({"Country", "pop", Value::Type::kInt64}).ok());
@@ -333,9 +341,7 @@ TEST_P(BulkLoaderTest, MergesIntoExistingDataLikeUpserts) {
 
   EXPECT_TRUE(graph_->Verify().ok()) << graph_->Verify();
   std::unique_ptr<GraphReader> r = graph_->Snapshot();
-  EXPECT_THAT(Drain(r->IndexExact("Country", "pop", Value(335))), ElementsAre(us));
-  EXPECT_THAT(Drain(r->IndexExact("Country", "pop", Value(330))), IsEmpty());
-  EXPECT_THAT(Drain(r->IndexExact("Country", "pop", Value(128))), ElementsAre(mx));
+  ExpectPopulationIndex(*r, us, mx);
   EXPECT_THAT(Drain(r->FindByAlias("USA")), ElementsAre(us));
   EXPECT_THAT(Drain(r->FindByAlias("United States")), IsEmpty());
   auto edge = r->GetEdge({us, *r->FindLabel("NEIGHBOUR"), ca, 0});
@@ -382,9 +388,7 @@ TEST_P(BulkLoaderTest, VerticesAreWrittenBesideTheEdgesAfterNoMoreVertices) {
 
   EXPECT_TRUE(graph_->Verify().ok()) << graph_->Verify();
   std::unique_ptr<GraphReader> r = graph_->Snapshot();
-  EXPECT_THAT(Drain(r->IndexExact("Country", "pop", Value(335))), ElementsAre(us));
-  EXPECT_THAT(Drain(r->IndexExact("Country", "pop", Value(330))), IsEmpty());
-  EXPECT_THAT(Drain(r->IndexExact("Country", "pop", Value(128))), ElementsAre(mx));
+  ExpectPopulationIndex(*r, us, mx);
   EXPECT_EQ(**r->FindVertexByKey("Country", "MX"), mx);
   auto edge = r->GetEdge({us, *r->FindLabel("BORDERS"), ca, 0});
   ASSERT_TRUE(edge.ok() && edge->has_value());

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "graph/graph.h"
+#include "tests/graph/test_dir.h"
 
 namespace kg::graph {
 namespace {
@@ -14,14 +15,8 @@ namespace {
 class GraphTxnCacheTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = (std::filesystem::temp_directory_path() /
-            ("kg_graph_txn_cache_test_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name()))
-               .string();
-    std::filesystem::remove_all(dir_);
-    GraphOptions options;
-    options.sync_writes = false;
-    absl::StatusOr<std::unique_ptr<Graph>> g = Graph::Open(dir_, options);
+    dir_ = kg::testing::FreshTestDir("kg_graph_txn_cache_test");
+    absl::StatusOr<std::unique_ptr<Graph>> g = kg::testing::OpenUnsyncedGraph(dir_);
     ASSERT_TRUE(g.ok()) << g.status();
     graph_ = *std::move(g);
   }

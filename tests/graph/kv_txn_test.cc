@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "graph/kv/rocksdb_store.h"
+#include "tests/graph/test_dir.h"
 
 namespace kg::kv {
 namespace {
@@ -23,11 +24,7 @@ using KeyValues = std::vector<std::pair<std::string, std::string>>;
 class KvTxnTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = (std::filesystem::temp_directory_path() /
-            ("kg_kv_txn_test_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name()))
-               .string();
-    std::filesystem::remove_all(dir_);
+    dir_ = kg::testing::FreshTestDir("kg_kv_txn_test");
     RocksDbOptions options;
     options.sync = false;
     absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(dir_, options);

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <set>
 
+#include "tests/graph/test_dir.h"
+
 namespace kg::import {
 namespace {
 
@@ -19,14 +21,9 @@ using ::testing::UnorderedElementsAre;
 class ImportTest : public ::testing::TestWithParam<bool /*offline*/> {
  protected:
   void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() /
-            ("kg_import_test_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(root_);
+    root_ = kg::testing::FreshTestDir("kg_import_test");
     std::filesystem::create_directories(root_);
-    graph::GraphOptions options;
-    options.sync_writes = false;
-    auto g = graph::Graph::Open((root_ / "db").string(), options);
+    auto g = kg::testing::OpenUnsyncedGraph((root_ / "db").string());
     ASSERT_TRUE(g.ok()) << g.status();
     graph_ = *std::move(g);
     options_.bad_rows_report = (root_ / "bad.txt").string();

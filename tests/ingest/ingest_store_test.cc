@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "ingest/ingest.h"
 #include "nlohmann/json.hpp"
+#include "tests/graph/test_dir.h"
 
 namespace kg::ingest {
 namespace {
@@ -18,14 +19,8 @@ const std::string kShared = KG_SHARED_DIR;
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = (std::filesystem::temp_directory_path() /
-            ("kg_ingest_store_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name()))
-               .string();
-    std::filesystem::remove_all(dir_);
-    graph::GraphOptions opt;
-    opt.sync_writes = false;
-    auto g = graph::Graph::Open(dir_, opt);
+    dir_ = kg::testing::FreshTestDir("kg_ingest_store");
+    auto g = kg::testing::OpenUnsyncedGraph(dir_);
     ASSERT_TRUE(g.ok()) << g.status();
     graph_ = *std::move(g);
     auto b = Bundle::Load(KG_INGEST_TEST_DATA);

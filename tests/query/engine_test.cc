@@ -5,6 +5,7 @@
 #include "gtest/gtest.h"
 #include "query/graphson.h"
 #include "query/query.h"
+#include "tests/graph/test_dir.h"
 
 namespace kg::query {
 namespace {
@@ -14,13 +15,8 @@ using ::testing::HasSubstr;
 class EngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("kg_engine_test_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    graph::GraphOptions o;
-    o.sync_writes = false;
-    auto g = graph::Graph::Open(dir_.string(), o);
+    dir_ = kg::testing::FreshTestDir("kg_engine_test");
+    auto g = kg::testing::OpenUnsyncedGraph(dir_.string());
     ASSERT_TRUE(g.ok()) << g.status();
     g_ = std::move(*g);
     auto st = ImportGraphsonFile(*g_, std::string(KG_SOURCE_DIR) + "/../shared/tinkerpop/data/tinkerpop-modern.json");
