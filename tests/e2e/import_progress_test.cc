@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <functional>
+#include <string>
 
 #include "gtest/gtest.h"
 
@@ -20,6 +22,23 @@ v1::ImportFilesProgress Progress(v1::ImportFilesProgress::Phase phase, int64_t r
   p.set_bytes_total(total);
   p.set_seconds(seconds);
   return p;
+}
+
+// What `write` prints to a stdio stream (a real file: the view writes with stdio calls).
+std::string Printed(const std::function<void(std::FILE*)>& write) {
+  char path[] = "/tmp/kg-progress-XXXXXX";
+  int fd = mkstemp(path);
+  EXPECT_GE(fd, 0);
+  if (fd < 0) return "";
+  std::FILE* out = fdopen(fd, "w+");
+  write(out);
+  std::fflush(out);
+  std::rewind(out);
+  char buffer[512] = {};
+  size_t n = std::fread(buffer, 1, sizeof buffer - 1, out);
+  std::fclose(out);
+  unlink(path);
+  return std::string(buffer, n);
 }
 
 TEST(ImportProgressTest, LinesShowRowsRatePercentAndEta) {
@@ -58,42 +77,24 @@ TEST(ImportProgressTest, SummaryUsesTheWordingOfKgdImport) {
 }
 
 TEST(ImportProgressTest, PlainLinesOnlyWhenAskedAndNotMoreOftenThanTheInterval) {
-  char path[] = "/tmp/kg-progress-XXXXXX";
-  int fd = mkstemp(path);
-  ASSERT_GE(fd, 0);
-  std::FILE* out = fdopen(fd, "w+");
   auto p = Progress(v1::ImportFilesProgress::VALIDATE, 100, 0, 10, 100, 1);
-  ImportProgressView quiet(out, /*terminal=*/false, /*plain_lines=*/false);
-  quiet.Update(p);
-  ImportProgressView plain(out, false, true, std::chrono::hours(1));
-  plain.Update(p);
-  plain.Update(p);  // within the interval: not printed
-  plain.Clear();    // nothing to erase on a non-terminal
-  std::fflush(out);
-  std::rewind(out);
-  char buffer[512] = {};
-  size_t n = std::fread(buffer, 1, sizeof buffer - 1, out);
-  std::fclose(out);
-  unlink(path);
-  EXPECT_EQ(std::string(buffer, n),
+  EXPECT_EQ(Printed([&](std::FILE* out) {
+              ImportProgressView quiet(out, /*terminal=*/false, /*plain_lines=*/false);
+              quiet.Update(p);
+              ImportProgressView plain(out, false, true, std::chrono::hours(1));
+              plain.Update(p);
+              plain.Update(p);  // within the interval: not printed
+              plain.Clear();    // nothing to erase on a non-terminal
+            }),
             "kg import: validate  100 rows read  100 rows/s   10%  ETA 0:09\n");
 }
 
 TEST(ImportProgressTest, ATerminalGetsOneRedrawnLineThatIsErasedAtTheEnd) {
-  char path[] = "/tmp/kg-progress-XXXXXX";
-  int fd = mkstemp(path);
-  ASSERT_GE(fd, 0);
-  std::FILE* out = fdopen(fd, "w+");
-  ImportProgressView view(out, /*terminal=*/true, /*plain_lines=*/false);
-  view.Update(Progress(v1::ImportFilesProgress::UPLOAD, 0, 0, 1 << 20, 2 << 20, 0));
-  view.Clear();
-  std::fflush(out);
-  std::rewind(out);
-  char buffer[512] = {};
-  size_t n = std::fread(buffer, 1, sizeof buffer - 1, out);
-  std::fclose(out);
-  unlink(path);
-  EXPECT_EQ(std::string(buffer, n),
+  EXPECT_EQ(Printed([](std::FILE* out) {
+              ImportProgressView view(out, /*terminal=*/true, /*plain_lines=*/false);
+              view.Update(Progress(v1::ImportFilesProgress::UPLOAD, 0, 0, 1 << 20, 2 << 20, 0));
+              view.Clear();
+            }),
             "\r\033[K[###############...............]  upload  1.0 of 2.0 MiB   50%\r\033[K");
 }
 
