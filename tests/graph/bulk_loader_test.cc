@@ -184,6 +184,43 @@ TEST(RadixSortTest, SortsLikeAStableSortWhateverBitsVary) {
   }
 }
 
+// Past kMinMsdRecords the sort splits by its top digit first, then sorts each bucket (some
+// empty, some of one record, some insertion sorted, some radix sorted) by the lower digits: the
+// order and the stability must still be std::stable_sort's, for an odd and an even number of
+// lower digits and for skewed buckets.
+TEST(RadixSortTest, SortsLargeInputsByTopDigitThenBucketsLikeAStableSort) {
+  struct Rec {
+    uint64_t a, b;
+    int order;
+  };
+  std::mt19937_64 rng(11);
+  for (int width : {20, 30, 40}) {  // 2, 3, 4 digits of a; one more when b varies
+    for (uint64_t b_values : {1, 3}) {
+      for (bool skewed : {false, true}) {
+        std::vector<Rec> records;
+        uint64_t mask = (uint64_t{1} << width) - 1;
+        for (int i = 0; i < 3 * static_cast<int>(bulk::kMinMsdRecords); ++i) {
+          uint64_t a = rng() & mask;
+          if (skewed) a &= rng() & rng();  // most records in the low buckets
+          records.push_back({a, rng() % b_values, i});
+        }
+        std::vector<Rec> expected = records, scratch;
+        std::stable_sort(expected.begin(), expected.end(), [](const Rec& x, const Rec& y) {
+          return std::tie(x.b, x.a) < std::tie(y.b, y.a);
+        });
+        bulk::RadixSort<2>(&records, &scratch, [](const Rec& r) {
+          return std::array<uint64_t, 2>{r.a, r.b};
+        });
+        ASSERT_EQ(records.size(), expected.size());
+        for (size_t i = 0; i < records.size(); ++i) {
+          ASSERT_EQ(records[i].order, expected[i].order)
+              << "width " << width << " b values " << b_values << " skewed " << skewed;
+        }
+      }
+    }
+  }
+}
+
 TEST(RunFileTest, ReadsBackWhatWasWrittenAndReportsATruncatedRecord) {
   std::string dir = TempPath("run_file");
   std::filesystem::create_directories(dir);
