@@ -27,15 +27,15 @@ std::string DefaultBundleDir() {
 // ---- trie ----------------------------------------------------------------------------------------
 
 int AliasTrie::Child(int node, unsigned char b) const {
-  if (nodes_[node].dense >= 0) return dense_[nodes_[node].dense + b];
-  if (!kids_begin_.empty()) {
-    auto first = flat_kids_.begin() + kids_begin_[node];
-    auto last = flat_kids_.begin() + kids_begin_[node + 1];
-    for (; first != last && first->first <= b; ++first) {
-      if (first->first == b) return first->second;
+  if (!frozen_.empty()) {
+    const FrozenNode& n = frozen_[node];
+    if (n.dense >= 0) return dense_[n.dense + b];
+    for (uint32_t k = n.kids_begin; k < n.kids_end && flat_kids_[k].first <= b; ++k) {
+      if (flat_kids_[k].first == b) return flat_kids_[k].second;
     }
     return -1;
   }
+  if (nodes_[node].dense >= 0) return dense_[nodes_[node].dense + b];
   const auto& kids = nodes_[node].kids;
   auto it = std::lower_bound(kids.begin(), kids.end(), b,
                              [](const std::pair<unsigned char, int32_t>& k, unsigned char v) {
@@ -52,16 +52,26 @@ void AliasTrie::Freeze() {
     dense_.resize(dense_.size() + 256, -1);
     for (const auto& [b, child] : n.kids) dense_[n.dense + b] = child;
   }
-  kids_begin_.clear();
+  frozen_.clear();
   flat_kids_.clear();
   for (const Node& n : nodes_) {
-    kids_begin_.push_back(static_cast<uint32_t>(flat_kids_.size()));
+    FrozenNode f;
+    f.entry = n.entry;
+    f.dense = n.dense;
+    f.kids_begin = static_cast<uint32_t>(flat_kids_.size());
     flat_kids_.insert(flat_kids_.end(), n.kids.begin(), n.kids.end());
+    f.kids_end = static_cast<uint32_t>(flat_kids_.size());
+    frozen_.push_back(f);
   }
-  kids_begin_.push_back(static_cast<uint32_t>(flat_kids_.size()));
 }
 
 void AliasTrie::Insert(std::string_view alias, int entry) {
+  if (!frozen_.empty()) {  // inserted after Freeze: back to the per-node lists
+    frozen_.clear();
+    flat_kids_.clear();
+    for (Node& n : nodes_) n.dense = -1;
+    dense_.clear();
+  }
   int node = 0;
   for (unsigned char b : alias) {
     int next = Child(node, b);
@@ -74,12 +84,6 @@ void AliasTrie::Insert(std::string_view alias, int entry) {
                                    return k.first < v;
                                  });
       kids.insert(it, {b, next});
-      if (!kids_begin_.empty()) {  // inserted after Freeze: back to the per-node lists
-        kids_begin_.clear();
-        flat_kids_.clear();
-        for (Node& n : nodes_) n.dense = -1;
-        dense_.clear();
-      }
     }
     node = next;
   }
@@ -394,6 +398,7 @@ class Loader {
       rule.re = std::make_unique<RE2>(rule.pattern, opt);
       if (!rule.re->ok()) return fail(absl::StrCat("bad pattern: ", rule.re->error()));
       RelaxRule(&rule);
+      rule.first_tags = FirstTags(pattern, rule.first_byte);
       b_->rules.push_back(std::move(rule));
     }
     return absl::OkStatus();
@@ -417,6 +422,33 @@ class Loader {
       b_->by_name_key.emplace(NameKey(a), id);
     }
     b_->entries.push_back(std::move(e));
+  }
+
+  // The tags of the placeholders a rule's matches can start with (Rule::first_tags): those of
+  // the mention macro the pattern starts with, when every match starts with its first byte
+  // (FirstByteOfEveryMatch found no alternative that starts otherwise).
+  uint64_t FirstTags(std::string_view pattern, int first_byte) const {
+    if (first_byte != 0x01) return Rule::kAnyTag;
+    std::string_view macro;
+    for (std::string_view open : {"{S:", "{O:", "{X:", "{S*:", "{O*:"}) {
+      if (pattern.substr(0, open.size()) == open) macro = pattern.substr(open.size());
+    }
+    const size_t close = macro.find('}');
+    if (close == std::string_view::npos) return Rule::kAnyTag;
+    const std::string labels(macro.substr(0, close));
+    if (labels == "*") return Rule::kAnyTag;
+    uint64_t tags = 0;
+    for (const std::string& l : SplitList(labels, '|')) {
+      const bool generic = !l.empty() && l.back() == '~';
+      const std::string base = generic ? l.substr(0, l.size() - 1) : l;
+      const auto it = std::find(b_->vertex_labels.begin(), b_->vertex_labels.end(), base);
+      const int index =
+          it == b_->vertex_labels.end() ? -1 : static_cast<int>(it - b_->vertex_labels.begin());
+      const uint64_t bit = PlaceholderTagBit(index, generic);
+      if (bit == Rule::kAnyTag) return Rule::kAnyTag;
+      tags |= bit;
+    }
+    return tags;
   }
 
   // {S:Company|Organization} one mention as group S; {S*:...} a coordinated list; {X:...} a

@@ -150,6 +150,9 @@ class DocExtractor {
   std::vector<int> entity_of_mention_;  // after Resolve
   std::vector<bool> generic_entity_;    // after Resolve: a generic dictionary term
   std::vector<PendingLink> links_;
+  // Of each union-find root: the dictionary entry of its group, or -1 (a group holds at most
+  // one, since Union never merges two). Kept by Union, so that it need not scan every mention.
+  std::vector<int> group_dict_;
   int topic_line_end_ = 0;
   absl::flat_hash_map<std::string, int> relation_index_;
 
@@ -165,6 +168,8 @@ class DocExtractor {
   std::vector<int> atoms_;
   std::vector<int> candidates_;
   std::vector<re2::StringPiece> groups_;
+  PlaceholderStarts starts_;              // places_ as MatchRule takes them
+  std::vector<uint64_t> entity_tag_bit_;  // of each entity's placeholders (PlaceholderTagBit)
 };
 
 // ---- gazetteer ---------------------------------------------------------------------------------
@@ -423,19 +428,17 @@ int DocExtractor::Find(int m) {
 
 void DocExtractor::Union(int a, int b) {
   if (a < 0 || b < 0) return;
+  // Mentions added since the last call are groups of their own (their dict no longer changes
+  // once unions begin: ScanCompounds runs before the first).
+  for (size_t i = group_dict_.size(); i < ms_.size(); ++i) group_dict_.push_back(ms_[i].dict);
   a = Find(a);
   b = Find(b);
   if (a == b) return;
   // Two different dictionary entities never merge; nor do two different labels.
-  auto group_dict = [&](int root) {
-    for (size_t i = 0; i < ms_.size(); ++i) {
-      if (Find(static_cast<int>(i)) == root && ms_[i].dict >= 0) return ms_[i].dict;
-    }
-    return -1;
-  };
-  int da = group_dict(a), db = group_dict(b);
+  const int da = group_dict_[a], db = group_dict_[b];
   if (da >= 0 && db >= 0 && da != db) return;
   ms_[b].parent = a;
+  if (da < 0) group_dict_[a] = db;
 }
 
 // ---- signals -------------------------------------------------------------------------------------
@@ -697,12 +700,10 @@ void DocExtractor::ScanTableRows() {
 
 // Latin-script names inside Korean text, typed by a cue next to them.
 void DocExtractor::ScanLatinNames() {
-  static const RE2 kLatin(
-      R"(([A-Za-z][A-Za-z0-9]*(?:[-.&/][A-Za-z0-9]+)*(?: [A-Z0-9][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)*))");
-  re2::StringPiece in(text_.data(), text_.size());
-  re2::StringPiece run;
-  while (RE2::FindAndConsume(&in, kLatin, &run)) {
-    size_t b = run.data() - text_.data(), e = b + run.size();
+  for (std::pair<size_t, size_t> run = FindLatinRun(text_, 0); run.first != std::string_view::npos;
+       run = FindLatinRun(text_, run.second)) {
+    const size_t b = run.first, run_size = run.second - run.first;
+    size_t e = run.second;
     if (IsLatinAlnum(CodePointBefore(text_, b))) continue;
     // Trailing descriptors ("BlueLynx D2D IP") are not part of the name.
     while (true) {
@@ -715,8 +716,8 @@ void DocExtractor::ScanLatinNames() {
     if (!HasUpperOrDigit(s) || Overlaps(b, e) || b_.IsStopName(s)) continue;
     double conf = 0;
     std::string label = LabelFromContext(b, e, &conf);
-    if (label.empty() && e != b + run.size()) label = LabelFromContext(b, b + run.size(), &conf);
-    if (label.empty()) label = LabelFromListContext(b + run.size(), &conf);
+    if (label.empty() && e != b + run_size) label = LabelFromContext(b, b + run_size, &conf);
+    if (label.empty()) label = LabelFromListContext(b + run_size, &conf);
     if (label.empty()) continue;
     AddMention(b, e, label, conf * 0.9, "signal:latin-name");
   }
@@ -1078,6 +1079,8 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
   std::vector<Placeholder>& places = places_;
   tagged.clear();
   places.clear();
+  starts_.pos.clear();
+  starts_.tag_bit.clear();
   size_t pos = unit.begin;
   auto first = std::partition_point(by_begin_.begin(), by_begin_.end(),
                                     [&](int m) { return ms_[m].span.begin < unit.begin; });
@@ -1095,6 +1098,8 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
     absl::StrAppend(&tagged, "\x01", entity_of_mention_[m], ":", e.label,
                     generic_entity_[entity_of_mention_[m]] ? "~" : "", "\x02");
     places.push_back({at, tagged.size(), entity_of_mention_[m]});
+    starts_.pos.push_back(at);
+    starts_.tag_bit.push_back(entity_tag_bit_[entity_of_mention_[m]]);
     pos = ms_[m].span.end;
     while (pos < unit.end && text_[pos] == '*') ++pos;
     if (StartsWith(text_.substr(pos), "社")) pos += std::string_view("社").size();
@@ -1187,7 +1192,8 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
       const auto& names = re.NamedCapturingGroups();
       re2::StringPiece input(tagged);
       size_t start = 0;
-      while (start <= tagged.size() && MatchRule(rule, input, start, groups.data(), ngroups + 1)) {
+      while (start <= tagged.size() &&
+             MatchRule(rule, input, start, groups.data(), ngroups + 1, &starts_)) {
         std::vector<int> subjects, objects;
         std::vector<std::pair<std::string, graph::Value>> props;
         for (const auto& [k, v] : rule.const_props) props.emplace_back(k, graph::Value(v));
@@ -1313,6 +1319,14 @@ void DocExtractor::IndexMentionsForRules() {
 // each "▲" item and each sentence (ICU BreakIterator).
 void DocExtractor::ApplyRules(Extraction* x) {
   IndexMentionsForRules();
+  // Each entity's placeholder tag (its label, "~" when generic) as the bit rules test.
+  entity_tag_bit_.assign(x->entities.size(), Rule::kAnyTag);
+  for (size_t i = 0; i < x->entities.size(); ++i) {
+    const auto& labels = b_.vertex_labels;
+    const auto it = std::find(labels.begin(), labels.end(), x->entities[i].label);
+    const int index = it == labels.end() ? -1 : static_cast<int>(it - labels.begin());
+    entity_tag_bit_[i] = PlaceholderTagBit(index, i < generic_entity_.size() && generic_entity_[i]);
+  }
   UErrorCode err = U_ZERO_ERROR;
   static std::once_flag once;
   static icu::BreakIterator* proto = nullptr;

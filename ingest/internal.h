@@ -59,6 +59,12 @@ inline bool IsWordChar(uint32_t c) {
 bool MayBreakSentence(std::string_view s);
 // Byte offset of the first invalid UTF-8 sequence, or -1.
 int64_t FindInvalidUtf8(std::string_view s);
+// The first run of Latin-script name at or after `from`, as [begin, end) (both npos when there
+// is none): what RE2 finds for
+//   [A-Za-z][A-Za-z0-9]*(?:[-.&/][A-Za-z0-9]+)*(?: [A-Z0-9][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)*
+// ("BlueLynx D2D", "S&P", "U.S."), by a byte loop: the regex's unanchored search cost more than
+// the rest of the Latin-name scan, over text that is mostly Hangul.
+std::pair<size_t, size_t> FindLatinRun(std::string_view text, size_t from);
 // NFKC + case fold + whitespace collapse, for comparing names. Never fails on valid UTF-8.
 std::string NameKey(std::string_view s);
 // Every occurrence in `text` of each of `needles` (each at least 4 bytes long), overlapping ones
@@ -98,7 +104,8 @@ class AliasTrie {
     for (size_t i = pos; i < text.size(); ++i) {
       node = Child(node, static_cast<unsigned char>(text[i]));
       if (node < 0) return;
-      if (nodes_[node].entry >= 0) fn(i + 1, nodes_[node].entry);
+      const int32_t entry = frozen_.empty() ? nodes_[node].entry : frozen_[node].entry;
+      if (entry >= 0) fn(i + 1, entry);
     }
   }
   size_t size() const { return nodes_.size(); }
@@ -113,12 +120,21 @@ class AliasTrie {
     int32_t entry = -1;
     int32_t dense = -1;  // offset of its 256 children in dense_, or -1
   };
+  // After Freeze, what matching reads of a node, in 16 bytes (a Node is twice that, and the
+  // walk from each word start missed the cache on it): its children are
+  // flat_kids_[kids_begin, kids_end) unless it has a dense table.
+  struct FrozenNode {
+    int32_t entry = -1;
+    int32_t dense = -1;
+    uint32_t kids_begin = 0;
+    uint32_t kids_end = 0;
+  };
   int Child(int node, unsigned char b) const;
   std::vector<Node> nodes_ = std::vector<Node>(1);
   std::vector<int32_t> dense_;  // -1 = no child
-  // After Freeze: every node's children in one array (kids_begin_[n], kids_begin_[n + 1]).
+  // After Freeze: every node's children in one array.
   std::vector<std::pair<unsigned char, int32_t>> flat_kids_;
-  std::vector<uint32_t> kids_begin_;
+  std::vector<FrozenNode> frozen_;
 };
 
 // Finds which of a fixed set of strings occur in a text, in one pass (Aho-Corasick, ASCII letters
@@ -129,11 +145,24 @@ class AtomMatcher {
   explicit AtomMatcher(const std::vector<std::string>& atoms);
   // Indexes of the atoms that occur in `text` (ASCII case ignored), each once, ascending.
   void Match(std::string_view text, std::vector<int>* found) const;
+  // Whether Match runs on the complete transition table (false when the automaton has too many
+  // states for 16-bit entries: then it follows failure links). For tests.
+  bool dense() const { return !delta_.empty(); }
 
  private:
   int32_t Next(int32_t state, unsigned char b) const;  // the goto, through failure links
+  void BuildDenseTable();
+  // Adds the atoms that end at `state` to `found`, each once (`seen` is a bitmap of atoms).
+  void Report(int32_t state, uint64_t* seen, std::vector<int>* found) const;
 
   size_t num_atoms_ = 0;
+  // The complete automaton: delta_[state * num_classes_ + class_of_[byte]] is the next state.
+  // Bytes that occur in no atom share class 0; the ASCII fold is part of class_of_.
+  unsigned char class_of_[256] = {};
+  size_t num_classes_ = 0;
+  std::vector<uint16_t> delta_;
+  // The failure-link automaton (its edges and links are dropped once delta_ is built, whose
+  // breadth-first state numbers out_begin_ and out_ then follow).
   unsigned char fold_[256] = {};      // ASCII letters to lower case
   int32_t root_[256] = {};            // the root's goto, complete (0 = back to the root)
   std::vector<uint32_t> kids_begin_;  // state -> its edges [kids_begin_[s], kids_begin_[s + 1])
@@ -177,6 +206,25 @@ struct Rule {
   std::vector<BoundCheck> bound_checks;
   std::vector<std::pair<int, int>> relaxed_groups;  // {group in re, same group in relaxed}
   int first_byte = -1;  // the byte every match starts with (0x01), or -1 (see rule_match.cc)
+  // When every match starts with a mention placeholder of certain labels ("{S:Company|...}"
+  // first): their PlaceholderTagBit()s. A match cannot start at a placeholder of another label,
+  // so MatchRule does not try one there. kAnyTag: no such knowledge.
+  uint64_t first_tags = kAnyTag;
+  static constexpr uint64_t kAnyTag = ~uint64_t{0};
+};
+
+// The bit of a placeholder's tag ("Company", "Product~" for a generic term) among the bundle's
+// vertex labels (`label_index` into Bundle::Impl::vertex_labels, -1 when not there): every bit
+// (Rule::kAnyTag) when the label has no bit of its own, so that no rule skips it.
+inline uint64_t PlaceholderTagBit(int label_index, bool generic) {
+  if (label_index < 0 || label_index >= 32) return Rule::kAnyTag;
+  return uint64_t{1} << (2 * label_index + (generic ? 1 : 0));
+}
+
+// The placeholders of a unit's tagged text: where each starts (ascending) and its tag's bit.
+struct PlaceholderStarts {
+  std::vector<size_t> pos;
+  std::vector<uint64_t> tag_bit;
 };
 
 // ---- relaxed rule regexes (rule_match.cc) -------------------------------------------------------
@@ -207,8 +255,10 @@ void RelaxRule(Rule* rule, int min_bound = 8);
 // rule.re->Match(text, start, text.size(), UNANCHORED, groups, ngroups), by the relaxed regex
 // when the rule has one and anchored at each occurrence of its first byte when it has one: the
 // same match, group 0 and every named group (with a relaxed regex other groups are left empty).
+// `starts` (optional) are the text's placeholders: those whose tag the rule's first_tags leave
+// out are not tried as a start (the same match, fewer attempts).
 bool MatchRule(const Rule& rule, re2::StringPiece text, size_t start, re2::StringPiece* groups,
-               int ngroups);
+               int ngroups, const PlaceholderStarts* starts = nullptr);
 
 // A phrase that names an entity the dictionaries cannot list ("철강 수입품에 대한 25% 관세"):
 // a regex over the raw text whose group "name" is the entity; `relations` link it (or other

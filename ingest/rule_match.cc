@@ -14,7 +14,11 @@
 // none at that start ranks higher: it is the exact regex's match, groups and all.
 //
 // Most rules can only match from a placeholder's first byte (0x01); those are run anchored at
-// each placeholder in turn (see LeftmostMatch), which finds the same leftmost match faster.
+// each placeholder in turn (see LeftmostMatch), which finds the same leftmost match faster, and
+// only at the placeholders whose label can start the rule's match (Rule::first_tags). With a
+// relaxed regex the argument above still holds: a skipped placeholder may start a relaxed match,
+// but no exact one, so the first relaxed match at a placeholder tried that keeps every bound is
+// still the exact regex's leftmost match.
 #include <algorithm>
 #include <memory>
 #include <optional>
@@ -351,13 +355,24 @@ namespace {
 // byte, the leftmost match is the first anchored match at an occurrence of that byte: RE2 then
 // runs BitState from each (a few bytes where nothing matches) instead of a forward DFA over the
 // text, a reverse DFA over the match and BitState over it, which cost three times as much.
-bool LeftmostMatch(const RE2& re, int first_byte, re2::StringPiece text, size_t start,
+//
+// A placeholder whose tag is not among `first_tags` (of the rule) starts no match: it is skipped
+// without running RE2. Other occurrences of the byte (one written in the text itself) are tried.
+bool LeftmostMatch(const RE2& re, int first_byte, uint64_t first_tags,
+                   const PlaceholderStarts* starts, re2::StringPiece text, size_t start,
                    re2::StringPiece* groups, int n) {
   if (first_byte < 0) return re.Match(text, start, text.size(), RE2::UNANCHORED, groups, n);
   const std::string_view view(text.data(), text.size());
   const char first = static_cast<char>(first_byte);
+  const bool filter = starts != nullptr && first_tags != Rule::kAnyTag;
+  size_t k = 0;  // the first placeholder at or after `at`
   for (size_t at = view.find(first, start); at != std::string_view::npos;
        at = view.find(first, at + 1)) {
+    if (filter) {
+      while (k < starts->pos.size() && starts->pos[k] < at) ++k;
+      if (k < starts->pos.size() && starts->pos[k] == at && (starts->tag_bit[k] & first_tags) == 0)
+        continue;
+    }
     if (re.Match(text, at, text.size(), RE2::ANCHOR_START, groups, n)) return true;
   }
   return false;
@@ -366,15 +381,16 @@ bool LeftmostMatch(const RE2& re, int first_byte, re2::StringPiece text, size_t 
 }  // namespace
 
 bool MatchRule(const Rule& rule, re2::StringPiece text, size_t start, re2::StringPiece* groups,
-               int ngroups) {
+               int ngroups, const PlaceholderStarts* starts) {
   const RE2& exact = *rule.re;
   if (rule.relaxed == nullptr) {
-    return LeftmostMatch(exact, rule.first_byte, text, start, groups, ngroups);
+    return LeftmostMatch(exact, rule.first_byte, rule.first_tags, starts, text, start, groups,
+                         ngroups);
   }
   const RE2& relaxed = *rule.relaxed;
   thread_local std::vector<re2::StringPiece> found;
   found.assign(relaxed.NumberOfCapturingGroups() + 1, re2::StringPiece());
-  if (!LeftmostMatch(relaxed, rule.first_byte, text, start, found.data(),
+  if (!LeftmostMatch(relaxed, rule.first_byte, rule.first_tags, starts, text, start, found.data(),
                      static_cast<int>(found.size()))) {
     return false;  // nor does the exact regex, whose matches the relaxed one all accepts
   }

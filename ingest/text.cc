@@ -38,6 +38,41 @@ bool MayBreakSentence(std::string_view s) {
   return false;
 }
 
+namespace {
+
+bool IsAsciiAlnum(std::string_view s, size_t i) {
+  return i < s.size() && IsLatinAlnum(static_cast<unsigned char>(s[i]));
+}
+// End of the run of ASCII letters and digits from `i`.
+size_t SkipAlnum(std::string_view s, size_t i) {
+  while (IsAsciiAlnum(s, i)) ++i;
+  return i;
+}
+// From `i`: as many "<one of seps><alnum>+" as follow (the regex's greedy repetition: every
+// part after it is optional, so the first path that matches takes each one it can).
+size_t SkipJoinedParts(std::string_view s, size_t i, std::string_view seps) {
+  while (i < s.size() && seps.find(s[i]) != std::string_view::npos && IsAsciiAlnum(s, i + 1)) {
+    i = SkipAlnum(s, i + 1);
+  }
+  return i;
+}
+
+}  // namespace
+
+std::pair<size_t, size_t> FindLatinRun(std::string_view text, size_t from) {
+  size_t b = from;
+  auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
+  auto capital_or_digit = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+  while (b < text.size() && !letter(text[b])) ++b;
+  if (b >= text.size()) return {std::string_view::npos, std::string_view::npos};
+  size_t e = SkipJoinedParts(text, SkipAlnum(text, b + 1), "-.&/");
+  // Further words that start with a capital or a digit: " D2D", " 2.0".
+  while (e + 1 < text.size() && text[e] == ' ' && capital_or_digit(text[e + 1])) {
+    e = SkipJoinedParts(text, SkipAlnum(text, e + 2), "-.");
+  }
+  return {b, e};
+}
+
 int64_t FindInvalidUtf8(std::string_view s) {
   int32_t i = 0;
   const int32_t n = static_cast<int32_t>(s.size());

@@ -1,10 +1,13 @@
-// The extractor's speed-ups must not change what it finds: the rule prefilter, its atom matcher
-// and NameKey's fast path, each checked against the plain way.
+// The extractor's speed-ups must not change what it finds: the rule prefilter, its atom matcher,
+// the gazetteer's frozen trie, rules tried only at placeholders of their leading labels, the
+// Latin-run scanner and NameKey's fast path, each checked against the plain way.
+#include <algorithm>
 #include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "ingest/ingest.h"
 #include "ingest/internal.h"
@@ -44,11 +47,103 @@ TEST(AtomMatcherTest, FindsWhatASubstringSearchFinds) {
   }
 }
 
+// More atoms than 16-bit state numbers hold: the failure-link walk instead of the table, with
+// the same answers as the table gives for a small set and as a substring search gives for both.
+TEST(AtomMatcherTest, TableAndFailureLinkWalkFindTheSame) {
+  const std::vector<std::string> letters = {"가", "나", "다", "a", "B", "c", " ", "\x01", ":"};
+  std::mt19937 rng(5);
+  auto random_string = [&](int pieces) {
+    std::string s;
+    for (int i = 0; i < pieces; ++i) s += letters[rng() % letters.size()];
+    return s;
+  };
+  std::vector<std::string> many;
+  for (int i = 0; i < 20000; ++i) {
+    std::string a = random_string(6 + static_cast<int>(rng() % 8));
+    for (char& c : a) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    many.push_back(a);
+  }
+  std::vector<std::string> few(many.begin(), many.begin() + 300);
+  const AtomMatcher walk(many), table(few);
+  EXPECT_FALSE(walk.dense());
+  EXPECT_TRUE(table.dense());
+  int found = 0;
+  for (int round = 0; round < 150; ++round) {
+    std::string text;  // atoms (from both sets) between random pieces
+    for (int piece = static_cast<int>(rng() % 12); piece > 0; --piece) {
+      text += rng() % 2 == 0 ? many[rng() % (rng() % 2 == 0 ? few.size() : many.size())]
+                             : random_string(1 + static_cast<int>(rng() % 3));
+    }
+    std::string lower = text;
+    for (char& c : lower) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    for (const std::vector<std::string>* atoms : {&many, &few}) {
+      std::vector<int> want, got;
+      for (size_t i = 0; i < atoms->size(); ++i) {
+        if (lower.find((*atoms)[i]) != std::string::npos) want.push_back(static_cast<int>(i));
+      }
+      (atoms == &many ? walk : table).Match(text, &got);
+      EXPECT_EQ(got, want) << text;
+      found += static_cast<int>(got.size());
+    }
+  }
+  EXPECT_GT(found, 400);
+}
+
 TEST(AtomMatcherTest, NoAtomsFindsNothing) {
   AtomMatcher matcher({});
   std::vector<int> got = {1};
   matcher.Match("anything 아무거나", &got);
   EXPECT_TRUE(got.empty());
+}
+
+// ---- the gazetteer's trie --------------------------------------------------------------------
+
+// Every alias that starts at a position, shortest first, with the entry of its first insertion:
+// the same before Freeze, after it, and after inserting again once frozen.
+TEST(AliasTrieTest, MatchAtFindsEveryAliasStartingThere) {
+  const std::vector<std::string> letters = {"미", "국", "a", "B", " ", "의", "社"};
+  std::mt19937 rng(3);
+  auto random_string = [&](int pieces) {
+    std::string s;
+    for (int i = 0; i < pieces; ++i) s += letters[rng() % letters.size()];
+    return s;
+  };
+  std::vector<std::string> aliases;
+  for (int i = 0; i < 400; ++i) aliases.push_back(random_string(1 + static_cast<int>(rng() % 5)));
+  AliasTrie trie;
+  auto check = [&](size_t inserted, const char* when) {
+    int hits = 0;
+    for (int round = 0; round < 200; ++round) {
+      const std::string text = random_string(static_cast<int>(rng() % 12));
+      for (size_t pos = 0; pos < text.size(); ++pos) {
+        std::vector<std::pair<size_t, int>> want, got;
+        for (size_t end = pos + 1; end <= text.size(); ++end) {
+          for (size_t a = 0; a < inserted; ++a) {
+            if (text.compare(pos, end - pos, aliases[a]) == 0) {
+              want.emplace_back(end, static_cast<int>(a));
+              break;  // the first insertion of a surface wins
+            }
+          }
+        }
+        trie.MatchAt(text, pos, [&](size_t end, int entry) { got.emplace_back(end, entry); });
+        EXPECT_EQ(got, want) << when << ": " << text << " at " << pos;
+        hits += static_cast<int>(got.size());
+      }
+    }
+    EXPECT_GT(hits, 500) << when;
+  };
+  for (size_t a = 0; a < 300; ++a) trie.Insert(aliases[a], static_cast<int>(a));
+  check(300, "before Freeze");
+  trie.Freeze();
+  check(300, "frozen");
+  for (size_t a = 300; a < aliases.size(); ++a) trie.Insert(aliases[a], static_cast<int>(a));
+  check(aliases.size(), "inserted after Freeze");
+  trie.Freeze();
+  check(aliases.size(), "frozen again");
 }
 
 // NameKey without its fast path: NFKC, case fold, whitespace collapse.
@@ -210,14 +305,18 @@ TEST(MatchRuleTest, SameExtractionAsTheExactRegexes) {
   auto exact = Bundle::Load(KG_INGEST_TEST_DATA);
   ASSERT_TRUE(relaxed.ok() && exact.ok());
   int with_relaxed = 0, anchored = 0;
+  int with_tags = 0;
   for (Rule& rule : const_cast<Bundle::Impl&>((*exact)->impl()).rules) {
     with_relaxed += rule.relaxed != nullptr;
     anchored += rule.first_byte >= 0;
+    with_tags += rule.first_tags != Rule::kAnyTag;
     rule.relaxed.reset();
     rule.first_byte = -1;
+    rule.first_tags = Rule::kAnyTag;
   }
   EXPECT_GT(with_relaxed, 50);
   EXPECT_GT(anchored, 50);
+  EXPECT_GT(with_tags, 60);
   Extractor a(*relaxed), b(*exact);
   for (const std::string f : {"/seed/000_9bcd69e6ea19a6da.txt", "/devset/dev-D1.txt",
                               "/devset/dev-D2.txt", "/devset/dev-D3.txt", "/devset/dev-D4.txt"}) {
@@ -230,6 +329,122 @@ TEST(MatchRuleTest, SameExtractionAsTheExactRegexes) {
       EXPECT_EQ(Explain(*x), Explain(*y)) << d.id;
     }
   }
+}
+
+// A rule whose pattern starts with a mention macro knows the labels its matches start with.
+TEST(MatchRuleTest, FirstTagsAreTheLabelsOfTheLeadingMention) {
+  auto bundle = Bundle::Load(KG_INGEST_TEST_DATA);
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  const Bundle::Impl& impl = (*bundle)->impl();
+  auto bit = [&](const std::string& label, bool generic) {
+    auto it = std::find(impl.vertex_labels.begin(), impl.vertex_labels.end(), label);
+    return PlaceholderTagBit(static_cast<int>(it - impl.vertex_labels.begin()), generic);
+  };
+  int with_tags = 0;
+  for (const Rule& rule : impl.rules) {
+    if (rule.first_tags != Rule::kAnyTag) ++with_tags;
+    if (rule.id == "participates.role-as") {  // {S*:Company|Organization|Country}...
+      EXPECT_EQ(rule.first_tags,
+                bit("Company", false) | bit("Organization", false) | bit("Country", false));
+    }
+    if (rule.first_byte != 1) {
+      EXPECT_EQ(rule.first_tags, Rule::kAnyTag) << rule.id;
+    }
+  }
+  EXPECT_GT(with_tags, 60);
+  EXPECT_EQ(PlaceholderTagBit(-1, false), Rule::kAnyTag);
+  EXPECT_EQ(PlaceholderTagBit(32, true), Rule::kAnyTag);
+  EXPECT_EQ(PlaceholderTagBit(1, true), uint64_t{1} << 3);
+}
+
+// Skipping the placeholders whose label cannot start a rule's match changes no match: every
+// default rule, on the seed brief's lines with some words replaced by placeholders of random
+// labels (generic or not) and their last syllable kept (often a particle), with and without the
+// placeholders' tags.
+TEST(MatchRuleTest, PlaceholderTagsSkipOnlyWhatCannotMatch) {
+  auto bundle = Bundle::Load(KG_INGEST_TEST_DATA);
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  const Bundle::Impl& impl = (*bundle)->impl();
+  auto docs = ReadTextFile(kShared + "/seed/000_9bcd69e6ea19a6da.txt");
+  ASSERT_TRUE(docs.ok()) << docs.status();
+  std::vector<std::string_view> lines;
+  for (const Document& d : *docs) {
+    for (std::string_view line : Split(d.text, '\n')) {
+      if (line.size() > 20) lines.push_back(line);
+    }
+  }
+  std::mt19937 rng(13);
+  int matched = 0, skippable = 0;
+  for (int round = 0; round < 1500; ++round) {
+    std::string text;
+    PlaceholderStarts starts;
+    for (std::string_view word : Split(lines[rng() % lines.size()], ' ')) {
+      if (!text.empty()) text += ' ';
+      if (word.size() < 6 || rng() % 3 != 0) {
+        text += word;
+        continue;
+      }
+      const int label = static_cast<int>(rng() % impl.vertex_labels.size());
+      const bool generic = rng() % 5 == 0;
+      starts.pos.push_back(text.size());
+      starts.tag_bit.push_back(PlaceholderTagBit(label, generic));
+      absl::StrAppend(&text, "\x01", starts.pos.size(), ":", impl.vertex_labels[label],
+                      generic ? "~" : "", "\x02", AV(word.substr(word.size() - 3)));
+    }
+    re2::StringPiece input(text);
+    for (const Rule& rule : impl.rules) {
+      if (rule.first_tags == Rule::kAnyTag) continue;
+      for (uint64_t tag : starts.tag_bit) skippable += (tag & rule.first_tags) == 0;
+      const int n = rule.re->NumberOfCapturingGroups() + 1;
+      for (size_t start = 0; start <= text.size(); start += 1 + rng() % 64) {
+        std::vector<re2::StringPiece> want(n), got(n);
+        const bool w = MatchRule(rule, input, start, want.data(), n);
+        const bool g = MatchRule(rule, input, start, got.data(), n, &starts);
+        ASSERT_EQ(w, g) << rule.id << " on " << text << " from " << start;
+        if (!w) continue;
+        ++matched;
+        for (int i = 0; i < n; ++i) {
+          EXPECT_EQ(want[i].data(), got[i].data()) << rule.id << " group " << i << " in " << text;
+          EXPECT_EQ(want[i].size(), got[i].size()) << rule.id << " group " << i << " in " << text;
+        }
+      }
+    }
+  }
+  EXPECT_GT(matched, 100);
+  EXPECT_GT(skippable, 10000);
+}
+
+// ---- Latin-script runs ---------------------------------------------------------------------------
+
+// FindLatinRun finds, run after run, what the regex it stands for finds with FindAndConsume.
+TEST(FindLatinRunTest, SameRunsAsTheRegex) {
+  static const RE2 kLatin(
+      R"(([A-Za-z][A-Za-z0-9]*(?:[-.&/][A-Za-z0-9]+)*(?: [A-Z0-9][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)*))");
+  const std::vector<std::string> pieces = {"a", "B",  "z",  "Q",  "7",  "-", ".", "&",   "/",
+                                           " ", "  ", "가", "社", "\t", "(", "_", "D2D", " 2.0"};
+  std::mt19937 rng(17);
+  int runs = 0;
+  for (int round = 0; round < 5000; ++round) {
+    std::string text;
+    for (int i = static_cast<int>(rng() % 16); i > 0; --i) text += pieces[rng() % pieces.size()];
+    std::vector<std::pair<size_t, size_t>> want, got;
+    re2::StringPiece in(text), run;
+    while (RE2::FindAndConsume(&in, kLatin, &run)) {
+      const size_t b = static_cast<size_t>(run.data() - text.data());
+      want.emplace_back(b, b + run.size());
+    }
+    for (auto r = FindLatinRun(text, 0); r.first != std::string_view::npos;
+         r = FindLatinRun(text, r.second)) {
+      got.push_back(r);
+    }
+    EXPECT_EQ(got, want) << text;
+    runs += static_cast<int>(got.size());
+  }
+  EXPECT_GT(runs, 5000);
+  EXPECT_EQ(
+      FindLatinRun("미국 S&P Global Ratings-2 등", 0),
+      std::make_pair(std::string("미국 ").size(), std::string("미국 S&P Global Ratings-2").size()));
+  EXPECT_EQ(FindLatinRun("가나다", 0).first, std::string_view::npos);
 }
 
 // ---- sentence breaking shortcut -----------------------------------------------------------------
