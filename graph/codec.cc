@@ -441,33 +441,75 @@ bool DecodeDocument(std::string_view in, Document* doc) {
   return GetNamedValues(&in, &doc->properties) && in.empty();
 }
 
-std::string EncodeEvidenceList(const std::vector<Evidence>& list) {
+namespace {
+
+// One evidence without its document id (the row's key has it).
+void PutEvidence(std::string* out, const Evidence& e) {
+  PutVarint(out, e.begin);
+  PutVarint(out, e.end);
+  PutLengthPrefixed(out, e.sentence);
+  PutLengthPrefixed(out, e.rule);
+  PutDouble(out, e.confidence);
+}
+
+bool GetEvidence(std::string_view* in, std::string_view doc_id, Evidence* e) {
+  uint64_t begin, end;
+  if (!GetVarint(in, &begin) || !GetVarint(in, &end) || !GetLengthPrefixed(in, &e->sentence) ||
+      !GetLengthPrefixed(in, &e->rule) || !GetFixedLE(in, &e->confidence) || begin > UINT32_MAX ||
+      end > UINT32_MAX) {
+    return false;
+  }
+  e->doc_id = std::string(doc_id);
+  e->begin = static_cast<uint32_t>(begin);
+  e->end = static_cast<uint32_t>(end);
+  return true;
+}
+
+void PutEvidenceList(std::string* out, const std::vector<Evidence>& list) {
+  PutVarint(out, list.size());
+  for (const Evidence& e : list) PutEvidence(out, e);
+}
+
+bool GetEvidenceList(std::string_view* in, std::string_view doc_id, std::vector<Evidence>* list) {
+  uint64_t n;
+  if (!GetVarint(in, &n) || n > in->size()) return false;
+  list->resize(n);
+  for (Evidence& e : *list) {
+    if (!GetEvidence(in, doc_id, &e)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string EncodeProvRow(const ProvRow& row) {
   std::string out;
-  PutVarint(&out, list.size());
-  for (const Evidence& e : list) {
-    PutLengthPrefixed(&out, e.doc_id);
-    PutVarint(&out, e.begin);
-    PutVarint(&out, e.end);
-    PutLengthPrefixed(&out, e.sentence);
-    PutLengthPrefixed(&out, e.rule);
-    PutDouble(&out, e.confidence);
+  PutEvidenceList(&out, row.vertex);
+  PutVarint(&out, row.edges.size());
+  for (const auto& [tail, list] : row.edges) {
+    PutVarint(&out, tail.label);
+    PutVarint(&out, tail.dst);
+    PutVarint(&out, tail.rank);
+    PutEvidenceList(&out, list);
   }
   return out;
 }
 
-bool DecodeEvidenceList(std::string_view in, std::vector<Evidence>* list) {
-  uint64_t n;
-  if (!GetVarint(&in, &n) || n > in.size()) return false;
-  list->resize(n);
-  for (Evidence& e : *list) {
-    uint64_t begin, end;
-    if (!GetLengthPrefixed(&in, &e.doc_id) || !GetVarint(&in, &begin) || !GetVarint(&in, &end) ||
-        !GetLengthPrefixed(&in, &e.sentence) || !GetLengthPrefixed(&in, &e.rule) ||
-        !GetFixedLE(&in, &e.confidence) || begin > UINT32_MAX || end > UINT32_MAX) {
+bool DecodeProvRow(std::string_view in, std::string_view doc_id, ProvRow* row) {
+  row->edges.clear();
+  uint64_t edges;
+  if (!GetEvidenceList(&in, doc_id, &row->vertex) || !GetVarint(&in, &edges) || edges > in.size()) {
+    return false;
+  }
+  for (uint64_t i = 0; i < edges; ++i) {
+    uint64_t label, dst, rank;
+    if (!GetVarint(&in, &label) || !GetVarint(&in, &dst) || !GetVarint(&in, &rank) ||
+        label > UINT32_MAX) {
       return false;
     }
-    e.begin = static_cast<uint32_t>(begin);
-    e.end = static_cast<uint32_t>(end);
+    EdgeTail tail{static_cast<LabelId>(label), dst, rank};
+    if (!row->edges.empty() && !(row->edges.rbegin()->first < tail)) return false;
+    if (!GetEvidenceList(&in, doc_id, &row->edges[tail])) return false;
   }
   return in.empty();
 }

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <string>
+#include <map>
 #include <string_view>
 #include <vector>
 
@@ -81,8 +82,22 @@ bool DecodeEdgeRow(std::string_view in, EdgeRow* row);
 std::string EncodeDocument(const Document& doc);
 bool DecodeDocument(std::string_view in, Document* doc);
 
-std::string EncodeEvidenceList(const std::vector<Evidence>& list);
-bool DecodeEvidenceList(std::string_view in, std::vector<Evidence>* list);
+// A provenance row (prov 01 vertex doc): what one document says about one vertex and about the
+// edges out of it, so that an edge's provenance costs no key of its own. The document id is the
+// key's: evidences carry it in memory but not in the bytes.
+struct EdgeTail {
+  LabelId label = 0;
+  VertexId dst = 0;
+  uint64_t rank = 0;
+  friend auto operator<=>(const EdgeTail&, const EdgeTail&) = default;
+};
+struct ProvRow {
+  std::vector<Evidence> vertex;  // about the vertex itself, in the order recorded
+  std::map<EdgeTail, std::vector<Evidence>> edges;  // about its out-edges
+  bool empty() const { return vertex.empty() && edges.empty(); }
+};
+std::string EncodeProvRow(const ProvRow& row);
+bool DecodeProvRow(std::string_view in, std::string_view doc_id, ProvRow* row);
 
 std::string EncodeIndexSpec(const IndexSpec& spec);
 bool DecodeIndexSpec(std::string_view in, IndexSpec* spec);

@@ -298,8 +298,9 @@ class Graph {
       const BulkLoadOptions& options) = 0;
 };
 
-// The on-disk format this build writes; Open refuses a database with a larger one.
-inline constexpr int kFormatVersion = 1;
+// The on-disk format this build writes; Open refuses a database with another one (2: provenance
+// rows per vertex and document, one element list per document).
+inline constexpr int kFormatVersion = 2;
 
 }  // namespace kg::graph
 

@@ -43,6 +43,12 @@ class GraphImpl : public Graph {
           dir_, " was written in on-disk format ", version, ", newer than this build's format ",
           kFormatVersion, "; upgrade kg to open it"));
     }
+    if (version < kFormatVersion) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          dir_, " was written in on-disk format ", version, ", older than this build's format ",
+          kFormatVersion, " (provenance is stored differently); create a new database and "
+          "import or ingest the data again"));
+    }
     return LoadCatalog(**view);
   }
 

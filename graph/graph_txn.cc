@@ -28,7 +28,8 @@ TxnImpl::TxnImpl(kv::Txn* txn, TxnContext* context)
     : ReaderImpl<GraphTxn>(txn, context->catalog),
       txn_(txn),
       context_(context),
-      first_id_(context->next_id) {}
+      first_id_(context->next_id),
+      provenance_(txn) {}
 
 std::optional<LabelId> TxnImpl::FindLabel(std::string_view name) const {
   for (const auto& [n, id] : context_->delta.labels) {
@@ -91,8 +92,9 @@ absl::StatusOr<codec::VertexRow> TxnImpl::LoadExistingRow(VertexId id) {
 }
 
 absl::Status TxnImpl::RequireVertex(VertexId id) {
-  // A batch of edges names the same endpoints again and again (hubs most of all).
-  if (live_vertices_.count(id)) return absl::OkStatus();
+  // A batch of edges names the same endpoints again and again (hubs most of all); an upsert has
+  // usually just read the row.
+  if (live_vertices_.contains(id) || rows_.contains(id)) return absl::OkStatus();
   absl::StatusOr<std::optional<std::string>> bytes = txn_->Get(Space::kVertex, layout::VertexKey(id));
   if (!bytes.ok()) return bytes.status();
   if (!bytes->has_value()) return NotFoundVertex(id);
@@ -313,7 +315,7 @@ absl::Status TxnImpl::DeleteVertex(VertexId id) {
   for (const EdgeKey& e : edges) {
     if (absl::Status s = DeleteEdge(e); !s.ok()) return s;
   }
-  DeleteProvenance(id);
+  if (absl::Status s = provenance_.RemoveElement(id); !s.ok()) return s;
   live_vertices_.erase(id);
   return WriteRow(id, *before, std::nullopt);
 }
@@ -439,30 +441,7 @@ absl::Status TxnImpl::DeleteEdge(const EdgeKey& key) {
   txn_->AddInt64(Space::kCount, layout::TotalEdgesKey(), -1);
   txn_->AddInt64(Space::kCount, layout::DegreeKey(key.src, Direction::kOut, key.label), -1);
   txn_->AddInt64(Space::kCount, layout::DegreeKey(key.dst, Direction::kIn, key.label), -1);
-  DeleteProvenance(key);
-  return absl::OkStatus();
-}
-
-void TxnImpl::DeleteProvenance(const ElementRef& element) {
-  std::string prefix = layout::ProvByElementPrefix(element);
-  std::vector<std::string> doc_ids;
-  std::unique_ptr<kv::Cursor> c =
-      txn_->Scan(Space::kProv, prefix, codec::PrefixSuccessor(prefix));
-  std::string_view k, v;
-  while (c->Next(&k, &v)) {
-    k.remove_prefix(prefix.size());
-    std::string doc_id;
-    if (codec::GetEscapedString(&k, &doc_id)) doc_ids.push_back(std::move(doc_id));
-  }
-  c.reset();
-  for (const std::string& doc_id : doc_ids) DeleteProvenanceEntry(element, doc_id);
-}
-
-void TxnImpl::DeleteProvenanceEntry(const ElementRef& element, const std::string& doc_id) {
-  std::string key = layout::ProvByElementKey(element, doc_id);
-  evidence_lists_.erase(key);
-  txn_->Delete(Space::kProv, key);
-  txn_->Delete(Space::kProv, layout::ProvByDocKey(doc_id, element));
+  return provenance_.RemoveElement(key);
 }
 
 absl::Status TxnImpl::PutDocument(const Document& document) {
@@ -505,34 +484,21 @@ absl::Status TxnImpl::RequireElement(const ElementRef& element) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<Evidence>*> TxnImpl::EvidenceList(const std::string& key,
-                                                              const std::string& doc_id,
-                                                              bool fresh_document) {
-  auto [it, inserted] = evidence_lists_.try_emplace(key);
-  if (!inserted || fresh_document) return &it->second;  // a fresh document has nothing stored
-  absl::StatusOr<std::optional<std::string>> bytes = txn_->Get(Space::kProv, key);
-  if (!bytes.ok() || (bytes->has_value() && !codec::DecodeEvidenceList(**bytes, &it->second))) {
-    evidence_lists_.erase(it);
-    return bytes.ok() ? CorruptRow("evidence of document", doc_id) : bytes.status();
-  }
-  return &it->second;
-}
-
 absl::Status TxnImpl::AddEvidence(const ElementRef& element, const Evidence& evidence) {
   absl::StatusOr<bool> fresh = DocumentIsFresh(evidence.doc_id);
   if (!fresh.ok()) return fresh.status();
   if (absl::Status s = RequireElement(element); !s.ok()) return s;
-  std::string key = layout::ProvByElementKey(element, evidence.doc_id);
-  absl::StatusOr<std::vector<Evidence>*> list = EvidenceList(key, evidence.doc_id, *fresh);
-  if (!list.ok()) return list.status();
-  std::vector<Evidence>& evidences = **list;
-  if (std::find(evidences.begin(), evidences.end(), evidence) != evidences.end()) {
-    return absl::OkStatus();
-  }
-  evidences.push_back(evidence);
-  txn_->Put(Space::kProv, key, codec::EncodeEvidenceList(evidences));
-  if (evidences.size() == 1) txn_->Put(Space::kProv, layout::ProvByDocKey(evidence.doc_id, element), "");
-  return absl::OkStatus();
+  return provenance_.Add(element, evidence, *fresh);
+}
+
+absl::StatusOr<std::vector<Evidence>> TxnImpl::GetEvidence(const ElementRef& element) {
+  provenance_.Flush();
+  return ReaderImpl<GraphTxn>::GetEvidence(element);
+}
+
+std::unique_ptr<Stream<ElementRef>> TxnImpl::ScanSupported(std::string_view doc_id) {
+  provenance_.Flush();
+  return ReaderImpl<GraphTxn>::ScanSupported(doc_id);
 }
 
 absl::StatusOr<RetractReport> TxnImpl::RetractDocument(std::string_view doc_id) {
@@ -541,27 +507,19 @@ absl::StatusOr<RetractReport> TxnImpl::RetractDocument(std::string_view doc_id) 
   if (!doc->has_value()) {
     return absl::NotFoundError(absl::StrCat("document '", Sv(doc_id), "' does not exist"));
   }
-  std::vector<ElementRef> supported;
-  {
-    std::unique_ptr<Stream<ElementRef>> s = ScanSupported(doc_id);
-    for (ElementRef e; s->Next(&e);) supported.push_back(e);
-    if (!s->status().ok()) return s->status();
-  }
   known_documents_.erase(std::string(doc_id));
-  for (const ElementRef& e : supported) DeleteProvenanceEntry(e, std::string(doc_id));
+  absl::StatusOr<std::vector<ElementRef>> supported =
+      provenance_.RemoveDocument(std::string(doc_id));
+  if (!supported.ok()) return supported.status();
   // Edges first: deleting a vertex deletes its edges, which must not be counted twice.
-  std::stable_partition(supported.begin(), supported.end(),
+  std::stable_partition(supported->begin(), supported->end(),
                         [](const ElementRef& e) { return std::holds_alternative<EdgeKey>(e); });
   RetractReport report;
-  for (const ElementRef& e : supported) {
-    std::string prefix = layout::ProvByElementPrefix(e);
-    std::unique_ptr<kv::Cursor> c = txn_->Scan(Space::kProv, prefix, codec::PrefixSuccessor(prefix));
-    std::string_view k, v;
-    bool still_supported = c->Next(&k, &v);
-    if (!c->status().ok()) return c->status();
-    c.reset();
+  for (const ElementRef& e : *supported) {
+    absl::StatusOr<bool> still_supported = provenance_.IsSupported(e);
+    if (!still_supported.ok()) return still_supported.status();
     bool is_edge = std::holds_alternative<EdgeKey>(e);
-    if (still_supported) {
+    if (*still_supported) {
       ++(is_edge ? report.edges_kept : report.vertices_kept);
       continue;
     }
@@ -622,6 +580,7 @@ absl::Status TxnImpl::DeclareIndex(const IndexSpec& spec) {
 }
 
 void TxnImpl::Finish() {
+  provenance_.Flush();
   if (context_->next_id == first_id_) return;
   txn_->Put(Space::kMeta, layout::kNextIdKey, kv::EncodeCounter(static_cast<int64_t>(context_->next_id)));
 }

@@ -13,6 +13,7 @@
 #include "graph/codec.h"
 #include "graph/graph.h"
 #include "graph/kv/kv.h"
+#include "graph/provenance_buffer.h"
 #include "graph/reader_impl.h"
 
 namespace kg::graph {
@@ -58,6 +59,9 @@ class TxnImpl : public ReaderImpl<GraphTxn> {
   absl::Status PutDocument(const Document& document) override;
   absl::Status AddEvidence(const ElementRef& element, const Evidence& evidence) override;
   absl::StatusOr<RetractReport> RetractDocument(std::string_view doc_id) override;
+  // Provenance reads see this transaction's evidence.
+  absl::StatusOr<std::vector<Evidence>> GetEvidence(const ElementRef& element) override;
+  std::unique_ptr<Stream<ElementRef>> ScanSupported(std::string_view doc_id) override;
 
   // Declares an index inside this transaction and fills it from existing vertices.
   absl::Status DeclareIndex(const IndexSpec& spec);
@@ -94,12 +98,6 @@ class TxnImpl : public ReaderImpl<GraphTxn> {
   // Whether the document exists (NOT_FOUND otherwise) and is fresh: it has no provenance beyond
   // what this transaction added, because this transaction created it (or retracted it first).
   absl::StatusOr<bool> DocumentIsFresh(const std::string& doc_id);
-  // The evidence list stored under a ProvByElement key, as this transaction sees it.
-  absl::StatusOr<std::vector<Evidence>*> EvidenceList(const std::string& key,
-                                                      const std::string& doc_id,
-                                                      bool fresh_document);
-  void DeleteProvenance(const ElementRef& element);
-  void DeleteProvenanceEntry(const ElementRef& element, const std::string& doc_id);
   uint64_t AllocateId() { return context_->next_id++; }
 
   kv::Txn* txn_;
@@ -108,11 +106,11 @@ class TxnImpl : public ReaderImpl<GraphTxn> {
   absl::flat_hash_set<VertexId> live_vertices_;  // known to exist in this transaction
   absl::flat_hash_set<VertexId> created_vertices_;  // by this transaction
   // What an ingest asks again and again within one transaction (AddEvidence for every entity
-  // and relation of a document): which documents exist and are fresh, which edges exist, and
-  // the evidence lists read or written so far, so that each costs one lookup, not one per call.
+  // and relation of a document): which documents exist and are fresh and which edges exist, so
+  // that each costs one lookup, not one per call; the provenance rows read or written so far.
   absl::flat_hash_set<EdgeKey> live_edges_;
   absl::flat_hash_map<std::string, bool> known_documents_;  // doc id -> fresh
-  absl::flat_hash_map<std::string, std::vector<Evidence>> evidence_lists_;  // by ProvByElementKey
+  ProvenanceBuffer provenance_;
   // Vertex rows and unique keys read or written so far: an entity named by several documents
   // of one transaction is read once. Every row write goes through WriteRow, which keeps both.
   absl::flat_hash_map<VertexId, codec::VertexRow> rows_;

@@ -201,24 +201,49 @@ bool DecodeElement(std::string_view* in, ElementRef* element) {
   return true;
 }
 
-std::string ProvByElementPrefix(const ElementRef& element) {
-  return Tagged(0x01) + ElementBytes(element);
+VertexId ProvOwner(const ElementRef& element) {
+  if (const VertexId* v = std::get_if<VertexId>(&element)) return *v;
+  return std::get<EdgeKey>(element).src;
 }
 
-std::string ProvByElementKey(const ElementRef& element, std::string_view doc_id) {
-  std::string k = ProvByElementPrefix(element);
+std::string ProvRowPrefix(VertexId owner) {
+  std::string k = Tagged(kProvRowTag);
+  PutU64BE(&k, owner);
+  return k;
+}
+
+std::string ProvRowKey(VertexId owner, std::string_view doc_id) {
+  std::string k = ProvRowPrefix(owner);
   PutEscapedString(&k, doc_id);
   return k;
 }
 
-std::string ProvByDocPrefix(std::string_view doc_id) {
-  std::string k = Tagged(0x02);
+bool DecodeProvRowKey(std::string_view key, VertexId* owner, std::string* doc_id) {
+  uint8_t tag;
+  return codec::GetU8(&key, &tag) && tag == kProvRowTag && codec::GetU64BE(&key, owner) &&
+         codec::GetEscapedString(&key, doc_id) && key.empty();
+}
+
+std::string DocElementsKey(std::string_view doc_id) {
+  std::string k = Tagged(kDocElementsTag);
   PutEscapedString(&k, doc_id);
   return k;
 }
 
-std::string ProvByDocKey(std::string_view doc_id, const ElementRef& element) {
-  return ProvByDocPrefix(doc_id) + ElementBytes(element);
+bool DecodeDocElementsKey(std::string_view key, std::string* doc_id) {
+  uint8_t tag;
+  return codec::GetU8(&key, &tag) && tag == kDocElementsTag &&
+         codec::GetEscapedString(&key, doc_id) && key.empty();
+}
+
+bool DecodeElementList(std::string_view in, std::vector<ElementRef>* elements) {
+  elements->clear();
+  while (!in.empty()) {
+    ElementRef e;
+    if (!DecodeElement(&in, &e)) return false;
+    elements->push_back(e);
+  }
+  return true;
 }
 
 std::string DocumentKey(std::string_view doc_id) {

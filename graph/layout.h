@@ -16,8 +16,9 @@
 //           12 lid vid                                   -         label membership
 //   count   01 lid | 02 lid | 03 vid dir lid | 04 | 05 | 06     i64 (merge-add)
 //           vertices of a label | edges of a label | degree | all vertices | all edges | documents
-//   prov    01 element esc(doc id)                       [Evidence]
-//           02 esc(doc id) element                       -
+//   prov    01 vid esc(doc id)                           ProvRow   the doc's evidence for the
+//                                                                  vertex and its out-edges
+//           02 esc(doc id)                               element*  what the doc supports, sorted
 //   doc     01 doc id                                    Document
 // ids are u64 big-endian, label ids u32 big-endian, rank u64 big-endian; element = 'V' vid or
 // 'E' src lid dst rank.
@@ -27,6 +28,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "graph/codec.h"
 #include "graph/types.h"
@@ -94,10 +96,17 @@ std::string DocumentCountKey();
 // prov
 std::string ElementBytes(const ElementRef& element);
 bool DecodeElement(std::string_view* in, ElementRef* element);
-std::string ProvByElementPrefix(const ElementRef& element);
-std::string ProvByElementKey(const ElementRef& element, std::string_view doc_id);
-std::string ProvByDocPrefix(std::string_view doc_id);
-std::string ProvByDocKey(std::string_view doc_id, const ElementRef& element);
+inline constexpr char kProvRowTag = 0x01;
+inline constexpr char kDocElementsTag = 0x02;
+// The vertex whose provenance rows hold an element's evidence: itself, or an edge's source.
+VertexId ProvOwner(const ElementRef& element);
+std::string ProvRowPrefix(VertexId owner);
+std::string ProvRowKey(VertexId owner, std::string_view doc_id);
+bool DecodeProvRowKey(std::string_view key, VertexId* owner, std::string* doc_id);
+std::string DocElementsKey(std::string_view doc_id);
+bool DecodeDocElementsKey(std::string_view key, std::string* doc_id);
+// A document's element list: ElementBytes of each, concatenated in byte order.
+bool DecodeElementList(std::string_view in, std::vector<ElementRef>* elements);
 
 // doc
 std::string DocumentKey(std::string_view doc_id);

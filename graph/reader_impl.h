@@ -4,7 +4,9 @@
 #ifndef KG_GRAPH_READER_IMPL_H_
 #define KG_GRAPH_READER_IMPL_H_
 
+#include <algorithm>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,6 +65,23 @@ class FixedStream : public Stream<T> {
 
  private:
   absl::Status status_;
+};
+
+// A stream over values already read.
+template <typename T>
+class VectorStream : public Stream<T> {
+ public:
+  explicit VectorStream(std::vector<T> items) : items_(std::move(items)) {}
+  bool Next(T* out) override {
+    if (next_ == items_.size()) return false;
+    *out = std::move(items_[next_++]);
+    return true;
+  }
+  absl::Status status() const override { return absl::OkStatus(); }
+
+ private:
+  std::vector<T> items_;
+  size_t next_ = 0;
 };
 
 absl::Status CorruptRow(std::string_view what, std::string_view id);
@@ -277,31 +296,43 @@ class ReaderImpl : public Base {
     return ReadCounter(layout::DocumentCountKey());
   }
 
+  // An element's evidence is in its owner's rows (layout.h), one per document, in key order.
   absl::StatusOr<std::vector<Evidence>> GetEvidence(const ElementRef& element) override {
-    std::string prefix = layout::ProvByElementPrefix(element);
+    const VertexId owner = layout::ProvOwner(element);
+    std::string prefix = layout::ProvRowPrefix(owner);
     std::unique_ptr<kv::Cursor> c =
         view_->Scan(kv::Space::kProv, prefix, codec::PrefixSuccessor(prefix));
+    const EdgeKey* edge = std::get_if<EdgeKey>(&element);
     std::vector<Evidence> all;
     std::string_view k, v;
     while (c->Next(&k, &v)) {
-      std::vector<Evidence> list;
-      if (!codec::DecodeEvidenceList(v, &list)) return CorruptRow("evidence", "");
-      all.insert(all.end(), list.begin(), list.end());
+      VertexId id;
+      std::string doc_id;
+      codec::ProvRow row;
+      if (!layout::DecodeProvRowKey(k, &id, &doc_id) || !codec::DecodeProvRow(v, doc_id, &row)) {
+        return CorruptRow("evidence", doc_id);
+      }
+      std::vector<Evidence>* list = &row.vertex;
+      if (edge != nullptr) {
+        auto it = row.edges.find(codec::EdgeTail{edge->label, edge->dst, edge->rank});
+        if (it == row.edges.end()) continue;
+        list = &it->second;
+      }
+      std::move(list->begin(), list->end(), std::back_inserter(all));
     }
     if (!c->status().ok()) return c->status();
     return all;
   }
 
   std::unique_ptr<Stream<ElementRef>> ScanSupported(std::string_view doc_id) override {
-    std::string prefix = layout::ProvByDocPrefix(doc_id);
-    size_t skip = prefix.size();
-    return std::make_unique<CursorStream<ElementRef>>(
-        view_->Scan(kv::Space::kProv, prefix, codec::PrefixSuccessor(prefix)),
-        [skip](std::string_view k, std::string_view, ElementRef* e) {
-          k.remove_prefix(skip);
-          return layout::DecodeElement(&k, e) && k.empty();
-        },
-        "provenance");
+    absl::StatusOr<std::optional<std::string>> bytes =
+        view_->Get(kv::Space::kProv, layout::DocElementsKey(doc_id));
+    std::vector<ElementRef> elements;
+    if (!bytes.ok()) return std::make_unique<FixedStream<ElementRef>>(bytes.status());
+    if (bytes->has_value() && !layout::DecodeElementList(**bytes, &elements)) {
+      return std::make_unique<FixedStream<ElementRef>>(CorruptRow("provenance", doc_id));
+    }
+    return std::make_unique<VectorStream<ElementRef>>(std::move(elements));
   }
 
  protected:

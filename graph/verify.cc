@@ -1,6 +1,7 @@
 #include "graph/verify.h"
 
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -218,36 +219,68 @@ class Verifier {
     return absl::OkStatus();
   }
 
+  // Rows (01) come before element lists (02) in key order: each (document, element) pair with
+  // evidence in a row must be listed by its document exactly once, and the reverse.
   absl::Status CheckProvenance() {
-    return ForEach(Space::kProv, "", "", [&](std::string_view k, std::string_view) {
-      uint8_t tag;
-      ElementRef element;
-      std::string doc_id;
-      std::string_view rest = k;
-      bool ok = codec::GetU8(&rest, &tag);
-      if (ok && tag == 0x01) {
-        ok = layout::DecodeElement(&rest, &element) && codec::GetEscapedString(&rest, &doc_id);
-      } else if (ok && tag == 0x02) {
-        ok = codec::GetEscapedString(&rest, &doc_id) && layout::DecodeElement(&rest, &element);
+    std::set<std::pair<std::string, std::string>> unlisted;  // (doc id, ElementBytes)
+    absl::Status s = ForEach(Space::kProv, "", "", [&](std::string_view k, std::string_view v) {
+      if (!k.empty() && k[0] == layout::kProvRowTag) {
+        CheckProvRow(k, v, &unlisted);
       } else {
-        ok = false;
+        CheckElementList(k, v, &unlisted);
       }
-      if (!ok || !rest.empty()) {
-        Problem("undecodable provenance key");
-        return;
-      }
-      std::string twin = tag == 0x01 ? layout::ProvByDocKey(doc_id, element)
-                                     : layout::ProvByElementKey(element, doc_id);
-      if (!Exists(Space::kProv, twin)) Problem("a provenance entry has no twin");
-      if (tag != 0x01) return;
-      if (!Exists(Space::kDoc, layout::DocumentKey(doc_id))) {
-        Problem(absl::StrCat("provenance names missing document '", doc_id, "'"));
-      }
-      bool live = std::holds_alternative<VertexId>(element)
-                      ? Exists(Space::kVertex, layout::VertexKey(std::get<VertexId>(element)))
-                      : Exists(Space::kAdj, layout::OutEdgeKey(std::get<EdgeKey>(element)));
-      if (!live) Problem("provenance names a missing element");
     });
+    if (!s.ok()) return s;
+    for (const auto& [doc_id, element] : unlisted) {
+      Problem(absl::StrCat("document '", doc_id, "' has evidence for an element it does not list"));
+    }
+    return absl::OkStatus();
+  }
+
+  void CheckProvRow(std::string_view k, std::string_view v,
+                    std::set<std::pair<std::string, std::string>>* unlisted) {
+    VertexId owner;
+    std::string doc_id;
+    codec::ProvRow row;
+    if (!layout::DecodeProvRowKey(k, &owner, &doc_id) || !codec::DecodeProvRow(v, doc_id, &row)) {
+      Problem("undecodable provenance row");
+      return;
+    }
+    if (row.empty()) Problem(absl::StrCat("empty provenance row of vertex ", owner));
+    if (!Exists(Space::kDoc, layout::DocumentKey(doc_id))) {
+      Problem(absl::StrCat("provenance names missing document '", doc_id, "'"));
+    }
+    if (!Exists(Space::kVertex, layout::VertexKey(owner))) {
+      Problem("provenance names a missing element");
+    }
+    if (!row.vertex.empty()) unlisted->emplace(doc_id, layout::ElementBytes(owner));
+    for (const auto& [tail, list] : row.edges) {
+      EdgeKey edge{owner, tail.label, tail.dst, tail.rank};
+      if (list.empty()) Problem(absl::StrCat("empty evidence list of edge ", edge.ToString()));
+      if (!Exists(Space::kAdj, layout::OutEdgeKey(edge))) {
+        Problem("provenance names a missing element");
+      }
+      unlisted->emplace(doc_id, layout::ElementBytes(edge));
+    }
+  }
+
+  void CheckElementList(std::string_view k, std::string_view v,
+                        std::set<std::pair<std::string, std::string>>* unlisted) {
+    std::string doc_id;
+    std::vector<ElementRef> elements;
+    if (!layout::DecodeDocElementsKey(k, &doc_id) || !layout::DecodeElementList(v, &elements)) {
+      Problem("undecodable provenance element list");
+      return;
+    }
+    if (elements.empty()) Problem(absl::StrCat("empty element list of document '", doc_id, "'"));
+    if (!Exists(Space::kDoc, layout::DocumentKey(doc_id))) {
+      Problem(absl::StrCat("provenance names missing document '", doc_id, "'"));
+    }
+    for (const ElementRef& e : elements) {
+      if (unlisted->erase({doc_id, layout::ElementBytes(e)}) == 0) {
+        Problem(absl::StrCat("document '", doc_id, "' lists an element it gives no evidence for"));
+      }
+    }
   }
 
   kv::ReadView& view_;

@@ -83,6 +83,7 @@ absl::Status IngestOne(graph::GraphTxn& txn, const Extraction& x, IngestReport* 
 
   // Vertices. The document's own vertex is keyed by its id (titles need not be unique).
   std::vector<graph::VertexId> ids(x.entities.size(), 0);
+  std::vector<graph::Evidence> evidence(x.entities.size());  // each entity's, for its MENTIONS
   for (size_t i = 0; i < x.entities.size(); ++i) {
     const Entity& e = x.entities[i];
     bool is_doc = x.document_entity && i == 0;
@@ -114,7 +115,7 @@ absl::Status IngestOne(graph::GraphTxn& txn, const Extraction& x, IngestReport* 
     ids[i] = u->id;
     if (u->created) ++report->vertices_created;
     else ++report->vertices_merged;
-    graph::Evidence ev;
+    graph::Evidence& ev = evidence[i];
     ev.doc_id = d.id;
     ev.rule = e.rule;
     ev.confidence = e.confidence;
@@ -140,15 +141,9 @@ absl::Status IngestOne(graph::GraphTxn& txn, const Extraction& x, IngestReport* 
   if (x.document_entity && !x.entities.empty()) {
     for (size_t i = 1; i < x.entities.size(); ++i) {
       const Entity& e = x.entities[i];
-      graph::Evidence ev;
-      ev.doc_id = d.id;
+      // The line that is the entity's own evidence, recorded under the rule "mentions".
+      graph::Evidence& ev = evidence[i];
       ev.rule = "mentions";
-      ev.confidence = e.confidence;
-      if (!e.mentions.empty()) {
-        ev.begin = e.mentions[0].begin;
-        ev.end = e.mentions[0].end;
-        ev.sentence = EvidenceSentence(x, LineAround(x, e.mentions[0]));
-      }
       std::vector<graph::PropertyWrite> props;
       props.emplace_back("count", graph::Value(static_cast<int64_t>(std::max<size_t>(1, e.mentions.size()))));
       if (absl::Status s = add_edge(ids[0], x.mentions_edge, ids[i], props, ev); !s.ok()) return s;

@@ -676,7 +676,28 @@ TEST(GraphOpenTest, ANewerFormatIsRefused) {
   EXPECT_EQ(g.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(g.status().message(), dir.path() +
                                       " was written in on-disk format 99, newer than this build's "
-                                      "format 1; upgrade kg to open it");
+                                      "format 2; upgrade kg to open it");
+}
+
+TEST(GraphOpenTest, AnOlderFormatIsRefused) {
+  TempDir dir;
+  { ASSERT_TRUE(Graph::Open(dir.path()).ok()); }
+  {
+    auto store = kv::OpenRocksDbStore(dir.path(), {});
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->RunTxn([](kv::Txn& txn) {
+                          txn.Put(kv::Space::kMeta, layout::kFormatKey, "1");
+                          return absl::OkStatus();
+                        })
+                    .ok());
+  }
+  absl::StatusOr<std::unique_ptr<Graph>> g = Graph::Open(dir.path());
+  EXPECT_EQ(g.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(g.status().message(),
+            dir.path() +
+                " was written in on-disk format 1, older than this build's format 2 (provenance "
+                "is stored differently); create a new database and import or ingest the data "
+                "again");
 }
 
 TEST(GraphOpenTest, ALockedDatabaseIsUnavailable) {

@@ -1,0 +1,197 @@
+#include "graph/provenance_buffer.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "graph/layout.h"
+#include "graph/reader_impl.h"
+
+namespace kg::graph {
+namespace {
+
+using kv::Space;
+
+codec::EdgeTail TailOf(const EdgeKey& e) { return codec::EdgeTail{e.label, e.dst, e.rank}; }
+
+// The evidence list of `element` inside its owner's row (created empty if absent).
+std::vector<Evidence>& ListIn(codec::ProvRow& row, const ElementRef& element) {
+  if (const EdgeKey* e = std::get_if<EdgeKey>(&element)) return row.edges[TailOf(*e)];
+  return row.vertex;
+}
+
+bool RowSupports(const codec::ProvRow& row, const ElementRef& element) {
+  if (const EdgeKey* e = std::get_if<EdgeKey>(&element)) return row.edges.contains(TailOf(*e));
+  return !row.vertex.empty();
+}
+
+// Removes `element`'s evidence from `row`; whether it had any.
+bool RemoveFromRow(codec::ProvRow& row, const ElementRef& element) {
+  if (const EdgeKey* e = std::get_if<EdgeKey>(&element)) return row.edges.erase(TailOf(*e)) > 0;
+  bool had = !row.vertex.empty();
+  row.vertex.clear();
+  return had;
+}
+
+}  // namespace
+
+absl::StatusOr<ProvenanceBuffer::Row*> ProvenanceBuffer::LoadRow(VertexId owner,
+                                                                 const std::string& doc_id,
+                                                                 bool fresh_document) {
+  std::string key = layout::ProvRowKey(owner, doc_id);
+  auto [it, inserted] = rows_.try_emplace(std::move(key));
+  if (!inserted || fresh_document) return &it->second;  // a fresh document has nothing stored
+  absl::StatusOr<std::optional<std::string>> bytes = txn_->Get(Space::kProv, it->first);
+  if (!bytes.ok() ||
+      (bytes->has_value() && !codec::DecodeProvRow(**bytes, doc_id, &it->second.row))) {
+    rows_.erase(it);
+    return bytes.ok() ? CorruptRow("evidence of document", doc_id) : bytes.status();
+  }
+  return &it->second;
+}
+
+absl::StatusOr<ProvenanceBuffer::ElementList*> ProvenanceBuffer::LoadElements(
+    const std::string& doc_id, bool fresh_document) {
+  auto [it, inserted] = elements_.try_emplace(doc_id);
+  if (!inserted || fresh_document) return &it->second;
+  absl::StatusOr<std::optional<std::string>> bytes =
+      txn_->Get(Space::kProv, layout::DocElementsKey(doc_id));
+  std::vector<ElementRef> elements;
+  if (!bytes.ok() || (bytes->has_value() && !layout::DecodeElementList(**bytes, &elements))) {
+    elements_.erase(it);
+    return bytes.ok() ? CorruptRow("element list of document", doc_id) : bytes.status();
+  }
+  for (const ElementRef& e : elements) it->second.elements.insert(layout::ElementBytes(e));
+  return &it->second;
+}
+
+absl::Status ProvenanceBuffer::Add(const ElementRef& element, const Evidence& evidence,
+                                   bool fresh_document) {
+  absl::StatusOr<Row*> row = LoadRow(layout::ProvOwner(element), evidence.doc_id, fresh_document);
+  if (!row.ok()) return row.status();
+  std::vector<Evidence>& list = ListIn((*row)->row, element);
+  if (std::find(list.begin(), list.end(), evidence) != list.end()) return absl::OkStatus();
+  list.push_back(evidence);
+  if (!(*row)->dirty) {
+    (*row)->dirty = true;
+    dirty_rows_.push_back(layout::ProvRowKey(layout::ProvOwner(element), evidence.doc_id));
+  }
+  if (list.size() > 1) return absl::OkStatus();  // the document already lists the element
+  absl::StatusOr<ElementList*> elements = LoadElements(evidence.doc_id, fresh_document);
+  if (!elements.ok()) return elements.status();
+  (*elements)->elements.insert(layout::ElementBytes(element));
+  if (!(*elements)->dirty) {
+    (*elements)->dirty = true;
+    dirty_documents_.push_back(evidence.doc_id);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<ElementRef>> ProvenanceBuffer::RemoveDocument(
+    const std::string& doc_id) {
+  absl::StatusOr<ElementList*> list = LoadElements(doc_id, false);
+  if (!list.ok()) return list.status();
+  std::vector<ElementRef> named;
+  for (const std::string& bytes : (*list)->elements) {
+    std::string_view in = bytes;
+    ElementRef e;
+    if (!layout::DecodeElement(&in, &e)) return CorruptRow("element list of document", doc_id);
+    named.push_back(e);
+  }
+  // Every evidence of the document is in the rows of the elements it lists (Verify checks it).
+  for (const ElementRef& e : named) {
+    absl::StatusOr<Row*> row = LoadRow(layout::ProvOwner(e), doc_id, false);
+    if (!row.ok()) return row.status();
+    if ((*row)->row.empty()) continue;
+    (*row)->row = codec::ProvRow();
+    if (!(*row)->dirty) {
+      (*row)->dirty = true;
+      dirty_rows_.push_back(layout::ProvRowKey(layout::ProvOwner(e), doc_id));
+    }
+  }
+  (*list)->elements.clear();
+  if (!(*list)->dirty) {
+    (*list)->dirty = true;
+    dirty_documents_.push_back(doc_id);
+  }
+  return named;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, codec::ProvRow>>> ProvenanceBuffer::RowsOf(
+    VertexId owner) {
+  Flush();
+  std::string prefix = layout::ProvRowPrefix(owner);
+  std::unique_ptr<kv::Cursor> c = txn_->Scan(Space::kProv, prefix, codec::PrefixSuccessor(prefix));
+  std::vector<std::pair<std::string, codec::ProvRow>> rows;
+  std::string_view k, v;
+  while (c->Next(&k, &v)) {
+    VertexId id;
+    std::string doc_id;
+    codec::ProvRow row;
+    if (!layout::DecodeProvRowKey(k, &id, &doc_id) || !codec::DecodeProvRow(v, doc_id, &row)) {
+      return CorruptRow("provenance of vertex", absl::StrCat(owner));
+    }
+    rows.emplace_back(std::move(doc_id), std::move(row));
+  }
+  if (!c->status().ok()) return c->status();
+  return rows;
+}
+
+absl::Status ProvenanceBuffer::RemoveElement(const ElementRef& element) {
+  const VertexId owner = layout::ProvOwner(element);
+  absl::StatusOr<std::vector<std::pair<std::string, codec::ProvRow>>> rows = RowsOf(owner);
+  if (!rows.ok()) return rows.status();
+  for (const auto& [doc_id, stored] : *rows) {
+    if (!RowSupports(stored, element)) continue;
+    absl::StatusOr<Row*> row = LoadRow(owner, doc_id, false);
+    if (!row.ok()) return row.status();
+    RemoveFromRow((*row)->row, element);
+    if (!(*row)->dirty) {
+      (*row)->dirty = true;
+      dirty_rows_.push_back(layout::ProvRowKey(owner, doc_id));
+    }
+    absl::StatusOr<ElementList*> list = LoadElements(doc_id, false);
+    if (!list.ok()) return list.status();
+    (*list)->elements.erase(layout::ElementBytes(element));
+    if (!(*list)->dirty) {
+      (*list)->dirty = true;
+      dirty_documents_.push_back(doc_id);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> ProvenanceBuffer::IsSupported(const ElementRef& element) {
+  absl::StatusOr<std::vector<std::pair<std::string, codec::ProvRow>>> rows =
+      RowsOf(layout::ProvOwner(element));
+  if (!rows.ok()) return rows.status();
+  return std::any_of(rows->begin(), rows->end(),
+                     [&](const auto& r) { return RowSupports(r.second, element); });
+}
+
+void ProvenanceBuffer::Flush() {
+  for (const std::string& key : dirty_rows_) {
+    Row& r = rows_.at(key);
+    r.dirty = false;
+    if (r.row.empty()) {
+      txn_->Delete(Space::kProv, key);
+    } else {
+      txn_->Put(Space::kProv, key, codec::EncodeProvRow(r.row));
+    }
+  }
+  dirty_rows_.clear();
+  for (const std::string& doc_id : dirty_documents_) {
+    ElementList& list = elements_.at(doc_id);
+    list.dirty = false;
+    std::string key = layout::DocElementsKey(doc_id);
+    if (list.elements.empty()) {
+      txn_->Delete(Space::kProv, key);
+      continue;
+    }
+    std::string bytes;
+    for (const std::string& e : list.elements) bytes += e;
+    txn_->Put(Space::kProv, key, bytes);
+  }
+  dirty_documents_.clear();
+}
+
+}  // namespace kg::graph

@@ -1,0 +1,59 @@
+// A transaction's provenance: the rows (prov 01 vertex doc) and document element lists (prov 02
+// doc) it reads and changes, kept decoded until the transaction ends, so that a document's
+// evidence costs one row per vertex it names and one element list, each encoded and written
+// once. Internal to graph/ (see layout.h).
+#ifndef KG_GRAPH_PROVENANCE_BUFFER_H_
+#define KG_GRAPH_PROVENANCE_BUFFER_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/container/btree_set.h"
+#include "absl/container/node_hash_map.h"
+#include "absl/status/statusor.h"
+#include "graph/codec.h"
+#include "graph/kv/kv.h"
+#include "graph/types.h"
+
+namespace kg::graph {
+
+class ProvenanceBuffer {
+ public:
+  explicit ProvenanceBuffer(kv::Txn* txn) : txn_(txn) {}
+
+  // Records `evidence` for `element` (unless already recorded). `fresh_document`: the document
+  // has nothing stored, so nothing needs to be read.
+  absl::Status Add(const ElementRef& element, const Evidence& evidence, bool fresh_document);
+  // Removes every evidence `doc_id` gives and its element list; returns the elements it named.
+  absl::StatusOr<std::vector<ElementRef>> RemoveDocument(const std::string& doc_id);
+  // Removes `element`'s evidence from every document (the element is being deleted).
+  absl::Status RemoveElement(const ElementRef& element);
+  // Whether some document still gives evidence for `element`.
+  absl::StatusOr<bool> IsSupported(const ElementRef& element);
+  // Writes what changed into the transaction; reads of the prov space must come after it.
+  void Flush();
+
+ private:
+  struct Row {
+    codec::ProvRow row;
+    bool dirty = false;
+  };
+  struct ElementList {
+    absl::btree_set<std::string> elements;  // ElementBytes
+    bool dirty = false;
+  };
+  absl::StatusOr<Row*> LoadRow(VertexId owner, const std::string& doc_id, bool fresh_document);
+  absl::StatusOr<ElementList*> LoadElements(const std::string& doc_id, bool fresh_document);
+  // The documents with a row for `owner`, decoded, as the transaction sees them.
+  absl::StatusOr<std::vector<std::pair<std::string, codec::ProvRow>>> RowsOf(VertexId owner);
+
+  kv::Txn* txn_;
+  absl::node_hash_map<std::string, Row> rows_;              // by ProvRowKey
+  absl::node_hash_map<std::string, ElementList> elements_;  // by document id
+  std::vector<std::string> dirty_rows_;                     // keys of rows_ changed since Flush
+  std::vector<std::string> dirty_documents_;                // keys of elements_ changed
+};
+
+}  // namespace kg::graph
+
+#endif  // KG_GRAPH_PROVENANCE_BUFFER_H_
