@@ -100,10 +100,14 @@ class Context {
   // Extend() into an existing traverser (no temporary: this runs once per edge followed).
   void ExtendInto(const Traverser& t, Value obj, Traverser* out) const {
     out->obj = std::move(obj);
+    ExtendAround(t, out);
+  }
+  // Extend() when out->obj already holds the new object.
+  void ExtendAround(const Traverser& t, Traverser* out) const {
     out->bulk = t.bulk;
     out->loops = t.loops;
     out->root = false;
-    out->sack = t.sack;
+    if (!out->sack.is_null() || !t.sack.is_null()) out->sack = t.sack;  // no sack: nothing to copy
     if (track_path) {
       out->path = std::make_shared<PathNode>(PathNode{out->obj, {}, t.path});
     } else {

@@ -921,9 +921,12 @@ class AdjacentOp : public Op {
       if (i_ < batch_.size()) {
         if (!ctx_->Tick()) return false;
         const graph::EdgeKey& k = batch_[i_++];
-        Value obj = edges_ ? Value::Edge(k)
-                           : Value::Vertex(cur_dir_ == graph::Direction::kOut ? k.dst : k.src);
-        ctx_->ExtendInto(cur_, std::move(obj), out);
+        if (edges_) {
+          out->obj = Value::Edge(k);
+        } else {
+          out->obj.SetVertex(cur_dir_ == graph::Direction::kOut ? k.dst : k.src);
+        }
+        ctx_->ExtendAround(cur_, out);
         ++out_count;
         return true;
       }
@@ -956,6 +959,7 @@ class AdjacentOp : public Op {
   static constexpr size_t kBatch = 256;
   bool Refill() {
     batch_.clear();
+    batch_.reserve(kBatch);
     i_ = 0;
     graph::EdgeKey k;
     while (batch_.size() < kBatch && stream_->Next(&k)) batch_.push_back(k);
@@ -1159,20 +1163,28 @@ class RepeatOp : public Op {
   }
   // Merges traversers at the same object and loop counters (LazyBarrierStrategy's bulking).
   // Sacks tell traversers apart unless withSack() gave an Operator to merge them with.
+  // The common case, vertices at the first traverser's loop counters without a sack to tell
+  // them apart, is keyed by vertex id alone (exact: such a traverser equals no other kind).
   static void Bulk(Context* ctx, std::vector<Traverser>* ts) {
     if (ts->size() < 2) return;
     bool merge_sacks = !ctx->sack_merge.empty();
+    const LoopCounters common_loops = ts->front().loops;
+    absl::flat_hash_map<graph::VertexId, size_t> seen_vertices;
     absl::flat_hash_map<std::tuple<Value, LoopCounters, Value>, size_t> seen;
     std::vector<Traverser> out;
     out.reserve(ts->size());
     for (auto& t : *ts) {
-      auto key = std::make_tuple(t.obj, t.loops, merge_sacks ? Value() : t.sack);
-      auto [it, fresh] = seen.emplace(std::move(key), out.size());
-      if (fresh) {
+      bool by_id = t.obj.is_vertex() && (merge_sacks || t.sack.is_null()) && t.loops == common_loops;
+      size_t first =
+          by_id ? seen_vertices.emplace(t.obj.vertex().id, out.size()).first->second
+                : seen.emplace(std::make_tuple(t.obj, t.loops, merge_sacks ? Value() : t.sack),
+                               out.size())
+                      .first->second;
+      if (first == out.size()) {
         out.push_back(std::move(t));
         continue;
       }
-      Traverser& into = out[it->second];
+      Traverser& into = out[first];
       into.bulk = SatAdd(into.bulk, t.bulk);
       if (merge_sacks) into.sack = ApplyOperator(std::move(into.sack), t.sack, ctx->sack_merge);
     }
@@ -2595,14 +2607,16 @@ namespace {
 
 // Reducers shared by the global and local forms of count/sum/min/max/mean.
 struct Reducer {
+  explicit Reducer(std::string k = "") : kind(std::move(k)), counting(kind == "count") {}
   std::string kind;
+  bool counting;  // kind == "count", asked once per traverser
   Value acc;
   int64_t n = 0;
   double sum_d = 0;
   bool any = false;
   bool saw_null = false;
   bool Add(Context* ctx, const Value& v, int64_t bulk) {
-    if (kind == "count") {
+    if (counting) {
       n = SatAdd(n, bulk);
       return true;
     }
@@ -2655,7 +2669,7 @@ struct Reducer {
   }
   static Value Add2(const Value& a, const Value& b) { return kg::query::Add(a, b); }
   std::optional<Value> Finish() const {
-    if (kind == "count") return Value(n);
+    if (counting) return Value(n);
     if (!any) return saw_null ? std::optional<Value>(Value()) : std::nullopt;
     if (kind == "mean") return Value(acc.ToDouble() / static_cast<double>(n));
     return acc;
@@ -3334,8 +3348,7 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
     std::string kind = n;
     if (ScopeLocal(s)) {
       p->Add(std::make_unique<FlatMapOp>(ctx, n + "(local)", [ctx, kind](const Traverser& t, std::vector<Value>* out) {
-        Reducer r;
-        r.kind = kind;
+        Reducer r(kind);
         if (IsIterable(t.obj)) {
           for (const auto& x : Items(t.obj)) {
             if (!r.Add(ctx, t.obj.kind() == Value::Kind::kMap && kind != "count" ? x.as_map()[0].second : x, 1)) return false;
@@ -3351,7 +3364,7 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
     }
     auto red = std::make_shared<Reducer>();
     p->Add(std::make_unique<BarrierOp>(
-        ctx, n, [red, kind] { *red = Reducer{}; red->kind = kind; },
+        ctx, n, [red, kind] { *red = Reducer(kind); },
         [ctx, red](Traverser&& t) { return red->Add(ctx, t.obj, t.bulk); },
         [ctx, red](std::vector<Traverser>* out) {
           auto v = red->Finish();

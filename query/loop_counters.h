@@ -15,6 +15,21 @@ namespace kg::query {
 
 class LoopCounters {
  public:
+  LoopCounters() = default;
+  LoopCounters(const LoopCounters& o) : inline_(o.inline_), size_(o.size_) {
+    if (o.size_ > kInline) spill_ = o.spill_;
+  }
+  LoopCounters(LoopCounters&&) noexcept = default;
+  // Copied for every edge followed: the spill vector is touched only when either side uses it.
+  LoopCounters& operator=(const LoopCounters& o) {
+    if (this == &o) return *this;
+    inline_ = o.inline_;
+    size_ = o.size_;
+    if (o.size_ > kInline || !spill_.empty()) spill_.assign(o.spill_.begin(), o.spill_.end());
+    return *this;
+  }
+  LoopCounters& operator=(LoopCounters&&) noexcept = default;
+
   bool empty() const { return size_ == 0; }
   size_t size() const { return size_; }
   int32_t operator[](size_t i) const { return i < kInline ? inline_[i] : spill_[i - kInline]; }

@@ -131,6 +131,15 @@ class Value {
   static Value FromGraph(const graph::Value& v);
   static Value Vertex(graph::VertexId id) { return Value(VertexRef{id, nullptr}); }
   static Value Edge(const graph::EdgeKey& k) { return Value(EdgeRef{k, nullptr}); }
+  // Becomes Vertex(id); in place when this already is a vertex not yet detached (out() does this
+  // for every edge it follows, into a reused traverser).
+  void SetVertex(graph::VertexId id) {
+    if (auto* v = std::get_if<VertexRef>(&v_); v != nullptr && v->info == nullptr) {
+      v->id = id;
+    } else {
+      v_ = VertexRef{id, nullptr};
+    }
+  }
 
   Kind kind() const {
     // Inline: every step asks. The variant's alternatives are in Kind's order, except that

@@ -557,5 +557,29 @@ TEST_F(EngineTest, ChooseTakesTheFirstOptionOfAPick) {
   EXPECT_THAT(r, ::testing::ElementsAre("josh", "marko", "peter", "software", "software", "vadas"));
 }
 
+// dedup() remembers vertices by id: a vertex is still told apart from a number equal to its id,
+// and int 1 from long 1L (both print as "1"; the int constant(1) equals id() 1 and goes).
+TEST_F(EngineTest, DedupOfVerticesAndNumbersTogether) {
+  KG_RUN_OK(r, "g.V(1).union(identity(), out(), out(), id(), constant(1L), constant(1)).dedup()");
+  EXPECT_THAT(r, ::testing::ElementsAre("v[1]", "v[3]", "v[2]", "v[4]", "1", "1"));
+  KG_RUN_OK(kinds, "g.V(1).union(id(), constant(1L), constant(1), constant(1L)).dedup().count()");
+  EXPECT_THAT(kinds, ::testing::ElementsAre("2"));
+}
+
+// repeat() merges equal traversers into one with a bulk between iterations (only when no path is
+// tracked): the counts are those of the unmerged walk, written out step by step or with paths.
+TEST_F(EngineTest, RepeatBulkingKeepsCounts) {
+  KG_RUN_OK(merged, "g.V().repeat(both()).times(3).count()");
+  KG_RUN_OK(steps, "g.V().both().both().both().count()");
+  KG_RUN_OK(paths, "g.V().repeat(both()).times(3).path().count()");
+  EXPECT_EQ(merged, steps);
+  EXPECT_EQ(merged, paths);
+  KG_RUN_OK(emitted, "g.V().repeat(both()).emit().times(2).groupCount().order(Scope.local)");
+  KG_RUN_OK(emitted_paths, "g.V().repeat(both()).emit().times(2).as('x').groupCount().order(Scope.local)");
+  EXPECT_EQ(emitted, emitted_paths);
+  KG_RUN_OK(distinct, "g.V(1).repeat(out()).emit().times(3).dedup().count()");
+  EXPECT_THAT(distinct, ::testing::ElementsAre("4"));  // josh, vadas, lop, ripple
+}
+
 }  // namespace
 }  // namespace kg::query
