@@ -387,7 +387,7 @@ std::string EncodeVertexRow(const VertexRow& row) {
 
 bool DecodeVertexRow(std::string_view in, VertexRow* row) {
   uint64_t n;
-  if (!GetVarint(&in, &n) || n == 0 || n > in.size()) return false;
+  if (!GetVarint(&in, &n) || n > in.size()) return false;  // n == 0: a vertex without labels
   row->labels.resize(n);
   for (LabelId& l : row->labels) {
     uint64_t v;

@@ -205,8 +205,9 @@ class GraphReader {
 class GraphTxn : public GraphReader {
  public:
   // --- vertices ---------------------------------------------------------------------------------
-  // Creates a vertex. `labels` must be non-empty; `key` (optional) must be unique within
-  // labels[0] and `external_id` (optional) among vertices, else ALREADY_EXISTS.
+  // Creates a vertex. `labels` may be empty (a vertex without labels) unless there is a `key`;
+  // `key` (optional) must be unique within labels[0] and `external_id` (optional) among
+  // vertices, else ALREADY_EXISTS.
   virtual absl::StatusOr<VertexId> AddVertex(const std::vector<std::string>& labels,
                                              std::string_view key, const Value& external_id,
                                              const std::vector<PropertyWrite>& properties) = 0;

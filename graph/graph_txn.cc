@@ -145,7 +145,7 @@ absl::Status TxnImpl::WriteRow(VertexId id, const std::optional<codec::VertexRow
   }
   // The unique key and the external id are fixed at creation; they go with the vertex.
   if (before && !after) {
-    if (!before->key.empty()) {
+    if (!before->key.empty() && !before->labels.empty()) {  // AddVertex: a key needs a label
       std::string unique = layout::UniqueKey(before->labels[0], before->key);
       unique_ids_.erase(unique);
       txn_->Delete(Space::kKey, unique);
@@ -155,7 +155,7 @@ absl::Status TxnImpl::WriteRow(VertexId id, const std::optional<codec::VertexRow
     }
   }
   if (after && !before) {
-    if (!after->key.empty()) {
+    if (!after->key.empty() && !after->labels.empty()) {
       std::string unique = layout::UniqueKey(after->labels[0], after->key);
       txn_->Put(Space::kKey, unique, layout::VertexKey(id));
       unique_ids_.insert_or_assign(std::move(unique), id);
@@ -177,7 +177,11 @@ absl::Status TxnImpl::WriteRow(VertexId id, const std::optional<codec::VertexRow
 absl::StatusOr<VertexId> TxnImpl::AddVertex(const std::vector<std::string>& labels,
                                             std::string_view key, const Value& external_id,
                                             const std::vector<PropertyWrite>& properties) {
-  if (labels.empty()) return absl::InvalidArgumentError("a vertex needs at least one label");
+  // A vertex may have no labels (TinkerPop's ZERO_OR_MORE label cardinality), but a unique key
+  // is scoped by the first label, so a keyed vertex needs one.
+  if (labels.empty() && !key.empty()) {
+    return absl::InvalidArgumentError("a vertex with a key needs at least one label");
+  }
   std::string canonical;
   if (!key.empty()) {
     absl::StatusOr<std::string> c = CanonicalKey(key);

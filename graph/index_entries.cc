@@ -25,6 +25,9 @@ absl::StatusOr<std::set<std::string>> IndexEntriesFor(
     const std::function<std::optional<LabelId>(std::string_view)>& find_label) {
   std::set<std::string> keys;
   for (LabelId l : row.labels) keys.insert(layout::LabelMemberKey(l, id));
+  // Alias entries carry the primary label; a vertex without labels files them under label id
+  // 0, which no label has (ids start at 1), so a lookup by name alone still finds it.
+  const LabelId primary = row.labels.empty() ? LabelId{0} : row.labels[0];
   for (const VertexProperty& p : row.properties) {
     if (std::find(alias_properties.begin(), alias_properties.end(), p.key) ==
         alias_properties.end()) {
@@ -35,7 +38,7 @@ absl::StatusOr<std::set<std::string>> IndexEntriesFor(
     for (const std::string& name : names) {
       absl::StatusOr<std::string> normalized = CanonicalKey(name);
       if (!normalized.ok()) return normalized.status();
-      if (!normalized->empty()) keys.insert(layout::AliasKey(*normalized, row.labels[0], id));
+      if (!normalized->empty()) keys.insert(layout::AliasKey(*normalized, primary, id));
     }
   }
   for (const IndexDef& def : indexes) {

@@ -65,7 +65,9 @@ class Verifier {
       for (LabelId l : row.labels) ++vertices_by_label_[l];
       if (!row.key.empty()) {
         ++expected_key_entries_;
-        if (!Exists(Space::kKey, layout::UniqueKey(row.labels[0], row.key))) {
+        if (row.labels.empty()) {
+          Problem(absl::StrCat("vertex ", id, " has a key but no label"));
+        } else if (!Exists(Space::kKey, layout::UniqueKey(row.labels[0], row.key))) {
           Problem(absl::StrCat("vertex ", id, " has no unique-key entry"));
         }
       }

@@ -1412,7 +1412,8 @@ const std::vector<std::string>& KnownSteps() {
       "local", "optional", "group", "groupCount", "inject", "aggregate", "store", "cap",
       "identity", "barrier", "sideEffect", "map", "flatMap", "explain", "profile", "with",
       "fail", "none", "any", "all", "sack", "concat", "length", "split", "conjoin", "toUpper",
-      "toLower", "trim", "lTrim", "rTrim", "discard", "iterate", "toList", "next", "sample", "labels", "element"};
+      "toLower", "trim", "lTrim", "rTrim", "discard", "iterate", "toList", "next", "sample", "labels", "element",
+      "math", "match"};
   return *steps;
 }
 
@@ -1775,6 +1776,8 @@ class Compiler {
     });
   }
   absl::Status AddSelect(Pipeline* p, const Step& s);
+  absl::Status AddMatch(Pipeline* p, const Step& s);
+  absl::StatusOr<steps::MatchPattern> MatchPatternOf(const Expr& e);
   absl::Status AddGroup(Pipeline* p, const Step& s);
   absl::Status AddChoose(Pipeline* p, const Step& s);
   absl::Status AddMutation(Pipeline* p, const Step& s, const std::vector<const Step*>& steps, size_t* i);
@@ -2236,11 +2239,93 @@ struct ChooseState {
   std::shared_ptr<Pipeline> none, unproductive;
   bool has_none = false, has_unproductive = false;
 };
-class ChooseOp : public BranchOp {
+// Where choose() sends a traverser: one of the state's branches, or nullptr to pass it through.
+using RouteFn = std::function<bool(const Traverser&, Pipeline** branch)>;
+
+// choose() runs each branch as one traversal over every traverser routed to it, as TinkerPop's
+// BranchStep: a limit() or range() in a branch counts across them, and a branch with a barrier
+// (order(), count()...) emits once the input is exhausted. A branch without a barrier streams:
+// its results follow each traverser fed to it.
+class ChooseOp : public Op {
  public:
-  ChooseOp(Context* ctx, std::shared_ptr<ChooseState> st, BranchFn fn)
-      : BranchOp(ctx, "choose", std::move(fn)), state(std::move(st)) {}
+  ChooseOp(Context* ctx, std::shared_ptr<ChooseState> st, RouteFn route)
+      : Op(ctx, "choose"), state(std::move(st)), route_(std::move(route)) {}
   std::shared_ptr<ChooseState> state;
+
+  bool Next(Traverser* out) override {
+    for (;;) {
+      if (streaming_ != nullptr) {
+        if (streaming_->Next(out)) return Emit();
+        if (!ctx_->ok()) return false;
+        streaming_ = nullptr;
+      }
+      if (input_done_) return DrainBarrierBranches(out);
+      Traverser t;
+      if (!Pull(&t)) {
+        if (!ctx_->ok()) return false;
+        input_done_ = true;
+        drained_ = 0;
+        continue;
+      }
+      if (!ctx_->Tick()) return false;
+      Pipeline* branch = nullptr;
+      if (!route_(t, &branch)) return false;
+      if (branch == nullptr) {
+        *out = std::move(t);
+        return Emit();
+      }
+      branch->Feed(std::move(t));
+      if (!branch->HasBarrier()) {
+        streaming_ = branch;
+      } else if (std::find(fed_.begin(), fed_.end(), branch) == fed_.end()) {
+        fed_.push_back(branch);
+      }
+    }
+  }
+  void Reset() override {
+    for (Pipeline* b : Branches()) b->Reset();
+    fed_.clear();
+    streaming_ = nullptr;
+    input_done_ = false;
+    drained_ = 0;
+    Op::Reset();
+  }
+
+ private:
+  bool Emit() {
+    ++out_count;
+    return true;
+  }
+  // After the input is exhausted: the results of the branches with barriers that were fed, in
+  // the order they were first fed; false (ready for more input) once all are drained. A branch
+  // that got nothing emits nothing (its fold() would otherwise give an empty list).
+  bool DrainBarrierBranches(Traverser* out) {
+    for (; drained_ < fed_.size(); ++drained_) {
+      if (fed_[drained_]->Next(out)) return Emit();
+      if (!ctx_->ok()) return false;
+    }
+    fed_.clear();
+    input_done_ = false;
+    return false;
+  }
+  std::vector<Pipeline*> Branches() const {
+    std::vector<Pipeline*> out;
+    auto add = [&](const std::shared_ptr<Pipeline>& b) {
+      if (b && std::find(out.begin(), out.end(), b.get()) == out.end()) out.push_back(b.get());
+    };
+    add(state->then_b);
+    add(state->else_b);
+    for (const auto& [pred, branch] : state->options) add(branch);
+    add(state->none);
+    add(state->unproductive);
+    return out;
+  }
+
+  RouteFn route_;
+  Pipeline* streaming_ = nullptr;  // the branch the last traverser went to, when it streams
+  std::vector<Pipeline*> fed_;     // branches with barriers fed since they last emitted
+  bool input_done_ = false;
+  size_t drained_ = 0;
 };
 
 // Mutation state shared by addE and its from()/to() modulators.
@@ -3639,6 +3724,7 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
     KG_ASSIGN(labels, StringArgs(s));
     p->Add(std::make_unique<SideOp>(ctx, n, [ctx, labels](Traverser* t) {
       if (!t->obj.is_vertex()) return ctx->Fail(TypeError("addLabel", t->obj, "a vertex"));
+      if (!steps::LabelsMayChange(ctx, "addLabel()")) return false;
       absl::Status st = ctx->txn->AddVertexLabels(t->obj.vertex().id, labels);
       if (!st.ok()) return ctx->Fail(st);
       ctx->InvalidateCache();
@@ -3655,6 +3741,15 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
     p->Add(std::make_unique<FilterOp>(ctx, n, [ctx, msg](const Traverser&, bool*) {
       return ctx->Fail(absl::FailedPreconditionError(msg));
     }));
+    return absl::OkStatus();
+  }
+  if (n == "match") return AddMatch(p, s);
+  if (n == "math") {
+    if (s.args.size() != 1) return Err(s.pos, "math() takes one expression");
+    KG_ASSIGN(expression, StringArg(s, 0));
+    auto op = steps::Math(ctx, expression);
+    if (!op.ok()) return Err(s.pos, op.status().message());
+    p->Add(*std::move(op));
     return absl::OkStatus();
   }
   if (n == "concat") {
@@ -4086,6 +4181,69 @@ absl::Status Compiler::AddSelect(Pipeline* p, const Step& s) {
 }
 
 
+// The label of an as() step with one label, else "".
+std::string SingleAsLabel(const Step& s) {
+  if (s.name != "as" || s.args.size() != 1 || s.args[0].kind != Expr::Kind::kLiteral ||
+      !s.args[0].literal.is_string()) {
+    return "";
+  }
+  return s.args[0].literal.as_string();
+}
+
+// A match() pattern: as(start) ... as(end) binds; not(as(start) ... [as(end)]) must find no
+// such path; anything else (where(...)) is a filter on the complete bindings.
+absl::StatusOr<steps::MatchPattern> Compiler::MatchPatternOf(const Expr& e) {
+  if (e.kind != Expr::Kind::kTraversal || !e.traversal) {
+    return Err(e.pos, "match() takes patterns such as __.as('a').out().as('b')");
+  }
+  steps::MatchPattern pattern;
+  Traversal body = *e.traversal;
+  const std::vector<Step>& st = body.steps;
+  if (!st.empty() && st[0].name == "not" && st[0].args.size() == 1 &&
+      st[0].args[0].kind == Expr::Kind::kTraversal && st[0].args[0].traversal &&
+      !st[0].args[0].traversal->steps.empty() &&
+      !SingleAsLabel(st[0].args[0].traversal->steps[0]).empty()) {
+    pattern.negated = true;
+    body = *st[0].args[0].traversal;
+  }
+  if (body.steps.empty() || SingleAsLabel(body.steps[0]).empty()) {
+    if (pattern.negated) return Err(e.pos, "match() patterns must start with as()");
+    auto c = Child(e);
+    if (!c.ok()) return c.status();
+    pattern.body = *c;
+    return pattern;  // a filter pattern
+  }
+  pattern.start = SingleAsLabel(body.steps[0]);
+  body.steps.erase(body.steps.begin());
+  if (!body.steps.empty() && !SingleAsLabel(body.steps.back()).empty()) {
+    pattern.end = SingleAsLabel(body.steps.back());
+    body.steps.pop_back();
+  }
+  body.anonymous = true;
+  Expr child;
+  child.kind = Expr::Kind::kTraversal;
+  child.pos = e.pos;
+  child.traversal = std::make_shared<const Traversal>(std::move(body));
+  auto c = Child(child);
+  if (!c.ok()) return c.status();
+  pattern.body = *c;
+  return pattern;
+}
+
+absl::Status Compiler::AddMatch(Pipeline* p, const Step& s) {
+  if (s.args.empty()) return Err(s.pos, "match() needs at least one pattern");
+  std::vector<steps::MatchPattern> patterns, filters;
+  for (const Expr& a : s.args) {
+    auto pattern = MatchPatternOf(a);
+    if (!pattern.ok()) return pattern.status();
+    bool filter = pattern->negated || pattern->start.empty();
+    (filter ? filters : patterns).push_back(*std::move(pattern));
+  }
+  if (patterns.empty()) return Err(s.pos, "match() needs a pattern that starts with as()");
+  p->Add(steps::Match(ctx_, std::move(patterns), std::move(filters)));
+  return absl::OkStatus();
+}
+
 absl::Status Compiler::AddGroup(Pipeline* p, const Step& s) {
   Context* ctx = ctx_;
   bool count = s.name == "groupCount";
@@ -4247,7 +4405,8 @@ absl::Status Compiler::AddChoose(Pipeline* p, const Step& s) {
     st->else_b = *e;
   }
   ChooseState* raw = st.get();
-  p->Add(std::make_unique<ChooseOp>(ctx, st, [ctx, raw, if_form](const Traverser& t, std::vector<Traverser>* out) {
+  p->Add(std::make_unique<ChooseOp>(ctx, st, [ctx, raw, if_form](const Traverser& t, Pipeline** branch) {
+    *branch = nullptr;
     if (if_form) {
       bool yes;
       if (raw->pred_form) {
@@ -4255,12 +4414,8 @@ absl::Status Compiler::AddChoose(Pipeline* p, const Step& s) {
       } else if (!raw->cond->Any(t, &yes)) {
         return false;
       }
-      const auto& branch = yes ? raw->then_b : raw->else_b;
-      if (!branch) {
-        out->push_back(t);
-        return true;
-      }
-      return branch->RunAll(t, out);
+      *branch = (yes ? raw->then_b : raw->else_b).get();
+      return true;
     }
     std::optional<Value> pick;
     if (raw->selector) {
@@ -4268,18 +4423,19 @@ absl::Status Compiler::AddChoose(Pipeline* p, const Step& s) {
     } else if (!raw->cond->First(t, &pick)) {
       return false;
     }
-    if (!pick) {
-      if (raw->has_unproductive) return raw->unproductive->RunAll(t, out);
-      out->push_back(t);  // no unproductive option: the traverser passes through
+    if (!pick) {  // without an unproductive option the traverser passes through
+      if (raw->has_unproductive) *branch = raw->unproductive.get();
       return true;
     }
-    for (const auto& [pred, branch] : raw->options) {
+    for (const auto& [pred, b] : raw->options) {
       bool match;
       if (!TestPredicate(ctx, pred, t, *pick, &match)) return false;
-      if (match) return branch->RunAll(t, out);
+      if (match) {
+        *branch = b.get();
+        return true;
+      }
     }
-    if (raw->has_none) return raw->none->RunAll(t, out);
-    out->push_back(t);
+    if (raw->has_none) *branch = raw->none.get();
     return true;
   }));
   return absl::OkStatus();
@@ -4467,7 +4623,7 @@ absl::Status Compiler::AddMutation(Pipeline* p, const Step& s, const std::vector
         if (g.is_null() && !ctx->allow_null_properties) continue;
         props.emplace_back(key->as_string(), std::move(g), graph::Cardinality::kList);
       }
-      if (ls.empty()) ls.push_back("vertex");
+      if (!steps::CreationLabels(ctx, &ls)) return false;
       auto r = ctx->txn->AddVertex(ls, "", id, props);
       if (!r.ok()) return ctx->Fail(r.status());
       ctx->InvalidateCache();
@@ -4750,6 +4906,7 @@ absl::Status Compiler::AddMutation(Pipeline* p, const Step& s, const std::vector
               std::vector<std::string> ls;
               if (v.is_string()) ls.push_back(v.as_string());
               if (v.is_collection()) for (const auto& x : v.as_list()) if (x.is_string()) ls.push_back(x.as_string());
+              if (!steps::LabelsMayChange(ctx, "option(onMatch)")) return false;
               absl::Status s3 = ctx->txn->AddVertexLabels(elem.vertex().id, ls);
               if (!s3.ok()) return ctx->Fail(s3);
               continue;
@@ -4857,7 +5014,7 @@ absl::Status Compiler::AddMutation(Pipeline* p, const Step& s, const std::vector
           if (!PropertyWriteOf(k, v, graph::Cardinality::kSingle, &w, &err)) return ctx->Fail(err);
           props.push_back(std::move(w));
         }
-        if (l.empty()) l.push_back("vertex");
+        if (!steps::CreationLabels(ctx, &l)) return false;
         auto r = ctx->txn->AddVertex(l, "", ext, props);
         if (!r.ok()) return ctx->Fail(r.status());
         ctx->InvalidateCache();
@@ -5023,7 +5180,7 @@ bool IsMutating(const Traversal& t) {
   bool m = false;
   VisitSteps(t, [&](const Step& s) {
     m = m || s.name == "addV" || s.name == "addE" || s.name == "property" || s.name == "drop" ||
-        s.name == "mergeV" || s.name == "mergeE";
+        s.name == "mergeV" || s.name == "mergeE" || s.name == "addLabel";
   });
   return m;
 }

@@ -53,6 +53,12 @@ struct QueryLimits {
   uint64_t max_results = 1'000'000;
 };
 
+// TinkerPop's vertex label cardinality: how many labels a vertex that a query creates may have.
+enum class LabelCardinality {
+  kOne,         // exactly one (TinkerPop 3's graphs): "vertex" when none is given
+  kZeroOrMore,  // any number, none included (this store)
+};
+
 struct QueryOptions {
   QueryLimits limits;
   // Values for the free identifiers of the query (gremlin-lang parameters): has("name", xx1).
@@ -70,6 +76,9 @@ struct QueryOptions {
   // the property (TinkerPop's default); true stores k with a null value, which has(k, null)
   // then finds. g.with("allowNullPropertyValues", true|false) overrides it per query.
   bool allow_null_property_values = false;
+  // addV()/mergeV() without a label make a vertex without labels (kZeroOrMore) or one labelled
+  // "vertex" (kOne); with kOne, creating a vertex with several labels or adding a label fails.
+  LabelCardinality vertex_label_cardinality = LabelCardinality::kZeroOrMore;
 };
 
 // The results of one query. Not thread-safe. Must not outlive the Graph it came from.

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "query/engine.h"
 #include "query/executor.h"
 
@@ -36,6 +37,30 @@ std::unique_ptr<Op> StringMap(Context* ctx, const std::string& name, Value arg);
 std::unique_ptr<Op> SampleGlobal(Context* ctx, int64_t amount);
 // sample(Scope.local, n): n elements of a list or entries of a map, in order (sample.cc).
 std::unique_ptr<Op> SampleLocal(Context* ctx, int64_t amount);
+
+// math(expression), modulated by by()s taken round robin by its variables (math.cc). A syntax
+// error in the expression is returned here, with its position in the expression.
+absl::StatusOr<std::unique_ptr<Op>> Math(Context* ctx, const std::string& expression);
+
+// A match() pattern: `body` is the pattern traversal without its leading as(start) and
+// trailing as(end). A filter pattern (where(), not()...) has no end; `negated` for not(pattern).
+struct MatchPattern {
+  std::string start;
+  std::string end;
+  std::shared_ptr<Pipeline> body;
+  bool negated = false;
+};
+// match(patterns...) (match.cc): `patterns` bind labels, `filters` run on complete bindings.
+std::unique_ptr<Op> Match(Context* ctx, std::vector<MatchPattern> patterns,
+                          std::vector<MatchPattern> filters);
+
+// The labels of a vertex about to be created, as the query's vertex label cardinality allows:
+// duplicates removed; with LabelCardinality::kOne none becomes "vertex" and more than one fails
+// (false, with the context's status) (vertex_labels.cc).
+bool CreationLabels(Context* ctx, std::vector<std::string>* labels);
+// Whether `step` may add labels to an existing vertex (not with LabelCardinality::kOne; false
+// with the context's status then) (vertex_labels.cc).
+bool LabelsMayChange(Context* ctx, const std::string& step);
 
 }  // namespace kg::query::steps
 

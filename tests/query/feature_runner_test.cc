@@ -298,11 +298,15 @@ bool HasTag(const Scenario& sc, absl::string_view tag) {
 }
 
 // The engine configured as the provider the scenario's tags describe. Untagged scenarios assume
-// TinkerPop's reference graph: single-label output and property(k, null) removing k.
+// TinkerPop's reference graph: one label per vertex shown as a string, and property(k, null)
+// removing k.
 QueryOptions ProviderOptions(const Scenario& sc) {
   QueryOptions o;
   o.multi_label = HasTag(sc, "@MultiLabelDefault");
   o.allow_null_property_values = HasTag(sc, "@AllowNullPropertyValues");
+  // A multi-label provider's vertices may have any number of labels, none included.
+  o.vertex_label_cardinality =
+      HasTag(sc, "@MultiLabel") ? LabelCardinality::kZeroOrMore : LabelCardinality::kOne;
   return o;
 }
 

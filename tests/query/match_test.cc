@@ -1,0 +1,81 @@
+// match(): patterns joined on their labels, filter and not() patterns, labels bound before the
+// match, the map it emits and select() after it, and its errors.
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/query/modern_graph_fixture.h"
+
+namespace kg::query {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+class MatchTest : public testing::ModernGraphTest {
+ protected:
+  std::vector<std::string> Ok(const std::string& q) {
+    auto r = Run(q);
+    EXPECT_TRUE(r.ok()) << q << ": " << r.status();
+    return r.ok() ? *r : std::vector<std::string>{};
+  }
+};
+
+TEST_F(MatchTest, EmitsAMapOfTheBindings) {
+  EXPECT_THAT(
+      Ok("g.V().match(__.as('a').out('created').as('b'))"),
+      ElementsAre("{a=v[1], b=v[3]}", "{a=v[4], b=v[3]}", "{a=v[4], b=v[5]}", "{a=v[6], b=v[3]}"));
+}
+
+TEST_F(MatchTest, PatternsJoinOnSharedLabels) {
+  EXPECT_THAT(Ok("g.V().match(__.as('a').out('knows').as('b'), __.as('a').out('created').as('c'), "
+                 "__.as('b').out('created').as('c')).select('a', 'b', 'c').by('name')"),
+              ElementsAre("{a=marko, b=josh, c=lop}"));
+  // The first pattern's start label need not come first: "project" is no pattern's end.
+  EXPECT_THAT(
+      Ok("g.V().match(__.as('person').values('name').as('name'), "
+         "__.as('project').in('created').as('person')).select('name', 'project').by().by('name')"),
+      UnorderedElementsAre("{name=marko, project=lop}", "{name=josh, project=lop}",
+                           "{name=peter, project=lop}", "{name=josh, project=ripple}"));
+}
+
+TEST_F(MatchTest, APatternWithoutEndLabelOnlyHasToProduceSomething) {
+  EXPECT_THAT(Ok("g.V().match(__.as('a').out('created').as('b'), __.as('b').has('name', 'ripple'))"
+                 ".select('a').by('name')"),
+              ElementsAre("josh"));
+}
+
+TEST_F(MatchTest, FilterAndNotPatterns) {
+  EXPECT_THAT(Ok("g.V().match(__.as('a').out('created').as('b'), __.as('b').in('created').as('c'), "
+                 "__.where('a', P.neq('c'))).select('a', 'c').by('name')"),
+              ElementsAre("{a=marko, c=josh}", "{a=marko, c=peter}", "{a=josh, c=marko}",
+                          "{a=josh, c=peter}", "{a=peter, c=marko}", "{a=peter, c=josh}"));
+  EXPECT_THAT(Ok("g.V().match(__.as('a').out('created').as('b'), __.not(__.as('a').out('knows')))"
+                 ".select('a').by('name')"),
+              ElementsAre("josh", "josh", "peter"));
+  // not(as(a)...as(b)) with both bound: every software's creators include a.
+  EXPECT_THAT(Ok("g.V().match(__.as('a').out('created').as('b'), "
+                 "__.not(__.as('b').in('created').as('a')))"),
+              IsEmpty());
+}
+
+TEST_F(MatchTest, LabelsBoundBeforeTheMatchMustAgree) {
+  EXPECT_THAT(Ok("g.V(1).as('x').out().match(__.as('y').in().as('x')).select('y').by('name')"),
+              ElementsAre("lop", "vadas", "josh"));
+}
+
+TEST_F(MatchTest, Errors) {
+  EXPECT_EQ(Error("g.V().match(__.as('a').out().as('b'), __.as('c').out().as('d'))"),
+            "match() cannot bind the start label 'c' of a pattern: no pattern ends in it and the "
+            "traverser has no such label");
+  EXPECT_EQ(Error("g.V().match(__.out())"),
+            "line 1, column 7: match() needs a pattern that starts with as()\n"
+            "  g.V().match(__.out())\n        ^");
+  EXPECT_EQ(Error("g.V().match()"),
+            "line 1, column 7: match() needs at least one pattern\n  g.V().match()\n        ^");
+  EXPECT_EQ(Error("g.V().match('a')"),
+            "line 1, column 13: match() takes patterns such as __.as('a').out().as('b')\n"
+            "  g.V().match('a')\n              ^");
+}
+
+}  // namespace
+}  // namespace kg::query

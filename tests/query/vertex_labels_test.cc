@@ -1,0 +1,84 @@
+// QueryOptions::vertex_label_cardinality: vertices without labels (kZeroOrMore) and TinkerPop 3's
+// one label per vertex (kOne) in addV(), mergeV() and addLabel().
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/query/modern_graph_fixture.h"
+
+namespace kg::query {
+namespace {
+
+using ::testing::ElementsAre;
+
+class VertexLabelsTest : public testing::ModernGraphTest {
+ protected:
+  static QueryOptions Cardinality(LabelCardinality c) {
+    QueryOptions o;
+    o.vertex_label_cardinality = c;
+    return o;
+  }
+};
+
+std::vector<std::string> Results(absl::StatusOr<std::vector<std::string>> r) {
+  EXPECT_TRUE(r.ok()) << r.status();
+  return r.ok() ? *r : std::vector<std::string>{};
+}
+
+TEST_F(VertexLabelsTest, ZeroOrMoreAddVWithoutALabelMakesAVertexWithoutLabels) {
+  auto zero = Cardinality(LabelCardinality::kZeroOrMore);
+  EXPECT_THAT(Results(Run("g.addV().property('name', 'nobody').elementMap()", zero)),
+              ElementsAre("{id=13, label={}, name=nobody}"));
+  // Single-label output has no label entry for it; label() has no value for it.
+  EXPECT_THAT(Results(Run("g.with('singlelabel').V().has('name', 'nobody').valueMap(true)", zero)),
+              ElementsAre("{id=13, name=[nobody]}"));
+  EXPECT_THAT(Results(Run("g.V().has('name', 'nobody').label()", zero)), ElementsAre());
+  // Found by V(), by name, and by no label; counted in the total only.
+  EXPECT_THAT(Results(Run("g.V().count()", zero)), ElementsAre("7"));
+  EXPECT_THAT(Results(Run("g.V().has('name', 'nobody').count()", zero)), ElementsAre("1"));
+  EXPECT_THAT(Results(Run("g.V().hasLabel('vertex').count()", zero)), ElementsAre("0"));
+  EXPECT_THAT(Results(Run("g.V().has('name', 'nobody').addLabel('person').label()", zero)),
+              ElementsAre("person"));
+  EXPECT_THAT(Results(Run("g.V().hasLabel('person').count()", zero)), ElementsAre("5"));
+}
+
+TEST_F(VertexLabelsTest, ZeroOrMoreAllowsSeveralLabels) {
+  auto zero = Cardinality(LabelCardinality::kZeroOrMore);
+  EXPECT_THAT(Results(Run("g.addV('a', 'b', 'a').elementMap()", zero)),
+              ElementsAre("{id=13, label={a, b}}"));
+  EXPECT_THAT(Results(Run("g.mergeV([name: 'n']).option(Merge.onCreate, [(T.label): ['person', "
+                          "'employee'], name: 'n']).elementMap()",
+                          zero)),
+              ElementsAre("{id=14, label={person, employee}, name=n}"));
+  EXPECT_THAT(Results(Run("g.mergeV([name: 'm']).elementMap()", zero)),
+              ElementsAre("{id=15, label={}, name=m}"));
+}
+
+TEST_F(VertexLabelsTest, OneGivesTheDefaultLabelAndRefusesMore) {
+  auto one = Cardinality(LabelCardinality::kOne);
+  EXPECT_THAT(Results(Run("g.addV().property('name', 'nobody').label()", one)),
+              ElementsAre("vertex"));
+  EXPECT_THAT(Results(Run("g.mergeV([name: 'm']).label()", one)), ElementsAre("vertex"));
+  EXPECT_THAT(Results(Run("g.addV('a', 'a').label()", one)), ElementsAre("a"));
+  EXPECT_EQ(Error("g.addV('a', 'b')", one),
+            "Element creation allows at most one label when the vertex label cardinality is ONE, "
+            "got 2: [a, b]");
+  EXPECT_EQ(Error("g.mergeV([name: 'n']).option(Merge.onCreate, [(T.label): ['person', "
+                  "'employee'], name: 'n'])",
+                  one),
+            "Element creation allows at most one label when the vertex label cardinality is ONE, "
+            "got 2: [person, employee]");
+  EXPECT_EQ(Error("g.V(1).addLabel('employee')", one),
+            "addLabel() cannot change the labels of a vertex when the vertex label cardinality "
+            "is ONE");
+  EXPECT_EQ(Error("g.mergeV([(T.label): 'person', name: 'marko']).option(Merge.onMatch, "
+                  "[(T.label): 'manager'])",
+                  one),
+            "option(onMatch) cannot change the labels of a vertex when the vertex label "
+            "cardinality is ONE");
+  // The failed queries wrote nothing.
+  EXPECT_THAT(Results(Run("g.V().count()", one)), ElementsAre("9"));
+  EXPECT_THAT(Results(Run("g.V(1).elementMap()", one)),
+              ElementsAre("{id=1, label={person}, name=marko, age=29}"));
+}
+
+}  // namespace
+}  // namespace kg::query
