@@ -116,12 +116,10 @@ absl::StatusOr<std::vector<ElementRef>> ProvenanceBuffer::RemoveDocument(
   return named;
 }
 
-absl::StatusOr<std::vector<std::pair<std::string, codec::ProvRow>>> ProvenanceBuffer::RowsOf(
-    VertexId owner) {
-  Flush();
+absl::StatusOr<ProvRows> ReadProvRows(kv::ReadView& view, VertexId owner) {
   std::string prefix = layout::ProvRowPrefix(owner);
-  std::unique_ptr<kv::Cursor> c = txn_->Scan(Space::kProv, prefix, codec::PrefixSuccessor(prefix));
-  std::vector<std::pair<std::string, codec::ProvRow>> rows;
+  std::unique_ptr<kv::Cursor> c = view.Scan(Space::kProv, prefix, codec::PrefixSuccessor(prefix));
+  ProvRows rows;
   std::string_view k, v;
   while (c->Next(&k, &v)) {
     VertexId id;
@@ -136,9 +134,14 @@ absl::StatusOr<std::vector<std::pair<std::string, codec::ProvRow>>> ProvenanceBu
   return rows;
 }
 
+absl::StatusOr<ProvRows> ProvenanceBuffer::RowsOf(VertexId owner) {
+  Flush();
+  return ReadProvRows(*txn_, owner);
+}
+
 absl::Status ProvenanceBuffer::RemoveElement(const ElementRef& element) {
   const VertexId owner = layout::ProvOwner(element);
-  absl::StatusOr<std::vector<std::pair<std::string, codec::ProvRow>>> rows = RowsOf(owner);
+  absl::StatusOr<ProvRows> rows = RowsOf(owner);
   if (!rows.ok()) return rows.status();
   for (const auto& [doc_id, stored] : *rows) {
     if (!RowSupports(stored, element)) continue;
@@ -161,8 +164,7 @@ absl::Status ProvenanceBuffer::RemoveElement(const ElementRef& element) {
 }
 
 absl::StatusOr<bool> ProvenanceBuffer::IsSupported(const ElementRef& element) {
-  absl::StatusOr<std::vector<std::pair<std::string, codec::ProvRow>>> rows =
-      RowsOf(layout::ProvOwner(element));
+  absl::StatusOr<ProvRows> rows = RowsOf(layout::ProvOwner(element));
   if (!rows.ok()) return rows.status();
   return std::any_of(rows->begin(), rows->end(),
                      [&](const auto& r) { return RowSupports(r.second, element); });

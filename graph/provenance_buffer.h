@@ -6,6 +6,7 @@
 #define KG_GRAPH_PROVENANCE_BUFFER_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/btree_set.h"
@@ -16,6 +17,10 @@
 #include "graph/types.h"
 
 namespace kg::graph {
+
+// The provenance rows of `owner` (layout.h: one per document, in key order), decoded.
+using ProvRows = std::vector<std::pair<std::string, codec::ProvRow>>;
+absl::StatusOr<ProvRows> ReadProvRows(kv::ReadView& view, VertexId owner);
 
 class ProvenanceBuffer {
  public:
@@ -45,7 +50,7 @@ class ProvenanceBuffer {
   absl::StatusOr<Row*> LoadRow(VertexId owner, const std::string& doc_id, bool fresh_document);
   absl::StatusOr<ElementList*> LoadElements(const std::string& doc_id, bool fresh_document);
   // The documents with a row for `owner`, decoded, as the transaction sees them.
-  absl::StatusOr<std::vector<std::pair<std::string, codec::ProvRow>>> RowsOf(VertexId owner);
+  absl::StatusOr<ProvRows> RowsOf(VertexId owner);
 
   kv::Txn* txn_;
   absl::node_hash_map<std::string, Row> rows_;              // by ProvRowKey

@@ -22,6 +22,7 @@
 #include "graph/kv/kv.h"
 #include "graph/layout.h"
 #include "graph/normalize.h"
+#include "graph/provenance_buffer.h"
 
 namespace kg::graph {
 
@@ -298,20 +299,11 @@ class ReaderImpl : public Base {
 
   // An element's evidence is in its owner's rows (layout.h), one per document, in key order.
   absl::StatusOr<std::vector<Evidence>> GetEvidence(const ElementRef& element) override {
-    const VertexId owner = layout::ProvOwner(element);
-    std::string prefix = layout::ProvRowPrefix(owner);
-    std::unique_ptr<kv::Cursor> c =
-        view_->Scan(kv::Space::kProv, prefix, codec::PrefixSuccessor(prefix));
+    absl::StatusOr<ProvRows> rows = ReadProvRows(*view_, layout::ProvOwner(element));
+    if (!rows.ok()) return rows.status();
     const EdgeKey* edge = std::get_if<EdgeKey>(&element);
     std::vector<Evidence> all;
-    std::string_view k, v;
-    while (c->Next(&k, &v)) {
-      VertexId id;
-      std::string doc_id;
-      codec::ProvRow row;
-      if (!layout::DecodeProvRowKey(k, &id, &doc_id) || !codec::DecodeProvRow(v, doc_id, &row)) {
-        return CorruptRow("evidence", doc_id);
-      }
+    for (auto& [doc_id, row] : *rows) {
       std::vector<Evidence>* list = &row.vertex;
       if (edge != nullptr) {
         auto it = row.edges.find(codec::EdgeTail{edge->label, edge->dst, edge->rank});
@@ -320,7 +312,6 @@ class ReaderImpl : public Base {
       }
       std::move(list->begin(), list->end(), std::back_inserter(all));
     }
-    if (!c->status().ok()) return c->status();
     return all;
   }
 

@@ -16,6 +16,7 @@
 #include "graph/bulk/radix_sort.h"
 #include "graph/bulk/run_file.h"
 #include "graph/graph.h"
+#include "tests/graph/test_dir.h"
 
 namespace kg::graph {
 namespace {
@@ -30,13 +31,7 @@ std::string TempPath(const std::string& name) {
       .string();
 }
 
-template <typename T>
-std::vector<T> Drain(std::unique_ptr<Stream<T>> s) {
-  std::vector<T> out;
-  for (T x; s->Next(&x);) out.push_back(x);
-  EXPECT_TRUE(s->status().ok()) << s->status();
-  return out;
-}
+using kg::testing::Drain;
 
 TEST(ExternalSorterTest, SortsAcrossSpilledRunsAndKeepsInsertionOrderOfEqualKeys) {
   std::string dir = TempPath("sorter");

@@ -9,6 +9,7 @@
 
 #include "graph/kv/rocksdb_store.h"
 #include "graph/layout.h"
+#include "tests/graph/test_dir.h"
 
 namespace kg::graph {
 namespace {
@@ -51,13 +52,7 @@ Evidence Ev(std::string doc_id, std::string rule = "", uint32_t begin = 0, uint3
   return e;
 }
 
-template <typename T>
-std::vector<T> Drain(std::unique_ptr<Stream<T>> s) {
-  std::vector<T> out;
-  for (T x; s->Next(&x);) out.push_back(x);
-  EXPECT_TRUE(s->status().ok()) << s->status();
-  return out;
-}
+using kg::testing::Drain;
 
 class GraphTest : public ::testing::Test {
  protected:

@@ -12,22 +12,7 @@
 namespace kg::graph {
 namespace {
 
-class GraphTxnCacheTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = kg::testing::FreshTestDir("kg_graph_txn_cache_test");
-    absl::StatusOr<std::unique_ptr<Graph>> g = kg::testing::OpenUnsyncedGraph(dir_);
-    ASSERT_TRUE(g.ok()) << g.status();
-    graph_ = *std::move(g);
-  }
-  void TearDown() override {
-    graph_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  std::string dir_;
-  std::unique_ptr<Graph> graph_;
-};
+using GraphTxnCacheTest = kg::testing::FreshGraphTest;
 
 TEST_F(GraphTxnCacheTest, AVertexDeletedAndUpsertedAgainInOneWriteIsANewVertex) {
   VertexId first = 0;

@@ -18,27 +18,10 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
-template <typename T>
-std::vector<T> Drain(std::unique_ptr<Stream<T>> s) {
-  std::vector<T> out;
-  for (T x; s->Next(&x);) out.push_back(x);
-  EXPECT_TRUE(s->status().ok()) << s->status();
-  return out;
-}
+using kg::testing::Drain;
 
-class ZeroLabelVertexTest : public ::testing::Test {
+class ZeroLabelVertexTest : public kg::testing::FreshGraphTest {
  protected:
-  void SetUp() override {
-    dir_ = kg::testing::FreshTestDir("kg_zero_label");
-    auto g = kg::testing::OpenUnsyncedGraph(dir_);
-    ASSERT_TRUE(g.ok()) << g.status();
-    graph_ = *std::move(g);
-  }
-  void TearDown() override {
-    graph_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
   // Adds a vertex with `labels` (maybe none) and a name; returns its id.
   VertexId Add(std::vector<std::string> labels, const std::string& name) {
     VertexId id = 0;
@@ -56,9 +39,6 @@ class ZeroLabelVertexTest : public ::testing::Test {
     absl::Status s = graph_->Verify();
     EXPECT_TRUE(s.ok()) << s;
   }
-
-  std::string dir_;
-  std::unique_ptr<Graph> graph_;
 };
 
 TEST_F(ZeroLabelVertexTest, IsStoredWithoutLabelsAndFoundByScanAndName) {

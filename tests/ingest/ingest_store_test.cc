@@ -16,22 +16,15 @@ namespace {
 
 const std::string kShared = KG_SHARED_DIR;
 
-class StoreTest : public ::testing::Test {
+class StoreTest : public kg::testing::FreshGraphTest {
  protected:
   void SetUp() override {
-    dir_ = kg::testing::FreshTestDir("kg_ingest_store");
-    auto g = kg::testing::OpenUnsyncedGraph(dir_);
-    ASSERT_TRUE(g.ok()) << g.status();
-    graph_ = *std::move(g);
+    FreshGraphTest::SetUp();
+    if (HasFatalFailure()) return;
     auto b = Bundle::Load(KG_INGEST_TEST_DATA);
     ASSERT_TRUE(b.ok()) << b.status();
     extractor_ = std::make_unique<Extractor>(*b);
   }
-  void TearDown() override {
-    graph_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
   std::vector<Extraction> ExtractFile(const std::string& path) {
     auto docs = ReadTextFile(path);
     EXPECT_TRUE(docs.ok()) << docs.status();
@@ -81,8 +74,6 @@ class StoreTest : public ::testing::Test {
     return out;
   }
 
-  std::string dir_;
-  std::unique_ptr<graph::Graph> graph_;
   std::unique_ptr<Extractor> extractor_;
 };
 

@@ -5,42 +5,14 @@
 #include "gtest/gtest.h"
 #include "query/graphson.h"
 #include "query/query.h"
-#include "tests/graph/test_dir.h"
+#include "tests/query/modern_graph_fixture.h"
 
 namespace kg::query {
 namespace {
 
 using ::testing::HasSubstr;
 
-class EngineTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = kg::testing::FreshTestDir("kg_engine_test");
-    auto g = kg::testing::OpenUnsyncedGraph(dir_.string());
-    ASSERT_TRUE(g.ok()) << g.status();
-    g_ = std::move(*g);
-    auto st = ImportGraphsonFile(*g_, std::string(KG_SOURCE_DIR) + "/../shared/tinkerpop/data/tinkerpop-modern.json");
-    ASSERT_TRUE(st.ok()) << st.status();
-    EXPECT_EQ(st->vertices, 6);
-    EXPECT_EQ(st->edges, 6);
-  }
-  void TearDown() override {
-    g_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  absl::StatusOr<std::vector<std::string>> Run(const std::string& q, QueryOptions opts = {}) {
-    auto c = Execute(*g_, q, opts);
-    if (!c.ok()) return c.status();
-    std::vector<std::string> out;
-    for (Value v; (*c)->Next(&v);) out.push_back(v.DebugString());
-    if (!(*c)->status().ok()) return (*c)->status();
-    return out;
-  }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<graph::Graph> g_;
-};
+using EngineTest = kg::query::testing::ModernGraphTest;
 
 TEST_F(EngineTest, BasicTraversals) {
   auto r = Run("g.V().has('name', 'marko').out('knows').values('name').order()");

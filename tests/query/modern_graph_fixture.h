@@ -25,6 +25,8 @@ class ModernGraphTest : public ::testing::Test {
     auto st = ImportGraphsonFile(
         *g_, std::string(KG_SOURCE_DIR) + "/../shared/tinkerpop/data/tinkerpop-modern.json");
     ASSERT_TRUE(st.ok()) << st.status();
+    EXPECT_EQ(st->vertices, 6);
+    EXPECT_EQ(st->edges, 6);
   }
   void TearDown() override {
     g_.reset();
