@@ -2490,6 +2490,17 @@ absl::Status Compiler::Source(const Step& s) {
       ctx_->allow_null_properties = v->as_bool();
       return absl::OkStatus();
     }
+    if (option == "vertexLabelCardinality") {
+      auto v = s.args.size() == 2 ? Eval(s.args[1]) : absl::StatusOr<Value>(Value());
+      if (!v.ok()) return v.status();
+      if (!v->is_string() || (v->as_string() != "one" && v->as_string() != "zeroOrMore")) {
+        return Err(s.args.size() == 2 ? s.args[1].pos : s.pos,
+                   "with(\"vertexLabelCardinality\") expects \"one\" or \"zeroOrMore\"");
+      }
+      ctx_->options.vertex_label_cardinality =
+          v->as_string() == "one" ? LabelCardinality::kOne : LabelCardinality::kZeroOrMore;
+      return absl::OkStatus();
+    }
   }
   // with(), withoutStrategies(), withSack(), ...: accepted, no effect.
   notes.push_back(absl::StrCat("source step ", s.name, "() accepted without effect"));

@@ -78,6 +78,7 @@ struct QueryOptions {
   bool allow_null_property_values = false;
   // addV()/mergeV() without a label make a vertex without labels (kZeroOrMore) or one labelled
   // "vertex" (kOne); with kOne, creating a vertex with several labels or adding a label fails.
+  // g.with("vertexLabelCardinality", "one"|"zeroOrMore") overrides it per query.
   LabelCardinality vertex_label_cardinality = LabelCardinality::kZeroOrMore;
 };
 

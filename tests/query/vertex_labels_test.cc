@@ -80,5 +80,22 @@ TEST_F(VertexLabelsTest, OneGivesTheDefaultLabelAndRefusesMore) {
               ElementsAre("{id=1, label={person}, name=marko, age=29}"));
 }
 
+TEST_F(VertexLabelsTest, WithOverridesTheCardinalityPerQuery) {
+  auto zero = Cardinality(LabelCardinality::kZeroOrMore);
+  EXPECT_THAT(Results(Run("g.with('vertexLabelCardinality', 'one').addV().label()", zero)),
+              ElementsAre("vertex"));
+  EXPECT_EQ(Error("g.with('vertexLabelCardinality', 'one').addV('a', 'b')", zero),
+            "Element creation allows at most one label when the vertex label cardinality is ONE, "
+            "got 2: [a, b]");
+  auto one = Cardinality(LabelCardinality::kOne);
+  EXPECT_THAT(
+      Results(Run("g.with('vertexLabelCardinality', 'zeroOrMore').addV().elementMap()", one)),
+      ElementsAre("{id=14, label={}}"));  // 13 is the first addV()
+  EXPECT_THAT(
+      Error("g.with('vertexLabelCardinality', 'many').V()", zero),
+      ::testing::HasSubstr("with(\"vertexLabelCardinality\") expects \"one\" or \"zeroOrMore\""));
+  EXPECT_THAT(Results(Run("g.V().count()", zero)), ElementsAre("8"));  // 6 + the two added
+}
+
 }  // namespace
 }  // namespace kg::query
