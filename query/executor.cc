@@ -1243,40 +1243,6 @@ class UnionOp : public Op {
   size_t active_ = ~size_t{0};
 };
 
-// Per-traverser child traversals whose results replace the traverser (local, coalesce, choose,
-// optional, flatMap): the results keep the child's paths.
-using BranchFn = std::function<bool(const Traverser&, std::vector<Traverser>*)>;
-class BranchOp : public Op {
- public:
-  BranchOp(Context* ctx, std::string name, BranchFn fn) : Op(ctx, std::move(name)), fn_(std::move(fn)) {}
-  std::string describe;
-  std::string Describe() const override { return describe.empty() ? name_ : describe; }
-  bool Next(Traverser* out) override {
-    for (;;) {
-      if (i_ < buf_.size()) {
-        *out = std::move(buf_[i_++]);
-        ++out_count;
-        return true;
-      }
-      buf_.clear();
-      i_ = 0;
-      Traverser t;
-      if (!Pull(&t)) return false;
-      if (!ctx_->Tick() || !fn_(t, &buf_)) return false;
-    }
-  }
-  void Reset() override {
-    buf_.clear();
-    i_ = 0;
-    Op::Reset();
-  }
-
- private:
-  BranchFn fn_;
-  std::vector<Traverser> buf_;
-  size_t i_ = 0;
-};
-
 }  // namespace
 }  // namespace kg::query
 

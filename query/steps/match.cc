@@ -24,6 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "query/compare.h"
 #include "query/filters.h"
+#include "query/ops.h"
 #include "query/steps/steps.h"
 
 namespace kg::query::steps {
@@ -38,10 +39,15 @@ const Value* Bound(const Bindings& b, const std::string& label) {
   return nullptr;
 }
 
-class MatchOp : public Op {
+// Each incoming traverser becomes its solutions (a BranchOp: the solutions keep their paths).
+class MatchOp : public BranchOp {
  public:
   MatchOp(Context* ctx, std::vector<MatchPattern> patterns, std::vector<MatchPattern> filters)
-      : Op(ctx, "match"), patterns_(std::move(patterns)), filters_(std::move(filters)) {
+      : BranchOp(
+            ctx, "match",
+            [this](const Traverser& t, std::vector<Traverser>* out) { return Solutions(t, out); }),
+        patterns_(std::move(patterns)),
+        filters_(std::move(filters)) {
     for (const MatchPattern& p : patterns_) {
       AddLabel(p.start);
       AddLabel(p.end);
@@ -55,32 +61,16 @@ class MatchOp : public Op {
     }
   }
 
-  bool Next(Traverser* out) override {
-    for (;;) {
-      if (i_ < buf_.size()) {
-        *out = std::move(buf_[i_++]);
-        ++out_count;
-        return true;
-      }
-      buf_.clear();
-      i_ = 0;
-      Traverser t;
-      if (!Pull(&t)) return false;
-      if (!ctx_->Tick()) return false;
-      Bindings b;
-      if (!start_.empty()) b.emplace_back(start_, t.obj);
-      BindFromPath(t, &b);
-      std::vector<bool> done(patterns_.size(), false);
-      if (!Solve(t, &b, &done, t.bulk)) return false;
-    }
-  }
-  void Reset() override {
-    buf_.clear();
-    i_ = 0;
-    Op::Reset();
+ private:
+  // Every solution for the incoming traverser `t` goes to `out`.
+  bool Solutions(const Traverser& t, std::vector<Traverser>* out) {
+    Bindings b;
+    if (!start_.empty()) b.emplace_back(start_, t.obj);
+    BindFromPath(t, &b);
+    std::vector<bool> done(patterns_.size(), false);
+    return Solve(t, &b, &done, t.bulk, out);
   }
 
- private:
   void AddLabel(const std::string& l) {
     if (!l.empty() && std::find(labels_.begin(), labels_.end(), l) == labels_.end()) {
       labels_.push_back(l);
@@ -160,28 +150,29 @@ class MatchOp : public Op {
     return true;
   }
 
-  // Extends the bindings `b` by every remaining pattern; each complete solution goes to buf_.
-  bool Solve(const Traverser& t, Bindings* b, std::vector<bool>* done, int64_t bulk) {
+  // Extends the bindings `b` by every remaining pattern; each complete solution goes to `out`.
+  bool Solve(const Traverser& t, Bindings* b, std::vector<bool>* done, int64_t bulk,
+             std::vector<Traverser>* out) {
     if (!ctx_->Tick()) return false;
     size_t depth = b->size();
     int next = -1;
     if (!NextPattern(t, b, *done, &next)) return false;
-    if (next < 0) return Finish(t, *b, bulk);
+    if (next < 0) return Finish(t, *b, bulk, out);
     const MatchPattern& p = patterns_[next];
     std::vector<Traverser> results;
     if (!p.body->RunAll(At(t, *b, *Bound(*b, p.start)), &results)) return false;
     (*done)[next] = true;
     if (p.end.empty()) {
-      if (!results.empty() && !Solve(t, b, done, bulk)) return false;
+      if (!results.empty() && !Solve(t, b, done, bulk, out)) return false;
     } else {
       for (const Traverser& r : results) {
         const Value* end = Bound(*b, p.end);
         if (end != nullptr) {
-          if (Equals(*end, r.obj) && !Solve(t, b, done, SatMul(bulk, r.bulk))) return false;
+          if (Equals(*end, r.obj) && !Solve(t, b, done, SatMul(bulk, r.bulk), out)) return false;
           continue;
         }
         b->emplace_back(p.end, r.obj);
-        bool ok = Solve(t, b, done, SatMul(bulk, r.bulk));
+        bool ok = Solve(t, b, done, SatMul(bulk, r.bulk), out);
         b->pop_back();
         if (!ok) return false;
       }
@@ -191,8 +182,9 @@ class MatchOp : public Op {
     return true;
   }
 
-  // Runs the filter patterns on a complete solution and emits it when they all pass.
-  bool Finish(const Traverser& t, const Bindings& b, int64_t bulk) {
+  // Runs the filter patterns on a complete solution and adds it to `solutions` when they all pass.
+  bool Finish(const Traverser& t, const Bindings& b, int64_t bulk,
+              std::vector<Traverser>* solutions) {
     for (const MatchPattern& f : filters_) {
       const Value* start = f.start.empty() ? nullptr : Bound(b, f.start);
       std::vector<Traverser> results;
@@ -206,7 +198,7 @@ class MatchOp : public Op {
     Traverser out;
     ctx_->ExtendInto(At(t, b, Value()), Value::Map(std::move(m)), &out);
     out.bulk = bulk;
-    buf_.push_back(std::move(out));
+    solutions->push_back(std::move(out));
     return true;
   }
 
@@ -219,8 +211,6 @@ class MatchOp : public Op {
   std::vector<MatchPattern> filters_;
   std::vector<std::string> labels_;
   std::string start_;
-  std::vector<Traverser> buf_;
-  size_t i_ = 0;
 };
 
 }  // namespace
