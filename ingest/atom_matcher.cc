@@ -6,7 +6,8 @@
 // a table of 2,438 x 103 16-bit entries, ~0.5 MB. One load per byte instead of edge scans
 // along failure links: half the instructions, though that load still often misses the cache (a
 // complete table over all 256 bytes with 32-bit entries, ~2.5 MB, missed it on most bytes).
-// Automata of more than 65,535 states keep the failure-link walk.
+// An entry's top bit says whether atoms end in the state it leads to, so that the scan reads no
+// other array per byte. Automata of more than 32,768 states keep the failure-link walk.
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -90,7 +91,7 @@ AtomMatcher::AtomMatcher(const std::vector<std::string>& atoms) : num_atoms_(ato
 
 void AtomMatcher::BuildDenseTable() {
   const size_t states = fail_.size();
-  if (states > std::numeric_limits<uint16_t>::max()) return;
+  if (states > kStateMask + 1) return;
   // Class 0: bytes in no atom (from any state they lead where the root's goto does: the root).
   unsigned char byte_class[256] = {};
   num_classes_ = 1;
@@ -108,8 +109,13 @@ void AtomMatcher::BuildDenseTable() {
     for (uint32_t e = kids_begin_[order[q]]; e < kids_begin_[order[q] + 1]; ++e)
       order.push_back(edge_target_[e]);
   }
+  // An entry is the next state's number, with kReports set when atoms end there.
   std::vector<uint16_t> renumbered(states);
-  for (size_t i = 0; i < order.size(); ++i) renumbered[order[i]] = static_cast<uint16_t>(i);
+  for (size_t i = 0; i < order.size(); ++i) {
+    const int32_t s = order[i];
+    const bool reports = out_begin_[s] != out_begin_[s + 1];
+    renumbered[s] = static_cast<uint16_t>(i | (reports ? kReports : 0));
+  }
   delta_.assign(states * num_classes_, 0);
   std::vector<int32_t> out_begin, out;
   for (size_t i = 0; i < states; ++i) {
@@ -166,8 +172,9 @@ void AtomMatcher::Match(std::string_view text, std::vector<int>* found) const {
     const uint16_t* delta = delta_.data();
     const size_t stride = num_classes_;
     for (unsigned char raw : text) {
-      state = delta[static_cast<size_t>(state) * stride + class_of_[raw]];
-      if (out_begin_[state] != out_begin_[state + 1]) Report(state, seen, found);
+      const uint16_t entry = delta[static_cast<size_t>(state) * stride + class_of_[raw]];
+      state = entry & kStateMask;
+      if ((entry & kReports) != 0) Report(state, seen, found);
     }
   } else {
     for (unsigned char raw : text) {

@@ -27,14 +27,7 @@ std::string DefaultBundleDir() {
 // ---- trie ----------------------------------------------------------------------------------------
 
 int AliasTrie::Child(int node, unsigned char b) const {
-  if (!frozen_.empty()) {
-    const FrozenNode& n = frozen_[node];
-    if (n.dense >= 0) return dense_[n.dense + b];
-    for (uint32_t k = n.kids_begin; k < n.kids_end && flat_kids_[k].first <= b; ++k) {
-      if (flat_kids_[k].first == b) return flat_kids_[k].second;
-    }
-    return -1;
-  }
+  if (!frozen_.empty()) return FrozenChild(node, b);
   if (nodes_[node].dense >= 0) return dense_[nodes_[node].dense + b];
   const auto& kids = nodes_[node].kids;
   auto it = std::lower_bound(kids.begin(), kids.end(), b,
@@ -399,6 +392,9 @@ class Loader {
       if (!rule.re->ok()) return fail(absl::StrCat("bad pattern: ", rule.re->error()));
       RelaxRule(&rule);
       rule.first_tags = FirstTags(pattern, rule.first_byte);
+      if (rule.first_byte == 0x01 && LeadsWithMentionMacro(pattern)) {
+        rule.follow = LeadingFollowSet(rule.pattern);
+      }
       b_->rules.push_back(std::move(rule));
     }
     return absl::OkStatus();
@@ -422,6 +418,13 @@ class Loader {
       b_->by_name_key.emplace(NameKey(a), id);
     }
     b_->entries.push_back(std::move(e));
+  }
+
+  static bool LeadsWithMentionMacro(std::string_view pattern) {
+    for (std::string_view open : {"{S:", "{O:", "{X:", "{S*:", "{O*:"}) {
+      if (pattern.substr(0, open.size()) == open) return true;
+    }
+    return false;
   }
 
   // The tags of the placeholders a rule's matches can start with (Rule::first_tags): those of

@@ -16,7 +16,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <map>
 #include <mutex>
 #include <numeric>
 
@@ -38,7 +37,9 @@ struct Mention {
   int dict = -1;          // dictionary entry, or -1 for a discovered name
   std::string label;      // label cue of a discovered name ("" = unknown yet)
   double confidence = 0;  // of the label cue
-  std::string rule;
+  // The rule or dictionary that found it: a literal or a string of the bundle (a mention is
+  // copied often, and a dictionary source does not fit a short string).
+  std::string_view rule;
   std::string name;  // canonical name chosen by the signal (compounds), else empty
   bool nested = false;  // may contain other mentions (entity rules)
   bool dead = false;    // superseded by a longer name around it
@@ -122,7 +123,7 @@ class DocExtractor {
   int MentionEndingAt(size_t end) const;
   int MentionCovering(size_t pos) const;
   bool Overlaps(size_t begin, size_t end) const;
-  int AddMention(size_t begin, size_t end, std::string label, double conf, std::string rule);
+  int AddMention(size_t begin, size_t end, std::string label, double conf, std::string_view rule);
   void SetCue(int m, const std::string& label, double conf);
   std::string LabelFromSuffix(std::string_view name) const;
   std::string LabelFromContext(size_t begin, size_t end, double* conf) const;
@@ -239,12 +240,14 @@ bool DocExtractor::BoundaryOk(size_t begin, size_t end) const {
 
 void DocExtractor::ScanGazetteer() {
   std::vector<std::pair<size_t, int>> hits;  // {end, entry} of the aliases at a position
+  uint32_t prev = 0;  // the code point before `pos`, carried instead of decoded backwards
   for (size_t pos = 0; pos < text_.size();) {
     int len = 1;
-    uint32_t c = CodePointAt(text_, pos, &len);
+    const uint32_t c = CodePointAt(text_, pos, &len);
     // Inside a word no name can start (BoundaryOk): the trie walk is skipped there.
-    if (!IsWordChar(c) || StartsInsideWord(CodePointBefore(text_, pos), c)) {
+    if (!IsWordChar(c) || StartsInsideWord(prev, c)) {
       pos += len;
+      prev = c;
       continue;
     }
     // The longest alias starting here that is accepted: tried longest first.
@@ -268,8 +271,10 @@ void DocExtractor::ScanGazetteer() {
       m.parent = static_cast<int>(ms_.size());
       ms_.push_back(std::move(m));
       pos = best_end;
+      prev = CodePointBefore(text_, pos);
     } else {
       pos += len;
+      prev = c;
     }
   }
 }
@@ -306,7 +311,7 @@ bool DocExtractor::Overlaps(size_t begin, size_t end) const {
 }
 
 int DocExtractor::AddMention(size_t begin, size_t end, std::string label, double conf,
-                             std::string rule) {
+                             std::string_view rule) {
   std::string surface = Trim(text_.substr(begin, end - begin));
   if (surface.empty() || b_.IsStopName(surface)) return -1;
   if (int m = MentionAt(begin, end); m >= 0) {
@@ -321,7 +326,7 @@ int DocExtractor::AddMention(size_t begin, size_t end, std::string label, double
   m.dict = dict;
   m.label = dict >= 0 ? "" : std::move(label);
   m.confidence = dict >= 0 ? kDictConfidence : conf;
-  m.rule = dict >= 0 ? b_.entries[dict].source : std::move(rule);
+  m.rule = dict >= 0 ? std::string_view(b_.entries[dict].source) : rule;
   m.parent = static_cast<int>(ms_.size());
   ms_.push_back(std::move(m));
   return static_cast<int>(ms_.size()) - 1;
@@ -873,22 +878,30 @@ void DocExtractor::PropagateAliases() {
 // ---- resolution ----------------------------------------------------------------------------------
 
 void DocExtractor::Resolve(Extraction* x) {
-  // Same surface, same entity (within the document).
-  absl::flat_hash_map<std::string, int> by_surface;
+  // Same surface, same entity (within the document); keys are views of the text.
+  absl::flat_hash_map<std::string_view, int> by_surface;
+  absl::flat_hash_map<int, int> by_dict;
   for (size_t i = 0; i < ms_.size(); ++i) {
     if (ms_[i].dead) continue;
-    std::string key(text_.substr(ms_[i].span.begin, ms_[i].span.end - ms_[i].span.begin));
+    std::string_view key = text_.substr(ms_[i].span.begin, ms_[i].span.end - ms_[i].span.begin);
     auto [it, fresh] = by_surface.emplace(key, static_cast<int>(i));
     if (!fresh) Union(it->second, static_cast<int>(i));
     if (ms_[i].dict >= 0) {
       // Same dictionary entry, same entity.
-      auto [jt, fresh2] = by_surface.emplace(absl::StrCat("#dict", ms_[i].dict), static_cast<int>(i));
+      auto [jt, fresh2] = by_dict.emplace(ms_[i].dict, static_cast<int>(i));
       if (!fresh2) Union(jt->second, static_cast<int>(i));
     }
   }
-  std::map<int, std::vector<int>> groups;  // root -> mentions, in text order
+  // Each group's mentions in text order, the groups in the order of their roots.
+  std::vector<std::vector<int>> members_of_root(ms_.size());
   for (size_t i = 0; i < ms_.size(); ++i) {
-    if (!ms_[i].dead) groups[Find(static_cast<int>(i))].push_back(static_cast<int>(i));
+    if (!ms_[i].dead) members_of_root[Find(static_cast<int>(i))].push_back(static_cast<int>(i));
+  }
+  // Each mention's surface without surrounding spaces, once.
+  std::vector<std::string> trimmed(ms_.size());
+  for (size_t i = 0; i < ms_.size(); ++i) {
+    const Span span = ms_[i].span;
+    if (!ms_[i].dead) trimmed[i] = Trim(text_.substr(span.begin, span.end - span.begin));
   }
   entity_of_mention_.assign(ms_.size(), -1);
   // {label, NameKey(name)} -> entity (the last one when entities before Resolve share one)
@@ -896,12 +909,13 @@ void DocExtractor::Resolve(Extraction* x) {
   for (size_t k = 0; k < x->entities.size(); ++k) {
     by_label_key[{x->entities[k].label, NameKey(x->entities[k].name)}] = static_cast<int>(k);
   }
-  for (auto& [root, members] : groups) {
+  for (const std::vector<int>& members : members_of_root) {
+    if (members.empty()) continue;
     Entity e;
     int dict = -1;
     std::string label;
     double label_conf = 0;
-    std::string rule;
+    std::string_view rule;
     for (int m : members) {
       if (ms_[m].dict >= 0 && dict < 0) dict = ms_[m].dict;
       if (!ms_[m].label.empty() && ms_[m].confidence > label_conf) {
@@ -924,20 +938,17 @@ void DocExtractor::Resolve(Extraction* x) {
       if (label.empty()) continue;  // no label cue: most likely a common noun
       e.label = label;
       e.confidence = label_conf;
-      e.rule = rule;
+      e.rule = std::string(rule);
       // Canonical: the longest Latin form, else the first surface.
       for (int m : members) {
-        std::string s = Trim(text_.substr(ms_[m].span.begin, ms_[m].span.end - ms_[m].span.begin));
+        const std::string& s = trimmed[m];
         if (IsLatinName(s) && s.size() > e.name.size()) e.name = s;
       }
-      if (e.name.empty()) {
-        e.name = Trim(text_.substr(ms_[members[0]].span.begin,
-                                   ms_[members[0]].span.end - ms_[members[0]].span.begin));
-      }
+      if (e.name.empty()) e.name = trimmed[members[0]];
       if (!override_name.empty()) e.name = override_name;
     }
     for (int m : members) {
-      std::string s = Trim(text_.substr(ms_[m].span.begin, ms_[m].span.end - ms_[m].span.begin));
+      const std::string& s = trimmed[m];
       if (std::find(e.aliases.begin(), e.aliases.end(), s) == e.aliases.end()) {
         e.aliases.push_back(s);
       }
@@ -1081,6 +1092,7 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
   places.clear();
   starts_.pos.clear();
   starts_.tag_bit.clear();
+  starts_.next.clear();
   size_t pos = unit.begin;
   auto first = std::partition_point(by_begin_.begin(), by_begin_.end(),
                                     [&](int m) { return ms_[m].span.begin < unit.begin; });
@@ -1106,6 +1118,11 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
   }
   if (!any) return;
   tagged.append(text_.substr(pos, unit.end - pos));
+  for (const Placeholder& p : places) {
+    int len = 0;
+    starts_.next.push_back(p.end < tagged.size() ? CodePointAt(tagged, p.end, &len)
+                                                 : FollowSet::kEndOfText);
+  }
 
   // The unit's head "(X) ..." and its subject (the first name followed by a subject particle).
   int head = -1, subject = -1;
@@ -1357,7 +1374,10 @@ void DocExtractor::ApplyRules(Extraction* x) {
         units.push_back({static_cast<uint32_t>(ub), static_cast<uint32_t>(ue)});
         continue;
       }
-      UText* ut = utext_openUTF8(nullptr, text_.data() + ub, static_cast<int64_t>(ue - ub), &err);
+      // On the stack: the iterator keeps a shallow clone of it, not the UText itself.
+      UText ut_storage = UTEXT_INITIALIZER;
+      UText* ut =
+          utext_openUTF8(&ut_storage, text_.data() + ub, static_cast<int64_t>(ue - ub), &err);
       sentences->setText(ut, err);
       int32_t s = sentences->first();
       for (int32_t n = sentences->next(); n != icu::BreakIterator::DONE; s = n, n = sentences->next()) {

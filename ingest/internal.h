@@ -2,6 +2,7 @@
 #ifndef KG_INGEST_INTERNAL_H_
 #define KG_INGEST_INTERNAL_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -22,14 +23,26 @@ namespace kg::ingest {
 
 // ---- text helpers (text.cc) ---------------------------------------------------------------------
 
+// CodePointAt by ICU's U8_NEXT: any sequence, malformed ones as U+FFFD.
+uint32_t CodePointAtByIcu(std::string_view s, size_t i, int* len);
 // Decodes the code point at `i` (valid UTF-8 assumed) and returns it; `*len` gets its length.
-// Inline, as are the character classes below: the scanners call them for every character.
+// Inline, as are the character classes below: the scanners call them for every character. ASCII
+// and the three-byte sequences without special cases (lead bytes E1-EC, EE, EF: Hangul, Han)
+// are decoded here, the rest by U8_NEXT, whose whole expansion here kept the compiler from
+// inlining this into the scanners.
 inline uint32_t CodePointAt(std::string_view s, size_t i, int* len) {
-  int32_t off = static_cast<int32_t>(i);
-  UChar32 c;
-  U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), off, static_cast<int32_t>(s.size()), c);
-  *len = off - static_cast<int32_t>(i);
-  return c < 0 ? 0xFFFD : static_cast<uint32_t>(c);
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data()) + i;
+  const unsigned char lead = p[0];
+  if (lead < 0x80) {
+    *len = 1;
+    return lead;
+  }
+  if (lead >= 0xE1 && lead <= 0xEF && lead != 0xED && i + 2 < s.size() && (p[1] & 0xC0) == 0x80 &&
+      (p[2] & 0xC0) == 0x80) {
+    *len = 3;
+    return (uint32_t{lead & 0x0Fu} << 12) | (uint32_t{p[1] & 0x3Fu} << 6) | (p[2] & 0x3Fu);
+  }
+  return CodePointAtByIcu(s, i, len);
 }
 // The code point that ends right before `i`, or 0 at the start.
 inline uint32_t CodePointBefore(std::string_view s, size_t i) {
@@ -101,11 +114,18 @@ class AliasTrie {
   template <typename Fn>
   void MatchAt(std::string_view text, size_t pos, Fn fn) const {
     int node = 0;
+    if (frozen_.empty()) {
+      for (size_t i = pos; i < text.size(); ++i) {
+        node = Child(node, static_cast<unsigned char>(text[i]));
+        if (node < 0) return;
+        if (nodes_[node].entry >= 0) fn(i + 1, nodes_[node].entry);
+      }
+      return;
+    }
     for (size_t i = pos; i < text.size(); ++i) {
-      node = Child(node, static_cast<unsigned char>(text[i]));
+      node = FrozenChild(node, static_cast<unsigned char>(text[i]));
       if (node < 0) return;
-      const int32_t entry = frozen_.empty() ? nodes_[node].entry : frozen_[node].entry;
-      if (entry >= 0) fn(i + 1, entry);
+      if (frozen_[node].entry >= 0) fn(i + 1, frozen_[node].entry);
     }
   }
   size_t size() const { return nodes_.size(); }
@@ -130,6 +150,15 @@ class AliasTrie {
     uint32_t kids_end = 0;
   };
   int Child(int node, unsigned char b) const;
+  // Child after Freeze, inline: the gazetteer walks it for every byte of every word start.
+  int FrozenChild(int node, unsigned char b) const {
+    const FrozenNode& n = frozen_[node];
+    if (n.dense >= 0) return dense_[n.dense + b];
+    for (uint32_t k = n.kids_begin; k < n.kids_end && flat_kids_[k].first <= b; ++k) {
+      if (flat_kids_[k].first == b) return flat_kids_[k].second;
+    }
+    return -1;
+  }
   std::vector<Node> nodes_ = std::vector<Node>(1);
   std::vector<int32_t> dense_;  // -1 = no child
   // After Freeze: every node's children in one array.
@@ -156,6 +185,9 @@ class AtomMatcher {
   void Report(int32_t state, uint64_t* seen, std::vector<int>* found) const;
 
   size_t num_atoms_ = 0;
+  // An entry of delta_ (below): the next state's number, with kReports set when atoms end there.
+  static constexpr uint16_t kReports = 0x8000;
+  static constexpr uint16_t kStateMask = 0x7FFF;
   // The complete automaton: delta_[state * num_classes_ + class_of_[byte]] is the next state.
   // Bytes that occur in no atom share class 0; the ASCII fold is part of class_of_.
   unsigned char class_of_[256] = {};
@@ -180,6 +212,21 @@ struct BoundCheck {
   int group = -1;
   int max_chars = 0;
   std::unique_ptr<RE2> overrun;
+};
+
+// The characters that can come right after the leading placeholder of a rule's match (see
+// LeadingFollowSet in rule_match.cc): a placeholder followed by another character starts no
+// match, so MatchRule does not try one there.
+struct FollowSet {
+  bool any = true;               // no knowledge: every character, and the end of the text
+  uint64_t ascii[2] = {0, 0};    // code points below 128, as bits
+  std::vector<uint32_t> others;  // the others, sorted
+  static constexpr uint32_t kEndOfText = 0xFFFFFFFF;
+  bool Allows(uint32_t c) const {
+    if (any) return true;
+    if (c < 128) return (ascii[c >> 6] >> (c & 63) & 1) != 0;
+    return std::binary_search(others.begin(), others.end(), c);
+  }
 };
 
 // A relation rule: a regular expression over a unit of text in which each mention is replaced by
@@ -211,6 +258,8 @@ struct Rule {
   // so MatchRule does not try one there. kAnyTag: no such knowledge.
   uint64_t first_tags = kAnyTag;
   static constexpr uint64_t kAnyTag = ~uint64_t{0};
+  // When every match starts with a mention placeholder: what can follow that placeholder.
+  FollowSet follow;
 };
 
 // The bit of a placeholder's tag ("Company", "Product~" for a generic term) among the bundle's
@@ -221,10 +270,13 @@ inline uint64_t PlaceholderTagBit(int label_index, bool generic) {
   return uint64_t{1} << (2 * label_index + (generic ? 1 : 0));
 }
 
-// The placeholders of a unit's tagged text: where each starts (ascending) and its tag's bit.
+// The placeholders of a unit's tagged text: where each starts (ascending), its tag's bit, and
+// the code point right after it (FollowSet::kEndOfText at the end). `next` may be left empty:
+// then MatchRule does not use the rules' follow sets.
 struct PlaceholderStarts {
   std::vector<size_t> pos;
   std::vector<uint64_t> tag_bit;
+  std::vector<uint32_t> next;
 };
 
 // ---- relaxed rule regexes (rule_match.cc) -------------------------------------------------------
@@ -249,6 +301,10 @@ struct RelaxedPattern {
 // when there is none, or when the pattern has constructs this reader does not handle (flag
 // groups, \Q, \C): such a pattern runs as it is.
 std::optional<RelaxedPattern> RelaxBoundedRepeats(std::string_view pattern, int min_bound);
+// The follow set of the first placeholder in an expanded rule pattern that starts with a mention
+// macro: the first characters of what comes after the pattern's first "\\x02" (a superset; any
+// when the rest can be empty or this reader cannot tell).
+FollowSet LeadingFollowSet(std::string_view pattern);
 // Fills rule->first_byte, and rule->relaxed with its checks when the rule's pattern has bounded
 // repetitions of `min_bound` or more (shorter ones cost the exact program little).
 void RelaxRule(Rule* rule, int min_bound = 8);

@@ -15,7 +15,9 @@
 //
 // Most rules can only match from a placeholder's first byte (0x01); those are run anchored at
 // each placeholder in turn (see LeftmostMatch), which finds the same leftmost match faster, and
-// only at the placeholders whose label can start the rule's match (Rule::first_tags). With a
+// only at the placeholders whose label can start the rule's match (Rule::first_tags) and whose
+// next character can follow the leading placeholder (Rule::follow: "{S:Company}{DEF}(?:가|이) "
+// needs "(", "*", "社", "가" or "이" there; most failed attempts failed right there). With a
 // relaxed regex the argument above still holds: a skipped placeholder may start a relaxed match,
 // but no exact one, so the first relaxed match at a placeholder tried that keeps every bound is
 // still the exact regex's leftmost match.
@@ -239,6 +241,116 @@ int FirstByteOfEveryMatch(std::string_view p) {
   return byte;
 }
 
+// The characters a (sub)pattern's matches can start with.
+struct FirstChars {
+  bool any = false;      // any character
+  bool nullable = true;  // the empty string matches (then what follows counts too)
+  std::vector<uint32_t> chars;
+  void Add(const FirstChars& e) {  // e follows what this holds so far
+    if (!nullable) return;
+    any = any || e.any;
+    chars.insert(chars.end(), e.chars.begin(), e.chars.end());
+    nullable = e.nullable;
+  }
+};
+
+// One atom's first characters. Classes and escapes other than \d, \xHH and the zero-width
+// ones are "any" (a superset is enough: the set only rules out starts).
+FirstChars FirstOfAtom(const Atom& a) {
+  FirstChars f;
+  f.nullable = false;
+  std::string_view t = a.text;
+  if (a.kind == AtomKind::kLiteral) {
+    if (t[0] == '\\') {
+      f.chars.push_back(static_cast<unsigned char>(t[1]));
+    } else {
+      int len = 0;
+      f.chars.push_back(CodePointAt(t, 0, &len));
+    }
+  } else if (t == "^" || t == "$" || t == "\\b" || t == "\\B" || t == "\\A" || t == "\\z") {
+    f.nullable = true;  // zero width
+  } else if (t == "\\d") {
+    for (uint32_t c = '0'; c <= '9'; ++c) f.chars.push_back(c);
+  } else if (uint32_t hex = 0; t.size() == 4 && t.substr(0, 2) == "\\x" &&
+                               absl::SimpleHexAtoi(AV(t.substr(2)), &hex) && hex < 0x80) {
+    f.chars.push_back(hex);
+  } else {
+    f.any = true;
+  }
+  return f;
+}
+
+// Reads a pattern for the first characters of its matches. Unreadable input sets `bad`.
+class FirstReader {
+ public:
+  explicit FirstReader(std::string_view p) : p_(p) {}
+  // The whole pattern; a ")" without its "(" (the end of groups opened before the pattern
+  // began) is skipped when no quantifier follows it.
+  FirstChars Top() {
+    FirstChars f = Sequence(/*top=*/true);
+    if (ReadAtom(p_, i_).kind != AtomKind::kEnd) bad_ = true;
+    return f;
+  }
+  bool bad() const { return bad_; }
+
+ private:
+  // Alternatives up to the ")" that closes them (not consumed).
+  FirstChars Alternation() {
+    FirstChars out;
+    out.nullable = false;
+    while (!bad_) {
+      const FirstChars s = Sequence(/*top=*/false);
+      out.any = out.any || s.any;
+      out.nullable = out.nullable || s.nullable;
+      out.chars.insert(out.chars.end(), s.chars.begin(), s.chars.end());
+      const Atom a = ReadAtom(p_, i_);
+      if (a.kind != AtomKind::kAlt) break;
+      i_ = a.next;
+    }
+    return out;
+  }
+  FirstChars Sequence(bool top) {
+    FirstChars out;
+    while (!bad_) {
+      const Atom a = ReadAtom(p_, i_);
+      if (a.kind == AtomKind::kEnd || a.kind == AtomKind::kAlt) break;
+      if (a.kind == AtomKind::kBad) {
+        bad_ = true;
+        break;
+      }
+      if (a.kind == AtomKind::kClose) {
+        if (!top) break;
+        if (!ReadQuantifier(p_, a.next).text.empty()) bad_ = true;
+        i_ = a.next;
+        continue;
+      }
+      FirstChars e;
+      size_t next = a.next;
+      if (a.kind == AtomKind::kOpen) {
+        i_ = a.next;
+        e = Alternation();
+        const Atom close = ReadAtom(p_, i_);
+        if (close.kind != AtomKind::kClose) {
+          bad_ = true;
+          break;
+        }
+        next = close.next;
+      } else {
+        e = FirstOfAtom(a);
+      }
+      const Quantifier q = ReadQuantifier(p_, next);
+      if (q.min == 0) e.nullable = true;
+      out.Add(e);
+      i_ = q.next;
+    }
+    return out;
+  }
+
+  std::string_view p_;
+  size_t i_ = 0;
+  bool bad_ = false;
+};
+
 }  // namespace
 
 std::optional<RelaxedPattern> RelaxBoundedRepeats(std::string_view p, int min_bound) {
@@ -304,6 +416,27 @@ std::optional<RelaxedPattern> RelaxBoundedRepeats(std::string_view p, int min_bo
   return out;
 }
 
+FollowSet LeadingFollowSet(std::string_view pattern) {
+  FollowSet out;
+  constexpr std::string_view kClose = "\\x02";
+  const size_t at = pattern.find(kClose);
+  if (at == std::string_view::npos) return out;
+  FirstReader reader(pattern.substr(at + kClose.size()));
+  const FirstChars first = reader.Top();
+  if (reader.bad() || first.any || first.nullable) return out;
+  out.any = false;
+  for (uint32_t c : first.chars) {
+    if (c < 128) {
+      out.ascii[c >> 6] |= uint64_t{1} << (c & 63);
+    } else {
+      out.others.push_back(c);
+    }
+  }
+  std::sort(out.others.begin(), out.others.end());
+  out.others.erase(std::unique(out.others.begin(), out.others.end()), out.others.end());
+  return out;
+}
+
 void RelaxRule(Rule* rule, int min_bound) {
   rule->first_byte = FirstByteOfEveryMatch(rule->pattern);
   std::optional<RelaxedPattern> relaxed = RelaxBoundedRepeats(rule->pattern, min_bound);
@@ -356,22 +489,27 @@ namespace {
 // runs BitState from each (a few bytes where nothing matches) instead of a forward DFA over the
 // text, a reverse DFA over the match and BitState over it, which cost three times as much.
 //
-// A placeholder whose tag is not among `first_tags` (of the rule) starts no match: it is skipped
-// without running RE2. Other occurrences of the byte (one written in the text itself) are tried.
-bool LeftmostMatch(const RE2& re, int first_byte, uint64_t first_tags,
-                   const PlaceholderStarts* starts, re2::StringPiece text, size_t start,
-                   re2::StringPiece* groups, int n) {
-  if (first_byte < 0) return re.Match(text, start, text.size(), RE2::UNANCHORED, groups, n);
+// A placeholder whose tag is not among the rule's `first_tags`, or followed by a character not in
+// its `follow` set, starts no match: it is skipped without running RE2. Other occurrences of the
+// byte (one written in the text itself) are tried.
+bool LeftmostMatch(const RE2& re, const Rule& rule, const PlaceholderStarts* starts,
+                   re2::StringPiece text, size_t start, re2::StringPiece* groups, int n) {
+  if (rule.first_byte < 0) return re.Match(text, start, text.size(), RE2::UNANCHORED, groups, n);
   const std::string_view view(text.data(), text.size());
-  const char first = static_cast<char>(first_byte);
-  const bool filter = starts != nullptr && first_tags != Rule::kAnyTag;
+  const char first = static_cast<char>(rule.first_byte);
+  const bool by_follow =
+      starts != nullptr && !rule.follow.any && starts->next.size() == starts->pos.size();
+  const bool filter = starts != nullptr && (rule.first_tags != Rule::kAnyTag || by_follow);
   size_t k = 0;  // the first placeholder at or after `at`
   for (size_t at = view.find(first, start); at != std::string_view::npos;
        at = view.find(first, at + 1)) {
     if (filter) {
       while (k < starts->pos.size() && starts->pos[k] < at) ++k;
-      if (k < starts->pos.size() && starts->pos[k] == at && (starts->tag_bit[k] & first_tags) == 0)
+      if (k < starts->pos.size() && starts->pos[k] == at &&
+          ((starts->tag_bit[k] & rule.first_tags) == 0 ||
+           (by_follow && !rule.follow.Allows(starts->next[k])))) {
         continue;
+      }
     }
     if (re.Match(text, at, text.size(), RE2::ANCHOR_START, groups, n)) return true;
   }
@@ -384,13 +522,12 @@ bool MatchRule(const Rule& rule, re2::StringPiece text, size_t start, re2::Strin
                int ngroups, const PlaceholderStarts* starts) {
   const RE2& exact = *rule.re;
   if (rule.relaxed == nullptr) {
-    return LeftmostMatch(exact, rule.first_byte, rule.first_tags, starts, text, start, groups,
-                         ngroups);
+    return LeftmostMatch(exact, rule, starts, text, start, groups, ngroups);
   }
   const RE2& relaxed = *rule.relaxed;
   thread_local std::vector<re2::StringPiece> found;
   found.assign(relaxed.NumberOfCapturingGroups() + 1, re2::StringPiece());
-  if (!LeftmostMatch(relaxed, rule.first_byte, rule.first_tags, starts, text, start, found.data(),
+  if (!LeftmostMatch(relaxed, rule, starts, text, start, found.data(),
                      static_cast<int>(found.size()))) {
     return false;  // nor does the exact regex, whose matches the relaxed one all accepts
   }

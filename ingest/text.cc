@@ -18,22 +18,54 @@ namespace kg::ingest {
 
 // ---- code points ---------------------------------------------------------------------------------
 
+uint32_t CodePointAtByIcu(std::string_view s, size_t i, int* len) {
+  int32_t off = static_cast<int32_t>(i);
+  UChar32 c;
+  U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), off, static_cast<int32_t>(s.size()), c);
+  *len = off - static_cast<int32_t>(i);
+  return c < 0 ? 0xFFFD : static_cast<uint32_t>(c);
+}
+
+namespace {
+
+bool IsSentenceEndOrSeparator(uint32_t c) {
+  switch (u_getIntPropertyValue(static_cast<UChar32>(c), UCHAR_SENTENCE_BREAK)) {
+    case U_SB_STERM:
+    case U_SB_ATERM:
+    case U_SB_SEP:
+    case U_SB_CR:
+    case U_SB_LF:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// IsSentenceEndOrSeparator of each ASCII character, asked of ICU once (spaces, digits and Latin
+// letters are most of what is not Hangul).
+struct AsciiSentenceEnds {
+  bool is[128];
+  AsciiSentenceEnds() {
+    for (uint32_t c = 0; c < 128; ++c) is[c] = IsSentenceEndOrSeparator(c);
+  }
+};
+
+}  // namespace
+
 bool MayBreakSentence(std::string_view s) {
+  static const AsciiSentenceEnds ascii;
   for (size_t i = 0; i < s.size();) {
+    const unsigned char b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      if (ascii.is[b]) return true;
+      ++i;
+      continue;
+    }
     int len = 1;
     const uint32_t c = CodePointAt(s, i, &len);
     i += len;
     if (IsHangul(c)) continue;  // the most common by far, and never a sentence end
-    switch (u_getIntPropertyValue(static_cast<UChar32>(c), UCHAR_SENTENCE_BREAK)) {
-      case U_SB_STERM:
-      case U_SB_ATERM:
-      case U_SB_SEP:
-      case U_SB_CR:
-      case U_SB_LF:
-        return true;
-      default:
-        break;
-    }
+    if (IsSentenceEndOrSeparator(c)) return true;
   }
   return false;
 }

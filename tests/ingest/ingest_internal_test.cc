@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "ingest/ingest.h"
@@ -47,7 +48,7 @@ TEST(AtomMatcherTest, FindsWhatASubstringSearchFinds) {
   }
 }
 
-// More atoms than 16-bit state numbers hold: the failure-link walk instead of the table, with
+// More atoms than 15-bit state numbers hold: the failure-link walk instead of the table, with
 // the same answers as the table gives for a small set and as a substring search gives for both.
 TEST(AtomMatcherTest, TableAndFailureLinkWalkFindTheSame) {
   const std::vector<std::string> letters = {"가", "나", "다", "a", "B", "c", " ", "\x01", ":"};
@@ -414,6 +415,106 @@ TEST(MatchRuleTest, PlaceholderTagsSkipOnlyWhatCannotMatch) {
   EXPECT_GT(skippable, 10000);
 }
 
+// The follow set of a pattern's leading placeholder: the first characters of what comes after its
+// "\x02", through optional parts, groups and alternatives; any when the rest may be empty or
+// starts with a class.
+TEST(LeadingFollowSetTest, FirstCharactersAfterTheLeadingPlaceholder) {
+  const FollowSet def = LeadingFollowSet(
+      R"((?P<S>\x01\d+:(?:Company)\x02)(?:\([^()\n]{1,60}\))?\*?社?(?:가|이) (?P<O>.+))");
+  ASSERT_FALSE(def.any);
+  EXPECT_EQ(def.others, (std::vector<uint32_t>{U'社', U'가', U'이'}));
+  for (uint32_t c = 0; c < 128; ++c) EXPECT_EQ(def.Allows(c), c == '(' || c == '*') << c;
+  EXPECT_FALSE(def.Allows(U'의'));
+  EXPECT_FALSE(def.Allows(FollowSet::kEndOfText));
+  // A list: a separator or another placeholder may come first too.
+  const FollowSet list = LeadingFollowSet(
+      R"((?P<S>\x01\d+:(?:Country)\x02(?:(?:, ?| 및 |와 )\x01\d+:(?:Country)\x02)*) \d+개국)");
+  ASSERT_FALSE(list.any);
+  EXPECT_EQ(list.others, (std::vector<uint32_t>{U'와'}));
+  for (uint32_t c = 0; c < 128; ++c) EXPECT_EQ(list.Allows(c), c == ',' || c == ' ') << c;
+  EXPECT_TRUE(LeadingFollowSet(R"((?:\x01\d+:(?:Person)\x02) (?:\d|\x01))").Allows(' '));
+  EXPECT_FALSE(LeadingFollowSet(R"((?:\x01\d+:(?:Person)\x02)(?:\d|\x01))").Allows(' '));
+  EXPECT_TRUE(LeadingFollowSet(R"((?:\x01\d+:(?:Person)\x02)(?:\d|\x01))").Allows('7'));
+  EXPECT_TRUE(LeadingFollowSet(R"((?:\x01\d+:(?:Person)\x02)(?:\d|\x01))").Allows(1));
+  // Unknown: the rest may be empty, starts with a class or "." or cannot be read.
+  EXPECT_TRUE(LeadingFollowSet(R"((?P<S>\x01\d+:(?:Company)\x02)(?:가|이)?)").any);
+  EXPECT_TRUE(LeadingFollowSet(R"((?P<S>\x01\d+:(?:Company)\x02)[^\n]*?참여)").any);
+  EXPECT_TRUE(LeadingFollowSet(R"((?P<S>\x01\d+:(?:Company)\x02).참여)").any);
+  EXPECT_TRUE(LeadingFollowSet(R"((?P<S>\x01\d+:(?:Company)\x02)(?i)가)").any);
+  EXPECT_TRUE(LeadingFollowSet(R"((?P<S>\x01\d+:(?:Company)\x02))?가)").any);  // ")" quantified
+  EXPECT_TRUE(LeadingFollowSet("no placeholder").any);
+}
+
+// The default rules' follow sets skip only placeholders where no match starts: every rule on the
+// seed brief's lines with some words replaced by placeholders, tried with and without the code
+// point after each placeholder.
+TEST(MatchRuleTest, FollowSetsSkipOnlyWhatCannotMatch) {
+  auto bundle = Bundle::Load(KG_INGEST_TEST_DATA);
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  const Bundle::Impl& impl = (*bundle)->impl();
+  int with_follow = 0;
+  for (const Rule& rule : impl.rules) with_follow += !rule.follow.any;
+  EXPECT_GT(with_follow, 60);
+  auto docs = ReadTextFile(kShared + "/seed/000_9bcd69e6ea19a6da.txt");
+  ASSERT_TRUE(docs.ok()) << docs.status();
+  std::vector<std::string_view> lines;
+  for (const Document& d : *docs) {
+    for (std::string_view line : Split(d.text, '\n')) {
+      if (line.size() > 20) lines.push_back(line);
+    }
+  }
+  std::mt19937 rng(17);
+  int matched = 0, skippable = 0;
+  for (int round = 0; round < 1500; ++round) {
+    std::string text;
+    PlaceholderStarts tags_only;
+    std::vector<size_t> ends;
+    for (std::string_view word : Split(lines[rng() % lines.size()], ' ')) {
+      if (!text.empty()) text += ' ';
+      if (word.size() < 6 || rng() % 3 != 0) {
+        text += word;
+        continue;
+      }
+      const int label = static_cast<int>(rng() % impl.vertex_labels.size());
+      const bool generic = rng() % 6 == 0;
+      tags_only.pos.push_back(text.size());
+      tags_only.tag_bit.push_back(PlaceholderTagBit(label, generic));
+      absl::StrAppend(&text, "\x01", tags_only.pos.size(), ":", impl.vertex_labels[label],
+                      generic ? "~" : "", "\x02");
+      ends.push_back(text.size());
+      // The word's last syllable (often a particle), or nothing, or a definition.
+      const int tail = static_cast<int>(rng() % 4);
+      if (tail == 1) text += word.substr(word.size() - 3);
+      if (tail == 2) text += "(정의)";
+    }
+    PlaceholderStarts with_next = tags_only;
+    for (size_t end : ends) {
+      int len = 0;
+      with_next.next.push_back(end < text.size() ? CodePointAt(text, end, &len)
+                                                 : FollowSet::kEndOfText);
+    }
+    re2::StringPiece input(text);
+    for (const Rule& rule : impl.rules) {
+      for (uint32_t c : with_next.next) skippable += !rule.follow.Allows(c);
+      const int n = rule.re->NumberOfCapturingGroups() + 1;
+      for (size_t start = 0; start <= text.size(); start += 1 + rng() % 64) {
+        std::vector<re2::StringPiece> want(n), got(n);
+        const bool w = MatchRule(rule, input, start, want.data(), n, &tags_only);
+        const bool g = MatchRule(rule, input, start, got.data(), n, &with_next);
+        ASSERT_EQ(w, g) << rule.id << " on " << text << " from " << start;
+        if (!w) continue;
+        ++matched;
+        for (int i = 0; i < n; ++i) {
+          EXPECT_EQ(want[i].data(), got[i].data()) << rule.id << " group " << i << " in " << text;
+          EXPECT_EQ(want[i].size(), got[i].size()) << rule.id << " group " << i << " in " << text;
+        }
+      }
+    }
+  }
+  EXPECT_GT(matched, 100);
+  EXPECT_GT(skippable, 10000);
+}
+
 // ---- Latin-script runs ---------------------------------------------------------------------------
 
 // FindLatinRun finds, run after run, what the regex it stands for finds with FindAndConsume.
@@ -479,6 +580,50 @@ TEST(MayBreakSentenceTest, AgreesWithIcu) {
   EXPECT_GT(unbroken, 100);
   EXPECT_TRUE(MayBreakSentence("했다. 그리고"));
   EXPECT_FALSE(MayBreakSentence("- 미국 스타트업 Voltaris Labs는 신규 공장을 건설"));
+}
+
+// CodePointAt's inline decoding gives what U8_NEXT gives: every ASCII byte, every three-byte
+// sequence, and random bytes (malformed sequences, truncated ones at the end).
+TEST(CodePointAtTest, SameAsIcu) {
+  auto same = [](const std::string& s, size_t i) {
+    int want_len = 0, got_len = 0;
+    const uint32_t want = CodePointAtByIcu(s, i, &want_len);
+    const uint32_t got = CodePointAt(s, i, &got_len);
+    EXPECT_EQ(got, want) << i << " in " << absl::CEscape(s);
+    EXPECT_EQ(got_len, want_len) << i << " in " << absl::CEscape(s);
+  };
+  for (int b = 0; b < 0x80; ++b) same(std::string(1, static_cast<char>(b)) + "x", 0);
+  for (int lead = 0xE0; lead <= 0xEF; ++lead) {
+    for (int b1 = 0x70; b1 <= 0xC0; ++b1) {
+      for (int b2 : {0x30, 0x7F, 0x80, 0x9F, 0xA5, 0xBF, 0xC0}) {
+        const std::string s = {static_cast<char>(lead), static_cast<char>(b1),
+                               static_cast<char>(b2)};
+        same(s, 0);
+        same(s.substr(0, 2), 0);  // cut short
+      }
+    }
+  }
+  std::mt19937 rng(23);
+  for (int round = 0; round < 20000; ++round) {
+    std::string s;
+    for (int n = 1 + static_cast<int>(rng() % 6); n > 0; --n) {
+      s += static_cast<char>(rng() % 3 == 0 ? 0xE0 + rng() % 16 : 0x80 + rng() % 128);
+    }
+    for (size_t i = 0; i < s.size(); ++i) same(s, i);
+  }
+  int len = 0;
+  EXPECT_EQ(CodePointAt("\xEA\xB0\x80", 0, &len), U'가');
+  EXPECT_EQ(len, 3);
+}
+
+// ASCII characters are looked up in a table: exactly the sentence terminators, CR and LF.
+TEST(MayBreakSentenceTest, AsciiTerminatorsAndLineEnds) {
+  for (int c = 0; c < 128; ++c) {
+    const bool end = c == '.' || c == '!' || c == '?' || c == '\n' || c == '\r';
+    EXPECT_EQ(MayBreakSentence(std::string("미국 ") + static_cast<char>(c) + " 반도체"), end) << c;
+  }
+  EXPECT_TRUE(MayBreakSentence("미국\xE2\x80\xA8"));  // U+2028, a separator
+  EXPECT_TRUE(MayBreakSentence("했다\xE3\x80\x82"));  // U+3002 "。"
 }
 
 TEST(FindEachTest, FindsWhatAFindLoopPerNeedleFinds) {
