@@ -78,6 +78,17 @@ size_t FindFrom(std::string_view text, std::string_view needle, size_t pos) {
                         : static_cast<size_t>(static_cast<const char*>(hit) - text.data());
 }
 
+// "ISM", "iCET", "MeitY": short, no space, two or more capitals.
+bool IsAcronym(std::string_view s) {
+  if (s.empty() || s.size() > 10 || s.find(' ') != std::string_view::npos) return false;
+  int upper = 0;
+  for (char c : s) {
+    if (c >= 'A' && c <= 'Z') ++upper;
+    else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return upper >= 2;
+}
+
 bool IsLatinName(std::string_view s) {
   bool letter = false;
   for (unsigned char c : s) {
@@ -126,9 +137,22 @@ class DocExtractor {
   int AddMention(size_t begin, size_t end, std::string label, double conf, std::string_view rule);
   void SetCue(int m, const std::string& label, double conf);
   std::string LabelFromSuffix(std::string_view name) const;
+  // The label of a naming suffix when `word` is that suffix and nothing more ("미션").
+  std::string LabelOfSuffixWord(std::string_view word) const;
   std::string LabelFromContext(size_t begin, size_t end, double* conf) const;
   // "A, B 등의 프로그램": the category after a list of Latin names types each of them.
   std::string LabelFromListContext(size_t end, double* conf) const;
+  // "독일 BASF는", "대만 PSMC와": a Latin name right after a country and before a subject or
+  // conjunction particle is an organisation of that country, typed as a company.
+  std::string LabelAfterCountry(size_t begin, size_t end, double* conf) const;
+  // "비거 마린 그룹(Vigor Marine Group)": a transliteration has as many words as the Latin name
+  // it spells. From `begin`, the start of the last Hangul word before "(", the start of the
+  // whole transliteration: one more Hangul word per further Latin word, never over a name
+  // already found or a word that ends in a particle.
+  size_t ExtendTransliteration(size_t begin, const std::string& latin) const;
+  // "AMD의 MI308", "엔비디아 H800": a model number (Latin with a digit) right after a company,
+  // with or without 의, is that company's product.
+  std::string LabelAfterMaker(size_t begin, size_t end, double* conf) const;
   int Find(int m);
   void Union(int a, int b);
 
@@ -358,6 +382,15 @@ std::string DocExtractor::LabelFromSuffix(std::string_view name) const {
   return "";
 }
 
+std::string DocExtractor::LabelOfSuffixWord(std::string_view word) const {
+  auto it = b_.suffixes_by_last.find(CodePointBefore(word, word.size()));
+  if (it == b_.suffixes_by_last.end()) return "";
+  for (const LabelCue& c : it->second) {
+    if (word == c.text) return c.label;
+  }
+  return "";
+}
+
 // Cues right before the name ("스타트업 X") or right after it ("X 기업", "X社", "X 로켓").
 std::string DocExtractor::LabelFromContext(size_t begin, size_t end, double* conf) const {
   std::string_view before = text_.substr(0, begin);
@@ -399,6 +432,61 @@ std::string DocExtractor::LabelFromContext(size_t begin, size_t end, double* con
     }
   }
   return "";
+}
+
+std::string DocExtractor::LabelAfterCountry(size_t begin, size_t end, double* conf) const {
+  if (begin < 2 || text_[begin - 1] != ' ') return "";
+  const int m = MentionEndingAt(begin - 1);
+  if (m < 0 || ms_[m].dict < 0 || b_.entries[ms_[m].dict].label != b_.country_label) return "";
+  // Only before the particles that end a noun phrase used as a subject or a partner: a
+  // country's "X에" or "X의" is as often a programme, a standard or a market.
+  static constexpr std::string_view kParticles[] = {"는", "은", "가", "이", "와", "과", "("};
+  std::string_view after = text_.substr(end);
+  for (std::string_view p : kParticles) {
+    if (StartsWith(after, p)) {
+      *conf = 0.6;
+      return b_.company_label;
+    }
+  }
+  return "";
+}
+
+std::string DocExtractor::LabelAfterMaker(size_t begin, size_t end, double* conf) const {
+  std::string_view name = text_.substr(begin, end - begin);
+  if (b_.model_label.empty() || name.find_first_of("0123456789") == std::string_view::npos) {
+    return "";
+  }
+  if (begin < 2 || text_[begin - 1] != ' ') return "";
+  size_t owner_end = begin - 1;
+  if (EndsWith(text_.substr(0, owner_end), "의")) owner_end -= std::string_view("의").size();
+  const int m = MentionEndingAt(owner_end);
+  if (m < 0) return "";
+  const std::string& owner_label = ms_[m].dict >= 0 ? b_.entries[ms_[m].dict].label : ms_[m].label;
+  if (owner_label != b_.company_label) return "";
+  *conf = 0.6;
+  return b_.model_label;
+}
+
+size_t DocExtractor::ExtendTransliteration(size_t begin, const std::string& latin) const {
+  int len = 0;
+  if (!IsLatinName(latin) || !IsHangul(CodePointAt(text_, begin, &len))) return begin;
+  static constexpr std::string_view kParticles[] = {"는", "은", "의", "를", "을", "에", "와", "과"};
+  int words = 1;
+  for (size_t i = 1; i < latin.size(); ++i) {
+    if (latin[i - 1] == ' ' && latin[i] >= 'A' && latin[i] <= 'Z') ++words;
+  }
+  while (--words > 0 && begin >= 2 && text_[begin - 1] == ' ') {
+    size_t wb = begin - 1;
+    while (wb > 0 && IsHangul(CodePointBefore(text_, wb))) wb -= 3;
+    if (wb == begin - 1 || (wb > 0 && IsWordChar(CodePointBefore(text_, wb)))) break;
+    const std::string_view word = text_.substr(wb, begin - 1 - wb);
+    if (MentionEndingAt(begin - 1) >= 0 || b_.IsStopName(word)) break;
+    bool particle = false;
+    for (std::string_view p : kParticles) particle = particle || EndsWith(word, p);
+    if (particle) break;
+    begin = wb;
+  }
+  return begin;
 }
 
 std::string DocExtractor::LabelFromListContext(size_t end, double* conf) const {
@@ -520,6 +608,7 @@ void DocExtractor::ScanParenDefinitions() {
             ++step;
           xb -= step;
         }
+        xb = ExtendTransliteration(xb, y);
         std::string_view xs = text_.substr(xb, open - xb);
         bool digits_only = xs.find_first_not_of("0123456789.") == std::string_view::npos;
         // A table row head "Product(Company)" is not a definition.
@@ -531,7 +620,14 @@ void DocExtractor::ScanParenDefinitions() {
         if (!xs.empty() && !digits_only && xs.size() >= 3 && !row_head) {
           std::string label = LabelFromSuffix(xs);
           double conf = label.empty() ? 0 : 0.7;
+          // "반도체 미션(ISM)": the word before an acronym is the naming suffix itself, the head
+          // noun of a longer name; it types the name better than the words before it. Before a
+          // spelled-out word ("포고령(Proclamation)") it is a common noun, not a name.
+          if (label.empty() && IsAcronym(y) && !(label = LabelOfSuffixWord(xs)).empty()) {
+            conf = 0.65;
+          }
           if (label.empty()) label = LabelFromContext(xb, open, &conf);
+          if (label.empty()) label = LabelAfterCountry(xb, open, &conf);
           x = AddMention(xb, open, label, conf, "signal:definition");
         }
       }
@@ -723,6 +819,8 @@ void DocExtractor::ScanLatinNames() {
     std::string label = LabelFromContext(b, e, &conf);
     if (label.empty() && e != b + run_size) label = LabelFromContext(b, b + run_size, &conf);
     if (label.empty()) label = LabelFromListContext(b + run_size, &conf);
+    if (label.empty()) label = LabelAfterCountry(b, e, &conf);
+    if (label.empty()) label = LabelAfterMaker(b, e, &conf);
     if (label.empty()) continue;
     AddMention(b, e, label, conf * 0.9, "signal:latin-name");
   }

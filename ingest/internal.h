@@ -382,6 +382,7 @@ struct Bundle::Impl {
   std::string based_in_edge = "BASED_IN";
   std::string publisher_default_label = "Organization";
   std::string company_label = "Company";  // "X社", "Name (Country)" rows, "NVIDIA 저사양 칩"
+  std::string model_label;  // "AMD의 MI308": a model number after its maker; "" = not typed
 
   int FindByName(std::string_view surface) const;  // -1 when unknown
   bool IsStopName(std::string_view surface) const;

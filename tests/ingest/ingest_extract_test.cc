@@ -265,5 +265,71 @@ TEST_F(ExtractTest, ResolveMapsExternalNamesOntoTheDictionary) {
   EXPECT_EQ(Extractor(*bundle_).Resolve(ext).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+// Names the dictionaries do not know, typed by what is around them. The names here are made up so
+// that only the signal can find them.
+TEST_F(ExtractTest, LatinNameAfterACountryIsACompany) {
+  Extraction x = Run(
+      "- 독일 Zentrax는 신규 공장을 가동\n"
+      "- 대만 QRMC와 기술 협력 계약을 체결\n"
+      "- 미국 Volnar에 대한 규제\n");
+  const Entity* z = Find(x, "Company", "Zentrax");
+  ASSERT_NE(z, nullptr) << Explain(x);
+  EXPECT_EQ(z->rule, "signal:latin-name");
+  EXPECT_NE(Find(x, "Company", "QRMC"), nullptr);
+  EXPECT_NE(FindRel(x, "Zentrax", "BASED_IN", "Germany"), nullptr);
+  // Before 에 (a market, a programme, a standard as often as a firm) the country says nothing.
+  for (const Entity& e : x.entities) EXPECT_NE(e.name, "Volnar");
+}
+
+TEST_F(ExtractTest, ModelNumberAfterItsMakerIsAProduct) {
+  Extraction x = Run("- 미국은 엔비디아의 QX900과 Helvar의 Modul 7을 수출 통제 대상에 추가\n");
+  const Entity* q = Find(x, "Product", "QX900");
+  ASSERT_NE(q, nullptr) << Explain(x);
+  EXPECT_NE(FindRel(x, "NVIDIA", "DEVELOPS", "QX900"), nullptr);
+  // Without a digit it is not a model number; after an unknown maker there is no maker.
+  for (const Entity& e : x.entities) EXPECT_NE(e.label + e.name, "ProductModul 7");
+}
+
+TEST_F(ExtractTest, NamingSuffixBeforeAnAcronymTypesTheName) {
+  Extraction x = Run(
+      "● 정부는 국가 배터리 미션(NBMX)*을 출범\n"
+      "* (National Battery Mission) 배터리 산업 육성 계획\n"
+      "- 대통령은 포고령(Proclamation)에 서명\n");
+  const Entity* m = Find(x, "Program", "National Battery Mission");
+  ASSERT_NE(m, nullptr) << Explain(x);
+  EXPECT_NE(std::find(m->aliases.begin(), m->aliases.end(), "NBMX"), m->aliases.end());
+  // A spelled-out word in the parentheses makes the suffix a common noun, not a name.
+  for (const Entity& e : x.entities) EXPECT_NE(e.name, "Proclamation");
+}
+
+TEST_F(ExtractTest, ExportControlCoversEveryItemOfTheClause) {
+  // An agency acts for the country of the bullet's "(X)" head; dates between the items do not
+  // break the list.
+  Extraction x = Run(
+      "- (중국) 상무부는 '23.8월 갈륨과 게르마늄, '23.12월 흑연의 수출을 제한\n"
+      "- 인도네시아 정부는 '24년 니켈 원광, '25년 보크사이트를 수출 허가 대상에 추가\n");
+  for (const char* mineral : {"Gallium", "Germanium", "Graphite"}) {
+    EXPECT_NE(FindRel(x, "China", "RESTRICTS_EXPORT", mineral), nullptr) << mineral << Explain(x);
+  }
+  for (const char* mineral : {"Nickel", "Bauxite"}) {
+    EXPECT_NE(FindRel(x, "Indonesia", "RESTRICTS_EXPORT", mineral), nullptr) << mineral;
+  }
+}
+
+TEST_F(ExtractTest, TransliterationTakesAsManyWordsAsTheLatinName) {
+  Extraction x = Run(
+      "- 삼성중공업은 미국 코르벤 마린 그룹(Corven Marine Group)과 정비 협력 협약을 체결\n"
+      "- 한국의 조선소(Shipyard) 투자가 확대\n");
+  const Entity* c = Find(x, "Company", "Corven Marine Group");
+  ASSERT_NE(c, nullptr) << Explain(x);
+  EXPECT_NE(std::find(c->aliases.begin(), c->aliases.end(), "코르벤 마린 그룹"), c->aliases.end());
+  EXPECT_NE(FindRel(x, "Samsung Heavy Industries", "PARTNERS_WITH", "Corven Marine Group"), nullptr);
+  EXPECT_NE(FindRel(x, "Corven Marine Group", "BASED_IN", "United States"), nullptr);
+  // A word that ends in a particle is not part of the name.
+  for (const Entity& e : x.entities) {
+    for (const std::string& a : e.aliases) EXPECT_EQ(a.find("한국의"), std::string::npos) << a;
+  }
+}
+
 }  // namespace
 }  // namespace kg::ingest
