@@ -590,6 +590,58 @@ TEST_P(BulkLoaderTest, ALargerRandomGraphMatchesTheSameGraphWrittenThroughTransa
   std::filesystem::remove_all(other_dir);
 }
 
+TEST_P(BulkLoaderTest, EdgeFilesOfManyBlocksReadBackByPrefixScansAndPointReads) {
+  // 40,000 edges: the adjacency file of each direction spans dozens of data blocks (bulk files
+  // have blocks of their own size), so the scans below cross block boundaries, go through the
+  // prefix filters and start in the middle of blocks.
+  std::unique_ptr<BulkLoader> loader = Start();
+  ASSERT_NE(loader, nullptr);
+  std::vector<VertexId> ids;
+  for (int v = 0; v < 2000; ++v) ids.push_back(*loader->UpsertVertex({"N"}, std::to_string(v), {}));
+  std::mt19937 rng(7);
+  std::set<std::tuple<VertexId, int, VertexId>> edges;
+  while (edges.size() < 40000) {
+    VertexId a = ids[rng() % ids.size()], b = ids[rng() % ids.size()];
+    int l = static_cast<int>(rng() % 2);
+    if (!edges.insert({a, l, b}).second) continue;
+    ASSERT_TRUE(loader->UpsertEdge(a, "L" + std::to_string(l), b, {}).ok());
+  }
+  ASSERT_TRUE(loader->Commit().ok());
+  loader.reset();
+
+  std::unique_ptr<GraphReader> reader = graph_->Snapshot();
+  LabelId labels[2] = {*reader->FindLabel("L0"), *reader->FindLabel("L1")};
+  std::map<VertexId, std::vector<EdgeKey>> out, in;
+  for (auto [a, l, b] : edges) {
+    EdgeKey key{a, labels[l], b, 0};
+    out[a].push_back(key);
+    in[b].push_back(key);
+  }
+  auto scan = [&](VertexId v, Direction d) {
+    std::vector<EdgeKey> got;
+    std::unique_ptr<EdgeStream> s = reader->ScanEdges(v, d);
+    for (EdgeKey k; s->Next(&k);) got.push_back(k);
+    EXPECT_TRUE(s->status().ok()) << s->status();
+    std::sort(got.begin(), got.end());
+    return got;
+  };
+  for (VertexId v : ids) {
+    std::sort(out[v].begin(), out[v].end());
+    std::sort(in[v].begin(), in[v].end());
+    ASSERT_EQ(scan(v, Direction::kOut), out[v]) << "out-edges of " << v;
+    ASSERT_EQ(scan(v, Direction::kIn), in[v]) << "in-edges of " << v;
+  }
+  for (int i = 0; i < 2000; ++i) {
+    VertexId a = ids[rng() % ids.size()], b = ids[rng() % ids.size()];
+    int l = static_cast<int>(rng() % 2);
+    absl::StatusOr<std::optional<Edge>> e = reader->GetEdge({a, labels[l], b, 0});
+    ASSERT_TRUE(e.ok()) << e.status();
+    EXPECT_EQ(e->has_value(), edges.count({a, l, b}) == 1) << a << " " << l << " " << b;
+  }
+  EXPECT_EQ(*reader->CountEdges(), 40000);
+  reader.reset();
+}
+
 INSTANTIATE_TEST_SUITE_P(MemoryBudgets, BulkLoaderTest,
                          ::testing::Values(size_t{64} << 20, size_t{2048}),
                          [](const auto& info) {
