@@ -1028,6 +1028,7 @@ class RepeatOp : public Op {
   bool emit_ = false, emit_first_ = false, until_first_ = false, times_first_ = false;
   bool body_labels_ = false;  // the body has as() steps
   int64_t times_ = -1;
+  std::string loop_name_;  // repeat("name", ...)
 
   std::string Describe() const override {
     std::string s = absl::StrCat("repeat(", DescribePipeline(*body_, false), ")");
@@ -1368,18 +1369,23 @@ namespace {
 // Steps the compiler knows, for "did you mean" suggestions.
 const std::vector<std::string>& KnownSteps() {
   static const auto* steps = new std::vector<std::string>{
-      "V", "E", "addV", "addE", "from", "to", "property", "drop", "mergeV", "mergeE", "has",
-      "hasLabel", "hasId", "hasKey", "hasValue", "hasNot", "is", "where", "not", "and", "or",
-      "range", "limit", "skip", "tail", "dedup", "filter", "simplePath", "cyclicPath", "out", "in",
-      "both", "outE", "inE", "bothE", "outV", "inV", "otherV", "bothV", "as", "select", "by",
-      "order", "count", "sum", "mean", "max", "min", "fold", "unfold", "values", "valueMap",
-      "elementMap", "properties", "key", "value", "id", "label", "path", "project", "constant",
-      "coalesce", "loops", "repeat", "times", "until", "emit", "union", "choose", "option",
-      "local", "optional", "group", "groupCount", "inject", "aggregate", "store", "cap",
-      "identity", "barrier", "sideEffect", "map", "flatMap", "explain", "profile", "with",
-      "fail", "none", "any", "all", "sack", "concat", "length", "split", "conjoin", "toUpper",
-      "toLower", "trim", "lTrim", "rTrim", "discard", "iterate", "toList", "next", "sample", "labels", "element",
-      "math", "match"};
+      "V",          "E",        "addV",      "addE",       "from",       "to",        "property",
+      "drop",       "mergeV",   "mergeE",    "has",        "hasLabel",   "hasId",     "hasKey",
+      "hasValue",   "hasNot",   "is",        "where",      "not",        "and",       "or",
+      "range",      "limit",    "skip",      "tail",       "dedup",      "filter",    "simplePath",
+      "cyclicPath", "out",      "in",        "both",       "outE",       "inE",       "bothE",
+      "outV",       "inV",      "otherV",    "bothV",      "as",         "select",    "by",
+      "order",      "count",    "sum",       "mean",       "max",        "min",       "fold",
+      "unfold",     "values",   "valueMap",  "elementMap", "properties", "key",       "value",
+      "id",         "label",    "path",      "project",    "constant",   "coalesce",  "loops",
+      "repeat",     "times",    "until",     "emit",       "union",      "choose",    "option",
+      "local",      "optional", "group",     "groupCount", "inject",     "aggregate", "store",
+      "cap",        "identity", "barrier",   "sideEffect", "map",        "flatMap",   "explain",
+      "profile",    "with",     "fail",      "none",       "any",        "all",       "sack",
+      "concat",     "length",   "split",     "conjoin",    "toUpper",    "toLower",   "trim",
+      "lTrim",      "rTrim",    "substring", "replace",    "asString",   "toE",       "toV",
+      "discard",    "iterate",  "toList",    "next",       "sample",     "labels",    "element",
+      "math",       "match"};
   return *steps;
 }
 
@@ -1674,6 +1680,7 @@ class Compiler {
       return Err(e.pos, "expected a traversal such as __.out()");
     }
     Compiler sub(text_, ctx_);
+    sub.loop_names_ = loop_names_;
     auto p = sub.Compile(*e.traversal, /*child=*/true);
     if (!p.ok()) return p.status();
     for (auto& n : sub.notes) notes.push_back(std::move(n));
@@ -1720,6 +1727,22 @@ class Compiler {
       return Err(s.args[i].pos, absl::StrCat(s.name, "() expects an integer, got ", v->DebugString()));
     }
     return v->ToInt64();
+  }
+
+  // to(d, ...)/toE(d, ...)/toV(d) as the out/in/both step of direction d, with the remaining
+  // arguments (an empty name for an unknown direction).
+  Step DirectionStep(const Step& s) {
+    std::string d = EnumName(s.args[0]);
+    std::string base = d == "Direction.OUT" || d == "Direction.from" ? "out"
+                       : d == "Direction.IN" || d == "Direction.to"  ? "in"
+                       : d == "Direction.BOTH"                       ? "both"
+                                                                     : "";
+    Step r;
+    r.pos = s.pos;
+    if (base.empty()) return r;
+    r.name = s.name == "toE" ? base + "E" : s.name == "toV" ? base + "V" : base;
+    r.args.assign(s.args.begin() + 1, s.args.end());
+    return r;
   }
 
   bool ScopeLocal(const Step& s) {
@@ -1851,6 +1874,9 @@ class Compiler {
   std::vector<std::unique_ptr<Step>> owned_;
   bool child_ = false;
   std::vector<const Step*> pending_;  // until()/emit()/times() before repeat()
+  // The names of the repeat()s whose traversals are being compiled, outermost first ("" for
+  // an unnamed one): loops("name") reads the counter of the innermost repeat of that name.
+  std::vector<std::string> loop_names_;
 };
 
 }  // namespace
@@ -1997,23 +2023,35 @@ bool AddLabelEntry(Context* ctx, const Value& obj, ValueMap* m) {
   return ctx->ok();
 }
 
-bool ValueMapOf(Context* ctx, const Value& obj, const std::vector<std::string>& keys, bool tokens,
+// The tokens valueMap() includes, as WithOptions' bits: ids, labels, keys, values.
+enum TokenBits {
+  kTokenIds = 1,
+  kTokenLabels = 2,
+  kTokenKeys = 4,
+  kTokenValues = 8,
+  kAllTokens = 15,
+};
+
+bool ValueMapOf(Context* ctx, const Value& obj, const std::vector<std::string>& keys, int tokens,
                 Value* out) {
   std::vector<Value> props;
   if (!Properties(ctx, obj, keys, &props)) return false;
   ValueMap m;
-  if (tokens) {
+  if (tokens != 0) {
     std::optional<Value> id, label;
     if (!TokenValue(ctx, obj, Token::kId, &id)) return false;
+    if (tokens & kTokenIds) m.emplace_back(Value(Token::kId), id.value_or(Value()));
     if (obj.kind() == Value::Kind::kVertexProperty) {
-      TokenValue(ctx, obj, Token::kKey, &label);
-      m.emplace_back(Value(Token::kId), id.value_or(Value()));
-      m.emplace_back(Value(Token::kKey), label.value_or(Value()));
-      TokenValue(ctx, obj, Token::kValue, &label);
-      m.emplace_back(Value(Token::kValue), label.value_or(Value()));
-    } else {
-      m.emplace_back(Value(Token::kId), id.value_or(Value()));
-      if (!AddLabelEntry(ctx, obj, &m)) return false;
+      if (tokens & kTokenKeys) {
+        TokenValue(ctx, obj, Token::kKey, &label);
+        m.emplace_back(Value(Token::kKey), label.value_or(Value()));
+      }
+      if (tokens & kTokenValues) {
+        TokenValue(ctx, obj, Token::kValue, &label);
+        m.emplace_back(Value(Token::kValue), label.value_or(Value()));
+      }
+    } else if ((tokens & kTokenLabels) && !AddLabelEntry(ctx, obj, &m)) {
+      return false;
     }
   }
   bool lists = obj.is_vertex();
@@ -2174,7 +2212,8 @@ bool SubPath(Context* ctx, const PathRange& r, PathValue* path) {
   return true;
 }
 
-class PathFilterOp : public FilterOp, public PathRangeOwner {
+// simplePath(), cyclicPath(): from()/to() narrow the path, by()s (round robin) map its objects.
+class PathFilterOp : public FilterOp, public PathRangeOwner, public ByOwner {
  public:
   using FilterOp::FilterOp;
 };
@@ -2322,7 +2361,7 @@ class MergeOp : public BranchOp {
 class ValueMapOp : public ByFlatMapOp {
  public:
   using ByFlatMapOp::ByFlatMapOp;
-  bool tokens = false;
+  int tokens = 0;  // TokenBits
 };
 
 bool Resolve(Context* ctx, const EndSpec& spec, const Traverser& t, std::optional<graph::VertexId>* out) {
@@ -2604,7 +2643,11 @@ absl::Status Compiler::AddHas(Pipeline* p, const Step& s) {
   for (const auto& a : s.args) {
     auto pr = EvalPred(a);
     if (!pr.ok()) return pr.status();
-    if (pr->op == Predicate::kEq && !pr->args.empty() && pr->args[0].is_collection()) {
+    // A list stands for its elements, except in hasId() with several arguments, where each
+    // argument is one literal id, as in V(ids...) (TinkerPop's TINKERPOP-3273).
+    bool literal_id = s.name == "hasId" && s.args.size() > 1;
+    if (pr->op == Predicate::kEq && !pr->args.empty() && pr->args[0].is_collection() &&
+        !literal_id) {
       for (const auto& x : pr->args[0].as_list()) {
         Predicate q;
         q.args.push_back(x);
@@ -2766,6 +2809,17 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
   if (!lhs##_or.ok()) return lhs##_or.status(); \
   auto lhs = std::move(*lhs##_or)
 
+  // to(Direction, labels...), toE(Direction, labels...) and toV(Direction): TinkerPop's
+  // direction-parameterised forms of out()/in()/both(), outE()... and outV()/inV()/bothV().
+  if ((n == "to" || n == "toE" || n == "toV") && !s.args.empty() &&
+      absl::StartsWith(EnumName(s.args[0]), "Direction.")) {
+    Step vertex_step = DirectionStep(s);
+    if (vertex_step.name.empty()) {
+      return Err(s.args[0].pos, absl::StrCat(n, "() expects Direction.OUT, IN or BOTH"));
+    }
+    return AddStep(p, vertex_step, steps, index);
+  }
+
   // ---- modulators ----
   if (n == "by") return AddBy(last, s);
   if (n == "times" || n == "until" || n == "emit") {
@@ -2806,7 +2860,8 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
         ch->state->has_unproductive = true;
       } else {
         if (s.args[0].kind == Expr::Kind::kTraversal && !IsPredicate(s.args[0])) {
-          return Err(s.args[0].pos, "option() with a traversal pick is not supported");
+          return Err(s.args[0].pos,
+                     "Traversal is not allowed as a Pick token for choose().option()");
         }
         KG_ASSIGN(pred, EvalPred(s.args[0]));
         ch->state->options.emplace_back(pred, branch);
@@ -2833,7 +2888,14 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
         if (absl::StartsWith(card, "Cardinality.") && v.kind() == Value::Kind::kMap) {
           ValueMap m;
           for (const auto& [k, x2] : v.as_map()) {
-            m.emplace_back(k, k.is_string() ? Value::Map({{Value("\x01" + card), x2}}) : x2);
+            // A value with its own Cardinality.x(...) keeps it.
+            bool own = x2.kind() == Value::Kind::kMap && x2.as_map().size() == 1 &&
+                       x2.as_map()[0].first.is_string() &&
+                       absl::StartsWith(x2.as_map()[0].first.as_string(),
+                                        "\x01"
+                                        "Cardinality.");
+            m.emplace_back(k,
+                           k.is_string() && !own ? Value::Map({{Value("\x01" + card), x2}}) : x2);
           }
           v = Value::Map(std::move(m));
         }
@@ -2884,7 +2946,22 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
   }
   if (n == "with") {
     if (auto* vm = dynamic_cast<ValueMapOp*>(last)) {
-      if (!s.args.empty() && EnumName(s.args[0]) == "WithOptions.tokens") vm->tokens = true;
+      // with(WithOptions.tokens[, WithOptions.ids|labels|keys|values|none|all]).
+      if (!s.args.empty() && EnumName(s.args[0]) == "WithOptions.tokens") {
+        static const auto* bits = new std::map<std::string, int>{
+            {"WithOptions.ids", kTokenIds},   {"WithOptions.labels", kTokenLabels},
+            {"WithOptions.keys", kTokenKeys}, {"WithOptions.values", kTokenValues},
+            {"WithOptions.none", 0},          {"WithOptions.all", kAllTokens}};
+        vm->tokens = kAllTokens;
+        if (s.args.size() > 1) {
+          auto it = bits->find(EnumName(s.args[1]));
+          if (it == bits->end()) {
+            return Err(s.args[1].pos,
+                       "with(WithOptions.tokens) expects ids, labels, keys, values, none or all");
+          }
+          vm->tokens = it->second;
+        }
+      }
       return absl::OkStatus();
     }
     return absl::OkStatus();  // with() options we do not use are accepted
@@ -3078,6 +3155,13 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
     *op = PathFilterOp(ctx, n, [ctx, simple, raw](const Traverser& t, bool* keep) {
       PathValue path = MakePath(t);
       if (!SubPath(ctx, raw->range, &path)) return false;
+      for (size_t i = 0; i < path.objects.size() && !raw->bys_.empty(); ++i) {
+        std::optional<Value> v;
+        if (!EvalBy(ctx, raw->bys_[i % raw->bys_.size()], ctx->Fresh(path.objects[i], 1), &v))
+          return false;
+        if (!v) return *keep = false, true;  // an unproductive by() filters the traverser out
+        path.objects[i] = *std::move(v);
+      }
       absl::flat_hash_set<Value> seen;
       bool unique = true;
       for (const auto& o : path.objects) {
@@ -3300,11 +3384,12 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
     return absl::OkStatus();
   }
   if (n == "valueMap" || n == "elementMap") {
-    bool tokens = false;
+    int tokens = 0;
     std::vector<std::string> keys;
     for (const auto& a : s.args) {
       KG_ASSIGN(v, Eval(a));
-      if (v.kind() == Value::Kind::kBool) tokens = v.as_bool();
+      if (v.kind() == Value::Kind::kBool)
+        tokens = v.as_bool() ? kAllTokens : 0;
       else if (v.is_string()) keys.push_back(v.as_string());
       else if (v.is_null()) continue;
       else return Err(a.pos, absl::StrCat(n, "() expects property keys"));
@@ -3400,10 +3485,27 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
     return absl::OkStatus();
   }
   if (n == "loops") {
-    p->Add(std::make_unique<FlatMapOp>(ctx, n, [](const Traverser& t, std::vector<Value>* out) {
-      out->push_back(Value(static_cast<int32_t>(t.loops.empty() ? 0 : t.loops.back())));
-      return true;
-    }));
+    KG_RETURN_IF_ERROR(nargs(0, 1));
+    // loops("name"): the counter that many repeat()s out from the innermost one.
+    std::optional<size_t> outward = 0;
+    std::string name;
+    if (!s.args.empty()) {
+      KG_ASSIGN(loop_name, StringArg(s, 0));
+      name = loop_name;
+      auto it = std::find(loop_names_.rbegin(), loop_names_.rend(), name);
+      outward = it == loop_names_.rend() ? std::nullopt
+                                         : std::optional<size_t>(it - loop_names_.rbegin());
+    }
+    p->Add(std::make_unique<FlatMapOp>(
+        ctx, n, [ctx, outward, name](const Traverser& t, std::vector<Value>* out) {
+          if (!outward)
+            return ctx->Fail(
+                absl::InvalidArgumentError(absl::StrCat("Loop name not defined: ", name)));
+          size_t depth = t.loops.size();
+          out->push_back(
+              Value(static_cast<int32_t>(depth > *outward ? t.loops[depth - 1 - *outward] : 0)));
+          return true;
+        }));
     return absl::OkStatus();
   }
   if (n == "count" || n == "sum" || n == "mean" || n == "min" || n == "max") {
@@ -3641,12 +3743,27 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
   }
   if (n == "repeat") {
     KG_RETURN_IF_ERROR(nargs(1, 2));
-    KG_ASSIGN(body, Child(s.args.back()));
-    auto op = std::make_unique<RepeatOp>(ctx, body);
+    std::string loop_name;
+    if (s.args.size() == 2) {
+      KG_ASSIGN(name, StringArg(s, 0));
+      loop_name = name;
+    }
+    loop_names_.push_back(loop_name);
+    auto body_or = Child(s.args.back());
+    loop_names_.pop_back();
+    if (!body_or.ok()) return body_or.status();
+    auto op = std::make_unique<RepeatOp>(ctx, *body_or);
+    op->loop_name_ = loop_name;
+    const Step* inject = nullptr;
     if (s.args.back().traversal) {
       VisitSteps(*s.args.back().traversal, [&](const Step& b) {
         op->body_labels_ = op->body_labels_ || b.name == "as";
+        if (b.name == "inject" && inject == nullptr) inject = &b;
       });
+    }
+    // TinkerPop's StandardVerificationStrategy: inject() would start anew on every iteration.
+    if (inject != nullptr) {
+      return Err(inject->pos, "The parent of inject()-step can not be repeat()-step");
     }
     for (const Step* m : pending_) KG_RETURN_IF_ERROR(ApplyRepeatMod(op.get(), *m, true));
     pending_.clear();
@@ -3745,19 +3862,25 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
     p->Add(steps::Concat(ctx, std::move(strings), std::move(children)));
     return absl::OkStatus();
   }
-  if (n == "length" || n == "toUpper" || n == "toLower" || n == "trim" || n == "lTrim" ||
-      n == "rTrim" || n == "split" || n == "conjoin") {
-    bool takes_arg = n == "split" || n == "conjoin";
-    KG_RETURN_IF_ERROR(nargs(takes_arg ? 1 : 0, takes_arg ? 1 : 0));
-    Value arg;
-    if (takes_arg) {
-      KG_ASSIGN(v, Eval(s.args[0]));
-      if (!v.is_string() && !(n == "split" && v.is_null())) {
-        return Err(s.args[0].pos, absl::StrCat(n, "() expects a string"));
-      }
-      arg = v;
+  if (n == "asString") {
+    KG_RETURN_IF_ERROR(nargs(0, 1));
+    if (s.args.size() == 1 && !absl::StartsWith(EnumName(s.args[0]), "Scope.")) {
+      return Err(s.args[0].pos, "asString() takes only a Scope");
     }
-    p->Add(steps::StringMap(ctx, n, std::move(arg)));
+    p->Add(steps::AsString(ctx, ScopeLocal(s)));
+    return absl::OkStatus();
+  }
+  if (n == "length" || n == "toUpper" || n == "toLower" || n == "trim" || n == "lTrim" ||
+      n == "rTrim" || n == "split" || n == "conjoin" || n == "substring" || n == "replace") {
+    size_t off = ScopeSkip(s);
+    ValueList args;
+    for (size_t i = off; i < s.args.size(); ++i) {
+      KG_ASSIGN(v, Eval(s.args[i]));
+      args.push_back(v);
+    }
+    auto op = steps::StringStep(ctx, n, std::move(args), ScopeLocal(s));
+    if (!op.ok()) return Err(s.pos, op.status().message());
+    p->Add(*std::move(op));
     return absl::OkStatus();
   }
   if (n == "sample") {
@@ -3823,7 +3946,9 @@ absl::Status Compiler::ApplyRepeatMod(RepeatOp* op, const Step& s, bool before) 
     if (IsPredicate(s.args[0])) {
       return Err(s.args[0].pos, absl::StrCat(s.name, "() with a predicate is not supported; use __.is(...)"));
     }
+    loop_names_.push_back(op->loop_name_);
     auto c = Child(s.args[0]);
+    loop_names_.pop_back();
     if (!c.ok()) return c.status();
     child = *c;
   }
@@ -3937,6 +4062,7 @@ absl::Status Compiler::AddWhere(Pipeline* p, const Step& s) {
       }
     }
     Compiler sub(text_, ctx_);
+    sub.loop_names_ = loop_names_;
     auto c = sub.Compile(child, true);
     if (!c.ok()) return c.status();
     std::shared_ptr<Pipeline> kid(std::move(*c));
@@ -4493,7 +4619,12 @@ bool VertexMatches(Context* ctx, graph::VertexId id, const ValueMap& m, bool* ok
   for (const auto& [k, x] : m) {
     if (k.kind() == Value::Kind::kToken) {
       if (k.token() == Token::kLabel) {
-        if (!x.is_string() || std::find(v->labels.begin(), v->labels.end(), x.as_string()) == v->labels.end()) return true;
+        // A list of labels: the vertex has every one of them (TinkerPop's multi-label search).
+        for (const Value& l : x.is_collection() ? x.as_list() : ValueList{x}) {
+          if (!l.is_string() ||
+              std::find(v->labels.begin(), v->labels.end(), l.as_string()) == v->labels.end())
+            return true;
+        }
       } else if (k.token() == Token::kId) {
         if (!Equals(ctx->VertexId(id), x)) return true;
       }
@@ -4574,8 +4705,10 @@ absl::Status Compiler::AddMutation(Pipeline* p, const Step& s, const std::vector
       for (const auto& c : label_children) {
         std::optional<Value> v;
         if (!c->First(t, &v)) return false;
-        if (!v || !v->is_string()) return ctx->Fail(absl::InvalidArgumentError("addV() label traversal must yield a string"));
-        ls.push_back(v->as_string());
+        if (!v)
+          return ctx->Fail(absl::InvalidArgumentError("addV() label traversal produced nothing"));
+        bool several = label_children.size() + labels.size() > 1;
+        if (!steps::LabelsFromTraversal(ctx, *v, several, &ls)) return false;
       }
       graph::Value id;
       std::vector<graph::PropertyWrite> props;
@@ -4789,6 +4922,15 @@ absl::Status Compiler::AddMutation(Pipeline* p, const Step& s, const std::vector
         },
         [ctx, buf](std::vector<Traverser>*) {
           ctx->Release(buf->size());
+          // Meta-properties are named by position, which the other drops may change.
+          std::vector<steps::MetaPropertyRef> metas;
+          for (const auto& v : *buf) {
+            if (v.kind() != Value::Kind::kProperty ||
+                std::holds_alternative<graph::EdgeKey>(v.property().owner))
+              continue;
+            auto r = steps::ResolveMetaProperty(ctx, v.property());
+            if (r.ok()) metas.push_back(*std::move(r));
+          }
           for (const auto& v : *buf) {
             absl::Status st;
             switch (v.kind()) {
@@ -4809,9 +4951,7 @@ absl::Status Compiler::AddMutation(Pipeline* p, const Step& s, const std::vector
               case Value::Kind::kProperty:
                 if (auto* e = std::get_if<graph::EdgeKey>(&v.property().owner)) {
                   st = ctx->txn->RemoveEdgeProperty(*e, v.property().key);
-                } else {
-                  st = absl::UnimplementedError("dropping a meta-property is not supported");
-                }
+                }  // meta-properties: below
                 break;
               default:
                 st = absl::InvalidArgumentError(absl::StrCat("drop() cannot be applied to ", v.DebugString()));
@@ -4819,6 +4959,8 @@ absl::Status Compiler::AddMutation(Pipeline* p, const Step& s, const std::vector
             if (!st.ok()) return ctx->Fail(st);
             ctx->InvalidateCache();
           }
+          if (absl::Status st = steps::DropMetaProperties(ctx, metas); !st.ok())
+            return ctx->Fail(st);
           buf->clear();
           return true;
         }));
@@ -4853,13 +4995,19 @@ absl::Status Compiler::AddMutation(Pipeline* p, const Step& s, const std::vector
       for (const auto& [k, v] : search) {
         if (k.is_string() && (k.as_string() == "~label" || k.as_string() == "~id")) return ctx->Fail(Hidden(k.as_string().substr(1)));
       }
+      // No hidden keys, and no hidden or empty T.label values (TinkerPop's ElementHelper).
       auto hidden_free = [ctx](const std::optional<Value>& opt) {
         if (!opt || opt->is_null()) return true;
         for (const auto& [k, v] : opt->as_map()) {
           if (k.is_string() && absl::StartsWith(k.as_string(), "~")) return ctx->Fail(Hidden(k.as_string().substr(1)));
+          if (k.kind() != Value::Kind::kToken || k.token() != Token::kLabel) continue;
+          for (const Value& l : v.is_collection() ? v.as_list() : ValueList{v}) {
+            if (l.is_string() && !steps::ValidLabel(ctx, l.as_string())) return false;
+          }
         }
         return true;
       };
+      if (!hidden_free(m)) return false;
       std::optional<Value> on_create;
       if (raw->has_create && !GetMapArg(ctx, raw->on_create, raw->on_create_v, t, false, &on_create)) return false;
       if (!hidden_free(on_create)) return false;

@@ -28,9 +28,16 @@ std::unique_ptr<Op> SackUpdate(Context* ctx, std::string op);
 // (strings.cc).
 std::unique_ptr<Op> Concat(Context* ctx, ValueList strings,
                            std::vector<std::shared_ptr<Pipeline>> children);
-// length(), split(separator), conjoin(delimiter), toUpper(), toLower(), trim(), lTrim(), rTrim()
-// on the object; `arg` is the separator or delimiter (strings.cc).
-std::unique_ptr<Op> StringMap(Context* ctx, const std::string& name, Value arg);
+// length(), split(separator), conjoin(delimiter), toUpper(), toLower(), trim(), lTrim(), rTrim(),
+// substring(start[, end]), replace(from, to) on the object; `args` are the step's arguments
+// after an optional Scope; a wrong argument is an error naming the step. `local`: the Scope.local
+// form, on each element of a list (strings.cc).
+absl::StatusOr<std::unique_ptr<Op>> StringStep(Context* ctx, const std::string& name,
+                                               std::vector<Value> args, bool local);
+
+// asString(), asString(Scope.local): the object, or each element of a list, as TinkerPop
+// (Java's String.valueOf) writes it; null is an error (as_string.cc).
+std::unique_ptr<Op> AsString(Context* ctx, bool local);
 
 // sample(n), modulated by at most one by() (the weight): a barrier that passes n units of bulk
 // drawn at random without replacement (sample.cc).
@@ -58,9 +65,30 @@ std::unique_ptr<Op> Match(Context* ctx, std::vector<MatchPattern> patterns,
 // duplicates removed; with LabelCardinality::kOne none becomes "vertex" and more than one fails
 // (false, with the context's status) (vertex_labels.cc).
 bool CreationLabels(Context* ctx, std::vector<std::string>* labels);
+// The labels a label traversal of addV()/mergeV() produced: a string, or (only when it is the
+// single label traversal, `several` false) a list of strings; anything else fails with
+// TinkerPop's message (vertex_labels.cc).
+bool LabelsFromTraversal(Context* ctx, const Value& v, bool several,
+                         std::vector<std::string>* labels);
+// Whether `label` may name a vertex: not empty, not hidden ("~x"); false with the context's
+// status otherwise (vertex_labels.cc).
+bool ValidLabel(Context* ctx, const std::string& label);
 // Whether `step` may add labels to an existing vertex (not with LabelCardinality::kOne; false
 // with the context's status then) (vertex_labels.cc).
 bool LabelsMayChange(Context* ctx, const std::string& step);
+
+// A meta-property to drop, named so that writes to its vertex do not move it: the vertex, the
+// key of its vertex property, which value of that key (0 the first) and the meta key.
+struct MetaPropertyRef {
+  graph::VertexId vertex = 0;
+  std::string key;
+  size_t ordinal = 0;
+  std::string meta_key;
+};
+// The stable name of a meta-property of a vertex property (drop_meta.cc).
+absl::StatusOr<MetaPropertyRef> ResolveMetaProperty(Context* ctx, const PropertyRef& p);
+// Removes the meta-properties, rewriting the values of their keys in order (drop_meta.cc).
+absl::Status DropMetaProperties(Context* ctx, const std::vector<MetaPropertyRef>& refs);
 
 }  // namespace kg::query::steps
 

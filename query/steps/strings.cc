@@ -1,12 +1,15 @@
 // String steps: concat(), length(), split(), conjoin(), toUpper(), toLower(), trim(), lTrim(),
-// rTrim(). Each maps one traverser to one value, as TinkerPop's reference defines them:
-// a null object maps to null (concat() appends to nothing instead), anything that is not a
-// string is an error naming the step and the value.
+// rTrim(), substring(), replace(). Each maps one traverser to one value, as TinkerPop's
+// reference defines them: a null object maps to null (concat() appends to nothing instead),
+// anything that is not a string is an error naming the step and the value. The Scope.local
+// forms apply the operation to each element of a list instead (nulls stay null).
+#include <algorithm>
 #include <cctype>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "query/ops.h"
 #include "query/steps/steps.h"
@@ -81,39 +84,184 @@ std::unique_ptr<Op> Concat(Context* ctx, ValueList strings,
       });
 }
 
-std::unique_ptr<Op> StringMap(Context* ctx, const std::string& name, Value arg) {
-  return std::make_unique<FlatMapOp>(
-      ctx, name, [ctx, name, arg](const Traverser& t, std::vector<Value>* out) {
+namespace {
+
+// Lengths and indices count UTF-16 code units, as Java's String does (TinkerPop's reference
+// implementation), not bytes: "한국".length() is 2, and substring() never cuts a character.
+// Bytes of a UTF-8 sequence: from its lead byte (a stray byte counts as one).
+size_t SequenceBytes(unsigned char lead) {
+  if (lead >= 0xF0) return 4;
+  if (lead >= 0xE0) return 3;
+  if (lead >= 0xC0) return 2;
+  return 1;
+}
+
+size_t Utf16Length(const std::string& s) {
+  size_t units = 0;
+  for (size_t i = 0; i < s.size();) {
+    const size_t n = SequenceBytes(static_cast<unsigned char>(s[i]));
+    units += n == 4 ? 2 : 1;  // four bytes: a supplementary character, a surrogate pair
+    i += n;
+  }
+  return units;
+}
+
+// The byte offset of UTF-16 index `units`; an index inside a surrogate pair moves past it.
+size_t ByteOffset(const std::string& s, size_t units) {
+  size_t i = 0;
+  while (i < s.size() && units > 0) {
+    const size_t n = SequenceBytes(static_cast<unsigned char>(s[i]));
+    units -= std::min<size_t>(units, n == 4 ? 2 : 1);
+    i = std::min(i + n, s.size());
+  }
+  return i;
+}
+
+// A string index as TinkerPop's substring() reads it: negative counts from the end (clamped
+// at 0), past the end means the end.
+size_t StringIndex(size_t len, int64_t index) {
+  if (index < 0) {
+    int64_t from_end = static_cast<int64_t>(len) + index;
+    return from_end < 0 ? 0 : static_cast<size_t>(from_end);
+  }
+  return std::min(static_cast<size_t>(index), len);
+}
+
+std::string Substring(const std::string& s, const std::vector<Value>& args) {
+  const size_t len = Utf16Length(s);
+  const size_t start = ByteOffset(s, StringIndex(len, args[0].ToInt64()));
+  if (args.size() < 2 || args[1].is_null()) return s.substr(start);
+  const size_t end = ByteOffset(s, StringIndex(len, args[1].ToInt64()));
+  return end <= start ? "" : s.substr(start, end - start);
+}
+
+// Every occurrence of `from` replaced by `to` (commons-lang's StringUtils.replace: a null or
+// empty `from` changes nothing, a null `to` too).
+std::string Replace(const std::string& s, const std::vector<Value>& args) {
+  if (!args[0].is_string() || args[0].as_string().empty() || !args[1].is_string()) return s;
+  return absl::StrReplaceAll(s, {{args[0].as_string(), args[1].as_string()}});
+}
+
+std::string CaseMapped(const std::string& s, bool upper) {
+  std::string r = s;
+  for (char& c : r) {
+    unsigned char u = static_cast<unsigned char>(c);
+    c = static_cast<char>(upper ? std::toupper(u) : std::tolower(u));
+  }
+  return r;
+}
+
+// The operation `name` on one string.
+Value OnString(const std::string& name, const std::string& s, const std::vector<Value>& args) {
+  if (name == "length") return Value(static_cast<int32_t>(Utf16Length(s)));
+  if (name == "split") return Value::List(Split(s, args[0]));
+  if (name == "toUpper" || name == "toLower") return Value(CaseMapped(s, name == "toUpper"));
+  if (name == "substring") return Value(Substring(s, args));
+  if (name == "replace") return Value(Replace(s, args));
+  return Value(Trimmed(s, name != "rTrim", name != "lTrim"));
+}
+
+// The Scope.local form: the operation on each element of a list (a string alone is taken as
+// is), nulls kept as nulls.
+bool OnEach(Context* ctx, const std::string& name, const Value& obj, const std::vector<Value>& args,
+            Value* out) {
+  if (!obj.is_collection()) {
+    if (!obj.is_string()) {
+      return ctx->Fail(absl::InvalidArgumentError(absl::StrCat(
+          "The ", name, "(local) step can only take string or list of strings, encountered ",
+          obj.DebugString())));
+    }
+    *out = OnString(name, obj.as_string(), args);
+    return true;
+  }
+  ValueList results;
+  for (const auto& item : obj.as_list()) {
+    if (item.is_null()) {
+      results.push_back(Value());
+    } else if (item.is_string()) {
+      results.push_back(OnString(name, item.as_string(), args));
+    } else {
+      return ctx->Fail(absl::InvalidArgumentError(absl::StrCat(
+          "The ", name, "(local) step can only take string or list of strings, encountered ",
+          item.DebugString(), " in list")));
+    }
+  }
+  *out = Value::List(std::move(results));
+  return true;
+}
+
+}  // namespace
+
+namespace {
+
+// The arguments `name` takes: how many, and of what type.
+absl::Status CheckStringArgs(const std::string& name, const std::vector<Value>& args) {
+  auto count = [&](size_t lo, size_t hi) {
+    if (args.size() >= lo && args.size() <= hi) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        lo == hi
+            ? absl::StrCat(name, "() takes ", lo, " argument(s), got ", args.size())
+            : absl::StrCat(name, "() takes ", lo, " to ", hi, " arguments, got ", args.size()));
+  };
+  if (name == "split" || name == "conjoin") {
+    if (absl::Status st = count(1, 1); !st.ok()) return st;
+    if (!args[0].is_string() && !(name == "split" && args[0].is_null())) {
+      return absl::InvalidArgumentError(absl::StrCat(name, "() expects a string"));
+    }
+    return absl::OkStatus();
+  }
+  if (name == "substring") {
+    if (absl::Status st = count(1, 2); !st.ok()) return st;
+    if (!args[0].is_integer() ||
+        (args.size() == 2 && !args[1].is_integer() && !args[1].is_null())) {
+      return absl::InvalidArgumentError("substring() expects integer start and end indices");
+    }
+    return absl::OkStatus();
+  }
+  if (name == "replace") {
+    if (absl::Status st = count(2, 2); !st.ok()) return st;
+    for (const auto& a : args) {
+      if (!a.is_string() && !a.is_null()) {
+        return absl::InvalidArgumentError("replace() expects two strings (or nulls)");
+      }
+    }
+    return absl::OkStatus();
+  }
+  return count(0, 0);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Op>> StringStep(Context* ctx, const std::string& name,
+                                               std::vector<Value> args, bool local) {
+  if (absl::Status st = CheckStringArgs(name, args); !st.ok()) return st;
+  if (local && name == "conjoin")
+    return absl::InvalidArgumentError("conjoin() has no Scope.local form");
+  return std::unique_ptr<Op>(std::make_unique<FlatMapOp>(
+      ctx, local ? name + "(local)" : name,
+      [ctx, name, args, local](const Traverser& t, std::vector<Value>* out) {
         if (name == "conjoin") {
           if (!t.obj.is_collection()) {
             return ctx->Fail(absl::InvalidArgumentError(absl::StrCat(
                 "conjoin() can only take a list as argument, encountered ", t.obj.DebugString())));
           }
-          out->push_back(Value(Conjoin(t.obj.as_list(), arg.as_string())));
+          out->push_back(Value(Conjoin(t.obj.as_list(), args[0].as_string())));
           return true;
         }
         if (t.obj.is_null()) {
           out->push_back(Value());
           return true;
         }
-        if (!t.obj.is_string()) return NotAString(ctx, name, t.obj);
-        const std::string& s = t.obj.as_string();
-        if (name == "length") {
-          out->push_back(Value(static_cast<int32_t>(s.size())));
-        } else if (name == "split") {
-          out->push_back(Value::List(Split(s, arg)));
-        } else if (name == "toUpper" || name == "toLower") {
-          std::string r = s;
-          for (char& c : r) {
-            c = static_cast<char>(name == "toUpper" ? std::toupper(static_cast<unsigned char>(c))
-                                                    : std::tolower(static_cast<unsigned char>(c)));
-          }
-          out->push_back(Value(std::move(r)));
-        } else {
-          out->push_back(Value(Trimmed(s, name != "rTrim", name != "lTrim")));
+        if (local) {
+          Value v;
+          if (!OnEach(ctx, name, t.obj, args, &v)) return false;
+          out->push_back(std::move(v));
+          return true;
         }
+        if (!t.obj.is_string()) return NotAString(ctx, name, t.obj);
+        out->push_back(OnString(name, t.obj.as_string(), args));
         return true;
-      });
+      }));
 }
 
 }  // namespace kg::query::steps

@@ -66,14 +66,15 @@ TEST_F(VertexLabelsTest, OneGivesTheDefaultLabelAndRefusesMore) {
                   one),
             "Element creation allows at most one label when the vertex label cardinality is ONE, "
             "got 2: [person, employee]");
-  EXPECT_EQ(Error("g.V(1).addLabel('employee')", one),
-            "addLabel() cannot change the labels of a vertex when the vertex label cardinality "
-            "is ONE");
+  EXPECT_EQ(
+      Error("g.V(1).addLabel('employee')", one),
+      "addLabel(): Label mutation is not supported with cardinality ONE. Labels are immutable "
+      "once assigned.");
   EXPECT_EQ(Error("g.mergeV([(T.label): 'person', name: 'marko']).option(Merge.onMatch, "
                   "[(T.label): 'manager'])",
                   one),
-            "option(onMatch) cannot change the labels of a vertex when the vertex label "
-            "cardinality is ONE");
+            "option(onMatch): Label mutation is not supported with cardinality ONE. Labels are "
+            "immutable once assigned.");
   // The failed queries wrote nothing.
   EXPECT_THAT(Results(Run("g.V().count()", one)), ElementsAre("9"));
   EXPECT_THAT(Results(Run("g.V(1).elementMap()", one)),
@@ -94,6 +95,26 @@ TEST_F(VertexLabelsTest, WithOverridesTheCardinalityPerQuery) {
   EXPECT_THAT(
       Error("g.with('vertexLabelCardinality', 'many').V()", zero),
       ::testing::HasSubstr("with(\"vertexLabelCardinality\") expects \"one\" or \"zeroOrMore\""));
+  EXPECT_THAT(Results(Run("g.V().count()", zero)), ElementsAre("8"));  // 6 + the two added
+}
+
+TEST_F(VertexLabelsTest, AddVLabelTraversalsGiveOneLabelEachOrOneListAlone) {
+  auto zero = Cardinality(LabelCardinality::kZeroOrMore);
+  // A single label traversal may give a list: every element is a label.
+  EXPECT_THAT(Results(Run("g.addV(constant(['a', 'b'])).labels().fold()", zero)),
+              ElementsAre("[a, b]"));
+  EXPECT_THAT(Results(Run("g.addV(constant('a'), constant('c')).labels().fold()", zero)),
+              ElementsAre("[a, c]"));
+  EXPECT_EQ(Error("g.addV(constant(['a', 'b']), constant('c'))", zero),
+            "Label traversal must produce a scalar String when multiple traversals are provided, "
+            "but got a Collection");
+  EXPECT_EQ(Error("g.addV(constant(1))", zero), "Label traversal must produce a String, but got 1");
+  EXPECT_EQ(Error("g.addV(constant('~h'))", zero), "Label can not be a hidden key: ~h");
+  EXPECT_EQ(Error("g.addV(constant(null))", zero), "Label can not be null");
+  // With one label per vertex, a list of two is refused.
+  EXPECT_EQ(Error("g.addV(constant(['a', 'b']))", Cardinality(LabelCardinality::kOne)),
+            "Element creation allows at most one label when the vertex label cardinality is ONE, "
+            "got 2: [a, b]");
   EXPECT_THAT(Results(Run("g.V().count()", zero)), ElementsAre("8"));  // 6 + the two added
 }
 

@@ -1,0 +1,48 @@
+// valueMap() with(WithOptions.tokens[, which]): which tokens the map includes, and a by()
+// that applies to property values, never to the tokens.
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/query/modern_graph_fixture.h"
+
+namespace kg::query {
+namespace {
+
+using ::testing::ElementsAre;
+
+class ValueMapTest : public testing::ModernGraphTest {
+ protected:
+  std::vector<std::string> Ok(const std::string& q) {
+    auto r = Run(q);
+    EXPECT_TRUE(r.ok()) << q << ": " << r.status();
+    return r.ok() ? *r : std::vector<std::string>{};
+  }
+};
+
+TEST_F(ValueMapTest, WithTokensChoosesWhichTokens) {
+  EXPECT_THAT(Ok("g.with('singlelabel').V(2).valueMap('name').with(WithOptions.tokens)"),
+              ElementsAre("{id=2, label=person, name=[vadas]}"));
+  EXPECT_THAT(Ok("g.with('singlelabel').V(2).valueMap('name').with(WithOptions.tokens, "
+                 "WithOptions.ids)"),
+              ElementsAre("{id=2, name=[vadas]}"));
+  EXPECT_THAT(Ok("g.with('singlelabel').V(2).valueMap('name').with(WithOptions.tokens, "
+                 "WithOptions.labels)"),
+              ElementsAre("{label=person, name=[vadas]}"));
+  EXPECT_THAT(Ok("g.V(2).valueMap('name').with(WithOptions.tokens, WithOptions.none)"),
+              ElementsAre("{name=[vadas]}"));
+  EXPECT_EQ(Error("g.V(2).valueMap().with(WithOptions.tokens, 'x')"),
+            "line 1, column 44: with(WithOptions.tokens) expects ids, labels, keys, values, none "
+            "or all\n"
+            "  g.V(2).valueMap().with(WithOptions.tokens, 'x')\n"
+            "                                             ^");
+}
+
+TEST_F(ValueMapTest, ByAppliesToValuesNotTokens) {
+  EXPECT_THAT(Ok("g.with('singlelabel').V(2).valueMap('name', 'age').with(WithOptions.tokens, "
+                 "WithOptions.labels).by(unfold())"),
+              ElementsAre("{label=person, name=vadas, age=27}"));
+  EXPECT_THAT(Ok("g.V(3).valueMap().with(WithOptions.tokens, WithOptions.ids).by(count(local))"),
+              ElementsAre("{id=3, name=1, lang=1}"));
+}
+
+}  // namespace
+}  // namespace kg::query
