@@ -1,5 +1,6 @@
 #include "graph/codec.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -364,8 +365,6 @@ bool GetNamedValues(std::string_view* in, std::vector<std::pair<std::string, Val
   return true;
 }
 
-void PutDouble(std::string* out, double v) { PutFixedLE(out, v); }
-
 }  // namespace
 
 bool GetValue(std::string_view* in, Value* value) { return GetValueAtDepth(in, value, 0); }
@@ -443,41 +442,67 @@ bool DecodeDocument(std::string_view in, Document* doc) {
 
 namespace {
 
-// One evidence without its document id (the row's key has it).
-void PutEvidence(std::string* out, const Evidence& e) {
-  PutVarint(out, e.begin);
-  PutVarint(out, e.end);
-  PutLengthPrefixed(out, e.sentence);
-  PutLengthPrefixed(out, e.rule);
-  PutDouble(out, e.confidence);
+// A confidence that is a multiple of 1/10000 (0.9, 0.75: what rules and dictionaries give) is
+// stored as varint(k + 1) for k/10000; any other as 0 and the 8 raw bytes. Decoding gives back
+// the same double either way: k/10000.0 is used only when it is exactly the value.
+constexpr double kConfidenceScale = 10000.0;
+
+void PutConfidence(std::string* out, double c) {
+  if (c >= 0 && c <= 1e6 && !std::signbit(c)) {
+    double k = std::round(c * kConfidenceScale);
+    if (k / kConfidenceScale == c) {
+      PutVarint(out, static_cast<uint64_t>(k) + 1);
+      return;
+    }
+  }
+  PutVarint(out, 0);
+  PutFixedLE(out, c);
 }
 
-bool GetEvidence(std::string_view* in, std::string_view doc_id, Evidence* e) {
-  uint64_t begin, end;
-  if (!GetVarint(in, &begin) || !GetVarint(in, &end) || !GetLengthPrefixed(in, &e->sentence) ||
-      !GetLengthPrefixed(in, &e->rule) || !GetFixedLE(in, &e->confidence) || begin > UINT32_MAX ||
-      end > UINT32_MAX) {
-    return false;
-  }
-  e->doc_id = std::string(doc_id);
-  e->begin = static_cast<uint32_t>(begin);
-  e->end = static_cast<uint32_t>(end);
+bool GetConfidence(std::string_view* in, double* c) {
+  uint64_t k;
+  if (!GetVarint(in, &k)) return false;
+  if (k == 0) return GetFixedLE(in, c);
+  *c = static_cast<double>(k - 1) / kConfidenceScale;
   return true;
 }
 
-void PutEvidenceList(std::string* out, const std::vector<Evidence>& list) {
-  PutVarint(out, list.size());
-  for (const Evidence& e : list) PutEvidence(out, e);
+bool GetU32Varint(std::string_view* in, uint32_t* v) {
+  uint64_t x;
+  if (!GetVarint(in, &x) || x > UINT32_MAX) return false;
+  *v = static_cast<uint32_t>(x);
+  return true;
 }
 
-bool GetEvidenceList(std::string_view* in, std::string_view doc_id, std::vector<Evidence>* list) {
+void PutEvidenceList(std::string* out, const std::vector<EvidenceRef>& list) {
+  PutVarint(out, list.size());
+  for (const EvidenceRef& e : list) {
+    PutVarint(out, e.begin);
+    PutVarint(out, e.end);
+    PutVarint(out, e.sentence);
+    PutVarint(out, e.rule);
+    PutConfidence(out, e.confidence);
+  }
+}
+
+bool GetEvidenceList(std::string_view* in, std::vector<EvidenceRef>* list) {
   uint64_t n;
   if (!GetVarint(in, &n) || n > in->size()) return false;
   list->resize(n);
-  for (Evidence& e : *list) {
-    if (!GetEvidence(in, doc_id, &e)) return false;
+  for (EvidenceRef& e : *list) {
+    if (!GetU32Varint(in, &e.begin) || !GetU32Varint(in, &e.end) ||
+        !GetU32Varint(in, &e.sentence) || !GetU32Varint(in, &e.rule) ||
+        !GetConfidence(in, &e.confidence)) {
+      return false;
+    }
   }
   return true;
+}
+
+int64_t MaxIndexIn(const std::vector<EvidenceRef>& list) {
+  int64_t max = -1;
+  for (const EvidenceRef& e : list) max = std::max<int64_t>({max, e.sentence, e.rule});
+  return max;
 }
 
 }  // namespace
@@ -495,10 +520,10 @@ std::string EncodeProvRow(const ProvRow& row) {
   return out;
 }
 
-bool DecodeProvRow(std::string_view in, std::string_view doc_id, ProvRow* row) {
+bool DecodeProvRow(std::string_view in, ProvRow* row) {
   row->edges.clear();
   uint64_t edges;
-  if (!GetEvidenceList(&in, doc_id, &row->vertex) || !GetVarint(&in, &edges) || edges > in.size()) {
+  if (!GetEvidenceList(&in, &row->vertex) || !GetVarint(&in, &edges) || edges > in.size()) {
     return false;
   }
   for (uint64_t i = 0; i < edges; ++i) {
@@ -509,9 +534,37 @@ bool DecodeProvRow(std::string_view in, std::string_view doc_id, ProvRow* row) {
     }
     EdgeTail tail{static_cast<LabelId>(label), dst, rank};
     if (!row->edges.empty() && !(row->edges.rbegin()->first < tail)) return false;
-    if (!GetEvidenceList(&in, doc_id, &row->edges[tail])) return false;
+    if (!GetEvidenceList(&in, &row->edges[tail])) return false;
   }
   return in.empty();
+}
+
+int64_t MaxStringIndex(const ProvRow& row) {
+  int64_t max = MaxIndexIn(row.vertex);
+  for (const auto& [tail, list] : row.edges) max = std::max(max, MaxIndexIn(list));
+  return max;
+}
+
+bool DecodeStringTable(std::string_view in, std::vector<std::string>* strings) {
+  uint64_t n;
+  if (!GetVarint(&in, &n) || n > in.size()) return false;
+  strings->resize(n);
+  for (std::string& s : *strings) {
+    if (!GetLengthPrefixed(&in, &s)) return false;
+  }
+  return in.empty();
+}
+
+bool ExpandEvidence(const EvidenceRef& ref, std::string_view doc_id,
+                    const std::vector<std::string>& strings, Evidence* out) {
+  if (ref.sentence >= strings.size() || ref.rule >= strings.size()) return false;
+  out->doc_id = std::string(doc_id);
+  out->begin = ref.begin;
+  out->end = ref.end;
+  out->sentence = strings[ref.sentence];
+  out->rule = strings[ref.rule];
+  out->confidence = ref.confidence;
+  return true;
 }
 
 std::string EncodeIndexSpec(const IndexSpec& spec) {

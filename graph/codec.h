@@ -83,8 +83,18 @@ std::string EncodeDocument(const Document& doc);
 bool DecodeDocument(std::string_view in, Document* doc);
 
 // A provenance row (prov 01 vertex doc): what one document says about one vertex and about the
-// edges out of it, so that an edge's provenance costs no key of its own. The document id is the
-// key's: evidences carry it in memory but not in the bytes.
+// edges out of it, so that an edge's provenance costs no key of its own. An evidence names its
+// sentence and rule by their index in the document's string table (prov 03 doc), which holds
+// each distinct one once: a line that names ten entities is stored once, not twenty times (each
+// entity's evidence and its MENTIONS edge's). The document id is the key's.
+struct EvidenceRef {
+  uint32_t begin = 0;  // byte offsets in the document's text
+  uint32_t end = 0;
+  uint32_t sentence = 0;  // string table indexes
+  uint32_t rule = 0;
+  double confidence = 1.0;
+  friend bool operator==(const EvidenceRef&, const EvidenceRef&) = default;
+};
 struct EdgeTail {
   LabelId label = 0;
   VertexId dst = 0;
@@ -92,12 +102,27 @@ struct EdgeTail {
   friend auto operator<=>(const EdgeTail&, const EdgeTail&) = default;
 };
 struct ProvRow {
-  std::vector<Evidence> vertex;  // about the vertex itself, in the order recorded
-  std::map<EdgeTail, std::vector<Evidence>> edges;  // about its out-edges
+  std::vector<EvidenceRef> vertex;  // about the vertex itself, in the order recorded
+  std::map<EdgeTail, std::vector<EvidenceRef>> edges;  // about its out-edges
   bool empty() const { return vertex.empty() && edges.empty(); }
 };
 std::string EncodeProvRow(const ProvRow& row);
-bool DecodeProvRow(std::string_view in, std::string_view doc_id, ProvRow* row);
+bool DecodeProvRow(std::string_view in, ProvRow* row);
+// The highest string table index `row` uses, or -1 when it uses none.
+int64_t MaxStringIndex(const ProvRow& row);
+
+// A document's string table (prov 03 doc): the sentences and rule ids its evidence names.
+template <typename Strings>  // any sized container of std::string
+std::string EncodeStringTable(const Strings& strings) {
+  std::string out;
+  PutVarint(&out, strings.size());
+  for (const std::string& s : strings) PutLengthPrefixed(&out, s);
+  return out;
+}
+bool DecodeStringTable(std::string_view in, std::vector<std::string>* strings);
+// `ref` as an Evidence of `doc_id`; false when an index is outside `strings`.
+bool ExpandEvidence(const EvidenceRef& ref, std::string_view doc_id,
+                    const std::vector<std::string>& strings, Evidence* out);
 
 std::string EncodeIndexSpec(const IndexSpec& spec);
 bool DecodeIndexSpec(std::string_view in, IndexSpec* spec);

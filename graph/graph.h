@@ -300,8 +300,9 @@ class Graph {
 };
 
 // The on-disk format this build writes; Open refuses a database with another one (2: provenance
-// rows per vertex and document, one element list per document).
-inline constexpr int kFormatVersion = 2;
+// rows per vertex and document, one element list per document; 3: evidence names its sentence
+// and rule in a string table per document).
+inline constexpr int kFormatVersion = 3;
 
 }  // namespace kg::graph
 

@@ -64,17 +64,15 @@ absl::StatusOr<LabelId> TxnImpl::InternLabel(std::string_view name) {
   return id;
 }
 
-absl::StatusOr<std::optional<codec::VertexRow>> TxnImpl::LoadRow(VertexId id) {
-  if (auto it = rows_.find(id); it != rows_.end()) {
-    return std::optional<codec::VertexRow>(it->second);
-  }
-  absl::StatusOr<std::optional<std::string>> bytes = txn_->Get(Space::kVertex, layout::VertexKey(id));
+absl::StatusOr<const codec::VertexRow*> TxnImpl::CachedRow(VertexId id) {
+  if (auto it = rows_.find(id); it != rows_.end()) return &it->second;
+  absl::StatusOr<std::optional<std::string>> bytes =
+      txn_->Get(Space::kVertex, layout::VertexKey(id));
   if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) return std::nullopt;
+  if (!bytes->has_value()) return nullptr;
   codec::VertexRow row;
   if (!codec::DecodeVertexRow(**bytes, &row)) return CorruptRow("vertex", absl::StrCat(id));
-  rows_.emplace(id, row);
-  return std::optional<codec::VertexRow>(std::move(row));
+  return &rows_.emplace(id, std::move(row)).first->second;
 }
 
 absl::StatusOr<std::optional<VertexId>> TxnImpl::FindUnique(const std::string& unique_key) {
@@ -85,10 +83,10 @@ absl::StatusOr<std::optional<VertexId>> TxnImpl::FindUnique(const std::string& u
 }
 
 absl::StatusOr<codec::VertexRow> TxnImpl::LoadExistingRow(VertexId id) {
-  absl::StatusOr<std::optional<codec::VertexRow>> row = LoadRow(id);
+  absl::StatusOr<const codec::VertexRow*> row = CachedRow(id);
   if (!row.ok()) return row.status();
-  if (!row->has_value()) return NotFoundVertex(id);
-  return **std::move(row);
+  if (*row == nullptr) return NotFoundVertex(id);
+  return **row;
 }
 
 absl::Status TxnImpl::RequireVertex(VertexId id) {
@@ -108,8 +106,8 @@ absl::StatusOr<std::set<std::string>> TxnImpl::IndexEntries(VertexId id,
                          [this](std::string_view name) { return FindLabel(name); });
 }
 
-absl::Status TxnImpl::WriteRow(VertexId id, const std::optional<codec::VertexRow>& before,
-                               const std::optional<codec::VertexRow>& after) {
+absl::Status TxnImpl::WriteRow(VertexId id, const codec::VertexRow* before,
+                               std::optional<codec::VertexRow> after) {
   std::set<std::string> old_entries, new_entries;
   if (before) {
     absl::StatusOr<std::set<std::string>> e = IndexEntries(id, *before);
@@ -140,7 +138,7 @@ absl::Status TxnImpl::WriteRow(VertexId id, const std::optional<codec::VertexRow
       txn_->AddInt64(Space::kCount, layout::VertexCountKey(l), +1);
     }
   }
-  if (before.has_value() != after.has_value()) {
+  if ((before != nullptr) != after.has_value()) {
     txn_->AddInt64(Space::kCount, layout::TotalVerticesKey(), after ? +1 : -1);
   }
   // The unique key and the external id are fixed at creation; they go with the vertex.
@@ -166,7 +164,7 @@ absl::Status TxnImpl::WriteRow(VertexId id, const std::optional<codec::VertexRow
   }
   if (after) {
     txn_->Put(Space::kVertex, layout::VertexKey(id), codec::EncodeVertexRow(*after));
-    rows_.insert_or_assign(id, *after);
+    rows_.insert_or_assign(id, *std::move(after));  // `before` may be the entry: used last
   } else {
     txn_->Delete(Space::kVertex, layout::VertexKey(id));
     rows_.erase(id);
@@ -226,7 +224,7 @@ absl::StatusOr<VertexId> TxnImpl::CreateVertex(const std::vector<std::string>& l
     ApplyVertexProperty(&row.properties, p);
   }
   VertexId id = AllocateId();
-  if (absl::Status s = WriteRow(id, std::nullopt, row); !s.ok()) return s;
+  if (absl::Status s = WriteRow(id, nullptr, std::move(row)); !s.ok()) return s;
   live_vertices_.insert(id);
   created_vertices_.insert(id);
   return id;
@@ -248,15 +246,16 @@ absl::StatusOr<UpsertResult> TxnImpl::UpsertVertex(std::string_view label, std::
     return UpsertResult{*id, true};
   }
   VertexId id = **existing;
-  absl::StatusOr<codec::VertexRow> before = LoadExistingRow(id);
+  absl::StatusOr<const codec::VertexRow*> before = CachedRow(id);
   if (!before.ok()) return before.status();
-  codec::VertexRow after = *before;
+  if (*before == nullptr) return NotFoundVertex(id);
+  codec::VertexRow after = **before;
   for (const PropertyWrite& p : properties) {
     if (absl::Status s = ValidateProperty(p); !s.ok()) return s;
     ApplyVertexProperty(&after.properties, p);
   }
-  if (after.properties != before->properties) {
-    if (absl::Status s = WriteRow(id, *before, after); !s.ok()) return s;
+  if (after.properties != (*before)->properties) {
+    if (absl::Status s = WriteRow(id, *before, std::move(after)); !s.ok()) return s;
   }
   return UpsertResult{id, false};
 }
@@ -273,7 +272,7 @@ absl::Status TxnImpl::AddVertexLabels(VertexId id, const std::vector<std::string
     }
   }
   if (after.labels == before->labels) return absl::OkStatus();
-  return WriteRow(id, *before, after);
+  return WriteRow(id, &*before, std::move(after));
 }
 
 absl::Status TxnImpl::SetVertexProperty(VertexId id, const PropertyWrite& property) {
@@ -282,7 +281,7 @@ absl::Status TxnImpl::SetVertexProperty(VertexId id, const PropertyWrite& proper
   if (!before.ok()) return before.status();
   codec::VertexRow after = *before;
   ApplyVertexProperty(&after.properties, property);
-  return WriteRow(id, *before, after);
+  return WriteRow(id, &*before, std::move(after));
 }
 
 absl::Status TxnImpl::RemoveVertexProperty(VertexId id, std::string_view key) {
@@ -291,7 +290,7 @@ absl::Status TxnImpl::RemoveVertexProperty(VertexId id, std::string_view key) {
   codec::VertexRow after = *before;
   std::erase_if(after.properties, [&](const VertexProperty& p) { return p.key == key; });
   if (after.properties.size() == before->properties.size()) return absl::OkStatus();
-  return WriteRow(id, *before, after);
+  return WriteRow(id, &*before, std::move(after));
 }
 
 absl::Status TxnImpl::RemoveVertexPropertyValue(VertexId id, std::string_view key,
@@ -302,7 +301,7 @@ absl::Status TxnImpl::RemoveVertexPropertyValue(VertexId id, std::string_view ke
   std::erase_if(after.properties,
                 [&](const VertexProperty& p) { return p.key == key && p.value == value; });
   if (after.properties.size() == before->properties.size()) return absl::OkStatus();
-  return WriteRow(id, *before, after);
+  return WriteRow(id, &*before, std::move(after));
 }
 
 absl::Status TxnImpl::DeleteVertex(VertexId id) {
@@ -321,7 +320,7 @@ absl::Status TxnImpl::DeleteVertex(VertexId id) {
   }
   if (absl::Status s = provenance_.RemoveElement(id); !s.ok()) return s;
   live_vertices_.erase(id);
-  return WriteRow(id, *before, std::nullopt);
+  return WriteRow(id, &*before, std::nullopt);
 }
 
 absl::StatusOr<std::optional<codec::EdgeRow>> TxnImpl::LoadEdgeRow(const EdgeKey& key) {

@@ -9,6 +9,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/node_hash_map.h"
 #include "graph/catalog.h"
 #include "graph/codec.h"
 #include "graph/graph.h"
@@ -78,16 +79,17 @@ class TxnImpl : public ReaderImpl<GraphTxn> {
   absl::StatusOr<VertexId> CreateVertex(const std::vector<std::string>& labels,
                                         std::string canonical_key, const Value& external_id,
                                         const std::vector<PropertyWrite>& properties);
-  absl::StatusOr<std::optional<codec::VertexRow>> LoadRow(VertexId id);
+  // The row of `id` as this transaction sees it (nullptr: no such vertex), cached in rows_.
+  absl::StatusOr<const codec::VertexRow*> CachedRow(VertexId id);
   absl::StatusOr<codec::VertexRow> LoadExistingRow(VertexId id);
   // The vertex a unique-key entry names, as this transaction sees it.
   absl::StatusOr<std::optional<VertexId>> FindUnique(const std::string& unique_key);
   // The index-space keys a vertex row implies: label membership, aliases, property indexes.
   absl::StatusOr<std::set<std::string>> IndexEntries(VertexId id, const codec::VertexRow& row);
   // Writes `after` as the row of `id` (nullopt deletes it), updating indexes and counters by the
-  // difference from `before`.
-  absl::Status WriteRow(VertexId id, const std::optional<codec::VertexRow>& before,
-                        const std::optional<codec::VertexRow>& after);
+  // difference from `before` (nullptr: a new vertex; it may be CachedRow's entry for `id`).
+  absl::Status WriteRow(VertexId id, const codec::VertexRow* before,
+                        std::optional<codec::VertexRow> after);
   absl::Status CreateEdge(const EdgeKey& key, const Value& external_id,
                           const std::vector<PropertyWrite>& properties);
   absl::StatusOr<std::optional<codec::EdgeRow>> LoadEdgeRow(const EdgeKey& key);
@@ -113,7 +115,7 @@ class TxnImpl : public ReaderImpl<GraphTxn> {
   ProvenanceBuffer provenance_;
   // Vertex rows and unique keys read or written so far: an entity named by several documents
   // of one transaction is read once. Every row write goes through WriteRow, which keeps both.
-  absl::flat_hash_map<VertexId, codec::VertexRow> rows_;
+  absl::node_hash_map<VertexId, codec::VertexRow> rows_;   // stable: CachedRow's pointers
   absl::flat_hash_map<std::string, VertexId> unique_ids_;  // UniqueKey -> vertex
 };
 

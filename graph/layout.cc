@@ -236,6 +236,18 @@ bool DecodeDocElementsKey(std::string_view key, std::string* doc_id) {
          codec::GetEscapedString(&key, doc_id) && key.empty();
 }
 
+std::string DocStringsKey(std::string_view doc_id) {
+  std::string k = Tagged(kDocStringsTag);
+  PutEscapedString(&k, doc_id);
+  return k;
+}
+
+bool DecodeDocStringsKey(std::string_view key, std::string* doc_id) {
+  uint8_t tag;
+  return codec::GetU8(&key, &tag) && tag == kDocStringsTag &&
+         codec::GetEscapedString(&key, doc_id) && key.empty();
+}
+
 bool DecodeElementList(std::string_view in, std::vector<ElementRef>* elements) {
   elements->clear();
   while (!in.empty()) {

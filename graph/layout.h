@@ -19,6 +19,8 @@
 //   prov    01 vid esc(doc id)                           ProvRow   the doc's evidence for the
 //                                                                  vertex and its out-edges
 //           02 esc(doc id)                               element*  what the doc supports, sorted
+//           03 esc(doc id)                               strings   the sentences and rule ids the
+//                                                                  doc's ProvRows name by index
 //   doc     01 doc id                                    Document
 // ids are u64 big-endian, label ids u32 big-endian, rank u64 big-endian; element = 'V' vid or
 // 'E' src lid dst rank.
@@ -98,6 +100,7 @@ std::string ElementBytes(const ElementRef& element);
 bool DecodeElement(std::string_view* in, ElementRef* element);
 inline constexpr char kProvRowTag = 0x01;
 inline constexpr char kDocElementsTag = 0x02;
+inline constexpr char kDocStringsTag = 0x03;
 // The vertex whose provenance rows hold an element's evidence: itself, or an edge's source.
 VertexId ProvOwner(const ElementRef& element);
 std::string ProvRowPrefix(VertexId owner);
@@ -105,6 +108,8 @@ std::string ProvRowKey(VertexId owner, std::string_view doc_id);
 bool DecodeProvRowKey(std::string_view key, VertexId* owner, std::string* doc_id);
 std::string DocElementsKey(std::string_view doc_id);
 bool DecodeDocElementsKey(std::string_view key, std::string* doc_id);
+std::string DocStringsKey(std::string_view doc_id);
+bool DecodeDocStringsKey(std::string_view key, std::string* doc_id);
 // A document's element list: ElementBytes of each, concatenated in byte order.
 bool DecodeElementList(std::string_view in, std::vector<ElementRef>* elements);
 

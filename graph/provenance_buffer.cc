@@ -14,7 +14,7 @@ using kv::Space;
 codec::EdgeTail TailOf(const EdgeKey& e) { return codec::EdgeTail{e.label, e.dst, e.rank}; }
 
 // The evidence list of `element` inside its owner's row (created empty if absent).
-std::vector<Evidence>& ListIn(codec::ProvRow& row, const ElementRef& element) {
+std::vector<codec::EvidenceRef>& ListIn(codec::ProvRow& row, const ElementRef& element) {
   if (const EdgeKey* e = std::get_if<EdgeKey>(&element)) return row.edges[TailOf(*e)];
   return row.vertex;
 }
@@ -39,10 +39,10 @@ absl::StatusOr<ProvenanceBuffer::Row*> ProvenanceBuffer::LoadRow(VertexId owner,
                                                                  bool fresh_document) {
   std::string key = layout::ProvRowKey(owner, doc_id);
   auto [it, inserted] = rows_.try_emplace(std::move(key));
+  it->second.key = &it->first;
   if (!inserted || fresh_document) return &it->second;  // a fresh document has nothing stored
   absl::StatusOr<std::optional<std::string>> bytes = txn_->Get(Space::kProv, it->first);
-  if (!bytes.ok() ||
-      (bytes->has_value() && !codec::DecodeProvRow(**bytes, doc_id, &it->second.row))) {
+  if (!bytes.ok() || (bytes->has_value() && !codec::DecodeProvRow(**bytes, &it->second.row))) {
     rows_.erase(it);
     return bytes.ok() ? CorruptRow("evidence of document", doc_id) : bytes.status();
   }
@@ -64,17 +64,60 @@ absl::StatusOr<ProvenanceBuffer::ElementList*> ProvenanceBuffer::LoadElements(
   return &it->second;
 }
 
+uint32_t ProvenanceBuffer::Strings::Intern(std::string_view s) {
+  if (auto it = index.find(s); it != index.end()) return it->second;
+  const uint32_t i = static_cast<uint32_t>(strings.size());
+  strings.emplace_back(s);
+  index.emplace(strings.back(), i);
+  dirty = true;
+  return i;
+}
+
+void ProvenanceBuffer::Strings::Clear() {
+  index.clear();
+  strings.clear();
+  dirty = true;
+}
+
+absl::StatusOr<ProvenanceBuffer::Strings*> ProvenanceBuffer::LoadStrings(const std::string& doc_id,
+                                                                         bool fresh_document) {
+  auto [it, inserted] = strings_.try_emplace(doc_id);
+  if (!inserted || fresh_document) return &it->second;
+  absl::StatusOr<std::vector<std::string>> stored = ReadDocStrings(*txn_, doc_id);
+  if (!stored.ok()) {
+    strings_.erase(it);
+    return stored.status();
+  }
+  Strings& s = it->second;
+  for (std::string& str : *stored) {
+    const uint32_t i = static_cast<uint32_t>(s.strings.size());
+    s.strings.push_back(std::move(str));
+    s.index.emplace(s.strings.back(), i);  // a duplicate keeps its first index
+  }
+  return &s;
+}
+
+void ProvenanceBuffer::MarkDirty(Row* row) {
+  if (row->dirty) return;
+  row->dirty = true;
+  dirty_rows_.push_back(row);
+}
+
 absl::Status ProvenanceBuffer::Add(const ElementRef& element, const Evidence& evidence,
                                    bool fresh_document) {
-  absl::StatusOr<Row*> row = LoadRow(layout::ProvOwner(element), evidence.doc_id, fresh_document);
+  const VertexId owner = layout::ProvOwner(element);
+  absl::StatusOr<Row*> row = LoadRow(owner, evidence.doc_id, fresh_document);
   if (!row.ok()) return row.status();
-  std::vector<Evidence>& list = ListIn((*row)->row, element);
-  if (std::find(list.begin(), list.end(), evidence) != list.end()) return absl::OkStatus();
-  list.push_back(evidence);
-  if (!(*row)->dirty) {
-    (*row)->dirty = true;
-    dirty_rows_.push_back(layout::ProvRowKey(layout::ProvOwner(element), evidence.doc_id));
-  }
+  absl::StatusOr<Strings*> strings = LoadStrings(evidence.doc_id, fresh_document);
+  if (!strings.ok()) return strings.status();
+  const bool had_strings = (*strings)->dirty;
+  codec::EvidenceRef ref{evidence.begin, evidence.end, (*strings)->Intern(evidence.sentence),
+                         (*strings)->Intern(evidence.rule), evidence.confidence};
+  if ((*strings)->dirty && !had_strings) dirty_strings_.push_back(evidence.doc_id);
+  std::vector<codec::EvidenceRef>& list = ListIn((*row)->row, element);
+  if (std::find(list.begin(), list.end(), ref) != list.end()) return absl::OkStatus();
+  list.push_back(ref);
+  MarkDirty(*row);
   if (list.size() > 1) return absl::OkStatus();  // the document already lists the element
   absl::StatusOr<ElementList*> elements = LoadElements(evidence.doc_id, fresh_document);
   if (!elements.ok()) return elements.status();
@@ -84,6 +127,18 @@ absl::Status ProvenanceBuffer::Add(const ElementRef& element, const Evidence& ev
     dirty_documents_.push_back(evidence.doc_id);
   }
   return absl::OkStatus();
+}
+
+void ProvenanceBuffer::ClearDocument(const std::string& doc_id, ElementList* list) {
+  list->elements.clear();
+  if (!list->dirty) {
+    list->dirty = true;
+    dirty_documents_.push_back(doc_id);
+  }
+  Strings& strings = strings_[doc_id];  // no read: whatever is stored goes
+  const bool was_dirty = strings.dirty;
+  strings.Clear();
+  if (!was_dirty) dirty_strings_.push_back(doc_id);
 }
 
 absl::StatusOr<std::vector<ElementRef>> ProvenanceBuffer::RemoveDocument(
@@ -103,17 +158,22 @@ absl::StatusOr<std::vector<ElementRef>> ProvenanceBuffer::RemoveDocument(
     if (!row.ok()) return row.status();
     if ((*row)->row.empty()) continue;
     (*row)->row = codec::ProvRow();
-    if (!(*row)->dirty) {
-      (*row)->dirty = true;
-      dirty_rows_.push_back(layout::ProvRowKey(layout::ProvOwner(e), doc_id));
-    }
+    MarkDirty(*row);
   }
-  (*list)->elements.clear();
-  if (!(*list)->dirty) {
-    (*list)->dirty = true;
-    dirty_documents_.push_back(doc_id);
-  }
+  ClearDocument(doc_id, *list);
   return named;
+}
+
+absl::StatusOr<std::vector<std::string>> ReadDocStrings(kv::ReadView& view,
+                                                        std::string_view doc_id) {
+  absl::StatusOr<std::optional<std::string>> bytes =
+      view.Get(Space::kProv, layout::DocStringsKey(doc_id));
+  if (!bytes.ok()) return bytes.status();
+  std::vector<std::string> strings;
+  if (bytes->has_value() && !codec::DecodeStringTable(**bytes, &strings)) {
+    return CorruptRow("string table of document", doc_id);
+  }
+  return strings;
 }
 
 absl::StatusOr<ProvRows> ReadProvRows(kv::ReadView& view, VertexId owner) {
@@ -125,7 +185,7 @@ absl::StatusOr<ProvRows> ReadProvRows(kv::ReadView& view, VertexId owner) {
     VertexId id;
     std::string doc_id;
     codec::ProvRow row;
-    if (!layout::DecodeProvRowKey(k, &id, &doc_id) || !codec::DecodeProvRow(v, doc_id, &row)) {
+    if (!layout::DecodeProvRowKey(k, &id, &doc_id) || !codec::DecodeProvRow(v, &row)) {
       return CorruptRow("provenance of vertex", absl::StrCat(owner));
     }
     rows.emplace_back(std::move(doc_id), std::move(row));
@@ -148,14 +208,13 @@ absl::Status ProvenanceBuffer::RemoveElement(const ElementRef& element) {
     absl::StatusOr<Row*> row = LoadRow(owner, doc_id, false);
     if (!row.ok()) return row.status();
     RemoveFromRow((*row)->row, element);
-    if (!(*row)->dirty) {
-      (*row)->dirty = true;
-      dirty_rows_.push_back(layout::ProvRowKey(owner, doc_id));
-    }
+    MarkDirty(*row);
     absl::StatusOr<ElementList*> list = LoadElements(doc_id, false);
     if (!list.ok()) return list.status();
     (*list)->elements.erase(layout::ElementBytes(element));
-    if (!(*list)->dirty) {
+    if ((*list)->elements.empty()) {
+      ClearDocument(doc_id, *list);  // its last element: the string table goes too
+    } else if (!(*list)->dirty) {
       (*list)->dirty = true;
       dirty_documents_.push_back(doc_id);
     }
@@ -171,13 +230,12 @@ absl::StatusOr<bool> ProvenanceBuffer::IsSupported(const ElementRef& element) {
 }
 
 void ProvenanceBuffer::Flush() {
-  for (const std::string& key : dirty_rows_) {
-    Row& r = rows_.at(key);
-    r.dirty = false;
-    if (r.row.empty()) {
-      txn_->Delete(Space::kProv, key);
+  for (Row* r : dirty_rows_) {
+    r->dirty = false;
+    if (r->row.empty()) {
+      txn_->Delete(Space::kProv, *r->key);
     } else {
-      txn_->Put(Space::kProv, key, codec::EncodeProvRow(r.row));
+      txn_->Put(Space::kProv, *r->key, codec::EncodeProvRow(r->row));
     }
   }
   dirty_rows_.clear();
@@ -194,6 +252,17 @@ void ProvenanceBuffer::Flush() {
     txn_->Put(Space::kProv, key, bytes);
   }
   dirty_documents_.clear();
+  for (const std::string& doc_id : dirty_strings_) {
+    Strings& s = strings_.at(doc_id);
+    s.dirty = false;
+    std::string key = layout::DocStringsKey(doc_id);
+    if (s.strings.empty()) {
+      txn_->Delete(Space::kProv, key);
+    } else {
+      txn_->Put(Space::kProv, key, codec::EncodeStringTable(s.strings));
+    }
+  }
+  dirty_strings_.clear();
 }
 
 }  // namespace kg::graph

@@ -1,15 +1,18 @@
-// A transaction's provenance: the rows (prov 01 vertex doc) and document element lists (prov 02
-// doc) it reads and changes, kept decoded until the transaction ends, so that a document's
-// evidence costs one row per vertex it names and one element list, each encoded and written
-// once. Internal to graph/ (see layout.h).
+// A transaction's provenance: the rows (prov 01 vertex doc), document element lists (prov 02
+// doc) and string tables (prov 03 doc) it reads and changes, kept decoded until the transaction
+// ends, so that a document's evidence costs one row per vertex it names, one element list and
+// one string table, each encoded and written once. Internal to graph/ (see layout.h).
 #ifndef KG_GRAPH_PROVENANCE_BUFFER_H_
 #define KG_GRAPH_PROVENANCE_BUFFER_H_
 
+#include <deque>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/container/btree_set.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/node_hash_map.h"
 #include "absl/status/statusor.h"
 #include "graph/codec.h"
@@ -21,6 +24,9 @@ namespace kg::graph {
 // The provenance rows of `owner` (layout.h: one per document, in key order), decoded.
 using ProvRows = std::vector<std::pair<std::string, codec::ProvRow>>;
 absl::StatusOr<ProvRows> ReadProvRows(kv::ReadView& view, VertexId owner);
+// The string table of `doc_id` (empty when it has none).
+absl::StatusOr<std::vector<std::string>> ReadDocStrings(kv::ReadView& view,
+                                                        std::string_view doc_id);
 
 class ProvenanceBuffer {
  public:
@@ -42,21 +48,36 @@ class ProvenanceBuffer {
   struct Row {
     codec::ProvRow row;
     bool dirty = false;
+    const std::string* key = nullptr;  // its key in rows_
   };
   struct ElementList {
     absl::btree_set<std::string> elements;  // ElementBytes
     bool dirty = false;
   };
+  // A document's string table, with each string's index.
+  struct Strings {
+    std::deque<std::string> strings;  // a deque: `index` points into its strings
+    absl::flat_hash_map<std::string_view, uint32_t> index;
+    bool dirty = false;
+    uint32_t Intern(std::string_view s);
+    void Clear();
+  };
   absl::StatusOr<Row*> LoadRow(VertexId owner, const std::string& doc_id, bool fresh_document);
   absl::StatusOr<ElementList*> LoadElements(const std::string& doc_id, bool fresh_document);
+  absl::StatusOr<Strings*> LoadStrings(const std::string& doc_id, bool fresh_document);
+  // Empties the document's string table (without reading it) and its element list.
+  void ClearDocument(const std::string& doc_id, ElementList* list);
+  void MarkDirty(Row* row);
   // The documents with a row for `owner`, decoded, as the transaction sees them.
   absl::StatusOr<ProvRows> RowsOf(VertexId owner);
 
   kv::Txn* txn_;
   absl::node_hash_map<std::string, Row> rows_;              // by ProvRowKey
   absl::node_hash_map<std::string, ElementList> elements_;  // by document id
-  std::vector<std::string> dirty_rows_;                     // keys of rows_ changed since Flush
+  absl::node_hash_map<std::string, Strings> strings_;       // by document id
+  std::vector<Row*> dirty_rows_;                            // rows_ changed since Flush
   std::vector<std::string> dirty_documents_;                // keys of elements_ changed
+  std::vector<std::string> dirty_strings_;                  // keys of strings_ changed
 };
 
 }  // namespace kg::graph

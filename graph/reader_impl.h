@@ -297,20 +297,28 @@ class ReaderImpl : public Base {
     return ReadCounter(layout::DocumentCountKey());
   }
 
-  // An element's evidence is in its owner's rows (layout.h), one per document, in key order.
+  // An element's evidence is in its owner's rows (layout.h), one per document, in key order;
+  // each names its sentence and rule in the document's string table.
   absl::StatusOr<std::vector<Evidence>> GetEvidence(const ElementRef& element) override {
     absl::StatusOr<ProvRows> rows = ReadProvRows(*view_, layout::ProvOwner(element));
     if (!rows.ok()) return rows.status();
     const EdgeKey* edge = std::get_if<EdgeKey>(&element);
     std::vector<Evidence> all;
-    for (auto& [doc_id, row] : *rows) {
-      std::vector<Evidence>* list = &row.vertex;
+    for (const auto& [doc_id, row] : *rows) {
+      const std::vector<codec::EvidenceRef>* list = &row.vertex;
       if (edge != nullptr) {
         auto it = row.edges.find(codec::EdgeTail{edge->label, edge->dst, edge->rank});
         if (it == row.edges.end()) continue;
         list = &it->second;
       }
-      std::move(list->begin(), list->end(), std::back_inserter(all));
+      if (list->empty()) continue;
+      absl::StatusOr<std::vector<std::string>> strings = ReadDocStrings(*view_, doc_id);
+      if (!strings.ok()) return strings.status();
+      for (const codec::EvidenceRef& ref : *list) {
+        if (!codec::ExpandEvidence(ref, doc_id, *strings, &all.emplace_back())) {
+          return CorruptRow("string table of document", doc_id);
+        }
+      }
     }
     return all;
   }

@@ -1,5 +1,6 @@
 #include "graph/verify.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <tuple>
@@ -221,13 +222,16 @@ class Verifier {
     return absl::OkStatus();
   }
 
-  // Rows (01) come before element lists (02) in key order: each (document, element) pair with
-  // evidence in a row must be listed by its document exactly once, and the reverse.
+  // Rows (01) come before element lists (02), and those before string tables (03), in key
+  // order: each (document, element) pair with evidence in a row must be listed by its document
+  // exactly once, and the reverse; every string a row names must be in its document's table.
   absl::Status CheckProvenance() {
     std::set<std::pair<std::string, std::string>> unlisted;  // (doc id, ElementBytes)
     absl::Status s = ForEach(Space::kProv, "", "", [&](std::string_view k, std::string_view v) {
       if (!k.empty() && k[0] == layout::kProvRowTag) {
         CheckProvRow(k, v, &unlisted);
+      } else if (!k.empty() && k[0] == layout::kDocStringsTag) {
+        CheckStringTable(k, v);
       } else {
         CheckElementList(k, v, &unlisted);
       }
@@ -236,7 +240,29 @@ class Verifier {
     for (const auto& [doc_id, element] : unlisted) {
       Problem(absl::StrCat("document '", doc_id, "' has evidence for an element it does not list"));
     }
+    for (const auto& [doc_id, max] : max_string_index_) {
+      Problem(absl::StrCat("document '", doc_id, "' has evidence but no string table"));
+    }
     return absl::OkStatus();
+  }
+
+  void CheckStringTable(std::string_view k, std::string_view v) {
+    std::string doc_id;
+    std::vector<std::string> strings;
+    if (!layout::DecodeDocStringsKey(k, &doc_id) || !codec::DecodeStringTable(v, &strings)) {
+      Problem("undecodable provenance string table");
+      return;
+    }
+    if (!listed_documents_.contains(doc_id)) {
+      Problem(absl::StrCat("document '", doc_id, "' has a string table but no element list"));
+    }
+    auto it = max_string_index_.find(doc_id);
+    if (it == max_string_index_.end()) return;  // strings of removed evidence may remain
+    if (it->second >= static_cast<int64_t>(strings.size())) {
+      Problem(absl::StrCat("evidence of document '", doc_id, "' names string ", it->second,
+                           " of a table of ", strings.size()));
+    }
+    max_string_index_.erase(it);
   }
 
   void CheckProvRow(std::string_view k, std::string_view v,
@@ -244,9 +270,13 @@ class Verifier {
     VertexId owner;
     std::string doc_id;
     codec::ProvRow row;
-    if (!layout::DecodeProvRowKey(k, &owner, &doc_id) || !codec::DecodeProvRow(v, doc_id, &row)) {
+    if (!layout::DecodeProvRowKey(k, &owner, &doc_id) || !codec::DecodeProvRow(v, &row)) {
       Problem("undecodable provenance row");
       return;
+    }
+    if (int64_t max = codec::MaxStringIndex(row); max >= 0) {
+      int64_t& doc_max = max_string_index_.try_emplace(doc_id, -1).first->second;
+      doc_max = std::max(doc_max, max);
     }
     if (row.empty()) Problem(absl::StrCat("empty provenance row of vertex ", owner));
     if (!Exists(Space::kDoc, layout::DocumentKey(doc_id))) {
@@ -275,6 +305,7 @@ class Verifier {
       return;
     }
     if (elements.empty()) Problem(absl::StrCat("empty element list of document '", doc_id, "'"));
+    listed_documents_.insert(doc_id);
     if (!Exists(Space::kDoc, layout::DocumentKey(doc_id))) {
       Problem(absl::StrCat("provenance names missing document '", doc_id, "'"));
     }
@@ -289,6 +320,8 @@ class Verifier {
   const Catalog& catalog_;
   const std::vector<std::string>& alias_properties_;
   std::vector<std::string> problems_;
+  std::map<std::string, int64_t> max_string_index_;  // doc id -> highest index its rows use
+  std::set<std::string> listed_documents_;            // with an element list
   int64_t vertices_ = 0, edges_ = 0;
   std::map<LabelId, int64_t> vertices_by_label_, edges_by_label_;
   std::map<std::tuple<VertexId, Direction, LabelId>, int64_t> degrees_;

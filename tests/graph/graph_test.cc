@@ -671,7 +671,7 @@ TEST(GraphOpenTest, ANewerFormatIsRefused) {
   EXPECT_EQ(g.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(g.status().message(), dir.path() +
                                       " was written in on-disk format 99, newer than this build's "
-                                      "format 2; upgrade kg to open it");
+                                      "format 3; upgrade kg to open it");
 }
 
 TEST(GraphOpenTest, AnOlderFormatIsRefused) {
@@ -681,7 +681,7 @@ TEST(GraphOpenTest, AnOlderFormatIsRefused) {
     auto store = kv::OpenRocksDbStore(dir.path(), {});
     ASSERT_TRUE(store.ok());
     ASSERT_TRUE((*store)->RunTxn([](kv::Txn& txn) {
-                          txn.Put(kv::Space::kMeta, layout::kFormatKey, "1");
+                          txn.Put(kv::Space::kMeta, layout::kFormatKey, "2");
                           return absl::OkStatus();
                         })
                     .ok());
@@ -690,7 +690,7 @@ TEST(GraphOpenTest, AnOlderFormatIsRefused) {
   EXPECT_EQ(g.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(g.status().message(),
             dir.path() +
-                " was written in on-disk format 1, older than this build's format 2 (provenance "
+                " was written in on-disk format 2, older than this build's format 3 (provenance "
                 "is stored differently); create a new database and import or ingest the data "
                 "again");
 }

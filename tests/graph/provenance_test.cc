@@ -1,7 +1,7 @@
-// Provenance in format 2: one row per (vertex, document) holding the evidence for the vertex and
-// its out-edges, one element list per document. The contracts (GetEvidence, ScanSupported,
-// retraction) are graph_test's; these check the layout itself and that Verify catches a broken
-// one.
+// Provenance in format 3: one row per (vertex, document) holding the evidence for the vertex and
+// its out-edges, one element list and one string table (sentences, rule ids) per document. The
+// contracts (GetEvidence, ScanSupported, retraction) are graph_test's; these check the layout
+// itself and that Verify catches a broken one.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -146,10 +146,12 @@ TEST_F(ProvenanceTest, EdgeEvidenceIsStoredInItsSourcesRowsAndReadBackPerDocumen
   EXPECT_THAT(Supported(*r, "d2"), ElementsAre(ElementRef(ab2_), ElementRef(a_)));
   EXPECT_TRUE(graph_->Verify().ok()) << graph_->Verify();
   r.reset();  // before the graph closes
-  // Rows (a, d1), (b, d1), (a, d2) and the two element lists: no key per edge or per pair.
+  // Rows (a, d1), (b, d1), (a, d2), the two element lists and the two string tables: no key per
+  // edge or per pair.
   EXPECT_THAT(ProvKeys(), ElementsAre(layout::ProvRowKey(a_, "d1"), layout::ProvRowKey(a_, "d2"),
                                       layout::ProvRowKey(b_, "d1"), layout::DocElementsKey("d1"),
-                                      layout::DocElementsKey("d2")));
+                                      layout::DocElementsKey("d2"), layout::DocStringsKey("d1"),
+                                      layout::DocStringsKey("d2")));
 }
 
 TEST_F(ProvenanceTest, ATransactionReadsItsOwnEvidenceBeforeItCommits) {
@@ -178,7 +180,9 @@ TEST_F(ProvenanceTest, DeletingAnEdgeOrVertexRemovesItFromEveryDocumentsList) {
   EXPECT_THAT(Supported(*r, "d2"), ElementsAre());
   EXPECT_TRUE(graph_->Verify().ok()) << graph_->Verify();
   r.reset();  // before the graph closes
-  EXPECT_THAT(ProvKeys(), ElementsAre(layout::ProvRowKey(b_, "d1"), layout::DocElementsKey("d1")));
+  // d2 supports nothing any more: its string table went with its element list.
+  EXPECT_THAT(ProvKeys(), ElementsAre(layout::ProvRowKey(b_, "d1"), layout::DocElementsKey("d1"),
+                                      layout::DocStringsKey("d1")));
 }
 
 TEST_F(ProvenanceTest, RetractingADocumentKeepsWhatAnotherDocumentSupports) {
@@ -233,11 +237,70 @@ TEST_F(ProvenanceTest, VerifyReportsAnUndecodableRowAndAnEdgeThatDoesNotExist) {
   EXPECT_THAT(VerifyMessage(), HasSubstr("undecodable provenance row"));
   Tamper([&](kv::Txn& txn) {
     codec::ProvRow row;
-    row.vertex.push_back(Ev("d1", "vb"));
-    row.edges[codec::EdgeTail{ab_.label, a_, 0}].push_back(Ev("d1", "ghost"));
+    row.vertex.push_back(codec::EvidenceRef{0, 0, 2, 3, 0.5});
+    row.edges[codec::EdgeTail{ab_.label, a_, 0}].push_back(codec::EvidenceRef{0, 0, 2, 3, 0.5});
     txn.Put(kv::Space::kProv, layout::ProvRowKey(b_, "d1"), codec::EncodeProvRow(row));
   });
   EXPECT_THAT(VerifyMessage(), HasSubstr("provenance names a missing element"));
+}
+
+TEST_F(ProvenanceTest, EachSentenceAndRuleIsStoredOncePerDocument) {
+  WriteTwoDocuments();
+  Evidence shared = Ev("d3", "mentions", 10, 20, "a line that names a and b");
+  Evidence exact = shared;
+  exact.rule = "r";
+  exact.confidence = 1.0 / 3;  // not a multiple of 1/10000: stored as 8 bytes
+  ASSERT_TRUE(graph_
+                  ->Write([&](GraphTxn& txn) -> absl::Status {
+                    Document d;
+                    d.id = "d3";
+                    if (auto s = txn.PutDocument(d); !s.ok()) return s;
+                    for (auto [e, ev] : std::vector<std::pair<ElementRef, Evidence>>{
+                             {a_, shared}, {b_, shared}, {ab_, shared}, {ab_, exact}}) {
+                      if (auto s = txn.AddEvidence(e, ev); !s.ok()) return s;
+                    }
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  std::unique_ptr<GraphReader> r = graph_->Snapshot();
+  EXPECT_THAT(*r->GetEvidence(a_), ::testing::Contains(shared));
+  EXPECT_THAT(*r->GetEvidence(b_), ::testing::Contains(shared));
+  EXPECT_THAT(*r->GetEvidence(ab_), ::testing::IsSupersetOf({shared, exact}));
+  EXPECT_TRUE(graph_->Verify().ok()) << graph_->Verify();
+  r.reset();
+  graph_.reset();
+  std::vector<std::string> strings;
+  {
+    auto store = kv::OpenRocksDbStore(dir_, {});
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)
+                    ->RunTxn([&](kv::Txn& txn) -> absl::Status {
+                      auto bytes = txn.Get(kv::Space::kProv, layout::DocStringsKey("d3"));
+                      if (!bytes.ok()) return bytes.status();
+                      EXPECT_TRUE(bytes->has_value());
+                      EXPECT_TRUE(codec::DecodeStringTable(bytes->value_or(""), &strings));
+                      return absl::OkStatus();
+                    })
+                    .ok());
+  }
+  Open();
+  EXPECT_THAT(strings, ElementsAre("a line that names a and b", "mentions", "r"));
+}
+
+TEST_F(ProvenanceTest, VerifyReportsAMissingOrShortStringTable) {
+  WriteTwoDocuments();
+  // d1's table: "a says", "va", "", "vb", "a and b", "e1", "e1bis".
+  Tamper([](kv::Txn& txn) {
+    txn.Put(kv::Space::kProv, layout::DocStringsKey("d1"),
+            codec::EncodeStringTable(std::vector<std::string>{"a says"}));
+  });
+  EXPECT_THAT(VerifyMessage(),
+              HasSubstr("evidence of document 'd1' names string 6 of a table of 1"));
+  std::unique_ptr<GraphReader> r = graph_->Snapshot();
+  EXPECT_EQ(r->GetEvidence(ab_).status().code(), absl::StatusCode::kDataLoss);
+  r.reset();
+  Tamper([](kv::Txn& txn) { txn.Delete(kv::Space::kProv, layout::DocStringsKey("d1")); });
+  EXPECT_THAT(VerifyMessage(), HasSubstr("document 'd1' has evidence but no string table"));
 }
 
 }  // namespace
