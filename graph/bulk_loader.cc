@@ -1,6 +1,7 @@
 #include "graph/bulk_loader.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <map>
 #include <set>
@@ -12,6 +13,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "graph/absl_compat.h"
+#include "graph/bulk/degree_writer.h"
 #include "graph/bulk/edge_files.h"
 #include "graph/bulk/edge_sorter.h"
 #include "graph/bulk/external_sorter.h"
@@ -24,8 +26,6 @@ namespace kg::graph {
 namespace {
 
 using kv::Space;
-
-using bulk::Degree;
 
 // Shares of BulkLoadOptions::memory_bytes: the two edge sorters hold their records from the first
 // edge to the end; the vertex index and key sorters work only at Commit(), beside them.
@@ -161,17 +161,29 @@ class BulkLoaderImpl : public BulkLoader {
     committed_ = true;
     // Within each file keys strictly ascend. The out-edges and the in-edges, like the vertex
     // rows, touch disjoint state and files: each is written on its own thread, sorting the last
-    // of its records and building its file's blocks there. Counts need all three.
+    // of its records and building its file's blocks there; a fourth thread writes their degree
+    // counters as they come. The label counts and the totals need all of them.
     if (absl::Status s = WriteMeta(); !s.ok()) return s;
+    // The counter space in three files of disjoint key ranges: the degrees (03), written beside
+    // the edge files as their degrees arrive, and before and after them the label counts (01,
+    // 02) and the totals (04, 05), which need every edge.
+    std::array<kv::BulkFile*, 3> counts{};
+    for (kv::BulkFile*& f : counts) {
+      absl::StatusOr<kv::BulkFile*> made = writer_->NewFile(Space::kCount, /*no_deletions=*/true);
+      if (!made.ok()) return made.status();
+      f = *made;
+    }
+    bulk::DegreeWriter degrees(*counts[1]);
     absl::Status in_status;
-    std::thread in_edges([&] { in_status = WriteInEdges(); });
-    absl::Status out_status = WriteOutEdges();
+    std::thread in_edges([&] { in_status = WriteInEdges(&degrees); });
+    absl::Status out_status = WriteOutEdges(&degrees);
     in_edges.join();
     vertex_writer_.join();
-    for (const absl::Status& s : {vertices_status_, out_status, in_status}) {
+    absl::Status degrees_status = degrees.Finish();
+    for (const absl::Status& s : {vertices_status_, out_status, in_status, degrees_status}) {
       if (!s.ok()) return s;
     }
-    if (absl::Status s = WriteCounts(); !s.ok()) return s;
+    if (absl::Status s = WriteCounts(*counts[0], *counts[2]); !s.ok()) return s;
     graph_->catalog().Apply(delta_);  // before the ingest: see GraphImpl::RunWrite
     if (absl::Status s = writer_->Commit(); !s.ok()) {
       graph_->catalog().Revert(delta_);
@@ -378,29 +390,32 @@ class BulkLoaderImpl : public BulkLoader {
   }
 
   // Out-edges in key order, repeats merged (later properties win), into existing ones too.
-  absl::Status WriteOutEdges() {
+  absl::Status WriteOutEdges(bulk::DegreeWriter* degrees) {
     absl::StatusOr<std::unique_ptr<bulk::EdgeStream>> sorted = out_edges_->Finish();
     if (!sorted.ok()) return sorted.status();
     absl::StatusOr<kv::BulkFile*> file = writer_->NewFile(Space::kAdj, /*no_deletions=*/true);
     if (!file.ok()) return file.status();
     bulk::OutEdgeCounts counts;
-    absl::Status s = bulk::WriteOutEdges(**sorted, database(), **file, &counts);
+    bulk::DegreeCounter out_degrees(degrees, Direction::kOut);
+    absl::Status s = bulk::WriteOutEdges(**sorted, database(), **file, &counts, &out_degrees);
+    out_degrees.Close();
     sorted->reset();
     out_edges_.reset();
     report_.edges_created = counts.created;
     report_.edges_merged += counts.merged;
     edges_by_label_ = std::move(counts.created_by_label);
-    out_degrees_ = std::move(counts.degrees);
     return s;
   }
 
   // The in-edge twins of the new edges, with their degrees.
-  absl::Status WriteInEdges() {
+  absl::Status WriteInEdges(bulk::DegreeWriter* degrees) {
     absl::StatusOr<std::unique_ptr<bulk::EdgeStream>> sorted = in_edges_->Finish();
     if (!sorted.ok()) return sorted.status();
     absl::StatusOr<kv::BulkFile*> file = writer_->NewFile(Space::kAdj, /*no_deletions=*/true);
     if (!file.ok()) return file.status();
-    absl::Status s = bulk::WriteInEdges(**sorted, database(), **file, &in_degrees_);
+    bulk::DegreeCounter in_degrees(degrees, Direction::kIn);
+    absl::Status s = bulk::WriteInEdges(**sorted, database(), **file, &in_degrees);
+    in_degrees.Close();
     sorted->reset();
     in_edges_.reset();
     return s;
@@ -409,38 +424,22 @@ class BulkLoaderImpl : public BulkLoader {
   // The database to merge into, or null when it was empty.
   kv::ReadView* database() { return database_empty_ ? nullptr : snapshot_.get(); }
 
-  // Counter deltas as merge operands, in key order: 01 label, 02 label, 03 degrees, 04, 05.
-  absl::Status WriteCounts() {
+  // Counter deltas as merge operands, in key order: the label counts (01, 02) into `labels`,
+  // the totals (04, 05) into `totals`; the degrees (03) are written as the edges are.
+  absl::Status WriteCounts(kv::BulkFile& labels, kv::BulkFile& totals) {
     for (const auto& [l, n] : vertices_by_label_) {
-      if (absl::Status s = writer_->AddInt64(Space::kCount, layout::VertexCountKey(l), n);
-          !s.ok()) {
-        return s;
-      }
+      if (absl::Status s = labels.AddInt64(layout::VertexCountKey(l), n); !s.ok()) return s;
     }
     for (const auto& [l, n] : edges_by_label_) {
-      if (absl::Status s = writer_->AddInt64(Space::kCount, layout::EdgeCountKey(l), n); !s.ok()) {
-        return s;
-      }
-    }
-    // Merge the out and in degree lists, both sorted by (vertex, label): per vertex, out first.
-    size_t i = 0, j = 0;
-    while (i < out_degrees_.size() || j < in_degrees_.size()) {
-      bool take_out = j == in_degrees_.size() ||
-                      (i < out_degrees_.size() && out_degrees_[i].vertex <= in_degrees_[j].vertex);
-      const Degree& d = take_out ? out_degrees_[i++] : in_degrees_[j++];
-      std::string key =
-          layout::DegreeKey(d.vertex, take_out ? Direction::kOut : Direction::kIn, d.label);
-      if (absl::Status s = writer_->AddInt64(Space::kCount, key, d.count); !s.ok()) return s;
+      if (absl::Status s = labels.AddInt64(layout::EdgeCountKey(l), n); !s.ok()) return s;
     }
     if (total_vertices_ > 0) {
-      if (absl::Status s =
-              writer_->AddInt64(Space::kCount, layout::TotalVerticesKey(), total_vertices_);
-          !s.ok()) {
+      if (absl::Status s = totals.AddInt64(layout::TotalVerticesKey(), total_vertices_); !s.ok()) {
         return s;
       }
     }
     if (report_.edges_created > 0) {
-      return writer_->AddInt64(Space::kCount, layout::TotalEdgesKey(), report_.edges_created);
+      return totals.AddInt64(layout::TotalEdgesKey(), report_.edges_created);
     }
     return absl::OkStatus();
   }
@@ -475,7 +474,6 @@ class BulkLoaderImpl : public BulkLoader {
   absl::flat_hash_map<std::string, VertexId> by_key_;  // unique key -> vertex
   std::unique_ptr<bulk::EdgeSorter> out_edges_, in_edges_;
   std::map<LabelId, int64_t> vertices_by_label_, edges_by_label_;
-  std::vector<Degree> out_degrees_, in_degrees_;
   int64_t total_vertices_ = 0;
   BulkLoadReport report_;
 };

@@ -10,8 +10,9 @@
 // arrive, on background threads, spilling sorted runs to disk), writes one file per key space
 // (vertex rows, the unique-key, alias, label and declared property indexes, the counters, the
 // dictionaries; the out-edges and the in-edges in two files of the adjacency space, written on
-// their own threads) and hands them to the store in one atomic ingest: after a crash at any moment
-// the database holds the whole load or none of it, and nothing is visible before Commit().
+// their own threads, and their degree counters on a third as they come) and hands them to the
+// store in one atomic ingest: after a crash at any moment the database holds the whole load or
+// none of it, and nothing is visible before Commit().
 //
 // Semantics are those of GraphTxn::UpsertVertex / UpsertEdge(rank 0): a vertex is keyed by its
 // (first label, canonical key) and merges into an existing one, properties by their cardinality,

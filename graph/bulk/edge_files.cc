@@ -42,22 +42,19 @@ class AdjKeyBuffer {
   char bytes_[29];  // tag, near, label, far, rank
 };
 
-void CountDegree(std::vector<Degree>* degrees, VertexId v, LabelId l) {
-  if (!degrees->empty() && degrees->back().vertex == v && degrees->back().label == l) {
-    ++degrees->back().count;
-  } else {
-    degrees->push_back({v, l, 1});
-  }
-}
-
 bool SameEdge(const SortedEdge& a, const SortedEdge& b) {
   return a.first == b.first && a.label == b.label && a.second == b.second;
 }
 
 class OutEdgeWriter {
  public:
-  OutEdgeWriter(kv::ReadView* database, kv::BulkFile& file, OutEdgeCounts* counts)
-      : database_(database), file_(file), counts_(counts), key_(layout::kOutTag) {}
+  OutEdgeWriter(kv::ReadView* database, kv::BulkFile& file, OutEdgeCounts* counts,
+                DegreeCounter* degrees)
+      : database_(database),
+        file_(file),
+        counts_(counts),
+        degrees_(degrees),
+        key_(layout::kOutTag) {}
 
   absl::Status Run(EdgeStream& sorted) {
     bool have = false;
@@ -111,13 +108,14 @@ class OutEdgeWriter {
     }
     ++counts_->created;
     ++counts_->created_by_label[current_.label];
-    CountDegree(&counts_->degrees, current_.first, current_.label);
+    degrees_->Count(current_.first, current_.label);
     return file_.Put(key, has_properties_ ? codec::EncodeEdgeRow(row_) : std::string());
   }
 
   kv::ReadView* database_;
   kv::BulkFile& file_;
   OutEdgeCounts* counts_;
+  DegreeCounter* degrees_;
   AdjKeyBuffer key_;
   SortedEdge current_;
   bool has_properties_ = false;  // whether row_ holds the current edge's properties
@@ -127,14 +125,14 @@ class OutEdgeWriter {
 }  // namespace
 
 absl::Status WriteOutEdges(EdgeStream& sorted, kv::ReadView* database, kv::BulkFile& file,
-                           OutEdgeCounts* counts) {
-  OutEdgeWriter writer(database, file, counts);
+                           OutEdgeCounts* counts, DegreeCounter* degrees) {
+  OutEdgeWriter writer(database, file, counts, degrees);
   if (absl::Status s = writer.Run(sorted); !s.ok()) return s;
   return file.Finish();
 }
 
 absl::Status WriteInEdges(EdgeStream& sorted, kv::ReadView* database, kv::BulkFile& file,
-                          std::vector<Degree>* degrees) {
+                          DegreeCounter* degrees) {
   AdjKeyBuffer key(layout::kInTag);
   SortedEdge previous;
   bool have = false;
@@ -148,7 +146,7 @@ absl::Status WriteInEdges(EdgeStream& sorted, kv::ReadView* database, kv::BulkFi
       if (!existing.ok()) return existing.status();
       if (existing->has_value()) continue;  // the edge is in the database: merged on the out side
     }
-    CountDegree(degrees, e.first, e.label);
+    degrees->Count(e.first, e.label);
     if (absl::Status s = file.Put(k, ""); !s.ok()) return s;
   }
   if (!sorted.status().ok()) return sorted.status();

@@ -6,38 +6,31 @@
 
 #include <cstdint>
 #include <map>
-#include <vector>
 
 #include "absl/status/status.h"
+#include "graph/bulk/degree_writer.h"
 #include "graph/bulk/edge_sorter.h"
 #include "graph/kv/kv.h"
 #include "graph/types.h"
 
 namespace kg::graph::bulk {
 
-// A degree counter delta: (vertex, label) -> edges, collected in key order.
-struct Degree {
-  VertexId vertex;
-  LabelId label;
-  int64_t count;
-};
-
 struct OutEdgeCounts {
   int64_t created = 0;
   int64_t merged = 0;  // repeats within the load and edges already in the database
   std::map<LabelId, int64_t> created_by_label;
-  std::vector<Degree> degrees;  // of new edges, by (src, label)
 };
 
 // Writes the out-edge rows of `sorted` (first = src, second = dst), merging repeats (later
-// properties win) and, when `database` is given, merging into the edges it already holds.
+// properties win) and, when `database` is given, merging into the edges it already holds;
+// `degrees` counts the out-degrees of the new ones.
 absl::Status WriteOutEdges(EdgeStream& sorted, kv::ReadView* database, kv::BulkFile& file,
-                           OutEdgeCounts* counts);
+                           OutEdgeCounts* counts, DegreeCounter* degrees);
 
 // Writes the in-edge twins of `sorted` (first = dst, second = src), once per edge, skipping the
-// edges `database` (when given) already holds; `degrees` gets the in-degrees of the new ones.
+// edges `database` (when given) already holds; `degrees` counts the in-degrees of the new ones.
 absl::Status WriteInEdges(EdgeStream& sorted, kv::ReadView* database, kv::BulkFile& file,
-                          std::vector<Degree>* degrees);
+                          DegreeCounter* degrees);
 
 }  // namespace kg::graph::bulk
 

@@ -9,13 +9,16 @@
 #include <map>
 #include <random>
 #include <set>
+#include <thread>
 #include <tuple>
 
+#include "graph/bulk/degree_writer.h"
 #include "graph/bulk/edge_sorter.h"
 #include "graph/bulk/external_sorter.h"
 #include "graph/bulk/radix_sort.h"
 #include "graph/bulk/run_file.h"
 #include "graph/graph.h"
+#include "graph/layout.h"
 #include "tests/graph/test_dir.h"
 
 namespace kg::graph {
@@ -253,6 +256,92 @@ TEST(RunFileTest, ReadsBackWhatWasWrittenAndReportsATruncatedRecord) {
   EXPECT_FALSE(truncated.Read(&n, sizeof(n), &status));
   EXPECT_EQ(status, absl::DataLossError("truncated sort run " + path));
   std::filesystem::remove_all(dir);
+}
+
+// A bulk file that records the counter deltas it is given, and fails the one numbered `fail_at`.
+class RecordingFile : public kv::BulkFile {
+ public:
+  explicit RecordingFile(size_t fail_at = SIZE_MAX) : fail_at_(fail_at) {}
+  absl::Status Put(std::string_view, std::string_view) override {
+    return absl::InternalError("Put on a counter file");
+  }
+  absl::Status AddInt64(std::string_view key, int64_t delta) override {
+    if (added.size() == fail_at_) return absl::ResourceExhaustedError("disk full");
+    added.emplace_back(std::string(key), delta);
+    return absl::OkStatus();
+  }
+  absl::Status Delete(std::string_view) override {
+    return absl::InternalError("Delete on a counter file");
+  }
+  absl::Status Finish() override {
+    ++finished;
+    return absl::OkStatus();
+  }
+  std::vector<std::pair<std::string, int64_t>> added;
+  int finished = 0;
+
+ private:
+  size_t fail_at_;
+};
+
+// Edges of one direction in (vertex, label) order, several per (vertex, label) now and then,
+// with vertices the other direction does not have: enough for several batches of degrees.
+std::vector<std::pair<VertexId, LabelId>> SortedEdgeEnds(uint32_t seed, size_t n) {
+  std::mt19937 random(seed);
+  std::vector<std::pair<VertexId, LabelId>> ends;
+  for (size_t i = 0; i < n; ++i) ends.emplace_back(random() % 40000, random() % 3);
+  std::sort(ends.begin(), ends.end());
+  return ends;
+}
+
+void CountOnThread(bulk::DegreeWriter* writer, Direction d,
+                   const std::vector<std::pair<VertexId, LabelId>>& ends) {
+  bulk::DegreeCounter counter(writer, d);
+  for (const auto& [v, l] : ends) counter.Count(v, l);
+  counter.Close();
+}
+
+TEST(DegreeWriterTest, MergesBothDirectionsInKeyOrderWhileTheyArrive) {
+  auto out = SortedEdgeEnds(1, 100000), in = SortedEdgeEnds(2, 100000);
+  std::map<std::string, int64_t> expected;
+  for (const auto& [v, l] : out) ++expected[layout::DegreeKey(v, Direction::kOut, l)];
+  for (const auto& [v, l] : in) ++expected[layout::DegreeKey(v, Direction::kIn, l)];
+  ASSERT_GT(expected.size(), 4 * bulk::DegreeCounter::kBatch);
+
+  RecordingFile file;
+  bulk::DegreeWriter writer(file);
+  std::thread in_thread(CountOnThread, &writer, Direction::kIn, std::cref(in));
+  CountOnThread(&writer, Direction::kOut, out);
+  in_thread.join();
+  ASSERT_TRUE(writer.Finish().ok());
+
+  EXPECT_EQ(file.finished, 1);
+  std::vector<std::pair<std::string, int64_t>> want(expected.begin(), expected.end());
+  EXPECT_TRUE(file.added == want) << file.added.size() << " deltas, " << want.size() << " expected";
+}
+
+TEST(DegreeWriterTest, OneDirectionWithoutDegreesAndAFailedWriteEndWithoutWaiting) {
+  auto in = SortedEdgeEnds(3, 50000);
+  RecordingFile file;
+  {
+    bulk::DegreeWriter writer(file);
+    CountOnThread(&writer, Direction::kIn, in);
+    writer.Close(Direction::kOut);  // as when the out-edge file failed before its first edge
+    ASSERT_TRUE(writer.Finish().ok());
+  }
+  std::set<std::pair<VertexId, LabelId>> distinct(in.begin(), in.end());
+  ASSERT_EQ(file.added.size(), distinct.size());
+  EXPECT_EQ(file.added.front().first,
+            layout::DegreeKey(distinct.begin()->first, Direction::kIn, distinct.begin()->second));
+
+  RecordingFile failing(/*fail_at=*/10);
+  bulk::DegreeWriter writer(failing);
+  std::thread in_thread(CountOnThread, &writer, Direction::kIn, std::cref(in));
+  CountOnThread(&writer, Direction::kOut, in);
+  in_thread.join();
+  EXPECT_EQ(writer.Finish(), absl::ResourceExhaustedError("disk full"));
+  EXPECT_EQ(failing.added.size(), 10u);
+  EXPECT_EQ(failing.finished, 0);
 }
 
 class BulkLoaderTest : public ::testing::TestWithParam<size_t> {
