@@ -21,6 +21,38 @@ namespace {
 
 const std::string kShared = KG_SHARED_DIR;
 
+// The seed brief's lines longer than 20 bytes: text for the randomised rule-matching tests.
+std::vector<std::string> SeedLines() {
+  auto docs = ReadTextFile(kShared + "/seed/000_9bcd69e6ea19a6da.txt");
+  EXPECT_TRUE(docs.ok()) << docs.status();
+  std::vector<std::string> lines;
+  if (!docs.ok()) return lines;
+  for (const Document& d : *docs) {
+    for (std::string_view line : Split(d.text, '\n')) {
+      if (line.size() > 20) lines.emplace_back(line);
+    }
+  }
+  return lines;
+}
+
+// Runs `rule` from `start` twice, with placeholder hints `a` and `b` (either may be null), and
+// expects the same answer and the same groups. Returns whether it matched.
+bool SameMatchWithBothHints(const Rule& rule, const std::string& text, size_t start,
+                            const PlaceholderStarts* a, const PlaceholderStarts* b) {
+  const int n = rule.re->NumberOfCapturingGroups() + 1;
+  std::vector<re2::StringPiece> want(n), got(n);
+  re2::StringPiece input(text);
+  const bool w = MatchRule(rule, input, start, want.data(), n, a);
+  const bool g = MatchRule(rule, input, start, got.data(), n, b);
+  EXPECT_EQ(w, g) << rule.id << " on " << text << " from " << start;
+  if (!w || !g) return false;
+  for (int i = 0; i < n; ++i) {
+    EXPECT_EQ(want[i].data(), got[i].data()) << rule.id << " group " << i << " in " << text;
+    EXPECT_EQ(want[i].size(), got[i].size()) << rule.id << " group " << i << " in " << text;
+  }
+  return true;
+}
+
 TEST(AtomMatcherTest, FindsWhatASubstringSearchFinds) {
   const std::vector<std::string> atoms = {"을",   "를 ",       "매장량", ":company\x02", "mou",
                                           "% 관세", "\x01",    "ab",     "b",            "abc",
@@ -366,14 +398,8 @@ TEST(MatchRuleTest, PlaceholderTagsSkipOnlyWhatCannotMatch) {
   auto bundle = Bundle::Load(KG_INGEST_TEST_DATA);
   ASSERT_TRUE(bundle.ok()) << bundle.status();
   const Bundle::Impl& impl = (*bundle)->impl();
-  auto docs = ReadTextFile(kShared + "/seed/000_9bcd69e6ea19a6da.txt");
-  ASSERT_TRUE(docs.ok()) << docs.status();
-  std::vector<std::string_view> lines;
-  for (const Document& d : *docs) {
-    for (std::string_view line : Split(d.text, '\n')) {
-      if (line.size() > 20) lines.push_back(line);
-    }
-  }
+  const std::vector<std::string> lines = SeedLines();
+  ASSERT_FALSE(lines.empty());
   std::mt19937 rng(13);
   int matched = 0, skippable = 0;
   for (int round = 0; round < 1500; ++round) {
@@ -392,22 +418,11 @@ TEST(MatchRuleTest, PlaceholderTagsSkipOnlyWhatCannotMatch) {
       absl::StrAppend(&text, "\x01", starts.pos.size(), ":", impl.vertex_labels[label],
                       generic ? "~" : "", "\x02", AV(word.substr(word.size() - 3)));
     }
-    re2::StringPiece input(text);
     for (const Rule& rule : impl.rules) {
       if (rule.first_tags == Rule::kAnyTag) continue;
       for (uint64_t tag : starts.tag_bit) skippable += (tag & rule.first_tags) == 0;
-      const int n = rule.re->NumberOfCapturingGroups() + 1;
       for (size_t start = 0; start <= text.size(); start += 1 + rng() % 64) {
-        std::vector<re2::StringPiece> want(n), got(n);
-        const bool w = MatchRule(rule, input, start, want.data(), n);
-        const bool g = MatchRule(rule, input, start, got.data(), n, &starts);
-        ASSERT_EQ(w, g) << rule.id << " on " << text << " from " << start;
-        if (!w) continue;
-        ++matched;
-        for (int i = 0; i < n; ++i) {
-          EXPECT_EQ(want[i].data(), got[i].data()) << rule.id << " group " << i << " in " << text;
-          EXPECT_EQ(want[i].size(), got[i].size()) << rule.id << " group " << i << " in " << text;
-        }
+        matched += SameMatchWithBothHints(rule, text, start, nullptr, &starts);
       }
     }
   }
@@ -455,14 +470,8 @@ TEST(MatchRuleTest, FollowSetsSkipOnlyWhatCannotMatch) {
   int with_follow = 0;
   for (const Rule& rule : impl.rules) with_follow += !rule.follow.any;
   EXPECT_GT(with_follow, 60);
-  auto docs = ReadTextFile(kShared + "/seed/000_9bcd69e6ea19a6da.txt");
-  ASSERT_TRUE(docs.ok()) << docs.status();
-  std::vector<std::string_view> lines;
-  for (const Document& d : *docs) {
-    for (std::string_view line : Split(d.text, '\n')) {
-      if (line.size() > 20) lines.push_back(line);
-    }
-  }
+  const std::vector<std::string> lines = SeedLines();
+  ASSERT_FALSE(lines.empty());
   std::mt19937 rng(17);
   int matched = 0, skippable = 0;
   for (int round = 0; round < 1500; ++round) {
@@ -493,21 +502,10 @@ TEST(MatchRuleTest, FollowSetsSkipOnlyWhatCannotMatch) {
       with_next.next.push_back(end < text.size() ? CodePointAt(text, end, &len)
                                                  : FollowSet::kEndOfText);
     }
-    re2::StringPiece input(text);
     for (const Rule& rule : impl.rules) {
       for (uint32_t c : with_next.next) skippable += !rule.follow.Allows(c);
-      const int n = rule.re->NumberOfCapturingGroups() + 1;
       for (size_t start = 0; start <= text.size(); start += 1 + rng() % 64) {
-        std::vector<re2::StringPiece> want(n), got(n);
-        const bool w = MatchRule(rule, input, start, want.data(), n, &tags_only);
-        const bool g = MatchRule(rule, input, start, got.data(), n, &with_next);
-        ASSERT_EQ(w, g) << rule.id << " on " << text << " from " << start;
-        if (!w) continue;
-        ++matched;
-        for (int i = 0; i < n; ++i) {
-          EXPECT_EQ(want[i].data(), got[i].data()) << rule.id << " group " << i << " in " << text;
-          EXPECT_EQ(want[i].size(), got[i].size()) << rule.id << " group " << i << " in " << text;
-        }
+        matched += SameMatchWithBothHints(rule, text, start, &tags_only, &with_next);
       }
     }
   }

@@ -10,14 +10,7 @@ namespace {
 
 using ::testing::ElementsAre;
 
-class ChooseTest : public testing::ModernGraphTest {
- protected:
-  std::vector<std::string> Ok(const std::string& q) {
-    auto r = Run(q);
-    EXPECT_TRUE(r.ok()) << q << ": " << r.status();
-    return r.ok() ? *r : std::vector<std::string>{};
-  }
-};
+class ChooseTest : public testing::ModernGraphTest {};
 
 TEST_F(ChooseTest, ABranchLimitCountsAcrossTheTraversersRoutedToIt) {
   // Young people's neighbours (lop, vadas, josh) and the others' (ripple, lop, lop), each

@@ -18,11 +18,6 @@ class DropTest : public testing::ModernGraphTest {
                     ".property(list, 'location', 'sf', 'until', 2020)")
                     .ok());
   }
-  std::vector<std::string> Ok(const std::string& q) {
-    auto r = Run(q);
-    EXPECT_TRUE(r.ok()) << q << ": " << r.status();
-    return r.ok() ? *r : std::vector<std::string>{};
-  }
 };
 
 TEST_F(DropTest, DroppingMetaPropertiesKeepsTheRest) {

@@ -9,14 +9,7 @@ namespace {
 
 using ::testing::ElementsAre;
 
-class MathTest : public testing::ModernGraphTest {
- protected:
-  std::vector<std::string> Ok(const std::string& q) {
-    auto r = Run(q);
-    EXPECT_TRUE(r.ok()) << q << ": " << r.status();
-    return r.ok() ? *r : std::vector<std::string>{};
-  }
-};
+class MathTest : public testing::ModernGraphTest {};
 
 TEST_F(MathTest, OperatorsAndPrecedence) {
   EXPECT_THAT(Ok("g.inject(1).math('_ + 2 * 3')"), ElementsAre("7"));

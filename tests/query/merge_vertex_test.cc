@@ -9,14 +9,7 @@ namespace {
 
 using ::testing::ElementsAre;
 
-class MergeVertexTest : public testing::ModernGraphTest {
- protected:
-  std::vector<std::string> Ok(const std::string& q) {
-    auto r = Run(q);
-    EXPECT_TRUE(r.ok()) << q << ": " << r.status();
-    return r.ok() ? *r : std::vector<std::string>{};
-  }
-};
+class MergeVertexTest : public testing::ModernGraphTest {};
 
 TEST_F(MergeVertexTest, HiddenLabelsAreRefusedAndNothingIsWritten) {
   EXPECT_EQ(Error("g.mergeV([(T.label): '~vertex'])"), "Label can not be a hidden key: ~vertex");

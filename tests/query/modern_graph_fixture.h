@@ -41,6 +41,12 @@ class ModernGraphTest : public ::testing::Test {
     if (!(*c)->status().ok()) return (*c)->status();
     return out;
   }
+  // The results of a query expected to succeed (none, and a test failure, when it fails).
+  std::vector<std::string> Ok(const std::string& q) {
+    auto r = Run(q);
+    EXPECT_TRUE(r.ok()) << q << ": " << r.status();
+    return r.ok() ? *r : std::vector<std::string>{};
+  }
   // The error message of a query expected to fail ("" when it succeeds).
   std::string Error(const std::string& q, QueryOptions opts = {}) {
     auto r = Run(q, std::move(opts));

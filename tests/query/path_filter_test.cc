@@ -11,14 +11,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
 
-class PathFilterTest : public testing::ModernGraphTest {
- protected:
-  std::vector<std::string> Ok(const std::string& q) {
-    auto r = Run(q);
-    EXPECT_TRUE(r.ok()) << q << ": " << r.status();
-    return r.ok() ? *r : std::vector<std::string>{};
-  }
-};
+class PathFilterTest : public testing::ModernGraphTest {};
 
 TEST_F(PathFilterTest, ByComparesWhatTheModulatorGives) {
   // marko -> josh -> ripple|lop: simple paths, but by label person, person, software.

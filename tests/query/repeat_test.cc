@@ -10,14 +10,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
 
-class RepeatTest : public testing::ModernGraphTest {
- protected:
-  std::vector<std::string> Ok(const std::string& q) {
-    auto r = Run(q);
-    EXPECT_TRUE(r.ok()) << q << ": " << r.status();
-    return r.ok() ? *r : std::vector<std::string>{};
-  }
-};
+class RepeatTest : public testing::ModernGraphTest {};
 
 TEST_F(RepeatTest, NamedLoopsReadTheirOwnCounter) {
   // Inside the inner repeat loops('a') is the outer count (0 during the first iteration),

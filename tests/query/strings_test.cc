@@ -9,14 +9,7 @@ namespace {
 
 using ::testing::ElementsAre;
 
-class StringStepsTest : public testing::ModernGraphTest {
- protected:
-  std::vector<std::string> Ok(const std::string& q) {
-    auto r = Run(q);
-    EXPECT_TRUE(r.ok()) << q << ": " << r.status();
-    return r.ok() ? *r : std::vector<std::string>{};
-  }
-};
+class StringStepsTest : public testing::ModernGraphTest {};
 
 TEST_F(StringStepsTest, SubstringCountsNegativeIndicesFromTheEnd) {
   EXPECT_THAT(Ok("g.inject('gremlin').substring(2)"), ElementsAre("emlin"));

@@ -9,14 +9,7 @@ namespace {
 
 using ::testing::ElementsAre;
 
-class ValueMapTest : public testing::ModernGraphTest {
- protected:
-  std::vector<std::string> Ok(const std::string& q) {
-    auto r = Run(q);
-    EXPECT_TRUE(r.ok()) << q << ": " << r.status();
-    return r.ok() ? *r : std::vector<std::string>{};
-  }
-};
+class ValueMapTest : public testing::ModernGraphTest {};
 
 TEST_F(ValueMapTest, WithTokensChoosesWhichTokens) {
   EXPECT_THAT(Ok("g.with('singlelabel').V(2).valueMap('name').with(WithOptions.tokens)"),

@@ -11,14 +11,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
 
-class VertexStepsTest : public testing::ModernGraphTest {
- protected:
-  std::vector<std::string> Ok(const std::string& q) {
-    auto r = Run(q);
-    EXPECT_TRUE(r.ok()) << q << ": " << r.status();
-    return r.ok() ? *r : std::vector<std::string>{};
-  }
-};
+class VertexStepsTest : public testing::ModernGraphTest {};
 
 TEST_F(VertexStepsTest, ToFollowsEdgesInTheGivenDirection) {
   EXPECT_THAT(Ok("g.V(1).to(Direction.OUT, 'knows').values('name')"),
