@@ -149,13 +149,30 @@ TEST(EdgeSorterTest, OrdersEveryByteOfWideKeys) {
   std::filesystem::remove_all(dir);
 }
 
+// A record of the radix sort tests: sorted by (b, a); `order` is its place before the sort.
+struct Rec {
+  uint64_t a, b;
+  int order;
+};
+
+// Radix-sorts `records` by (b, a) and expects std::stable_sort's order, record by record.
+void ExpectRadixSortedLikeStableSort(std::vector<Rec> records, const std::string& context) {
+  std::vector<Rec> expected = records, scratch;
+  std::stable_sort(expected.begin(), expected.end(), [](const Rec& x, const Rec& y) {
+    return std::tie(x.b, x.a) < std::tie(y.b, y.a);
+  });
+  bulk::RadixSort<2>(&records, &scratch, [](const Rec& r) {
+    return std::array<uint64_t, 2>{r.a, r.b};
+  });
+  ASSERT_EQ(records.size(), expected.size());
+  for (size_t i = 0; i < records.size(); ++i) {
+    ASSERT_EQ(records[i].order, expected[i].order) << context;
+  }
+}
+
 // Keys whose varying bits make digits of every width, at every position: the order and the
 // stability must be std::stable_sort's.
 TEST(RadixSortTest, SortsLikeAStableSortWhateverBitsVary) {
-  struct Rec {
-    uint64_t a, b;
-    int order;
-  };
   std::mt19937_64 rng(7);
   for (int low : {0, 3, 17, 40, 60}) {
     for (int width : {1, 8, 11, 12, 18, 23, 33}) {
@@ -167,17 +184,8 @@ TEST(RadixSortTest, SortsLikeAStableSortWhateverBitsVary) {
         uint64_t a = (0x5555555555555555ull & ~(mask << low)) | ((rng() & mask) << low);
         records.push_back({a, rng() % 3, i});
       }
-      std::vector<Rec> expected = records, scratch;
-      std::stable_sort(expected.begin(), expected.end(), [](const Rec& x, const Rec& y) {
-        return std::tie(x.b, x.a) < std::tie(y.b, y.a);
-      });
-      bulk::RadixSort<2>(&records, &scratch, [](const Rec& r) {
-        return std::array<uint64_t, 2>{r.a, r.b};
-      });
-      ASSERT_EQ(records.size(), expected.size());
-      for (size_t i = 0; i < records.size(); ++i) {
-        ASSERT_EQ(records[i].order, expected[i].order) << "low " << low << " width " << width;
-      }
+      ExpectRadixSortedLikeStableSort(records, "low " + std::to_string(low) + " width " +
+                                                   std::to_string(width));
     }
   }
 }
@@ -187,10 +195,6 @@ TEST(RadixSortTest, SortsLikeAStableSortWhateverBitsVary) {
 // order and the stability must still be std::stable_sort's, for an odd and an even number of
 // lower digits and for skewed buckets.
 TEST(RadixSortTest, SortsLargeInputsByTopDigitThenBucketsLikeAStableSort) {
-  struct Rec {
-    uint64_t a, b;
-    int order;
-  };
   std::mt19937_64 rng(11);
   for (int width : {20, 30, 40}) {  // 2, 3, 4 digits of a; one more when b varies
     for (uint64_t b_values : {1, 3}) {
@@ -202,18 +206,9 @@ TEST(RadixSortTest, SortsLargeInputsByTopDigitThenBucketsLikeAStableSort) {
           if (skewed) a &= rng() & rng();  // most records in the low buckets
           records.push_back({a, rng() % b_values, i});
         }
-        std::vector<Rec> expected = records, scratch;
-        std::stable_sort(expected.begin(), expected.end(), [](const Rec& x, const Rec& y) {
-          return std::tie(x.b, x.a) < std::tie(y.b, y.a);
-        });
-        bulk::RadixSort<2>(&records, &scratch, [](const Rec& r) {
-          return std::array<uint64_t, 2>{r.a, r.b};
-        });
-        ASSERT_EQ(records.size(), expected.size());
-        for (size_t i = 0; i < records.size(); ++i) {
-          ASSERT_EQ(records[i].order, expected[i].order)
-              << "width " << width << " b values " << b_values << " skewed " << skewed;
-        }
+        ExpectRadixSortedLikeStableSort(records, "width " + std::to_string(width) +
+                                                     " b values " + std::to_string(b_values) +
+                                                     " skewed " + std::to_string(skewed));
       }
     }
   }
