@@ -12,7 +12,12 @@ set -euo pipefail
 build_dir="${1:-build}"
 kgd="$build_dir/server/kgd"
 kg="$build_dir/cli/kg"
+# The reference brief: $KG_SEED_DIR, else shared/ beside the checkout, else the team machines'
+# /work/shared (the same fallback as tests/ingest/CMakeLists.txt, for a clone elsewhere).
 seed="${KG_SEED_DIR:-../shared/seed/}"
+if [ -z "${KG_SEED_DIR:-}" ] && [ ! -d "$seed" ] && [ -d /work/shared/seed ]; then
+  seed=/work/shared/seed/
+fi
 data_dir="${KG_DATA_DIR:-./kg-data}"
 for bin in "$kgd" "$kg"; do
   [ -x "$bin" ] || { echo "run_demo: $bin is missing; build first" >&2; exit 1; }
