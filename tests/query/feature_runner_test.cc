@@ -1,6 +1,6 @@
 // Runs TinkerPop's Gherkin scenarios (the .feature files) against kg's query engine.
 //
-// Directory: $KG_FEATURES_DIR, else ../shared/tinkerpop/features next to the source tree. Graphs
+// Directory: $KG_FEATURES_DIR, else tinkerpop/features of the shared material (KG_SHARED_DIR). Graphs
 // come from the sibling data/ directory (GraphSON 3.0). Prints one line per failing scenario and
 // a last line "N passed, N failed, N skipped"; a scenario is skipped only when it uses a lambda
 // (or is marked unsupported by the suite itself), and the reason is printed.
@@ -411,7 +411,7 @@ std::string RunScenario(Runner& runner, const Scenario& sc) {
 
 TEST(FeatureRunner, TinkerPopScenarios) {
   const char* env = std::getenv("KG_FEATURES_DIR");
-  fs::path features = env && *env ? fs::path(env) : fs::path(KG_SOURCE_DIR) / ".." / "shared" / "tinkerpop" / "features";
+  fs::path features = env && *env ? fs::path(env) : fs::path(KG_SHARED_DIR) / "tinkerpop" / "features";
   const char* data_env = std::getenv("KG_TINKERPOP_DATA");
   fs::path data = data_env && *data_env ? fs::path(data_env) : features / ".." / "data";
   ASSERT_TRUE(fs::is_directory(features)) << features;

@@ -23,7 +23,7 @@ class ModernGraphTest : public ::testing::Test {
     ASSERT_TRUE(g.ok()) << g.status();
     g_ = std::move(*g);
     auto st = ImportGraphsonFile(
-        *g_, std::string(KG_SOURCE_DIR) + "/../shared/tinkerpop/data/tinkerpop-modern.json");
+        *g_, std::string(KG_SHARED_DIR) + "/tinkerpop/data/tinkerpop-modern.json");
     ASSERT_TRUE(st.ok()) << st.status();
     EXPECT_EQ(st->vertices, 6);
     EXPECT_EQ(st->edges, 6);
