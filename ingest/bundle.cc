@@ -578,6 +578,44 @@ static void BuildRuleFilter(Bundle::Impl* b) {
   b->rule_filter = std::move(filter);
 }
 
+// The country a qualified alias names and the bare alias it qualifies: "중국 상무부" and
+// "상무부(중국)" give {China's entry, "상무부"}; {-1, ""} for any other alias.
+static std::pair<int, std::string_view> SplitCountryQualifier(const Bundle::Impl& b,
+                                                              std::string_view alias) {
+  auto country_entry = [&](std::string_view name) {
+    const int e = b.FindByName(name);
+    return e >= 0 && b.entries[e].label == b.country_label ? e : -1;
+  };
+  if (const size_t space = alias.find(' '); space != std::string_view::npos) {
+    if (int c = country_entry(alias.substr(0, space)); c >= 0) return {c, alias.substr(space + 1)};
+  }
+  if (const size_t open = alias.rfind('(');
+      open != std::string_view::npos && open > 0 && alias.back() == ')') {
+    std::string_view inside = alias.substr(open + 1, alias.size() - open - 2);
+    if (int c = country_entry(inside); c >= 0) return {c, alias.substr(0, open)};
+  }
+  return {-1, {}};
+}
+
+// Fills Impl::country_variants from every alias "<country> <bare alias>" or "<bare>(<country>)"
+// whose bare form the dictionaries also know on its own, as an entity of the same label.
+static void IndexCountryVariants(Bundle::Impl* b) {
+  for (size_t id = 0; id < b->entries.size(); ++id) {
+    if (b->entries[id].label == b->country_label) continue;
+    for (const std::string& alias : b->entries[id].aliases) {
+      auto [country, bare] = SplitCountryQualifier(*b, alias);
+      if (country < 0 || bare.empty()) continue;
+      // Same label: "Korea Zinc" does not make zinc a company in a Korean sentence.
+      const int bare_entry = b->FindByName(bare);
+      if (bare_entry < 0 || bare_entry == static_cast<int>(id) ||
+          b->entries[bare_entry].label != b->entries[id].label) {
+        continue;  // no other entity to choose, or one of another kind
+      }
+      b->country_variants[bare_entry].push_back({NameKey(bare), country, static_cast<int>(id)});
+    }
+  }
+}
+
 absl::StatusOr<std::shared_ptr<const Bundle>> Bundle::Load(const std::string& dir) {
   namespace fs = std::filesystem;
   auto impl = std::make_unique<Impl>();
@@ -615,6 +653,7 @@ absl::StatusOr<std::shared_ptr<const Bundle>> Bundle::Load(const std::string& di
     if (auto s = loader.LoadRules(p); !s.ok()) return s;
   }
   impl->trie.Freeze();
+  IndexCountryVariants(impl.get());
   for (size_t i = 0; i < impl->rules.size(); ++i) {
     if (impl->rules[i].scope == "line") impl->line_rules.push_back(static_cast<int>(i));
   }

@@ -114,6 +114,12 @@ class DocExtractor {
  private:
   // ---- mentions ----
   void ScanGazetteer();
+  // "(중국) 상무부는": a bare alias takes the country-qualified variant of the country it is said
+  // of (Bundle::Impl::country_variants). Runs on the gazetteer's mentions, in text order.
+  void ResolveByCountryContext();
+  // The country a mention at `m` (a gazetteer mention) is said of: its line's "(X)" head, else
+  // the nearest country named before it on the line; -1 when none.
+  int ContextCountry(int m) const;
   bool AcceptDictMatch(size_t begin, size_t end, int entry) const;
   size_t ParticleEnd(size_t end) const;  // end of particles/suffixes after a Korean name
   void ScanQuotes();
@@ -299,6 +305,52 @@ void DocExtractor::ScanGazetteer() {
     } else {
       pos += len;
       prev = c;
+    }
+  }
+}
+
+int DocExtractor::ContextCountry(int m) const {
+  const size_t line_begin = [&] {
+    const size_t nl = text_.rfind('\n', ms_[m].span.begin);
+    return nl == std::string_view::npos ? size_t{0} : nl + 1;
+  }();
+  // The head: "(X)" after the bullet marks at the start of the line.
+  size_t at = line_begin;
+  for (bool skipped = true; skipped;) {
+    skipped = false;
+    for (std::string_view mark : {" ", "-", "•", "●", "▪", "▲", "※", "*"}) {
+      if (StartsWith(text_.substr(at), mark)) {
+        at += mark.size();
+        skipped = true;
+      }
+    }
+  }
+  for (int j = m - 1; j >= 0 && ms_[j].span.begin >= line_begin; --j) {
+    if (ms_[j].span.begin == at + 1 && text_[at] == '(' && ms_[j].span.end < text_.size() &&
+        text_[ms_[j].span.end] == ')' && b_.entries[ms_[j].dict].label == b_.country_label) {
+      return ms_[j].dict;
+    }
+  }
+  for (int j = m - 1; j >= 0 && ms_[j].span.begin >= line_begin; --j) {
+    if (b_.entries[ms_[j].dict].label == b_.country_label) return ms_[j].dict;
+  }
+  return -1;
+}
+
+void DocExtractor::ResolveByCountryContext() {
+  if (b_.country_variants.empty()) return;
+  for (size_t i = 0; i < ms_.size(); ++i) {
+    const auto it = b_.country_variants.find(ms_[i].dict);
+    if (it == b_.country_variants.end()) continue;
+    const Span span = ms_[i].span;
+    const std::string key = NameKey(text_.substr(span.begin, span.end - span.begin));
+    const int country = ContextCountry(static_cast<int>(i));
+    for (const Bundle::Impl::CountryVariant& v : it->second) {
+      if (v.country == country && v.bare_key == key) {
+        ms_[i].dict = v.entry;
+        ms_[i].rule = b_.entries[v.entry].source;
+        break;
+      }
     }
   }
 }
@@ -1526,6 +1578,7 @@ Extraction DocExtractor::Run() {
   x.document = d_;
   x.mentions_edge = b_.mentions_edge;
   ScanGazetteer();
+  ResolveByCountryContext();
   ScanEntityRules();
   ScanCompounds();
   ScanQuotes();

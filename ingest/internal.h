@@ -363,6 +363,16 @@ struct Bundle::Impl {
   std::vector<LabelCue> before_cues;                   // "스타트업 " + Name -> Company
   std::vector<LabelCue> after_cues;                    // Name + " 기업" -> Company
   std::vector<std::string> subnational_markers;        // " 주": a state, not a country
+  // A bare alias whose entity depends on the country it is said of: "상무부" is the U.S.
+  // Department of Commerce by default, China's ministry in "(중국) 상무부는". Built from the
+  // dictionaries' country-qualified aliases ("중국 상무부", "상무부(중국)"): for the entry a
+  // bare alias resolves to, each {NameKey(bare alias), country entry, qualified variant's entry}.
+  struct CountryVariant {
+    std::string bare_key;
+    int country = -1;
+    int entry = -1;
+  };
+  absl::flat_hash_map<int, std::vector<CountryVariant>> country_variants;
   std::vector<Rule> rules;
   // The prefilter: which rules can match a unit. Each rule needs certain literal strings
   // ("atoms", lowercased) to occur in the unit (re2::FilteredRE2 derives them from the regex);

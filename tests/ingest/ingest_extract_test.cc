@@ -106,14 +106,14 @@ TEST_F(ExtractTest, KoreanNameMustStartAWord) {
 
 TEST_F(ExtractTest, UnknownNamesFromSignals) {
   Extraction x = Run(
-      "- 퀀텀스케이프(QuantumScape)社가 전고체 배터리를 개발\n"
+      "- 퀀텀베일(QuantumVale)社가 전고체 배터리를 개발\n"
       "- 미국 스타트업 Voltaris Labs는 신규 공장을 건설\n");
-  const Entity* q = Find(x, "Company", "QuantumScape");
+  const Entity* q = Find(x, "Company", "QuantumVale");
   ASSERT_NE(q, nullptr);
-  EXPECT_NE(std::find(q->aliases.begin(), q->aliases.end(), "퀀텀스케이프"), q->aliases.end());
+  EXPECT_NE(std::find(q->aliases.begin(), q->aliases.end(), "퀀텀베일"), q->aliases.end());
   EXPECT_LT(q->confidence, 0.95);
   EXPECT_NE(Find(x, "Company", "Voltaris Labs"), nullptr);
-  EXPECT_NE(FindRel(x, "QuantumScape", "DEVELOPS", "Solid-state battery"), nullptr);
+  EXPECT_NE(FindRel(x, "QuantumVale", "DEVELOPS", "Solid-state battery"), nullptr);
   EXPECT_NE(FindRel(x, "Voltaris Labs", "BASED_IN", "United States"), nullptr);
 }
 
@@ -331,5 +331,101 @@ TEST_F(ExtractTest, TransliterationTakesAsManyWordsAsTheLatinName) {
   }
 }
 
+// Who buys in a transfer of a company or a stake: the subject of 인수 (also with a price "N에"),
+// the 에-object of 매각/양도. The seller is not an investor.
+TEST_F(ExtractTest, BuyerOfACompanyOrStakeInvestsInIt) {
+  Extraction x = Run(
+      "- Zorvex社는 '24.3월 Quantel Marine社를 2억 달러에 인수\n"
+      "- Nordavik社는 합작사 Ferrolyte社 지분을 노르웨이 Kestrel社에 매각\n");
+  const Relation* r = FindRel(x, "Zorvex", "INVESTS_IN", "Quantel Marine");
+  ASSERT_NE(r, nullptr) << Explain(x);
+  ASSERT_NE(Prop(*r, "amount"), nullptr);
+  EXPECT_DOUBLE_EQ(Prop(*r, "amount")->as_double(), 2e8);
+  EXPECT_NE(FindRel(x, "Kestrel", "INVESTS_IN", "Ferrolyte"), nullptr);
+  EXPECT_EQ(FindRel(x, "Nordavik", "INVESTS_IN", "Ferrolyte"), nullptr);
+  EXPECT_EQ(FindRel(x, "Ferrolyte", "INVESTS_IN", "Kestrel"), nullptr);
+}
+
+// A bare alias that several countries' bodies share ("상무부", "국방부") is the one of the country
+// its line is about: the "(X)" head, else the nearest country before it. The variants come from
+// the dictionaries' qualified aliases ("중국 상무부"); without a country the default stays.
+TEST_F(ExtractTest, BareAliasTakesTheVariantOfItsLinesCountry) {
+  Extraction x = Run(
+      "- (중국) 상무부는 '25.4월 갈륨의 수출을 제한\n"
+      "- (미국) 상무부는 보조금 지급을 확정\n"
+      "- 한국 정부는 국방부를 통해 발주\n"
+      "- 국방부는 예산을 배정\n"
+      "- 한국 기업은 Zinc 수입을 확대\n");
+  const Entity* china = Find(x, "Organization", "Ministry of Commerce of China");
+  ASSERT_NE(china, nullptr) << Explain(x);
+  EXPECT_EQ(china->aliases, std::vector<std::string>{"상무부"});
+  EXPECT_EQ(china->mentions.size(), 1u);
+  EXPECT_NE(FindRel(x, "China", "RESTRICTS_EXPORT", "Gallium"), nullptr);
+  const Entity* us = Find(x, "Organization", "U.S. Department of Commerce");
+  ASSERT_NE(us, nullptr);
+  EXPECT_EQ(us->mentions.size(), 1u);
+  const Entity* mnd = Find(x, "Organization", "Ministry of National Defense");
+  ASSERT_NE(mnd, nullptr);
+  EXPECT_EQ(mnd->mentions.size(), 1u);
+  const Entity* dod = Find(x, "Organization", "U.S. Department of Defense");
+  ASSERT_NE(dod, nullptr);
+  EXPECT_EQ(dod->mentions.size(), 1u);
+  // Only a variant of the same label: "Korea Zinc" does not make zinc a company.
+  EXPECT_NE(Find(x, "Mineral", "Zinc"), nullptr);
+  EXPECT_EQ(Find(x, "Company", "Korea Zinc"), nullptr);
+}
+
+// "X는 자체 (AI 칩) Y": its own product, so X develops it; a buyer of the same product does not.
+TEST_F(ExtractTest, OwnMadeProductIsDevelopedByTheSubject) {
+  Extraction x = Run(
+      "- Norvexa社는 자체 AI 칩 어센드(Ascend)를 양산\n"
+      "- Kelvora社는 AI 칩 어센드를 구매\n");
+  EXPECT_NE(FindRel(x, "Norvexa", "DEVELOPS", "Ascend 910"), nullptr) << Explain(x);
+  EXPECT_EQ(FindRel(x, "Kelvora", "DEVELOPS", "Ascend 910"), nullptr);
+}
+
+// A verbal noun after a programme is its subject's action when used as a verb ("추진"), not as
+// the head of a noun phrase ("의 추진 성과", the progress of it) or in the passive ("선정되어").
+TEST_F(ExtractTest, VerbalNounLeadsOnlyAsAVerb) {
+  Extraction x = Run(
+      "- Orbex社는 아르테미스 프로그램을 추진\n"
+      "- Veltra社는 아르테미스 프로그램의 추진 성과를 분석\n"
+      "- Zentor社는 아르테미스 프로그램의 협력 기업으로 선정되어 부품을 생산\n");
+  EXPECT_NE(FindRel(x, "Orbex", "LEADS", "Artemis Program"), nullptr) << Explain(x);
+  EXPECT_EQ(FindRel(x, "Veltra", "LEADS", "Artemis Program"), nullptr);
+  EXPECT_EQ(FindRel(x, "Zentor", "LEADS", "Artemis Program"), nullptr);
+  EXPECT_NE(FindRel(x, "Zentor", "PARTICIPATES_IN", "Artemis Program"), nullptr);
+}
+
+// The recipient of 공급 is the 에-phrase nearest the verb: an earlier one is a place ("베트남에
+// 공장을 운영하며"), except a price ("10억 달러에 공급").
+TEST_F(ExtractTest, SupplyRecipientIsTheNearestDativeBeforeTheVerb) {
+  Extraction x = Run(
+      "- Norvexa社는 베트남에 자석 공장을 운영하며, Kelvora社에 자석을 공급\n"
+      "- Zorvex社는 루마니아에 K9 자주포를 약 10억 달러에 공급하는 계약을 체결\n");
+  EXPECT_NE(FindRel(x, "Norvexa", "SUPPLIES", "Kelvora"), nullptr) << Explain(x);
+  EXPECT_EQ(FindRel(x, "Norvexa", "SUPPLIES", "Vietnam"), nullptr);
+  EXPECT_NE(FindRel(x, "Zorvex", "SUPPLIES", "Romania"), nullptr);
+}
+
+// "X를 사용하지 않는": a negated verb of use relates nothing.
+TEST_F(ExtractTest, NegatedUseIsNotAUse) {
+  Extraction x = Run(
+      "- Norvexa社는 코발트를 사용하지 않는 배터리를 개발\n"
+      "- Kelvora社는 니켈을 사용하는 배터리를 생산\n");
+  EXPECT_EQ(FindRel(x, "Norvexa", "USES", "Cobalt"), nullptr) << Explain(x);
+  EXPECT_NE(FindRel(x, "Kelvora", "USES", "Nickel"), nullptr);
+}
+
+// "A, B 등 ... 기업과의 협력": the partner of the list is the nearest subject before it, not the
+// first one of the unit ("X CEO가 이끄는 Y는": Y, not its leader).
+TEST_F(ExtractTest, ListPartnerIsTheNearestSubject) {
+  Extraction x = Run(
+      "- Jon Avery CEO가 이끄는 Norvexa社는 Kelvora社, Zorvex社 등 주요 배터리 기업과의 협력을 "
+      "발표\n");
+  EXPECT_NE(FindRel(x, "Norvexa", "PARTNERS_WITH", "Kelvora"), nullptr) << Explain(x);
+  EXPECT_NE(FindRel(x, "Norvexa", "PARTNERS_WITH", "Zorvex"), nullptr);
+  EXPECT_NE(FindRel(x, "Jon Avery", "LEADS", "Norvexa"), nullptr);
+}
 }  // namespace
 }  // namespace kg::ingest
