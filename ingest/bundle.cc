@@ -219,6 +219,7 @@ class Loader {
       }
       if (kind == "particle") b_->particles.push_back(text);
       else if (kind == "attached") b_->attached_suffixes.push_back(text);
+      else if (kind == "company_form") AddCompanyForm(text);
       else if (kind == "ambiguous") b_->ambiguous.insert(text);
       else if (kind == "stop") b_->stop_names.insert(NameKey(text));
       else if (kind == "subnational") b_->subnational_markers.push_back(text);
@@ -407,6 +408,11 @@ class Loader {
            b_->vertex_labels.end();
   }
 
+  void AddCompanyForm(const std::string& form) {
+    b_->company_forms.push_back(form);
+    b_->company_form_rules.push_back(absl::StrCat("signal:", form));
+  }
+
   void Add(DictEntry e) {
     int id = static_cast<int>(b_->entries.size());
     std::vector<std::string> uniq;
@@ -415,7 +421,8 @@ class Loader {
     }
     e.aliases = std::move(uniq);
     for (const std::string& a : e.aliases) {
-      b_->trie.Insert(a, id);
+      // The text is matched after NFKC, so is the alias ("SK㈜" is found as "SK(주)").
+      b_->trie.Insert(Nfkc(a), id);
       b_->by_name_key.emplace(NameKey(a), id);
     }
     b_->entries.push_back(std::move(e));

@@ -24,6 +24,7 @@
 #include "absl/strings/str_replace.h"
 #include "ingest/internal.h"
 #include "unicode/brkiter.h"
+#include "unicode/uchar.h"
 #include "unicode/unistr.h"
 #include "unicode/utext.h"
 
@@ -89,18 +90,37 @@ bool IsAcronym(std::string_view s) {
   return upper >= 2;
 }
 
+// Latin script only (accented letters included: "Ørsted"), with at least one letter.
 bool IsLatinName(std::string_view s) {
   bool letter = false;
-  for (unsigned char c : s) {
-    if (c >= 0x80) return false;
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) letter = true;
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    int len = 1;
+    if (c >= 0x80) {
+      if (!IsAccentedLatinLetter(CodePointAt(s, i, &len))) return false;
+      letter = true;
+    } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) {
+      letter = true;
+    }
+    i += static_cast<size_t>(len);
   }
   return letter;
 }
 
+bool IsLatinCapital(uint32_t c) {
+  return (c >= 'A' && c <= 'Z') || (IsAccentedLatinLetter(c) && u_isupper(static_cast<UChar32>(c)));
+}
+
+// Whether `s` holds a capital (ASCII or accented: "Ørsted") or a digit.
 bool HasUpperOrDigit(std::string_view s) {
-  for (char c : s) {
+  for (size_t i = 0; i < s.size();) {
+    const char c = s[i];
     if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+    int len = 1;
+    if (static_cast<unsigned char>(c) >= 0xC3 && IsLatinCapital(CodePointAt(s, i, &len))) {
+      return true;
+    }
+    i += static_cast<size_t>(len);
   }
   return false;
 }
@@ -126,6 +146,8 @@ class DocExtractor {
   void ScanParenDefinitions();
   void ScanFootnotes();
   void ScanCompanySuffix();
+  size_t NameStartBefore(size_t end) const;
+  size_t NameEndAfter(size_t begin) const;
   void ScanTableRows();
   void ScanLatinNames();
   void ScanSuffixNames();
@@ -794,38 +816,81 @@ void DocExtractor::ScanFootnotes() {
   }
 }
 
-// "Kairos Power社", "Stellantis社": a company.
+// "Kairos Power社", "한화(주)", "(주)한화" (NFKC of "㈜"): a company, named by a legal-form mark
+// (lexicon company_form) right after its name or, for a bracketed mark with no word before it,
+// right before it.
 void DocExtractor::ScanCompanySuffix() {
-  static constexpr std::string_view kSha = "社";
-  for (size_t at = text_.find(kSha); at != std::string_view::npos;
-       at = text_.find(kSha, at + kSha.size())) {
-    if (int m = MentionEndingAt(at); m >= 0) {
-      SetCue(m, b_.company_label, 0.8);
-      continue;
-    }
-    size_t b = at;
-    uint32_t c = CodePointBefore(text_, b);
-    if (IsLatinAlnum(c)) {
-      // A Latin name may hold spaces: extend over capitalised words.
-      while (b > 0) {
-        uint32_t p = CodePointBefore(text_, b);
-        if (IsLatinAlnum(p) || p == '-' || p == '.' || p == '&') {
-          --b;
-        } else if (p == ' ' && b >= 2 && IsLatinAlnum(CodePointBefore(text_, b - 1))) {
-          size_t wb = b - 1;
-          while (wb > 0 && IsLatinAlnum(CodePointBefore(text_, wb))) --wb;
-          if (text_[wb] >= 'A' && text_[wb] <= 'Z') b = wb;
-          else break;
-        } else {
-          break;
-        }
+  for (size_t f = 0; f < b_.company_forms.size(); ++f) {
+    const std::string& form = b_.company_forms[f];
+    const std::string& rule = b_.company_form_rules[f];
+    for (size_t at = text_.find(form); at != std::string_view::npos;
+         at = text_.find(form, at + form.size())) {
+      if (int m = MentionEndingAt(at); m >= 0) {
+        SetCue(m, b_.company_label, 0.8);
+        continue;
       }
-    } else {
-      while (b > 0 && IsHangul(CodePointBefore(text_, b))) b -= 3;
+      if (const size_t b = NameStartBefore(at); b < at) {
+        AddMention(b, at, b_.company_label, 0.8, rule);
+        continue;
+      }
+      // Only a bracketed mark ("(주)") may also lead its name: "社" never does.
+      const size_t after = at + form.size();
+      if (form[0] != '(' || IsWordChar(CodePointBefore(text_, at)) || after >= text_.size()) {
+        continue;
+      }
+      if (int m = MentionCovering(after); m >= 0) {
+        if (ms_[m].span.begin == after) SetCue(m, b_.company_label, 0.8);
+        continue;
+      }
+      if (const size_t e = NameEndAfter(after); e > after) {
+        AddMention(after, e, b_.company_label, 0.8, rule);
+      }
     }
-    if (b == at) continue;
-    AddMention(b, at, b_.company_label, 0.8, "signal:社");
   }
+}
+
+// The start of the name that ends at `end`: capitalised Latin words, else a Hangul word; `end`
+// when there is none.
+size_t DocExtractor::NameStartBefore(size_t end) const {
+  size_t b = end;
+  if (!IsLatinAlnum(CodePointBefore(text_, b))) {
+    while (b > 0 && IsHangul(CodePointBefore(text_, b))) b -= 3;
+    return b;
+  }
+  // A Latin name may hold spaces: extend over capitalised words.
+  while (b > 0) {
+    uint32_t p = CodePointBefore(text_, b);
+    if (IsLatinAlnum(p) || p == '-' || p == '.' || p == '&') {
+      b -= Utf8Length(p);
+    } else if (p == ' ' && b >= 2 && IsLatinAlnum(CodePointBefore(text_, b - 1))) {
+      size_t wb = b - 1;
+      for (uint32_t q = CodePointBefore(text_, wb); wb > 0 && IsLatinAlnum(q);
+           q = CodePointBefore(text_, wb)) {
+        wb -= Utf8Length(q);
+      }
+      int len = 0;
+      if (!IsLatinCapital(CodePointAt(text_, wb, &len))) break;
+      b = wb;
+    } else {
+      break;
+    }
+  }
+  return b;
+}
+
+// The end of the name that starts at `begin`: a Latin run, else a Hangul word of at least two
+// syllables without the particles that end it ("퀀텀베일은" -> "퀀텀베일"); `begin` when none.
+size_t DocExtractor::NameEndAfter(size_t begin) const {
+  const std::pair<size_t, size_t> run = FindLatinRun(text_, begin);
+  if (run.first == begin) return run.second;
+  size_t word_end = begin;
+  int len = 0;
+  while (word_end < text_.size() && IsHangul(CodePointAt(text_, word_end, &len))) word_end += 3;
+  constexpr size_t kMinName = 6;  // two syllables
+  for (size_t cut = begin + kMinName; cut < word_end; cut += 3) {
+    if (ParticleEnd(cut) == word_end) return cut;
+  }
+  return word_end - begin >= kMinName ? word_end : begin;
 }
 
 // "Name (Country)<TAB>...": a table of companies with their home country.
@@ -851,13 +916,27 @@ void DocExtractor::ScanTableRows() {
   }
 }
 
+// The first word in [b, e) that is not all lower-case ASCII letters, or e.
+size_t SkipLowerCaseWords(std::string_view text, size_t b, size_t e) {
+  for (size_t at = b; at < e;) {
+    size_t end = at;
+    while (end < e && text[end] >= 'a' && text[end] <= 'z') ++end;
+    if (end == e || text[end] != ' ') return at;
+    at = end + 1;
+  }
+  return e;
+}
+
 // Latin-script names inside Korean text, typed by a cue next to them.
 void DocExtractor::ScanLatinNames() {
   for (std::pair<size_t, size_t> run = FindLatinRun(text_, 0); run.first != std::string_view::npos;
        run = FindLatinRun(text_, run.second)) {
-    const size_t b = run.first, run_size = run.second - run.first;
+    if (IsLatinAlnum(CodePointBefore(text_, run.first))) continue;
+    // A leading word in lower case is prose, not part of a name ("announces DKK 60").
+    const size_t b = SkipLowerCaseWords(text_, run.first, run.second);
+    if (b >= run.second) continue;
+    const size_t run_size = run.second - b;
     size_t e = run.second;
-    if (IsLatinAlnum(CodePointBefore(text_, b))) continue;
     // Trailing descriptors ("BlueLynx D2D IP") are not part of the name.
     while (true) {
       size_t sp = text_.rfind(' ', e - 1);
@@ -1234,7 +1313,8 @@ bool LabelIn(const std::string& label, std::string_view set) {
 }  // namespace
 
 void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int scopes) {
-  // The unit with typed placeholders; "*" footnote marks and "社" after a name are dropped.
+  // The unit with typed placeholders; "*" footnote marks and a company form ("社") after a name
+  // are dropped.
   if (scopes == kLineScope && b_.line_rules.empty()) return;
   std::string& tagged = tagged_;
   std::vector<Placeholder>& places = places_;
@@ -1264,7 +1344,12 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
     starts_.tag_bit.push_back(entity_tag_bit_[entity_of_mention_[m]]);
     pos = ms_[m].span.end;
     while (pos < unit.end && text_[pos] == '*') ++pos;
-    if (StartsWith(text_.substr(pos), "社")) pos += std::string_view("社").size();
+    for (const std::string& form : b_.company_forms) {
+      if (StartsWith(text_.substr(pos), form)) {
+        pos += form.size();
+        break;
+      }
+    }
   }
   if (!any) return;
   tagged.append(text_.substr(pos, unit.end - pos));

@@ -59,9 +59,17 @@ inline bool IsHangul(uint32_t c) {
 inline bool IsHan(uint32_t c) {
   return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF);
 }
-inline bool IsLatinAlnum(uint32_t c) {  // ASCII letters and digits
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+// Accented Latin letters (Latin-1 Supplement and Latin Extended-A/B, U+00C0..U+024F without the
+// signs × and ÷): "Ørsted", "Élysée", "ČEZ" are Latin words for boundaries and name scans.
+inline bool IsAccentedLatinLetter(uint32_t c) {
+  return c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7;
 }
+inline bool IsLatinAlnum(uint32_t c) {  // Latin letters (ASCII and accented) and digits
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         IsAccentedLatinLetter(c);
+}
+// The byte length of `c`'s UTF-8 sequence, to step back over the code point before a position.
+inline size_t Utf8Length(uint32_t c) { return U8_LENGTH(c); }
 inline bool IsKana(uint32_t c) { return c >= 0x3040 && c <= 0x30FF; }
 // A code point that belongs to a word (Hangul, Han, Kana, Latin letters and digits).
 inline bool IsWordChar(uint32_t c) {
@@ -75,9 +83,12 @@ int64_t FindInvalidUtf8(std::string_view s);
 // The first run of Latin-script name at or after `from`, as [begin, end) (both npos when there
 // is none): what RE2 finds for
 //   [A-Za-z][A-Za-z0-9]*(?:[-.&/][A-Za-z0-9]+)*(?: [A-Z0-9][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)*
-// ("BlueLynx D2D", "S&P", "U.S."), by a byte loop: the regex's unanchored search cost more than
-// the rest of the Latin-name scan, over text that is mostly Hangul.
+// ("BlueLynx D2D", "S&P", "U.S."), where a letter may also be accented ("Ørsted", "Électricité
+// de France"; a capital one starts a further word), by a byte loop: the regex's unanchored search
+// cost more than the rest of the Latin-name scan, over text that is mostly Hangul.
 std::pair<size_t, size_t> FindLatinRun(std::string_view text, size_t from);
+// NFKC, as CleanText applies it to every text ("SK㈜" -> "SK(주)", "IRIS²" -> "IRIS2").
+std::string Nfkc(std::string_view s);
 // NFKC + case fold + whitespace collapse, for comparing names. Never fails on valid UTF-8.
 std::string NameKey(std::string_view s);
 // Every occurrence in `text` of each of `needles` (each at least 4 bytes long), overlapping ones
@@ -355,6 +366,8 @@ struct Bundle::Impl {
   // particles and attached suffixes by their first code point, longest first (hot path)
   absl::flat_hash_map<uint32_t, std::vector<std::string>> suffixes_by_first;
   std::vector<std::string> attached_suffixes;          // 산, 향, 형, 용...
+  std::vector<std::string> company_forms;  // 社, (주): a company's legal-form mark at its name
+  std::vector<std::string> company_form_rules;         // "signal:社": the rule id of each of them
   absl::flat_hash_set<std::string> ambiguous;          // aliases that are also common words
   absl::flat_hash_set<std::string> stop_names;          // NameKey of names that are never entities
   std::vector<LabelCue> name_suffixes;                 // 연구소 -> Organization

@@ -72,18 +72,41 @@ bool MayBreakSentence(std::string_view s) {
 
 namespace {
 
-bool IsAsciiAlnum(std::string_view s, size_t i) {
-  return i < s.size() && IsLatinAlnum(static_cast<unsigned char>(s[i]));
+// The byte length of the accented Latin letter (U+00C0..U+024F, two bytes with a lead byte
+// C3..C9) at `i`, else 0.
+size_t AccentedLetterLength(std::string_view s, size_t i) {
+  if (i + 1 >= s.size()) return 0;
+  const auto lead = static_cast<unsigned char>(s[i]), trail = static_cast<unsigned char>(s[i + 1]);
+  if (lead < 0xC3 || lead > 0xC9 || (trail & 0xC0) != 0x80) return 0;
+  return IsAccentedLatinLetter((uint32_t{lead & 0x1Fu} << 6) | (trail & 0x3Fu)) ? 2 : 0;
 }
-// End of the run of ASCII letters and digits from `i`.
+// The byte length of the Latin letter at `i` (ASCII or accented), else 0.
+size_t LetterLength(std::string_view s, size_t i) {
+  const char c = s[i];
+  if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) return 1;
+  return AccentedLetterLength(s, i);
+}
+// The byte length of the Latin letter or digit at `i`, else 0.
+size_t AlnumLength(std::string_view s, size_t i) {
+  if (i >= s.size()) return 0;
+  return s[i] >= '0' && s[i] <= '9' ? 1 : LetterLength(s, i);
+}
+// Whether a word starting at `i` starts with a capital or a digit ("D2D", "Électricité").
+bool CapitalOrDigitAt(std::string_view s, size_t i) {
+  const char c = s[i];
+  if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  int len = 0;
+  return AccentedLetterLength(s, i) > 0 && u_isupper(static_cast<UChar32>(CodePointAt(s, i, &len)));
+}
+// End of the run of Latin letters and digits from `i`.
 size_t SkipAlnum(std::string_view s, size_t i) {
-  while (IsAsciiAlnum(s, i)) ++i;
+  for (size_t n = AlnumLength(s, i); n > 0; n = AlnumLength(s, i)) i += n;
   return i;
 }
 // From `i`: as many "<one of seps><alnum>+" as follow (the regex's greedy repetition: every
 // part after it is optional, so the first path that matches takes each one it can).
 size_t SkipJoinedParts(std::string_view s, size_t i, std::string_view seps) {
-  while (i < s.size() && seps.find(s[i]) != std::string_view::npos && IsAsciiAlnum(s, i + 1)) {
+  while (i < s.size() && seps.find(s[i]) != std::string_view::npos && AlnumLength(s, i + 1) > 0) {
     i = SkipAlnum(s, i + 1);
   }
   return i;
@@ -93,14 +116,17 @@ size_t SkipJoinedParts(std::string_view s, size_t i, std::string_view seps) {
 
 std::pair<size_t, size_t> FindLatinRun(std::string_view text, size_t from) {
   size_t b = from;
-  auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
-  auto capital_or_digit = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
-  while (b < text.size() && !letter(text[b])) ++b;
+  // Hangul bytes (E0..EF leads, 80..BF trails) fail the first two tests: one range test each.
+  for (; b < text.size(); ++b) {
+    const auto u = static_cast<unsigned char>(text[b]);
+    if (static_cast<unsigned>((u | 0x20) - 'a') < 26u) break;  // an ASCII letter
+    if (u >= 0xC3 && u <= 0xC9 && AccentedLetterLength(text, b) > 0) break;
+  }
   if (b >= text.size()) return {std::string_view::npos, std::string_view::npos};
-  size_t e = SkipJoinedParts(text, SkipAlnum(text, b + 1), "-.&/");
+  size_t e = SkipJoinedParts(text, SkipAlnum(text, b + LetterLength(text, b)), "-.&/");
   // Further words that start with a capital or a digit: " D2D", " 2.0".
-  while (e + 1 < text.size() && text[e] == ' ' && capital_or_digit(text[e + 1])) {
-    e = SkipJoinedParts(text, SkipAlnum(text, e + 2), "-.");
+  while (e + 1 < text.size() && text[e] == ' ' && CapitalOrDigitAt(text, e + 1)) {
+    e = SkipJoinedParts(text, SkipAlnum(text, e + 1), "-.");
   }
   return {b, e};
 }
@@ -117,8 +143,6 @@ int64_t FindInvalidUtf8(std::string_view s) {
   return -1;
 }
 
-namespace {
-
 std::string Nfkc(std::string_view s) {
   UErrorCode err = U_ZERO_ERROR;
   const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(err);
@@ -130,8 +154,6 @@ std::string Nfkc(std::string_view s) {
   out.toUTF8String(r);
   return r;
 }
-
-}  // namespace
 
 std::vector<std::string_view> Split(std::string_view s, char sep) {
   std::vector<std::string_view> out;

@@ -427,5 +427,54 @@ TEST_F(ExtractTest, ListPartnerIsTheNearestSubject) {
   EXPECT_NE(FindRel(x, "Norvexa", "PARTNERS_WITH", "Zorvex"), nullptr);
   EXPECT_NE(FindRel(x, "Jon Avery", "LEADS", "Norvexa"), nullptr);
 }
+// A name may start with an accented Latin letter: it is a Latin word for the dictionary's
+// boundaries, for "X社" and for the Latin-name scan, and it is not cut after its first letter.
+TEST_F(ExtractTest, NamesStartingWithAnAccentedLetter) {
+  Extraction x = Run(
+      "- Ølvik Energy社는 해상풍력 단지를 건설\n"
+      "- 프랑스 Énergie Nouvelle는 신규 공장을 건설\n"
+      "- Ørsted는 사업을 축소했으나 Ørsteds와 XØrsted는 이름이 아니다\n");
+  EXPECT_NE(Find(x, "Company", "Ølvik Energy"), nullptr) << Explain(x);
+  EXPECT_EQ(Find(x, "Company", "lvik Energy"), nullptr);
+  EXPECT_NE(Find(x, "Company", "Énergie Nouvelle"), nullptr);
+  EXPECT_NE(FindRel(x, "Énergie Nouvelle", "BASED_IN", "France"), nullptr);
+  const Entity* orsted = Find(x, "Company", "Ørsted");
+  ASSERT_NE(orsted, nullptr);
+  EXPECT_EQ(orsted->mentions.size(), 1u);
+}
+// "㈜" (NFKC "(주)") after or before a name marks a company, as "社" does, and is dropped before
+// the rules run; a dictionary alias written with it matches its NFKC form in the text.
+TEST_F(ExtractTest, CompanyFormMarkBeforeOrAfterTheName) {
+  Extraction x = Run(
+      "- ㈜퀀텀베일은 전고체 배터리를 개발\n"
+      "- Norvex㈜는 Kelvora社에 자석을 공급\n"
+      "- 벨로테크(주)와 SK㈜가 협력\n");
+  const Entity* q = Find(x, "Company", "퀀텀베일");
+  ASSERT_NE(q, nullptr) << Explain(x);
+  EXPECT_EQ(q->aliases, std::vector<std::string>{"퀀텀베일"});
+  EXPECT_NE(FindRel(x, "퀀텀베일", "DEVELOPS", "Solid-state battery"), nullptr);
+  EXPECT_NE(FindRel(x, "Norvex", "SUPPLIES", "Kelvora"), nullptr);
+  EXPECT_NE(Find(x, "Company", "벨로테크"), nullptr);
+  EXPECT_NE(Find(x, "Company", "SK Inc."), nullptr);
+}
+
+// A run of Latin words that starts with a word in lower case is prose, not a model or name:
+// "NVIDIA announces DX 60" names no product "announces DX 60".
+TEST_F(ExtractTest, LowerCaseWordDoesNotStartALatinName) {
+  Extraction x = Run("(참고 : NVIDIA, NVIDIA announces DX 60 plan, 2025.08.11.)\n");
+  for (const Entity& e : x.entities) EXPECT_EQ(e.name.find("announces"), std::string::npos);
+}
+
+// A table row whose cell after the name is a country alone ("Name<TAB>덴마크<TAB>...") gives the
+// company's country; a country inside a longer cell does not.
+TEST_F(ExtractTest, CountryCellAfterTheNameCell) {
+  Extraction x = Run(
+      "기업\t국가\t주력 제품\n"
+      "Norvexa社\t덴마크\t풍력 터빈\n"
+      "Kelvora社\t풍력 터빈\t덴마크 공장\n");
+  EXPECT_NE(FindRel(x, "Norvexa", "BASED_IN", "Denmark"), nullptr) << Explain(x);
+  EXPECT_EQ(FindRel(x, "Kelvora", "BASED_IN", "Denmark"), nullptr);
+}
+
 }  // namespace
 }  // namespace kg::ingest
