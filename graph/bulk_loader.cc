@@ -483,6 +483,7 @@ class BulkLoaderImpl : public BulkLoader {
 absl::StatusOr<std::unique_ptr<BulkLoader>> GraphImpl::StartBulkLoad(
     const BulkLoadOptions& options) {
   auto loader = std::make_unique<BulkLoaderImpl>(this, options);
+  InvalidateRowCache();  // the loader holds the write lock until it commits or is dropped
   if (absl::Status s = loader->Init(); !s.ok()) return s;
   return std::unique_ptr<BulkLoader>(std::move(loader));
 }

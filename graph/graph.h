@@ -259,6 +259,10 @@ struct GraphOptions {
   std::vector<std::string> alias_properties = {"name", "aliases"};
   size_t write_buffer_bytes = 64 << 20;
   size_t block_cache_bytes = 256 << 20;
+  // Committed vertex rows (and their unique keys) kept between write transactions, so that an
+  // upsert of an entity an earlier transaction read or wrote needs no read; 0 disables it.
+  // Writers only: readers always read their snapshot.
+  size_t row_cache_bytes = 32 << 20;
 };
 
 class Graph {

@@ -16,6 +16,7 @@
 #include "graph/kv/kv.h"
 #include "graph/layout.h"
 #include "graph/reader_impl.h"
+#include "graph/row_cache.h"
 #include "graph/verify.h"
 
 namespace kg::graph {
@@ -23,7 +24,10 @@ namespace kg::graph {
 class GraphImpl : public Graph {
  public:
   GraphImpl(std::string dir, std::unique_ptr<kv::Store> store, const GraphOptions& options)
-      : dir_(std::move(dir)), store_(std::move(store)), options_(options) {}
+      : dir_(std::move(dir)),
+        store_(std::move(store)),
+        options_(options),
+        row_cache_(options.row_cache_bytes) {}
 
   absl::Status Load() {
     absl::StatusOr<std::unique_ptr<kv::ReadView>> view = store_->Snapshot();
@@ -104,14 +108,17 @@ class GraphImpl : public Graph {
   const GraphOptions& options() const { return options_; }
   uint64_t next_id() const { return next_id_; }
   void set_next_id(uint64_t id) { next_id_ = id; }
+  // For whatever writes rows outside a transaction while holding write_mu() (the bulk loader).
+  void InvalidateRowCache() { row_cache_.Clear(); }
 
  private:
   absl::Status RunWrite(absl::FunctionRef<absl::Status(TxnImpl&)> fn) {
     std::lock_guard<std::mutex> lock(write_mu_);
-    TxnContext context{&catalog_, &options_.alias_properties, next_id_, {}};
+    TxnContext context{&catalog_, &options_.alias_properties, next_id_, {}, &row_cache_, {}};
     absl::Status status = store_->RunTxn([&](kv::Txn& kv_txn) -> absl::Status {
       context.next_id = next_id_;
       context.delta = {};
+      context.row_updates.clear();
       TxnImpl txn(&kv_txn, &context);
       if (absl::Status s = fn(txn); !s.ok()) return s;
       txn.Finish();
@@ -125,6 +132,7 @@ class GraphImpl : public Graph {
       return status;
     }
     next_id_ = context.next_id;
+    row_cache_.Apply(context.row_updates);  // committed: now the store's state
     return absl::OkStatus();
   }
 
@@ -169,6 +177,7 @@ class GraphImpl : public Graph {
   Catalog catalog_;
   std::mutex write_mu_;
   uint64_t next_id_ = 1;
+  RowCache row_cache_;  // guarded by write_mu_
 };
 
 

@@ -22,6 +22,24 @@ absl::Status NotFoundEdge(const EdgeKey& key) {
   return absl::NotFoundError(absl::StrCat("edge ", key.ToString(), " does not exist"));
 }
 
+// Whether ApplyVertexProperty (properties.cc) would leave `props` as they are: an upsert that
+// repeats what the row holds (an entity named again) then neither copies nor rewrites it.
+bool LeavesUnchanged(const std::vector<VertexProperty>& props, const PropertyWrite& p) {
+  if (p.cardinality == Cardinality::kSet) {
+    return std::any_of(props.begin(), props.end(), [&](const VertexProperty& e) {
+      return e.key == p.key && e.value == p.value;
+    });
+  }
+  if (p.cardinality != Cardinality::kSingle) return false;  // a list value is appended
+  const VertexProperty* only = nullptr;
+  for (const VertexProperty& e : props) {
+    if (e.key != p.key) continue;
+    if (only != nullptr) return false;  // replacing several values by one changes the row
+    only = &e;
+  }
+  return only != nullptr && only->value == p.value && only->meta == p.meta;
+}
+
 }  // namespace
 
 TxnImpl::TxnImpl(kv::Txn* txn, TxnContext* context)
@@ -65,18 +83,33 @@ absl::StatusOr<LabelId> TxnImpl::InternLabel(std::string_view name) {
 }
 
 absl::StatusOr<const codec::VertexRow*> TxnImpl::CachedRow(VertexId id) {
-  if (auto it = rows_.find(id); it != rows_.end()) return &it->second;
+  if (auto it = rows_.find(id); it != rows_.end()) return it->second.row.get();
+  // Not written by this transaction, so its committed row is what the store holds.
+  if (context_->row_cache != nullptr) {
+    if (std::shared_ptr<const codec::VertexRow> row = context_->row_cache->FindRow(id)) {
+      return rows_.emplace(id, TxnRow{std::move(row), 0, false}).first->second.row.get();
+    }
+  }
   absl::StatusOr<std::optional<std::string>> bytes =
       txn_->Get(Space::kVertex, layout::VertexKey(id));
   if (!bytes.ok()) return bytes.status();
   if (!bytes->has_value()) return nullptr;
-  codec::VertexRow row;
-  if (!codec::DecodeVertexRow(**bytes, &row)) return CorruptRow("vertex", absl::StrCat(id));
-  return &rows_.emplace(id, std::move(row)).first->second;
+  auto row = std::make_shared<codec::VertexRow>();
+  if (!codec::DecodeVertexRow(**bytes, row.get())) return CorruptRow("vertex", absl::StrCat(id));
+  return rows_.emplace(id, TxnRow{std::move(row), (*bytes)->size(), true}).first->second.row.get();
 }
 
 absl::StatusOr<std::optional<VertexId>> TxnImpl::FindUnique(const std::string& unique_key) {
-  if (auto it = unique_ids_.find(unique_key); it != unique_ids_.end()) return it->second;
+  if (auto it = unique_ids_.find(unique_key); it != unique_ids_.end()) {
+    if (it->second == kNoVertex) return std::nullopt;
+    return it->second;
+  }
+  if (context_->row_cache != nullptr) {
+    if (std::optional<VertexId> id = context_->row_cache->FindUnique(unique_key)) {
+      unique_ids_.emplace(unique_key, *id);
+      return id;
+    }
+  }
   absl::StatusOr<std::optional<VertexId>> id = ReadVertexId(unique_key);
   if (id.ok() && id->has_value()) unique_ids_.emplace(unique_key, **id);
   return id;
@@ -92,7 +125,14 @@ absl::StatusOr<codec::VertexRow> TxnImpl::LoadExistingRow(VertexId id) {
 absl::Status TxnImpl::RequireVertex(VertexId id) {
   // A batch of edges names the same endpoints again and again (hubs most of all); an upsert has
   // usually just read the row.
-  if (live_vertices_.contains(id) || rows_.contains(id)) return absl::OkStatus();
+  if (live_vertices_.contains(id)) return absl::OkStatus();
+  if (auto it = rows_.find(id); it != rows_.end()) {
+    return it->second.row != nullptr ? absl::OkStatus() : NotFoundVertex(id);
+  }
+  if (context_->row_cache != nullptr && context_->row_cache->FindRow(id) != nullptr) {
+    live_vertices_.insert(id);
+    return absl::OkStatus();
+  }
   absl::StatusOr<std::optional<std::string>> bytes = txn_->Get(Space::kVertex, layout::VertexKey(id));
   if (!bytes.ok()) return bytes.status();
   if (!bytes->has_value()) return NotFoundVertex(id);
@@ -145,8 +185,8 @@ absl::Status TxnImpl::WriteRow(VertexId id, const codec::VertexRow* before,
   if (before && !after) {
     if (!before->key.empty() && !before->labels.empty()) {  // AddVertex: a key needs a label
       std::string unique = layout::UniqueKey(before->labels[0], before->key);
-      unique_ids_.erase(unique);
       txn_->Delete(Space::kKey, unique);
+      unique_ids_.insert_or_assign(std::move(unique), kNoVertex);
     }
     if (!before->external_id.is_null()) {
       txn_->Delete(Space::kKey, layout::VertexExternalIdKey(before->external_id));
@@ -162,12 +202,15 @@ absl::Status TxnImpl::WriteRow(VertexId id, const codec::VertexRow* before,
       txn_->Put(Space::kKey, layout::VertexExternalIdKey(after->external_id), layout::VertexKey(id));
     }
   }
+  // `before` may be the row this replaces: used last.
   if (after) {
-    txn_->Put(Space::kVertex, layout::VertexKey(id), codec::EncodeVertexRow(*after));
-    rows_.insert_or_assign(id, *std::move(after));  // `before` may be the entry: used last
+    std::string bytes = codec::EncodeVertexRow(*after);
+    txn_->Put(Space::kVertex, layout::VertexKey(id), bytes);
+    rows_.insert_or_assign(id, TxnRow{std::make_shared<const codec::VertexRow>(*std::move(after)),
+                                      bytes.size(), true});
   } else {
     txn_->Delete(Space::kVertex, layout::VertexKey(id));
-    rows_.erase(id);
+    rows_.insert_or_assign(id, TxnRow{nullptr, 0, true});
   }
   return absl::OkStatus();
 }
@@ -249,10 +292,17 @@ absl::StatusOr<UpsertResult> TxnImpl::UpsertVertex(std::string_view label, std::
   absl::StatusOr<const codec::VertexRow*> before = CachedRow(id);
   if (!before.ok()) return before.status();
   if (*before == nullptr) return NotFoundVertex(id);
+  // Writes that repeat what the row holds need no validation: the row's values are valid.
+  size_t first_change = 0;
+  while (first_change < properties.size() &&
+         LeavesUnchanged((*before)->properties, properties[first_change])) {
+    ++first_change;
+  }
+  if (first_change == properties.size()) return UpsertResult{id, false};
   codec::VertexRow after = **before;
-  for (const PropertyWrite& p : properties) {
-    if (absl::Status s = ValidateProperty(p); !s.ok()) return s;
-    ApplyVertexProperty(&after.properties, p);
+  for (size_t i = first_change; i < properties.size(); ++i) {
+    if (absl::Status s = ValidateProperty(properties[i]); !s.ok()) return s;
+    ApplyVertexProperty(&after.properties, properties[i]);
   }
   if (after.properties != (*before)->properties) {
     if (absl::Status s = WriteRow(id, *before, std::move(after)); !s.ok()) return s;
@@ -584,6 +634,13 @@ absl::Status TxnImpl::DeclareIndex(const IndexSpec& spec) {
 
 void TxnImpl::Finish() {
   provenance_.Flush();
+  context_->row_updates.clear();
+  for (auto& [id, r] : rows_) {
+    if (r.publish) {
+      context_->row_updates.push_back(RowUpdate{id, std::move(r.row), r.encoded_bytes});
+    }
+  }
+  rows_.clear();
   if (context_->next_id == first_id_) return;
   txn_->Put(Space::kMeta, layout::kNextIdKey, kv::EncodeCounter(static_cast<int64_t>(context_->next_id)));
 }

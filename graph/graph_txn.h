@@ -3,19 +3,20 @@
 #ifndef KG_GRAPH_GRAPH_TXN_H_
 #define KG_GRAPH_GRAPH_TXN_H_
 
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
-#include "absl/container/node_hash_map.h"
 #include "graph/catalog.h"
 #include "graph/codec.h"
 #include "graph/graph.h"
 #include "graph/kv/kv.h"
 #include "graph/provenance_buffer.h"
 #include "graph/reader_impl.h"
+#include "graph/row_cache.h"
 
 namespace kg::graph {
 
@@ -25,6 +26,10 @@ struct TxnContext {
   const std::vector<std::string>* alias_properties;
   uint64_t next_id;  // in: the first free id; out: the first id this transaction did not use
   CatalogDelta delta;
+  // Committed rows shared by the Graph's transactions (nullptr: none); read-only here.
+  RowCache* row_cache = nullptr;
+  // Out: the rows this transaction read from the store or wrote, for row_cache once it commits.
+  std::vector<RowUpdate> row_updates;
 };
 
 class TxnImpl : public ReaderImpl<GraphTxn> {
@@ -67,7 +72,8 @@ class TxnImpl : public ReaderImpl<GraphTxn> {
   // Declares an index inside this transaction and fills it from existing vertices.
   absl::Status DeclareIndex(const IndexSpec& spec);
 
-  // Writes the id high-water mark; called once, after the caller's closure succeeded.
+  // Writes the id high-water mark and hands the rows over to context->row_updates; called once,
+  // after the caller's closure succeeded.
   void Finish();
 
  protected:
@@ -114,9 +120,18 @@ class TxnImpl : public ReaderImpl<GraphTxn> {
   absl::flat_hash_map<std::string, bool> known_documents_;  // doc id -> fresh
   ProvenanceBuffer provenance_;
   // Vertex rows and unique keys read or written so far: an entity named by several documents
-  // of one transaction is read once. Every row write goes through WriteRow, which keeps both.
-  absl::node_hash_map<VertexId, codec::VertexRow> rows_;   // stable: CachedRow's pointers
-  absl::flat_hash_map<std::string, VertexId> unique_ids_;  // UniqueKey -> vertex
+  // of one transaction is read once, and one that earlier transactions read or wrote comes
+  // from the context's RowCache without a read. Every row write goes through WriteRow, which
+  // keeps both.
+  struct TxnRow {
+    std::shared_ptr<const codec::VertexRow> row;  // nullptr: deleted by this transaction
+    size_t encoded_bytes = 0;
+    bool publish = false;  // read from the store or written here: goes to the RowCache
+  };
+  absl::flat_hash_map<VertexId, TxnRow> rows_;  // CachedRow's pointers: into the shared rows
+  // UniqueKey -> vertex; kNoVertex: the key was freed by this transaction.
+  absl::flat_hash_map<std::string, VertexId> unique_ids_;
+  static constexpr VertexId kNoVertex = 0;
 };
 
 }  // namespace kg::graph

@@ -129,7 +129,7 @@ absl::Status IngestOne(graph::GraphTxn& txn, const Extraction& x, IngestReport* 
   }
 
   auto add_edge = [&](graph::VertexId s, const std::string& label, graph::VertexId o,
-                      std::vector<graph::PropertyWrite> props, const graph::Evidence& ev) {
+                      const std::vector<graph::PropertyWrite>& props, const graph::Evidence& ev) {
     absl::StatusOr<graph::EdgeUpsertResult> r = txn.UpsertEdge(s, label, o, 0, props);
     if (!r.ok()) return r.status();
     if (r->created) ++report->edges_created;

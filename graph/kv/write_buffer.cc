@@ -8,11 +8,12 @@ namespace kg::kv {
 
 WriteBuffer::Entry& WriteBuffer::Slot(Space space, std::string_view key) {
   Map& map = spaces_[static_cast<int>(space)];
-  auto it = map.find(key);
-  if (it != map.end()) return it->second;
+  // One descent of the tree: a new key goes in at the place the search ended.
+  auto it = map.lower_bound(key);
+  if (it != map.end() && it->first == key) return it->second;
   ++version_;
   bytes_ += key.size();
-  Entry& entry = map.try_emplace(std::string(key)).first->second;
+  Entry& entry = map.try_emplace(it, std::string(key))->second;
   entry.born = version_;
   return entry;
 }
