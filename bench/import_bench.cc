@@ -39,6 +39,8 @@ ABSL_FLAG(int, memory_mb, 512, "sort memory of the offline import");
 ABSL_FLAG(int64_t, online_edges, 1000000, "edges for the online path (0: skip it)");
 ABSL_FLAG(bool, raw_baseline, true,
           "run the raw SST baseline (off: the offline import only, for profiling)");
+ABSL_FLAG(int, parse_threads, kg::import::ImportOptions().parse_threads,
+          "threads parsing the edge file (0: one reader thread and all checks on the caller's)");
 ABSL_FLAG(std::string, dir, "", "work directory (default: a fresh one under /tmp, removed after)");
 
 namespace kg::bench {
@@ -167,7 +169,9 @@ PhaseResult Import(const std::string& db, const std::vector<std::string>& files,
     sink = import::NewTransactionSink(**graph, 10000);
   }
   TimedSink timed(*sink, start, &r);
-  auto summary = import::ImportFiles(files, timed, {});
+  import::ImportOptions options;
+  options.parse_threads = absl::GetFlag(FLAGS_parse_threads);
+  auto summary = import::ImportFiles(files, timed, options);
   r.wall = std::chrono::duration<double>(Clock::now() - start).count();
   if (!summary.ok()) {
     std::cerr << summary.status() << "\n";

@@ -1,11 +1,19 @@
 #include "import/csv.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace kg::import {
 
 CsvReader::CsvReader(std::string_view text, char delimiter) : text_(text), delimiter_(delimiter) {
   if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;  // a UTF-8 byte-order mark
+}
+
+CsvReader::CsvReader(std::string_view text, char delimiter, size_t start, int64_t line)
+    : CsvReader(text, delimiter) {
+  if (start > 0) pos_ = std::min(start, text_.size());
+  line_ = line;
 }
 
 void CsvReader::Advance() {
@@ -124,7 +132,11 @@ constexpr size_t kBatches = 4;
 }  // namespace
 
 CsvReadAhead::CsvReadAhead(std::string_view text, char delimiter, size_t skip_rows)
-    : text_(text), delimiter_(delimiter), skip_rows_(skip_rows) {
+    : CsvReadAhead(text, delimiter, skip_rows, 0, 1) {}
+
+CsvReadAhead::CsvReadAhead(std::string_view text, char delimiter, size_t skip_rows, size_t start,
+                           int64_t line)
+    : text_(text), delimiter_(delimiter), skip_rows_(skip_rows), start_(start), line_(line) {
   for (size_t i = 0; i < kBatches; ++i) free_.push_back(std::make_unique<Batch>());
   thread_ = std::thread(&CsvReadAhead::Run, this);
 }
@@ -139,7 +151,7 @@ CsvReadAhead::~CsvReadAhead() {
 }
 
 void CsvReadAhead::Run() {
-  CsvReader reader(text_, delimiter_);
+  CsvReader reader(text_, delimiter_, start_, line_);
   std::vector<CsvField> skipped;
   for (size_t i = 0; i < skip_rows_ && reader.Next(&skipped); ++i) {
   }

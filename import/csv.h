@@ -36,6 +36,9 @@ struct CsvField {
 class CsvReader {
  public:
   CsvReader(std::string_view text, char delimiter);
+  // Starts at byte `start` of `text` (a row boundary), on line `line`; a byte-order mark is
+  // skipped only at the start of the text.
+  CsvReader(std::string_view text, char delimiter, size_t start, int64_t line);
 
   // Reads the next row; false at the end or on a syntax error (see status()).
   bool Next(std::vector<CsvField>* row);
@@ -44,6 +47,8 @@ class CsvReader {
   int64_t row_line() const { return row_line_; }
   // Bytes consumed so far (for progress).
   size_t offset() const { return pos_; }
+  // The line the reader is on (after the last row returned: the line that follows it).
+  int64_t line() const { return line_; }
 
  private:
   bool ReadField(CsvField* field, bool* end_of_row);
@@ -74,6 +79,8 @@ struct CsvRow {
 class CsvReadAhead {
  public:
   CsvReadAhead(std::string_view text, char delimiter, size_t skip_rows);
+  // From byte `start` of `text` (a row boundary) on line `line`, as CsvReader's.
+  CsvReadAhead(std::string_view text, char delimiter, size_t skip_rows, size_t start, int64_t line);
   ~CsvReadAhead();  // stops the thread, wherever it is
   CsvReadAhead(const CsvReadAhead&) = delete;
   CsvReadAhead& operator=(const CsvReadAhead&) = delete;
@@ -96,6 +103,8 @@ class CsvReadAhead {
   std::string_view text_;
   char delimiter_;
   size_t skip_rows_;
+  size_t start_ = 0;
+  int64_t line_ = 1;
   mutable std::mutex mu_;
   std::condition_variable changed_;
   std::vector<std::unique_ptr<Batch>> free_;  // for the reader to fill

@@ -56,6 +56,15 @@ struct ImportOptions {
   // Asked every 1,024 rows; true stops the import with CANCELLED (a server whose client went
   // away). What a transaction sink committed before stays; an atomic sink writes nothing.
   std::function<bool()> cancelled;
+  // With parse_threads > 0, an edge CSV file of an offline import is checked and its ids looked
+  // up on that many threads, in blocks of about parse_block_bytes (import/csv_blocks.h); its rows
+  // still reach the sink one at a time and in order, so the outcome is the same with any value.
+  // 0: one thread splits the fields ahead (CsvReadAhead) and the caller does the rest. Two by
+  // default: on a quiet 2-core machine the rows phase takes 0.93x the wall time and 0.96x the
+  // CPU of the one-thread reader (bench/README.md, import_bench, session 6); under heavy load
+  // from other processes the one-thread reader was faster.
+  int parse_threads = 2;
+  size_t parse_block_bytes = 128 << 10;
 };
 
 struct ImportSummary {

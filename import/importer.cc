@@ -21,6 +21,7 @@
 #include "graph/normalize.h"
 #include "import/columns.h"
 #include "import/csv.h"
+#include "import/csv_blocks.h"
 #include "import/graphson_reader.h"
 #include "import/import.h"
 #include "nlohmann/json.hpp"
@@ -150,6 +151,29 @@ class IdRegistry {
     auto [it, inserted] = by_text_.try_emplace(buffer_);
     return {&it->second, inserted};
   }
+  // For several threads at once while nothing is inserted (the edge files of a one-pass import):
+  // the index of an ID space (-1 when no vertex file has it), then FindCsv's lookup in it with
+  // the caller's buffer, and PrefetchCsv's.
+  int FindSpace(std::string_view space) const {
+    for (size_t i = 0; i < spaces_.size(); ++i) {
+      if (spaces_[i] == space) return static_cast<int>(i);
+    }
+    return -1;
+  }
+  const KnownVertex* FindShared(int space_index, std::string_view space, std::string_view id,
+                                std::string* buffer) const {
+    uint64_t number;
+    if (space_index >= 0 && AsNumber(id, &number)) return FindNumberShared(space_index, number);
+    ComposeInto(space, id, buffer);
+    auto it = by_text_.find(*buffer);
+    return it == by_text_.end() ? nullptr : &it->second;
+  }
+  void PrefetchShared(int space_index, std::string_view id) const {
+    uint64_t number;
+    if (space_index >= 0 && AsNumber(id, &number) && number < dense_[space_index].size()) {
+      __builtin_prefetch(&dense_[space_index][number]);
+    }
+  }
   // JSON Lines references: "j:" + id, or "k:" + label + NUL + canonical key.
   JsonVertex* FindJson(const std::string& ref) {
     auto it = json_.find(ref);
@@ -177,8 +201,11 @@ class IdRegistry {
     return (static_cast<uint64_t>(space) << kNumberBits) | number;
   }
   KnownVertex* FindNumber(int space, uint64_t number) {
+    return const_cast<KnownVertex*>(FindNumberShared(space, number));
+  }
+  const KnownVertex* FindNumberShared(int space, uint64_t number) const {
     const std::vector<KnownVertex>& dense = dense_[space];
-    if (number < dense.size() && dense[number].used) return &dense_[space][number];
+    if (number < dense.size() && dense[number].used) return &dense[number];
     if (by_number_.empty()) return nullptr;
     auto it = by_number_.find(Pack(space, number));
     return it == by_number_.end() ? nullptr : &it->second;
@@ -193,11 +220,12 @@ class IdRegistry {
     dense_count_.push_back(0);
     return static_cast<int>(spaces_.size() - 1);
   }
-  void Compose(std::string_view space, std::string_view id) {
-    buffer_.assign("c:");
-    buffer_.append(space);
-    buffer_.push_back('\0');
-    buffer_.append(id);
+  void Compose(std::string_view space, std::string_view id) { ComposeInto(space, id, &buffer_); }
+  static void ComposeInto(std::string_view space, std::string_view id, std::string* buffer) {
+    buffer->assign("c:");
+    buffer->append(space);
+    buffer->push_back('\0');
+    buffer->append(id);
   }
 
   std::vector<std::string> spaces_;
@@ -392,11 +420,30 @@ class Importer {
   // id-table reads an edge row needs (random reads of a table as large as the import's vertex
   // count, mostly cache misses) overlap instead of stalling one by one.
   static constexpr size_t kPrefetchRows = 16;
+  static constexpr size_t kBlockPrefetchRows = 64;
 
-  // The rows are split into fields on a thread of their own (CsvReadAhead), a few batches ahead.
+  static char Delimiter(const InputFile& input) {
+    return input.format == Format::kTsv ? '\t' : ',';
+  }
+
   absl::Status CsvFile(size_t index, MappedFile& file) {
     const InputFile& input = files_[index];
-    CsvReadAhead rows(file.text(), input.format == Format::kTsv ? '\t' : ',', /*skip_rows=*/1);
+    // Edge rows of a one-pass import change nothing that other edge rows read: their checks and
+    // id lookups can run on several threads (CsvEdgeBlocks).
+    bool blocks = input.schema.edges && validating_ && writing_ && options_.parse_threads > 0;
+    absl::Status s = blocks ? CsvEdgeBlocks(index, file)
+                            : CsvRows(index, file, /*skip_rows=*/1, /*start=*/0, /*line=*/1);
+    if (!s.ok()) return s;
+    bytes_before_ += file.text().size();
+    return absl::OkStatus();
+  }
+
+  // The rows from byte `start` (a row boundary, on line `line`), split into fields on a thread of
+  // their own (CsvReadAhead), a few batches ahead.
+  absl::Status CsvRows(size_t index, MappedFile& file, size_t skip_rows, size_t start,
+                       int64_t line) {
+    const InputFile& input = files_[index];
+    CsvReadAhead rows(file.text(), Delimiter(input), skip_rows, start, line);
     for (absl::Span<const CsvRow> batch; !(batch = rows.NextBatch()).empty();) {
       if (input.schema.edges) {
         for (size_t i = 0; i < std::min(kPrefetchRows, batch.size()); ++i) {
@@ -413,7 +460,6 @@ class Importer {
     if (!rows.status().ok()) {
       return absl::InvalidArgumentError(absl::StrCat(input.path, ":", rows.status().message()));
     }
-    bytes_before_ += file.text().size();
     return absl::OkStatus();
   }
 
@@ -424,20 +470,193 @@ class Importer {
     if (!validating_ && IsBad(index, row.line)) return absl::OkStatus();
     absl::Status s = input.schema.edges ? CsvEdge(input.schema, row.fields, row.line)
                                         : CsvVertex(input.schema, row.fields, row.line);
+    return FinishCsvRow(index, file, row.line, row.start, row.end, s);
+  }
+
+  // What a row's outcome `s` means: a bad row (skipped within the budget) or the import's end;
+  // and now and then the input before the row is let go. [start, end) is the row's text.
+  absl::Status FinishCsvRow(size_t index, MappedFile& file, int64_t line, size_t start, size_t end,
+                            const absl::Status& s) {
     if (!s.ok()) {
       if (!validating_ || s.code() != absl::StatusCode::kInvalidArgument) {
-        return absl::Status(s.code(), absl::StrCat(input.path, ":", s.message()));
+        return absl::Status(s.code(), absl::StrCat(files_[index].path, ":", s.message()));
       }
-      std::string_view raw = file.text().substr(row.start, row.end - row.start);
+      std::string_view raw = file.text().substr(start, end - start);
       absl::string_view trimmed = absl::StripTrailingAsciiWhitespace(Sv(raw));
-      if (absl::Status b =
-              BadRow(index, row.line, s, std::string_view(trimmed.data(), trimmed.size()));
+      if (absl::Status b = BadRow(index, line, s, std::string_view(trimmed.data(), trimmed.size()));
           !b.ok()) {
         return b;
       }
     }
-    if ((progress_.rows & 0xFFFF) == 0) file.DropBefore(row.start);
+    if ((progress_.rows & 0xFFFF) == 0) file.DropBefore(start);
     return absl::OkStatus();
+  }
+
+  // --- Edge files in blocks -------------------------------------------------------------------
+
+  // An edge row parsed on a worker thread: `ready` when it passed every check CsvCommon and
+  // CsvEdge make and both ends are vertices of the import with ids; else the caller reads it
+  // again the ordinary way, which reports what is wrong with it exactly as for any row.
+  struct BlockEdgeRow {
+    size_t end = 0;    // the offset after the row's line
+    int64_t line = 0;  // counted from the block's first line, from 0
+    bool ready = false;
+    std::string_view from_id, to_id, label;
+    graph::VertexId from = 0, to = 0;
+    std::vector<PropertyWrite> props;
+  };
+  struct EdgeBlock {
+    bool simple = true;  // IsSimpleCsvBlock: else no row was parsed
+    int64_t lines = 0;   // the newlines in the block
+    size_t rows = 0;
+    std::vector<BlockEdgeRow> row;  // reused from block to block: [0, rows) hold this one's
+    std::vector<std::string_view> fields;
+    std::string buffer;
+  };
+
+  // The rows of an edge file: checks and id lookups on options_.parse_threads threads in blocks
+  // (import/csv_blocks.h); the rows reach the sink here, in order, as CsvRows would send them.
+  // From the first block that is not simple (a quoted field, a lone '\r') on, CsvRows reads on.
+  absl::Status CsvEdgeBlocks(size_t index, MappedFile& file) {
+    const InputFile& input = files_[index];
+    const FileSchema& schema = input.schema;
+    std::string_view text = file.text();
+    char delimiter = Delimiter(input);
+    CsvRow row;
+    CsvReader header(text, delimiter);
+    if (!header.Next(&row.fields)) return CsvRows(index, file, 1, 0, 1);  // reports it
+    // Where the next row starts (the end of the last one sent), and on which line.
+    size_t row_start = header.offset();
+    int64_t row_line = header.line();
+    const std::string& from_space = schema.columns[schema.start].id_space;
+    const std::string& to_space = schema.columns[schema.end].id_space;
+    int from_index = ids_.FindSpace(from_space), to_index = ids_.FindSpace(to_space);
+    CsvBlocks<EdgeBlock> blocks(
+        text, row_start, options_.parse_block_bytes, options_.parse_threads,
+        [&](size_t begin, size_t end, EdgeBlock* out) {
+          auto resolve = [&](size_t i) {
+            BlockEdgeRow& r = out->row[i];
+            if (!r.ready) return;
+            const KnownVertex* from =
+                ids_.FindShared(from_index, from_space, r.from_id, &out->buffer);
+            const KnownVertex* to = ids_.FindShared(to_index, to_space, r.to_id, &out->buffer);
+            r.ready = from != nullptr && from->id != 0 && to != nullptr && to->id != 0;
+            if (r.ready) {
+              r.from = from->id;
+              r.to = to->id;
+            }
+          };
+          // The lookups are random reads of a table as large as the import: each row's are
+          // prefetched as it is split, and made kBlockPrefetchRows rows later (splitting a row
+          // takes a fraction of what the caller's work on a row does, hence the longer lead).
+          ParseEdgeBlock(schema, delimiter, text.substr(begin, end - begin), begin, out,
+                         [&](size_t i) {
+                           const BlockEdgeRow& r = out->row[i];
+                           if (r.ready) {
+                             ids_.PrefetchShared(from_index, r.from_id);
+                             ids_.PrefetchShared(to_index, r.to_id);
+                           }
+                           if (i >= kBlockPrefetchRows) resolve(i - kBlockPrefetchRows);
+                         });
+          size_t i = out->rows > kBlockPrefetchRows ? out->rows - kBlockPrefetchRows : 0;
+          for (; i < out->rows; ++i) resolve(i);
+        });
+    int64_t block_line = row_line;  // the line the block starts on
+    while (const EdgeBlock* b = blocks.Next()) {
+      if (!b->simple) return CsvRows(index, file, 0, row_start, row_line);
+      for (size_t i = 0; i < b->rows; ++i) {
+        const BlockEdgeRow& r = b->row[i];
+        int64_t line = block_line + r.line;
+        if (r.ready) {
+          if (absl::Status p = Progress(r.end); !p.ok()) return p;
+          ++summary_.edge_rows;
+          absl::Status sent =
+              sink_.Edge(Endpoint{{}, {}, r.from}, r.label, Endpoint{{}, {}, r.to}, r.props);
+          if (absl::Status s = FinishCsvRow(index, file, line, row_start, r.end, sent); !s.ok()) {
+            return s;
+          }
+        } else {
+          CsvReader reader(text, delimiter, row_start, row_line);
+          if (!reader.Next(&row.fields) || reader.offset() != r.end) {
+            return CsvRows(index, file, 0, row_start, row_line);  // not expected: read on serially
+          }
+          row.line = reader.row_line();
+          row.start = row_start;
+          row.end = r.end;
+          if (absl::Status s = ProcessCsvRow(index, file, row); !s.ok()) return s;
+        }
+        row_start = r.end;
+        row_line = line + 1;
+      }
+      block_line += b->lines;
+    }
+    return absl::OkStatus();
+  }
+
+  // Splits a simple block into rows and makes CsvCommon's and CsvEdge's checks on each, telling
+  // `parsed` the index of each row parsed; the ids are looked up by the caller. Reads only what
+  // no edge row changes.
+  template <typename Parsed>
+  static void ParseEdgeBlock(const FileSchema& schema, char delimiter, std::string_view bytes,
+                             size_t offset, EdgeBlock* out, Parsed parsed) {
+    out->rows = 0;
+    out->lines = 0;
+    out->simple = IsSimpleCsvBlock(bytes);
+    if (!out->simple) return;
+    for (size_t pos = 0; pos < bytes.size();) {
+      const void* newline = std::memchr(bytes.data() + pos, '\n', bytes.size() - pos);
+      size_t line_end = newline == nullptr
+                            ? bytes.size()
+                            : static_cast<size_t>(static_cast<const char*>(newline) - bytes.data());
+      size_t content_end = line_end;
+      if (content_end > pos && bytes[content_end - 1] == '\r') --content_end;
+      size_t next = newline == nullptr ? bytes.size() : line_end + 1;
+      if (content_end > pos) {  // empty lines are no rows
+        if (out->rows == out->row.size()) out->row.emplace_back();
+        BlockEdgeRow& r = out->row[out->rows++];
+        r.end = offset + next;
+        r.line = out->lines;
+        CheckEdgeFields(schema, delimiter, bytes.substr(pos, content_end - pos), &out->fields, &r);
+        parsed(out->rows - 1);
+      }
+      if (newline != nullptr) ++out->lines;
+      pos = next;
+    }
+  }
+
+  static bool IsAscii(std::string_view text) {
+    unsigned char any = 0;
+    for (char c : text) any |= static_cast<unsigned char>(c);
+    return any < 0x80;
+  }
+
+  // CsvCommon's and CsvEdge's checks on one line of a simple block, in the same order and with
+  // the same properties; r->ready says whether all passed.
+  static void CheckEdgeFields(const FileSchema& schema, char delimiter, std::string_view line,
+                              std::vector<std::string_view>* fields, BlockEdgeRow* r) {
+    r->ready = false;
+    r->props.clear();
+    SplitSimpleCsvLine(line, delimiter, fields);
+    if (fields->size() != schema.columns.size()) return;
+    if (!IsAscii(line) && !graph::IsValidUtf8(line)) return;  // the fields' bytes, and delimiters
+    for (size_t i = 0; i < fields->size(); ++i) {
+      std::string_view f = (*fields)[i];
+      const Column& c = schema.columns[i];
+      bool stored_id = c.role == ColumnRole::kId && !c.name.empty();
+      if ((c.role != ColumnRole::kProperty && !stored_id) || f.empty()) continue;
+      if (stored_id) {
+        r->props.emplace_back(c.name, Value(std::string(f)));
+        continue;
+      }
+      absl::StatusOr<Value> v = ParseTypedValue(f, c.type);
+      if (!v.ok()) return;
+      r->props.emplace_back(c.name, *std::move(v));
+    }
+    if (schema.start < 0 || schema.end < 0 || schema.type < 0) return;
+    r->from_id = (*fields)[schema.start];
+    r->to_id = (*fields)[schema.end];
+    r->label = (*fields)[schema.type];
+    r->ready = !r->from_id.empty() && !r->to_id.empty() && !r->label.empty();
   }
 
   void PrefetchEndpoints(const FileSchema& schema, const std::vector<CsvField>& row) {
