@@ -1,5 +1,5 @@
 // Filters that count or remember what passed: range()/limit()/skip() and dedup(). Internal
-// to query/ (the compiler in executor.cc builds them).
+// to query/ (the compiler, compiler.h and ops/*.cc, builds them).
 #ifndef KG_QUERY_FILTERS_H_
 #define KG_QUERY_FILTERS_H_
 

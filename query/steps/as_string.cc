@@ -1,8 +1,9 @@
 // asString() and asString(Scope.local): the object (or each element of a list) as the string
 // Java's String.valueOf gives it in TinkerPop, so that results match other Gremlin servers:
 // doubles keep a fraction ("1.0") and switch to "1.0E10" notation outside [1e-3, 1e7), lists
-// print as "[a, b]", maps as "{k=v}", elements as "v[1]", "e[7][1-knows->2]". Null is an
-// error, as in TinkerPop.
+// print as "[a, b]", maps as "{k=v}", elements as "v[1]", "e[7][1-knows->2]", properties as
+// "vp[name->marko]" with long values abbreviated as StringFactory does. Null is an error, as in
+// TinkerPop.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +15,8 @@
 #include "absl/strings/str_join.h"
 #include "query/ops.h"
 #include "query/steps/steps.h"
+#include "unicode/unistr.h"
+#include "unicode/utf16.h"
 
 namespace kg::query::steps {
 namespace {
@@ -61,6 +64,30 @@ std::string JavaFloating(double d, bool is_float) {
   return absl::StrCat(sign, digits.substr(0, 1), ".", rest, "E", exponent);
 }
 
+// Commons Lang's StringUtils.abbreviate(s, 20), as StringFactory applies it to property values:
+// past 20 UTF-16 units, the first 17 and "...". A cut inside a surrogate pair keeps the pair out
+// (Java would keep its first half, which UTF-8 cannot hold).
+std::string Abbreviated(const std::string& s) {
+  constexpr int32_t kMaxWidth = 20;
+  constexpr int32_t kMarker = 3;  // "..."
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), s.size()));
+  if (u.length() <= kMaxWidth) return s;
+  int32_t keep = kMaxWidth - kMarker;
+  if (U16_IS_LEAD(u.charAt(keep - 1))) --keep;
+  std::string out;
+  u.tempSubString(0, keep).toUTF8String(out);
+  return out + "...";
+}
+
+// "vp[key->value]" / "p[key->value]", as StringFactory.propertyString writes them.
+std::string PropertyString(Context* ctx, const char* prefix, const std::string& key,
+                           const graph::Value& value) {
+  return absl::StrCat(prefix, "[", key, "->",
+                      Abbreviated(JavaString(ctx, Value::FromGraph(value))), "]");
+}
+
+}  // namespace
+
 std::string JavaString(Context* ctx, const Value& v) {
   switch (v.kind()) {
     case Value::Kind::kFloat:
@@ -80,16 +107,20 @@ std::string JavaString(Context* ctx, const Value& v) {
       }
       return absl::StrCat("{", absl::StrJoin(parts, ", "), "}");
     }
+    case Value::Kind::kVertexProperty:
+      return PropertyString(ctx, "vp", v.vertex_property().key, v.vertex_property().value);
+    case Value::Kind::kProperty:
+      return PropertyString(ctx, "p", v.property().key, v.property().value);
     case Value::Kind::kVertex:
     case Value::Kind::kEdge:
-    case Value::Kind::kVertexProperty:
-    case Value::Kind::kProperty:
     case Value::Kind::kPath:
       return ctx->Detach(v).DebugString();
     default:
       return v.DebugString();
   }
 }
+
+namespace {
 
 bool NullError(Context* ctx) {
   return ctx->Fail(absl::InvalidArgumentError("Can't parse null as String."));

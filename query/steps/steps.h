@@ -1,5 +1,5 @@
 // Steps that live in files of their own (one concept per file). Each offers a factory that the
-// compiler (executor.cc) calls with the step's evaluated arguments. Internal to query/.
+// compiler (compiler.h, ops/*.cc) calls with the step's evaluated arguments. Internal to query/.
 #ifndef KG_QUERY_STEPS_STEPS_H_
 #define KG_QUERY_STEPS_STEPS_H_
 
@@ -38,6 +38,14 @@ absl::StatusOr<std::unique_ptr<Op>> StringStep(Context* ctx, const std::string& 
 // asString(), asString(Scope.local): the object, or each element of a list, as TinkerPop
 // (Java's String.valueOf) writes it; null is an error (as_string.cc).
 std::unique_ptr<Op> AsString(Context* ctx, bool local);
+// `v` as Java's String.valueOf writes it in TinkerPop; vertex properties and properties as
+// StringFactory does, their value abbreviated to 20 UTF-16 units ("vp[name->" + 17 + "...]")
+// (as_string.cc).
+std::string JavaString(Context* ctx, const Value& v);
+
+// format(template): %{name} replaced by the element's property, or the scope value, of that
+// name; %{_} by the next by() (format.cc). A variable without a value filters the traverser.
+std::unique_ptr<Op> Format(Context* ctx, std::string format);
 
 // sample(n), modulated by at most one by() (the weight): a barrier that passes n units of bulk
 // drawn at random without replacement (sample.cc).

@@ -13,6 +13,8 @@
 #include "absl/strings/str_split.h"
 #include "query/ops.h"
 #include "query/steps/steps.h"
+#include "unicode/locid.h"
+#include "unicode/unistr.h"
 
 namespace kg::query::steps {
 namespace {
@@ -142,13 +144,18 @@ std::string Replace(const std::string& s, const std::vector<Value>& args) {
   return absl::StrReplaceAll(s, {{args[0].as_string(), args[1].as_string()}});
 }
 
+// Full Unicode case mapping in the root locale, as Java's String.toUpperCase(Locale.ROOT):
+// "ß" becomes "SS", final sigma lowers to "ς", no Turkish dotless i rules.
 std::string CaseMapped(const std::string& s, bool upper) {
-  std::string r = s;
-  for (char& c : r) {
-    unsigned char u = static_cast<unsigned char>(c);
-    c = static_cast<char>(upper ? std::toupper(u) : std::tolower(u));
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), s.size()));
+  if (upper) {
+    u.toUpper(icu::Locale::getRoot());
+  } else {
+    u.toLower(icu::Locale::getRoot());
   }
-  return r;
+  std::string out;
+  u.toUTF8String(out);
+  return out;
 }
 
 // The operation `name` on one string.

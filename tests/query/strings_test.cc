@@ -1,5 +1,6 @@
-// String steps (query/steps/strings.cc): substring() and replace() with TinkerPop's index and
-// null rules, and the Scope.local forms that apply a string step to each element of a list.
+// String steps (query/steps/strings.cc, as_string.cc): substring() and replace() with TinkerPop's
+// index and null rules, the Scope.local forms that apply a string step to each element of a
+// list, Unicode case mapping, and asString() as Java writes values.
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/query/modern_graph_fixture.h"
@@ -85,6 +86,48 @@ TEST_F(StringStepsTest, AsStringWritesValuesAsTinkerPopDoes) {
   EXPECT_THAT(Ok("g.inject([1, 'a', 1.5d]).asString(Scope.local)"), ElementsAre("[1, a, 1.5]"));
   EXPECT_EQ(Error("g.inject(null).asString()"), "Can't parse null as String.");
   EXPECT_EQ(Error("g.inject([1, null]).asString(Scope.local)"), "Can't parse null as String.");
+}
+
+// toUpper()/toLower() map all of Unicode in the root locale, as Java's
+// String.toUpperCase(Locale.ROOT): one character may become several.
+TEST_F(StringStepsTest, CaseMappingCoversUnicode) {
+  EXPECT_THAT(Ok("g.inject('straße', 'éclair', 'ǆ').toUpper()"),
+              ElementsAre("STRASSE", "ÉCLAIR", "Ǆ"));
+  // Final sigma; İ lowers to i and a combining dot above (no Turkish rules in the root locale).
+  EXPECT_THAT(Ok("g.inject('ΣΊΣΥΦΟΣ', 'İ', 'ÀÉÎ').toLower()"),
+              ElementsAre("σίσυφος", "i\u0307", "àéî"));
+  EXPECT_THAT(Ok("g.inject('ß').toUpper().length()"), ElementsAre("2"));
+  EXPECT_THAT(Ok("g.inject(['straße', null, 'Ärger']).toUpper(Scope.local)"),
+              ElementsAre("[STRASSE, null, ÄRGER]"));
+  EXPECT_THAT(Ok("g.inject(['ΟΔΟΣ', 'Ǆ']).toLower(Scope.local)"), ElementsAre("[οδος, ǆ]"));
+  EXPECT_THAT(Ok("g.inject('a\U0001F600b').toUpper()"), ElementsAre("A\U0001F600B"));
+}
+
+// StringFactory writes a property as vp[key->value] / p[key->value] with the value abbreviated
+// to 20 UTF-16 units: the first 17 and "...".
+TEST_F(StringStepsTest, AsStringAbbreviatesPropertyValuesAsStringFactoryDoes) {
+  EXPECT_THAT(Ok("g.V(1).properties('name').asString()"), ElementsAre("vp[name->marko]"));
+  EXPECT_THAT(Ok("g.E(7).properties('weight').asString()"), ElementsAre("p[weight->0.5]"));
+  EXPECT_THAT(Ok("g.addV('x').property('s', 'abcdefghijklmnopqrst').properties('s').asString()"),
+              ElementsAre("vp[s->abcdefghijklmnopqrst]"));
+  EXPECT_THAT(Ok("g.addV('x').property('s', 'abcdefghijklmnopqrstu').properties('s').asString()"),
+              ElementsAre("vp[s->abcdefghijklmnopq...]"));
+  EXPECT_THAT(Ok("g.addV('x').as('a').addE('e').from('a').to('a')"
+                 ".property('s', 'abcdefghijklmnopqrstuvwxyz').properties('s').asString()"),
+              ElementsAre("p[s->abcdefghijklmnopq...]"));
+  // The value as Java writes it first (a double keeps its fraction), then abbreviated.
+  EXPECT_THAT(Ok("g.addV('x').property('d', 1.0d).properties('d').asString()"),
+              ElementsAre("vp[d->1.0]"));
+  EXPECT_THAT(Ok("g.addV('x').property('l', [1, 2, 3, 4, 5, 6, 7, 8, 9]).properties('l').asString()"),
+              ElementsAre("vp[l->[1, 2, 3, 4, 5, 6...]"));
+  // Counted in UTF-16 units; a cut inside a surrogate pair leaves the whole pair out.
+  EXPECT_THAT(Ok("g.addV('x').property('s', 'é한字aaaaaaaaaaaaaaaaaaa').properties('s').asString()"),
+              ElementsAre("vp[s->é한字aaaaaaaaaaaaaa...]"));
+  EXPECT_THAT(Ok("g.addV('x').property('s', 'aaaaaaaaaaaaaaaa\U0001F600bcde').properties('s')"
+                 ".asString()"),
+              ElementsAre("vp[s->aaaaaaaaaaaaaaaa...]"));
+  EXPECT_THAT(Ok("g.V(1).properties('name').fold().asString(Scope.local)"),
+              ElementsAre("[vp[name->marko]]"));
 }
 
 }  // namespace

@@ -1,0 +1,350 @@
+// The operators that run child traversals per traverser: repeat(), union() and choose().
+// Internal to query/; the compiler fills in their modulators (times/until/emit, option()).
+#ifndef KG_QUERY_OPS_BRANCH_OPS_H_
+#define KG_QUERY_OPS_BRANCH_OPS_H_
+
+#include <algorithm>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "query/by.h"
+#include "query/engine.h"
+#include "query/executor.h"
+#include "query/filters.h"
+#include "query/loop_counters.h"
+#include "query/ops.h"
+
+namespace kg::query {
+
+// repeat(body) with times/until/emit, before (while-do) or after (do-while) the body.
+class RepeatOp : public Op {
+ public:
+  RepeatOp(Context* ctx, std::shared_ptr<Pipeline> body) : Op(ctx, "repeat"), body_(std::move(body)) {}
+  std::shared_ptr<Pipeline> body_, until_, emit_cond_;
+  bool emit_ = false, emit_first_ = false, until_first_ = false, times_first_ = false;
+  bool body_labels_ = false;  // the body has as() steps
+  int64_t times_ = -1;
+  std::string loop_name_;  // repeat("name", ...)
+
+  std::string Describe() const override {
+    std::string s = absl::StrCat("repeat(", DescribePipeline(*body_, false), ")");
+    if (times_ >= 0) absl::StrAppend(&s, ".times(", times_, ")");
+    if (until_) absl::StrAppend(&s, ".until(...)");
+    if (emit_) absl::StrAppend(&s, ".emit(...)");
+    return s;
+  }
+  bool IsBarrier() const override { return body_->HasBarrier(); }
+
+  // Streams: each body result is looped back, emitted or both before the next one is pulled,
+  // so emitted traversers leave as soon as they exist.
+  bool Next(Traverser* out) override {
+    for (;;) {
+      if (!out_.empty()) {
+        *out = std::move(out_.front());
+        out_.pop_front();
+        ctx_->Release(1);
+        ++out_count;
+        return true;
+      }
+      if (in_body_) {
+        // *out is the scratch traverser: one that leaves the loop now is passed on in place.
+        if (body_->Next(out)) {
+          bool leave = false;
+          if (!AfterIteration(out, &leave)) return false;
+          if (!leave) continue;
+          out->loops.pop_back();
+          ++out_count;
+          return true;
+        }
+        if (!ctx_->ok()) return false;
+        in_body_ = false;
+      }
+      if (!frontier_.empty()) {
+        StartIteration();
+        continue;
+      }
+      if (!PullInput()) return false;
+    }
+  }
+  void Reset() override {
+    ctx_->Release(out_.size() + frontier_.size());
+    out_.clear();
+    frontier_.clear();
+    in_body_ = false;
+    body_->Reset();
+    Op::Reset();
+  }
+
+ private:
+  bool Test(const std::shared_ptr<Pipeline>& p, const Traverser& t, bool* result) {
+    if (!p) {
+      *result = true;
+      return true;
+    }
+    return p->Any(t, result);
+  }
+  bool Emit(Traverser t) {
+    t.loops.pop_back();
+    out_.push_back(std::move(t));
+    return ctx_->Hold(1);
+  }
+  // A traverser about to start an iteration (fresh, or after one).
+  bool Enter(Traverser t) {
+    if (times_first_ && t.loops.back() >= times_) return Emit(std::move(t));
+    if (until_first_) {
+      bool stop;
+      if (!Test(until_, t, &stop)) return false;
+      if (stop) return Emit(std::move(t));
+    }
+    if (emit_ && emit_first_) {
+      bool e;
+      if (!Test(emit_cond_, t, &e)) return false;
+      if (e && !Emit(t)) return false;
+    }
+    frontier_.push_back(std::move(t));
+    return ctx_->Hold(1);
+  }
+  // Takes the next input traversers into the loop; false when there are none (or on error).
+  bool PullInput() {
+    // A body with a barrier sees all input at once. Otherwise up to kBatch traversers enter
+    // together, so that equal ones merge before each iteration (LazyBarrierStrategy's
+    // bulking); with paths tracked no two are equal, and they enter one at a time.
+    size_t batch = body_->HasBarrier() ? SIZE_MAX : ctx_->track_path ? 1 : kBatch;
+    size_t pulled = 0;
+    for (Traverser t; pulled < batch && Pull(&t); ++pulled) {
+      t.loops.push_back(0);
+      if (!Enter(std::move(t))) return false;
+    }
+    return ctx_->ok() && pulled > 0;
+  }
+  // Feeds the frontier, merged, to the body for one more iteration.
+  void StartIteration() {
+    std::vector<Traverser> frontier;
+    frontier.swap(frontier_);
+    ctx_->Release(frontier.size());
+    if (!ctx_->track_path || DropUnreadPaths(&frontier)) Bulk(ctx_, &frontier);
+    for (auto& t : frontier) body_->Feed(std::move(t));
+    in_body_ = true;
+  }
+  // A traverser the body produced: it leaves the loop (*leave: emitted, or done), and/or goes
+  // into the next iteration. Nothing is queued before it (out_ is empty when the body is
+  // pulled), so passing it on at once keeps TinkerPop's order.
+  bool AfterIteration(Traverser* r, bool* leave) {
+    if (r->loops.empty()) r->loops.push_back(0);
+    ++r->loops.back();
+    *leave = true;
+    if (!times_first_ && times_ >= 0 && r->loops.back() >= times_) return true;
+    if (until_ && !until_first_) {
+      bool stop;
+      if (!Test(until_, *r, &stop)) return false;
+      if (stop) return true;
+    }
+    bool emit = false;
+    if (emit_ && !emit_first_ && !Test(emit_cond_, *r, &emit)) return false;
+    *leave = emit;
+    return Enter(emit ? Traverser(*r) : std::move(*r));
+  }
+  // PathRetractionStrategy, in its simplest case: when nothing in the query reads path objects
+  // (only as() labels, for select()/where()/dedup()), and neither the frontier's paths nor the
+  // body carry labels, the paths can never be observed: they are dropped so that equal
+  // traversers merge. True when they were.
+  bool DropUnreadPaths(std::vector<Traverser>* ts) const {
+    if (ctx_->path_objects_read || body_labels_) return false;
+    for (const auto& t : *ts) {
+      for (const PathNode* n = t.path.get(); n != nullptr; n = n->prev.get()) {
+        if (!n->labels.empty()) return false;
+      }
+    }
+    for (auto& t : *ts) t.path.reset();
+    return true;
+  }
+  // Merges traversers at the same object and loop counters (LazyBarrierStrategy's bulking).
+  // Sacks tell traversers apart unless withSack() gave an Operator to merge them with.
+  // The common case, vertices at the first traverser's loop counters without a sack to tell
+  // them apart, is keyed by vertex id alone (exact: such a traverser equals no other kind).
+  static void Bulk(Context* ctx, std::vector<Traverser>* ts) {
+    if (ts->size() < 2) return;
+    bool merge_sacks = !ctx->sack_merge.empty();
+    const LoopCounters common_loops = ts->front().loops;
+    absl::flat_hash_map<graph::VertexId, size_t> seen_vertices;
+    absl::flat_hash_map<std::tuple<Value, LoopCounters, Value>, size_t> seen;
+    std::vector<Traverser> out;
+    out.reserve(ts->size());
+    for (auto& t : *ts) {
+      bool by_id = t.obj.is_vertex() && (merge_sacks || t.sack.is_null()) && t.loops == common_loops;
+      size_t first =
+          by_id ? seen_vertices.emplace(t.obj.vertex().id, out.size()).first->second
+                : seen.emplace(std::make_tuple(t.obj, t.loops, merge_sacks ? Value() : t.sack),
+                               out.size())
+                      .first->second;
+      if (first == out.size()) {
+        out.push_back(std::move(t));
+        continue;
+      }
+      Traverser& into = out[first];
+      into.bulk = SatAdd(into.bulk, t.bulk);
+      if (merge_sacks) into.sack = ApplyOperator(std::move(into.sack), t.sack, ctx->sack_merge);
+    }
+    ts->swap(out);
+  }
+
+  static constexpr size_t kBatch = 2500;  // TinkerPop's default barrier size
+  std::deque<Traverser> out_;
+  std::vector<Traverser> frontier_;  // the next iteration's traversers
+  bool in_body_ = false;             // the body has been fed and may have results
+};
+
+// union(a, b, ...): every branch gets every traverser. Branches with a barrier see all input
+// before they emit (they are global children); otherwise traversers stream one at a time.
+class UnionOp : public Op {
+ public:
+  UnionOp(Context* ctx, std::vector<std::shared_ptr<Pipeline>> branches)
+      : Op(ctx, "union"), branches_(std::move(branches)) {
+    for (const auto& b : branches_) global_ = global_ || b->HasBarrier();
+  }
+  std::string Describe() const override {
+    std::vector<std::string> parts;
+    for (const auto& b : branches_) parts.push_back(DescribePipeline(*b, false));
+    return absl::StrCat("union(", absl::StrJoin(parts, " | "), ")");
+  }
+  bool IsBarrier() const override { return global_; }
+  bool Next(Traverser* out) override {
+    for (;;) {
+      while (active_ < branches_.size()) {
+        if (branches_[active_]->Next(out)) {
+          ++out_count;
+          return true;
+        }
+        if (!ctx_->ok()) return false;
+        ++active_;
+      }
+      bool got = false;
+      for (Traverser t; Pull(&t);) {
+        got = true;
+        for (const auto& b : branches_) b->Feed(t);
+        if (!global_) break;
+      }
+      if (!ctx_->ok() || !got) return false;
+      active_ = 0;
+    }
+  }
+  void Reset() override {
+    for (auto& b : branches_) b->Reset();
+    active_ = branches_.size();
+    Op::Reset();
+  }
+
+ private:
+  std::vector<std::shared_ptr<Pipeline>> branches_;
+  bool global_ = false;
+  size_t active_ = ~size_t{0};
+};
+
+// choose(): if/then/else or option() dispatch.
+struct ChooseState {
+  std::shared_ptr<Pipeline> cond, then_b, else_b;  // if/then/else form
+  bool pred_form = false;
+  Predicate pred;
+  std::vector<std::pair<Predicate, std::shared_ptr<Pipeline>>> options;
+  std::optional<By> selector;  // choose(T.label) / choose("key")
+  std::shared_ptr<Pipeline> none, unproductive;
+  bool has_none = false, has_unproductive = false;
+};
+// Where choose() sends a traverser: one of the state's branches, or nullptr to pass it through.
+using RouteFn = std::function<bool(const Traverser&, Pipeline** branch)>;
+
+// choose() runs each branch as one traversal over every traverser routed to it, as TinkerPop's
+// BranchStep: a limit() or range() in a branch counts across them, and a branch with a barrier
+// (order(), count()...) emits once the input is exhausted. A branch without a barrier streams:
+// its results follow each traverser fed to it.
+class ChooseOp : public Op {
+ public:
+  ChooseOp(Context* ctx, std::shared_ptr<ChooseState> st, RouteFn route)
+      : Op(ctx, "choose"), state(std::move(st)), route_(std::move(route)) {}
+  std::shared_ptr<ChooseState> state;
+
+  bool Next(Traverser* out) override {
+    for (;;) {
+      if (streaming_ != nullptr) {
+        if (streaming_->Next(out)) return Emit();
+        if (!ctx_->ok()) return false;
+        streaming_ = nullptr;
+      }
+      if (input_done_) return DrainBarrierBranches(out);
+      Traverser t;
+      if (!Pull(&t)) {
+        if (!ctx_->ok()) return false;
+        input_done_ = true;
+        drained_ = 0;
+        continue;
+      }
+      if (!ctx_->Tick()) return false;
+      Pipeline* branch = nullptr;
+      if (!route_(t, &branch)) return false;
+      if (branch == nullptr) {
+        *out = std::move(t);
+        return Emit();
+      }
+      branch->Feed(std::move(t));
+      if (!branch->HasBarrier()) {
+        streaming_ = branch;
+      } else if (std::find(fed_.begin(), fed_.end(), branch) == fed_.end()) {
+        fed_.push_back(branch);
+      }
+    }
+  }
+  void Reset() override {
+    for (Pipeline* b : Branches()) b->Reset();
+    fed_.clear();
+    streaming_ = nullptr;
+    input_done_ = false;
+    drained_ = 0;
+    Op::Reset();
+  }
+
+ private:
+  bool Emit() {
+    ++out_count;
+    return true;
+  }
+  // After the input is exhausted: the results of the branches with barriers that were fed, in
+  // the order they were first fed; false (ready for more input) once all are drained. A branch
+  // that got nothing emits nothing (its fold() would otherwise give an empty list).
+  bool DrainBarrierBranches(Traverser* out) {
+    for (; drained_ < fed_.size(); ++drained_) {
+      if (fed_[drained_]->Next(out)) return Emit();
+      if (!ctx_->ok()) return false;
+    }
+    fed_.clear();
+    input_done_ = false;
+    return false;
+  }
+  std::vector<Pipeline*> Branches() const {
+    std::vector<Pipeline*> out;
+    auto add = [&](const std::shared_ptr<Pipeline>& b) {
+      if (b && std::find(out.begin(), out.end(), b.get()) == out.end()) out.push_back(b.get());
+    };
+    add(state->then_b);
+    add(state->else_b);
+    for (const auto& [pred, branch] : state->options) add(branch);
+    add(state->none);
+    add(state->unproductive);
+    return out;
+  }
+
+  RouteFn route_;
+  Pipeline* streaming_ = nullptr;  // the branch the last traverser went to, when it streams
+  std::vector<Pipeline*> fed_;     // branches with barriers fed since they last emitted
+  bool input_done_ = false;
+  size_t drained_ = 0;
+};
+
+}  // namespace kg::query
+
+#endif  // KG_QUERY_OPS_BRANCH_OPS_H_

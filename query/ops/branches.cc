@@ -1,0 +1,215 @@
+// Branch steps: union(), repeat() and loops(), local()/map()/flatMap()/optional()/
+// coalesce()/sideEffect(), and choose().
+#include "query/compiler.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace kg::query {
+
+absl::Status Compiler::AddChoose(Pipeline* p, const Step& s) {
+  Context* ctx = ctx_;
+  if (s.args.empty() || s.args.size() > 3) return Err(s.pos, "choose() takes 1 to 3 arguments");
+  auto st = std::make_shared<ChooseState>();
+  std::string en = EnumName(s.args[0]);
+  if (IsPredicate(s.args[0])) {
+    auto pr = EvalPred(s.args[0]);
+    if (!pr.ok()) return pr.status();
+    st->pred_form = true;
+    st->pred = *pr;
+  } else if (s.args[0].kind != Expr::Kind::kTraversal) {
+    By by;
+    if (absl::StartsWith(en, "T.")) {
+      auto v = Eval(s.args[0]);
+      if (!v.ok()) return v.status();
+      by.kind = By::kToken;
+      by.token = v->token();
+    } else {
+      auto v = Eval(s.args[0]);
+      if (!v.ok()) return v.status();
+      if (!v->is_string()) return Err(s.args[0].pos, "choose() expects a traversal, a predicate, a key or a token");
+      by.kind = By::kKey;
+      by.key = v->as_string();
+    }
+    st->selector = by;
+  } else {
+    auto c = Child(s.args[0]);
+    if (!c.ok()) return c.status();
+    st->cond = *c;
+  }
+  bool if_form = s.args.size() > 1 || st->pred_form;
+  if (s.args.size() > 1) {
+    auto t = Child(s.args[1]);
+    if (!t.ok()) return t.status();
+    st->then_b = *t;
+  }
+  if (s.args.size() > 2) {
+    auto e = Child(s.args[2]);
+    if (!e.ok()) return e.status();
+    st->else_b = *e;
+  }
+  ChooseState* raw = st.get();
+  p->Add(std::make_unique<ChooseOp>(ctx, st, [ctx, raw, if_form](const Traverser& t, Pipeline** branch) {
+    *branch = nullptr;
+    if (if_form) {
+      bool yes;
+      if (raw->pred_form) {
+        yes = raw->pred.Test(t.obj);
+      } else if (!raw->cond->Any(t, &yes)) {
+        return false;
+      }
+      *branch = (yes ? raw->then_b : raw->else_b).get();
+      return true;
+    }
+    std::optional<Value> pick;
+    if (raw->selector) {
+      if (!EvalByInner(ctx, *raw->selector, t, &pick)) return false;
+    } else if (!raw->cond->First(t, &pick)) {
+      return false;
+    }
+    if (!pick) {  // without an unproductive option the traverser passes through
+      if (raw->has_unproductive) *branch = raw->unproductive.get();
+      return true;
+    }
+    for (const auto& [pred, b] : raw->options) {
+      bool match;
+      if (!TestPredicate(ctx, pred, t, *pick, &match)) return false;
+      if (match) {
+        *branch = b.get();
+        return true;
+      }
+    }
+    if (raw->has_none) *branch = raw->none.get();
+    return true;
+  }));
+  return absl::OkStatus();
+}
+
+std::optional<absl::Status> Compiler::AddBranchStep(Pipeline* p, const Step& s,
+    const StepList& /*steps*/, size_t* /*index*/) {
+  Context* ctx = ctx_;
+  const std::string& n = s.name;
+  if (n == "loops") {
+    KG_RETURN_IF_ERROR(NArgs(s, 0, 1));
+    // loops("name"): the counter that many repeat()s out from the innermost one.
+    std::optional<size_t> outward = 0;
+    std::string name;
+    if (!s.args.empty()) {
+      KG_ASSIGN(loop_name, StringArg(s, 0));
+      name = loop_name;
+      auto it = std::find(loop_names_.rbegin(), loop_names_.rend(), name);
+      outward = it == loop_names_.rend() ? std::nullopt
+                                         : std::optional<size_t>(it - loop_names_.rbegin());
+    }
+    p->Add(std::make_unique<FlatMapOp>(
+        ctx, n, [ctx, outward, name](const Traverser& t, std::vector<Value>* out) {
+          if (!outward)
+            return ctx->Fail(
+                absl::InvalidArgumentError(absl::StrCat("Loop name not defined: ", name)));
+          size_t depth = t.loops.size();
+          out->push_back(
+              Value(static_cast<int32_t>(depth > *outward ? t.loops[depth - 1 - *outward] : 0)));
+          return true;
+        }));
+    return absl::OkStatus();
+  }
+
+  // ---- branches ----
+  if (n == "union") {
+    std::vector<std::shared_ptr<Pipeline>> branches;
+    for (const auto& a : s.args) {
+      KG_ASSIGN(c, Child(a));
+      branches.push_back(c);
+    }
+    p->Add(std::make_unique<UnionOp>(ctx, std::move(branches)));
+    return absl::OkStatus();
+  }
+
+  if (n == "repeat") {
+    KG_RETURN_IF_ERROR(NArgs(s, 1, 2));
+    std::string loop_name;
+    if (s.args.size() == 2) {
+      KG_ASSIGN(name, StringArg(s, 0));
+      loop_name = name;
+    }
+    loop_names_.push_back(loop_name);
+    auto body_or = Child(s.args.back());
+    loop_names_.pop_back();
+    if (!body_or.ok()) return body_or.status();
+    auto op = std::make_unique<RepeatOp>(ctx, *body_or);
+    op->loop_name_ = loop_name;
+    const Step* inject = nullptr;
+    if (s.args.back().traversal) {
+      VisitSteps(*s.args.back().traversal, [&](const Step& b) {
+        op->body_labels_ = op->body_labels_ || b.name == "as";
+        if (b.name == "inject" && inject == nullptr) inject = &b;
+      });
+    }
+    // TinkerPop's StandardVerificationStrategy: inject() would start anew on every iteration.
+    if (inject != nullptr) {
+      return Err(inject->pos, "The parent of inject()-step can not be repeat()-step");
+    }
+    for (const Step* m : pending_) KG_RETURN_IF_ERROR(ApplyRepeatMod(op.get(), *m, true));
+    pending_.clear();
+    p->Add(std::move(op));
+    return absl::OkStatus();
+  }
+
+  if (n == "local" || n == "map" || n == "flatMap" || n == "optional" || n == "coalesce" ||
+      n == "sideEffect") {
+    std::vector<std::shared_ptr<Pipeline>> kids;
+    for (const auto& a : s.args) {
+      KG_ASSIGN(c, Child(a));
+      kids.push_back(c);
+    }
+    if (kids.empty() || (n != "coalesce" && kids.size() != 1)) {
+      return Err(s.pos, absl::StrCat(n, "() takes ", n == "coalesce" ? "traversals" : "one traversal"));
+    }
+    std::string name = n;
+    p->Add(std::make_unique<BranchOp>(ctx, n, [ctx, kids, name](const Traverser& t, std::vector<Traverser>* out) {
+      if (name == "coalesce") {
+        for (const auto& k : kids) {
+          if (!k->RunAll(t, out)) return false;
+          if (!out->empty()) return true;
+        }
+        return true;
+      }
+      if (name == "sideEffect") {
+        std::vector<Traverser> ignored;
+        if (!kids[0]->RunAll(t, &ignored)) return false;
+        out->push_back(t);
+        return true;
+      }
+      if (name == "map") {
+        std::optional<Value> v;
+        if (!kids[0]->First(t, &v)) return false;
+        if (v) out->push_back(ctx->Extend(t, *v));
+        return true;
+      }
+      if (!kids[0]->RunAll(t, out)) return false;
+      if (name == "optional" && out->empty()) out->push_back(t);
+      return true;
+    }));
+    return absl::OkStatus();
+  }
+
+  if (n == "choose") return AddChoose(p, s);
+  return std::nullopt;
+}
+
+}  // namespace kg::query
