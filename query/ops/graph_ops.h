@@ -158,6 +158,25 @@ class GraphStartOp : public Op {
     return true;
   }
 
+  // The stored forms a user id may have: the value itself, and, since a user may write 1, 1L or
+  // "1" for the same element, its int64 and (when it fits) int32 forms. False when the value
+  // cannot be a stored id at all.
+  static bool ExternalIdCandidates(const Value& id, std::vector<graph::Value>* out) {
+    graph::Value g;
+    if (!id.ToGraph(&g)) return false;
+    out->push_back(g);
+    int64_t n;
+    bool numeric = id.is_integer() ? (n = id.ToInt64(), true)
+                                   : id.is_string() && absl::SimpleAtoi(id.as_string(), &n);
+    if (numeric) {
+      out->push_back(graph::Value(n));
+      if (n >= std::numeric_limits<int32_t>::min() && n <= std::numeric_limits<int32_t>::max()) {
+        out->push_back(graph::Value(static_cast<int32_t>(n)));
+      }
+    }
+    return true;
+  }
+
   bool FindVertex(const Value& id, std::optional<graph::VertexId>* out) {
     if (id.is_vertex()) {
       *out = id.vertex().id;
@@ -165,21 +184,7 @@ class GraphStartOp : public Op {
     }
     if (id.is_null()) return true;
     std::vector<graph::Value> candidates;
-    graph::Value g;
-    if (!id.ToGraph(&g)) return true;
-    candidates.push_back(g);
-    int64_t parsed;
-    if (id.is_string() && absl::SimpleAtoi(id.as_string(), &parsed)) {
-      candidates.push_back(graph::Value(parsed));
-      if (parsed >= INT32_MIN && parsed <= INT32_MAX) candidates.push_back(graph::Value(static_cast<int32_t>(parsed)));
-    }
-    if (id.is_integer()) {
-      int64_t n = id.ToInt64();
-      candidates.push_back(graph::Value(n));
-      if (n >= std::numeric_limits<int32_t>::min() && n <= std::numeric_limits<int32_t>::max()) {
-        candidates.push_back(graph::Value(static_cast<int32_t>(n)));
-      }
-    }
+    if (!ExternalIdCandidates(id, &candidates)) return true;
     for (const auto& c : candidates) {
       auto r = ctx_->reader->FindVertexByExternalId(c);
       if (!r.ok()) return ctx_->Fail(r.status());
@@ -207,21 +212,8 @@ class GraphStartOp : public Op {
       return true;
     }
     if (id.is_null()) return true;
-    graph::Value g;
-    if (!id.ToGraph(&g)) return true;
-    std::vector<graph::Value> candidates = {g};
-    int64_t parsed;
-    if (id.is_string() && absl::SimpleAtoi(id.as_string(), &parsed)) {
-      candidates.push_back(graph::Value(parsed));
-      if (parsed >= INT32_MIN && parsed <= INT32_MAX) candidates.push_back(graph::Value(static_cast<int32_t>(parsed)));
-    }
-    if (id.is_integer()) {
-      int64_t n = id.ToInt64();
-      candidates.push_back(graph::Value(n));
-      if (n >= std::numeric_limits<int32_t>::min() && n <= std::numeric_limits<int32_t>::max()) {
-        candidates.push_back(graph::Value(static_cast<int32_t>(n)));
-      }
-    }
+    std::vector<graph::Value> candidates;
+    if (!ExternalIdCandidates(id, &candidates)) return true;
     for (const auto& c : candidates) {
       auto r = ctx_->reader->FindEdgeByExternalId(c);
       if (!r.ok()) return ctx_->Fail(r.status());
