@@ -21,6 +21,22 @@
 
 namespace kg::query {
 
+namespace {
+
+// The flush of a barrier that holds every traverser it takes in `held` (aggregate(), barrier()):
+// all of them, in the order they came, with their hold on the traverser budget released.
+std::function<bool(std::vector<Traverser>*)> FlushHeld(
+    Context* ctx, std::shared_ptr<std::vector<Traverser>> held) {
+  return [ctx, held](std::vector<Traverser>* out) {
+    ctx->Release(held->size());
+    *out = std::move(*held);
+    held->clear();
+    return true;
+  };
+}
+
+}  // namespace
+
 // The value of a side effect declared with an Operator, after the aggregate() steps fed it.
 Value ReduceSideEffect(Context* ctx, const std::string& key, const std::string& op) {
   Value acc = ctx->side_effects[key];
@@ -85,12 +101,7 @@ std::optional<absl::Status> Compiler::AddSideEffectStep(Pipeline* p, const Step&
           buf->push_back(std::move(t));
           return ctx->Hold(1);
         },
-        [ctx, buf](std::vector<Traverser>* out) {
-          ctx->Release(buf->size());
-          *out = std::move(*buf);
-          buf->clear();
-          return true;
-        });
+        FlushHeld(ctx, buf));
     op->max_by_ = 1;
     op->by_step_ = "aggregate";
     p->Add(std::move(op));
@@ -142,12 +153,7 @@ std::optional<absl::Status> Compiler::AddSideEffectStep(Pipeline* p, const Step&
           buf->push_back(std::move(t));
           return ctx->Hold(1);
         },
-        [ctx, buf](std::vector<Traverser>* out) {
-          ctx->Release(buf->size());
-          *out = std::move(*buf);
-          buf->clear();
-          return true;
-        }));
+        FlushHeld(ctx, buf)));
     return absl::OkStatus();
   }
 
