@@ -226,6 +226,7 @@ class Loader {
       else if (kind == "suffix") b_->name_suffixes.push_back({text, label});
       else if (kind == "before") b_->before_cues.push_back({text, label});
       else if (kind == "after") b_->after_cues.push_back({text, label});
+      else if (kind == "column") b_->column_cues.push_back({text, label});
       else return LineError(p, l.number, absl::StrCat("unknown kind ", kind));
     }
     auto longest_first = [](const std::string& a, const std::string& b) {
@@ -481,7 +482,8 @@ class Loader {
         {"{RATE}", "(?P<rate_pct>\\d+(?:\\.\\d+)?) ?%"},
         {"{AMOUNT}",
          "(?:약 |총 )?(?P<amount>\\d[\\d,]*(?:\\.\\d+)?(?: ?[조억만천] ?(?:\\d[\\d,]*(?:\\.\\d+)?)?)*)"
-         " ?(?P<currency>달러|유로|엔|위안|원|파운드|USD|EUR|JPY)"},
+         " ?(?P<currency>달러|호주달러|캐나다달러|유로|엔|위안|원|파운드|루피|덴마크크로네"
+         "|USD|EUR|JPY)"},
         {"{YEAR}", "'(?P<year>\\d{2})년"},
         {"{DATE}", "'(?P<date>\\d{2}\\.\\d{1,2}(?:\\.\\d{1,2})?)"},
     };
@@ -529,8 +531,11 @@ class Loader {
         std::string one = "\\x01\\d+:" + alt + "\\x02";
         // A mention may be followed by its definition "(Y)" and a footnote mark.
         std::string def = "(?:\\(\\x01\\d+:[A-Za-z~]+\\x02\\)|\\([^()\\n]{1,60}\\))?\\*?社?";
-        std::string body =
-            list ? one + def + "(?:(?:, ?| ?· ?|/| 및 |과 |와 |, 그리고 |과|와)" + one + def + ")*" : one;
+        // A later member of a list may be preceded by its country ("일본 A, 태국 B와").
+        std::string country = "(?:\\x01\\d+:" + b_->country_label + "\\x02 )?";
+        std::string body = list ? one + def + "(?:(?:, ?| ?· ?|/| 및 |과 |와 |, 그리고 |과|와)" +
+                                      country + one + def + ")*"
+                                : one;
         if (group == "X") out += "(?:" + body + ")";
         else if (group == "S" || group == "O") out += "(?P<" + group + ">" + body + ")";
         else return absl::InvalidArgumentError("mention groups are S, O or X: " + macro);

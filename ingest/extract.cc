@@ -144,11 +144,18 @@ class DocExtractor {
   size_t ParticleEnd(size_t end) const;  // end of particles/suffixes after a Korean name
   void ScanQuotes();
   void ScanParenDefinitions();
+  bool IsMeasure(std::string_view s) const;
+  bool IsRowHead(size_t open, size_t close) const;
   void ScanFootnotes();
   void ScanCompanySuffix();
   size_t NameStartBefore(size_t end) const;
   size_t NameEndAfter(size_t begin) const;
   void ScanTableRows();
+  // A table column whose header names a kind of thing (lexicon `column`: "주력 모델") types the
+  // leading name of each of its cells.
+  void ScanTableColumns();
+  std::string ColumnCueLabel(std::string_view header_cell) const;
+  void NameColumnCell(size_t cell_begin, size_t cell_end, const std::string& label);
   void ScanLatinNames();
   void ScanSuffixNames();
   void ScanEntityRules();
@@ -191,6 +198,7 @@ class DocExtractor {
   // bullet), or both when a line is a single unit (tagged and prefiltered once, not twice).
   enum Scopes { kLineScope = 1, kUnitScope = 2 };
   void RunRulesOnUnit(Extraction* x, Span unit, int row_head, int scopes);
+  void AddCoordinatedNames(size_t place, std::vector<int>* out) const;
   // by_begin_: the mentions with an entity in the order RunRulesOnUnit tags them.
   void IndexMentionsForRules();
   void AddRelation(Extraction* x, int s, const std::string& edge, int o, Span evidence,
@@ -218,6 +226,7 @@ class DocExtractor {
   std::string tagged_;
   std::vector<Placeholder> places_;
   std::vector<size_t> subject_places_;
+  std::vector<size_t> topic_places_;  // the subject places whose particle is the topic 은/는
   std::vector<int> atoms_;
   std::vector<int> candidates_;
   std::vector<re2::StringPiece> groups_;
@@ -651,6 +660,20 @@ void DocExtractor::ScanQuotes() {
   }
 }
 
+// "14MW", "2 nm": a number and a unit (a stop name), which says how big X is, not what it is.
+bool DocExtractor::IsMeasure(std::string_view s) const {
+  const size_t unit = s.find_first_not_of("0123456789.,~ ");
+  return unit > 0 && unit != std::string_view::npos && b_.IsStopName(s.substr(unit));
+}
+
+// Whether "(...)" at [open, close] ends the first cell of a table row.
+bool DocExtractor::IsRowHead(size_t open, size_t close) const {
+  size_t line_begin = text_.rfind('\n', open);
+  line_begin = line_begin == std::string_view::npos ? 0 : line_begin + 1;
+  return text_.substr(line_begin, close - line_begin).find('\t') == std::string_view::npos &&
+         text_.find('\t', close) < text_.find('\n', close);
+}
+
 // X(Y): Y defines or translates X ("딥시크(DeepSeek)", "소형모듈원자로(SMR)").
 void DocExtractor::ScanParenDefinitions() {
   for (size_t open = text_.find('('); open != std::string_view::npos;
@@ -685,13 +708,7 @@ void DocExtractor::ScanParenDefinitions() {
         xb = ExtendTransliteration(xb, y);
         std::string_view xs = text_.substr(xb, open - xb);
         bool digits_only = xs.find_first_not_of("0123456789.") == std::string_view::npos;
-        // A table row head "Product(Company)" is not a definition.
-        size_t line_begin = text_.rfind('\n', xb);
-        line_begin = line_begin == std::string_view::npos ? 0 : line_begin + 1;
-        bool row_head = text_.substr(line_begin, close - line_begin).find('\t') ==
-                            std::string_view::npos &&
-                        text_.find('\t', close) < text_.find('\n', close);
-        if (!xs.empty() && !digits_only && xs.size() >= 3 && !row_head) {
+        if (!xs.empty() && !digits_only && xs.size() >= 3 && !IsRowHead(open, close)) {
           std::string label = LabelFromSuffix(xs);
           double conf = label.empty() ? 0 : 0.7;
           // "반도체 미션(ISM)": the word before an acronym is the naming suffix itself, the head
@@ -711,13 +728,14 @@ void DocExtractor::ScanParenDefinitions() {
     if (ym < 0 && MentionCovering(yb) < 0) {
       bool latin = IsLatinName(y) && HasUpperOrDigit(y) && y.find(',') == std::string::npos;
       bool date_like = y.find_first_not_of("0123456789.'~-월년 ") == std::string::npos;
-      if (latin && !date_like && x >= 0) {
+      if (latin && !date_like && !IsMeasure(y) && x >= 0) {
         ym = AddMention(yb, ye, "", 0, "signal:definition");
       } else if (b_.FindByName(y) >= 0) {
         ym = AddMention(yb, ye, "", 0, "signal:definition");
       }
     }
-    if (x >= 0 && ym >= 0) Union(x, ym);
+    // A table row head "Product(Company)", "Company(Country)" is not a definition.
+    if (x >= 0 && ym >= 0 && !IsRowHead(open, close)) Union(x, ym);
   }
 }
 
@@ -913,6 +931,81 @@ void DocExtractor::ScanTableRows() {
       int m = AddMention(b, b + name.size(), b_.company_label, 0.7, "signal:table-row");
       SetCue(m, b_.company_label, 0.7);
     }
+  }
+}
+
+// The label of the first column cue that is a word of its own in a header cell ("주요 칩·시스템"
+// holds "칩"); "" when none.
+std::string DocExtractor::ColumnCueLabel(std::string_view header_cell) const {
+  for (const LabelCue& c : b_.column_cues) {
+    for (size_t at = header_cell.find(c.text); at != std::string_view::npos;
+         at = header_cell.find(c.text, at + 1)) {
+      const size_t end = at + c.text.size();
+      int len = 0;
+      if (!IsWordChar(CodePointBefore(header_cell, at)) &&
+          (end == header_cell.size() || !IsWordChar(CodePointAt(header_cell, end, &len)))) {
+        return c.label;
+      }
+    }
+  }
+  return "";
+}
+
+// The cell of a table row starting at `cell_begin`: its leading name, up to "(" or the cell's
+// end ("SG 14-236 DD(14MW)", "포르테 엔터프라이즈(Forte Enterprise)"), gets `label`.
+void DocExtractor::NameColumnCell(size_t cell_begin, size_t cell_end, const std::string& label) {
+  size_t b = cell_begin;
+  constexpr std::string_view kBullet = "•";
+  while (b < cell_end) {
+    if (text_[b] == ' ' || text_[b] == '-') {
+      ++b;
+    } else if (StartsWith(text_.substr(b, cell_end - b), kBullet)) {
+      b += kBullet.size();
+    } else {
+      break;
+    }
+  }
+  size_t e = std::min(text_.find('(', b), cell_end);
+  while (e > b && text_[e - 1] == ' ') --e;
+  constexpr size_t kMaxName = 60;
+  if (e - b < 2 || e - b > kMaxName) return;
+  if (int m = MentionAt(b, e); m >= 0) {
+    SetCue(m, label, 0.6);
+    return;
+  }
+  if (Overlaps(b, e) || b_.IsStopName(text_.substr(b, e - b))) return;
+  AddMention(b, e, label, 0.6, "signal:table-column");
+}
+
+// A table is a run of lines holding tabs; its first line is the header. A column whose header
+// names a kind of thing (lexicon `column`: "기업", "주력 모델", "주요 칩·시스템") names one in
+// each cell.
+void DocExtractor::ScanTableColumns() {
+  if (b_.column_cues.empty()) return;
+  std::vector<std::string> column_labels;  // of the current table, by column; "" = none
+  bool in_table = false;
+  for (size_t lb = 0; lb < text_.size();) {
+    size_t le = text_.find('\n', lb);
+    if (le == std::string_view::npos) le = text_.size();
+    if (text_.substr(lb, le - lb).find('\t') == std::string_view::npos) {
+      in_table = false;
+      lb = le + 1;
+      continue;
+    }
+    const bool header = !in_table;
+    in_table = true;
+    if (header) column_labels.clear();
+    size_t column = 0;
+    for (size_t cb = lb; cb <= le; ++column) {
+      const size_t ce = std::min(text_.find('\t', cb), le);
+      if (header) {
+        column_labels.push_back(ColumnCueLabel(text_.substr(cb, ce - cb)));
+      } else if (column < column_labels.size() && !column_labels[column].empty()) {
+        NameColumnCell(cb, ce, column_labels[column]);
+      }
+      cb = ce + 1;
+    }
+    lb = le + 1;
   }
 }
 
@@ -1250,21 +1343,27 @@ std::optional<double> ParseKoreanAmount(std::string_view s) {
 
 std::string CurrencyCode(std::string_view s) {
   static const std::pair<std::string_view, std::string_view> kCodes[] = {
-      {"달러", "USD"}, {"유로", "EUR"}, {"엔", "JPY"}, {"위안", "CNY"},
-      {"원", "KRW"},   {"파운드", "GBP"}};
+      {"달러", "USD"},       {"유로", "EUR"},        {"엔", "JPY"},   {"위안", "CNY"},
+      {"원", "KRW"},         {"파운드", "GBP"},      {"루피", "INR"}, {"호주달러", "AUD"},
+      {"캐나다달러", "CAD"}, {"덴마크크로네", "DKK"}};
   for (const auto& [k, v] : kCodes) {
     if (s == k) return std::string(v);
   }
   return std::string(s);
 }
 
-std::vector<int> EntitiesIn(std::string_view group) {
+// The entities of the placeholders in a captured group. A country placeholder right before
+// another name ("일본 르네사스, 태국 Stars社와") says where that name is from: it is not a member
+// of the list.
+std::vector<int> EntitiesIn(std::string_view group, std::string_view country_label) {
+  const std::string country_tag = absl::StrCat(":", AV(country_label), "\x02 \x01");
   std::vector<int> out;
   for (size_t at = group.find('\x01'); at != std::string_view::npos;
        at = group.find('\x01', at + 1)) {
     int v = 0;
     size_t i = at + 1;
     while (i < group.size() && group[i] >= '0' && group[i] <= '9') v = v * 10 + (group[i++] - '0');
+    if (group.substr(i, country_tag.size()) == country_tag) continue;
     out.push_back(v);
   }
   return out;
@@ -1311,6 +1410,28 @@ bool LabelIn(const std::string& label, std::string_view set) {
 }
 
 }  // namespace
+
+// The name at `place` in tagged_ with the names coordinated right before it by "와/과", "·",
+// ", " or "및" ("미국과 EU는" -> both): a subject a rule takes from the unit is each of them.
+void DocExtractor::AddCoordinatedNames(size_t place, std::vector<int>* out) const {
+  size_t first = place;
+  while (first > 0) {
+    std::string_view between = std::string_view(tagged_).substr(
+        places_[first - 1].end, places_[first].pos - places_[first - 1].end);
+    if (StartsWith(between, ")")) between.remove_prefix(1);  // after a definition "(Name)"
+    while (StartsWith(between, "*")) between.remove_prefix(1);
+    if (between != "와 " && between != "과 " && between != "·" && between != ", " &&
+        between != " 및 ") {
+      break;
+    }
+    --first;
+  }
+  for (size_t k = first; k <= place; ++k) {
+    if (std::find(out->begin(), out->end(), places_[k].entity) == out->end()) {
+      out->push_back(places_[k].entity);
+    }
+  }
+}
 
 void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int scopes) {
   // The unit with typed placeholders; "*" footnote marks and a company form ("社") after a name
@@ -1361,8 +1482,11 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
 
   // The unit's head "(X) ..." and its subject (the first name followed by a subject particle).
   int head = -1, subject = -1;
+  size_t subject_place = places.size();  // the subject's place; none: the head or nothing
   std::vector<size_t>& subject_places = subject_places_;  // followed by a subject particle
+  std::vector<size_t>& topic_places = topic_places_;
   subject_places.clear();
+  topic_places.clear();
   {
     size_t i = 0;
     while (i < tagged.size()) {
@@ -1390,17 +1514,25 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
         if (close != std::string_view::npos && close < 80) rest.remove_prefix(close + 1);
       }
       if (StartsWith(rest, "社")) rest.remove_prefix(std::string_view("社").size());
-      for (std::string_view tail : {" CEO", " 대통령", " 정부", " 행정부", " 이니셔티브", " 프로젝트",
-                                    " 프로그램", " 사업", " 연합", " 컨소시엄"}) {
+      for (std::string_view tail :
+           {" CEO", " 대통령", " 정부", " 행정부", " 이니셔티브", " 프로젝트", " 프로그램", " 사업",
+            " 연합", " 컨소시엄", " 그룹", " 연구진"}) {
         if (StartsWith(rest, tail)) rest.remove_prefix(tail.size());
       }
-      bool subj = false;
-      for (std::string_view j : {"은 ", "는 ", "이 ", "가 ", "께서 ", "은,", "는,"}) {
+      bool subj = false, topic = false;
+      for (std::string_view j : {"은 ", "는 ", "은,", "는,"}) {
+        if (StartsWith(rest, j)) subj = topic = true;
+      }
+      for (std::string_view j : {"이 ", "가 ", "께서 "}) {
         if (StartsWith(rest, j)) subj = true;
       }
       if (subj) {
-        if (subject < 0) subject = p.entity;
+        if (subject < 0) {
+          subject = p.entity;
+          subject_place = &p - places.data();
+        }
         subject_places.push_back(&p - places.data());
+        if (topic) topic_places.push_back(&p - places.data());
       }
     }
     if (subject < 0) subject = head;
@@ -1454,8 +1586,8 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
           const re2::StringPiece& g = groups[idx];
           if (g.data() == nullptr) continue;
           std::string_view gv(g.data(), g.size());
-          if (name == "S") subjects = EntitiesIn(gv);
-          else if (name == "O") objects = EntitiesIn(gv);
+          if (name == "S") subjects = EntitiesIn(gv, b_.country_label);
+          else if (name == "O") objects = EntitiesIn(gv, b_.country_label);
           else if (name == "amount") amount = std::string(gv);
           else if (name == "currency") currency = std::string(gv);
           else if (name == "share_pct" || name == "rate_pct") {
@@ -1492,12 +1624,17 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
             if (!out->empty()) break;
             if (alt == "row" && row_head >= 0) out->push_back(row_head);
             else if (alt == "head" && head >= 0) out->push_back(head);
+            else if (alt == "unitsubj" && subject_place < places.size())
+              AddCoordinatedNames(subject_place, out);
             else if (alt == "unitsubj" && subject >= 0) out->push_back(subject);
-            else if (alt == "nearsubj") {
-              // The nearest name before the match that is followed by a subject particle.
-              for (auto it = subject_places.rbegin(); it != subject_places.rend(); ++it) {
+            else if (alt == "nearsubj" || alt == "topic") {
+              // The nearest name before the match that is followed by a subject particle, or by
+              // the topic particle 은/는: the subject a later clause carries over ("X는 A를
+              // 인수하고, Y가 주관하는 B에도 참여" -> X takes part in B, not Y).
+              const std::vector<size_t>& before = alt == "topic" ? topic_places : subject_places;
+              for (auto it = before.rbegin(); it != before.rend(); ++it) {
                 if (places[*it].end <= match_begin) {
-                  out->push_back(places[*it].entity);
+                  AddCoordinatedNames(*it, out);
                   break;
                 }
               }
@@ -1669,6 +1806,7 @@ Extraction DocExtractor::Run() {
   ScanQuotes();
   ScanCompanySuffix();
   ScanTableRows();
+  ScanTableColumns();
   ScanParenDefinitions();
   ScanFootnotes();
   ScanLatinNames();

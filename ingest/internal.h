@@ -375,6 +375,7 @@ struct Bundle::Impl {
   absl::flat_hash_map<uint32_t, std::vector<std::string>> particles_by_last;
   std::vector<LabelCue> before_cues;                   // "스타트업 " + Name -> Company
   std::vector<LabelCue> after_cues;                    // Name + " 기업" -> Company
+  std::vector<LabelCue> column_cues;  // a table header word: "주력 모델" -> its cells are Products
   std::vector<std::string> subnational_markers;        // " 주": a state, not a country
   // A bare alias whose entity depends on the country it is said of: "상무부" is the U.S.
   // Department of Commerce by default, China's ministry in "(중국) 상무부는". Built from the

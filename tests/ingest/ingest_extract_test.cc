@@ -476,5 +476,115 @@ TEST_F(ExtractTest, CountryCellAfterTheNameCell) {
   EXPECT_EQ(FindRel(x, "Kelvora", "BASED_IN", "Denmark"), nullptr);
 }
 
+// "Name(Country)" heading a table row gives the company's country with or without a space before
+// "("; a country cell may list several ("독일·스페인").
+TEST_F(ExtractTest, TableRowCountryWithoutSpaceOrAsAList) {
+  Extraction x = Run(
+      "기업\t방식\t제품\n"
+      "Norvexa(미국)\t초전도\tNQ-1\n"
+      "기업\t국가\t제품\n"
+      "Kelvora社\t독일·스페인\t풍력 터빈\n");
+  EXPECT_NE(FindRel(x, "Norvexa", "BASED_IN", "United States"), nullptr) << Explain(x);
+  EXPECT_NE(FindRel(x, "Kelvora", "BASED_IN", "Germany"), nullptr);
+  EXPECT_NE(FindRel(x, "Kelvora", "BASED_IN", "Spain"), nullptr);
+}
+
+// In a list, a country right before a later member says where it is from ("일본 A, 태국 B와"): the
+// list goes on past it, and the country is no member.
+TEST_F(ExtractTest, ListMembersMayCarryTheirCountry) {
+  Extraction x = Run("- Norvexa社는 일본 Kelvora社, 태국 Zorvex社와 합작해 공장을 설립\n");
+  EXPECT_NE(FindRel(x, "Norvexa", "PARTNERS_WITH", "Kelvora"), nullptr) << Explain(x);
+  EXPECT_NE(FindRel(x, "Norvexa", "PARTNERS_WITH", "Zorvex"), nullptr);
+  EXPECT_EQ(FindRel(x, "Norvexa", "PARTNERS_WITH", "Thailand"), nullptr);
+  EXPECT_EQ(FindRel(x, "Norvexa", "PARTNERS_WITH", "Japan"), nullptr);
+}
+
+// A subject the rules take from the unit ("A와 B는 ... 주도") is each of the coordinated names.
+TEST_F(ExtractTest, CoordinatedSubjectsEachTakeTheRelation) {
+  Extraction x = Run("- Norvexa社와 Kelvora社는 아르테미스 프로그램을 주도\n");
+  EXPECT_NE(FindRel(x, "Norvexa", "LEADS", "Artemis Program"), nullptr) << Explain(x);
+  EXPECT_NE(FindRel(x, "Kelvora", "LEADS", "Artemis Program"), nullptr);
+}
+
+// A later clause carries over the topic ("X는 ...하며, Y가 주관하는 P에도 참여"): X takes part in
+// P; Y, the subject inside the relative clause, runs it.
+TEST_F(ExtractTest, TopicCarriesOverPastARelativeClause) {
+  Extraction x = Run(
+      "- Norvexa社는 Kelvora社를 인수했으며, Zorvex社가 주관하는 아르테미스 프로그램에도 참여\n");
+  EXPECT_NE(FindRel(x, "Norvexa", "PARTICIPATES_IN", "Artemis Program"), nullptr) << Explain(x);
+  EXPECT_NE(FindRel(x, "Zorvex", "LEADS", "Artemis Program"), nullptr);
+  EXPECT_EQ(FindRel(x, "Zorvex", "PARTICIPATES_IN", "Artemis Program"), nullptr);
+}
+
+// Ownership: "A가 최대주주인 B", "B의 최대주주", "A와 C가 지분을 50%씩 보유", "지분 N%를 가진 D".
+TEST_F(ExtractTest, LargestShareholderAndStakeHoldersInvest) {
+  Extraction x = Run(
+      "- Norvexa社가 최대주주인 Kelvora社는 신규 투자를 유치\n"
+      "- Zorvex社는 Quantel社의 최대주주로, 공장을 증설\n"
+      "- Ferrolyte社는 Kestrel社와 Brimora社가 지분을 50%씩 보유한 합작사\n"
+      "- Talvex社는 증자를 결정했고, 지분 30%를 가진 노르웨이 정부가 참여하기로 함\n");
+  EXPECT_NE(FindRel(x, "Norvexa", "INVESTS_IN", "Kelvora"), nullptr) << Explain(x);
+  EXPECT_NE(FindRel(x, "Zorvex", "INVESTS_IN", "Quantel"), nullptr);
+  const Relation* r = FindRel(x, "Kestrel", "INVESTS_IN", "Ferrolyte");
+  ASSERT_NE(r, nullptr);
+  ASSERT_NE(Prop(*r, "share_pct"), nullptr);
+  EXPECT_DOUBLE_EQ(Prop(*r, "share_pct")->as_double(), 50);
+  EXPECT_NE(FindRel(x, "Brimora", "INVESTS_IN", "Ferrolyte"), nullptr);
+  EXPECT_NE(FindRel(x, "Norway", "INVESTS_IN", "Talvex"), nullptr);
+}
+
+// A government that backs the unit's subject ("X는 ...하며, 호주 정부가 N 호주달러를 지원");
+// currencies named by country (호주달러, 루피) get their ISO codes.
+TEST_F(ExtractTest, GovernmentBackingTheSubjectFundsIt) {
+  Extraction x = Run(
+      "- Norvexa社는 브리즈번에 공장을 짓고 있으며, 호주 정부가 '24.4월 총 9억 4,000만 호주달러를 "
+      "지원하기로 결정\n"
+      "- Kelvora社는 공장을 건설하고 있으며, 인도 정부가 비용의 50%를 지원\n");
+  const Relation* r = FindRel(x, "Australia", "FUNDS", "Norvexa");
+  ASSERT_NE(r, nullptr) << Explain(x);
+  ASSERT_NE(Prop(*r, "amount"), nullptr);
+  EXPECT_DOUBLE_EQ(Prop(*r, "amount")->as_double(), 9.4e8);
+  ASSERT_NE(Prop(*r, "currency"), nullptr);
+  EXPECT_EQ(Prop(*r, "currency")->as_string(), "AUD");
+  EXPECT_NE(FindRel(x, "India", "FUNDS", "Kelvora"), nullptr);
+}
+
+// Who leads: "P 대표이사가 이끄는 X", "X는 P 창업자가 이끌고 있으며" (the topic), and the founder
+// named in a footnote that defines a programme ("* (P) X가 ... 출범시킨 ... 프로그램").
+TEST_F(ExtractTest, LeadersAndFoundersOfWhatTheyLead) {
+  Extraction x = Run(
+      "- Jon Avery 대표이사가 이끄는 Norvexa社는 신제품을 공개\n"
+      "- Kelvora社는 Mara Quell 창업자가 이끌고 있으며, 공장을 증설\n"
+      "* (아르테미스 프로그램) Zorvex社가 '21.12월 출범시킨 우주 탐사 프로그램\n");
+  EXPECT_NE(FindRel(x, "Jon Avery", "LEADS", "Norvexa"), nullptr) << Explain(x);
+  EXPECT_NE(FindRel(x, "Mara Quell", "LEADS", "Kelvora"), nullptr);
+  EXPECT_NE(FindRel(x, "Zorvex", "LEADS", "Artemis Program"), nullptr);
+}
+
+// An export halt is an export restriction ("수출을 4개월간 중단").
+TEST_F(ExtractTest, ExportHaltRestrictsExports) {
+  Extraction x = Run("- (인도네시아) 인도네시아 정부는 '25.2월 니켈 수출을 4개월간 중단\n");
+  EXPECT_NE(FindRel(x, "Indonesia", "RESTRICTS_EXPORT", "Nickel"), nullptr) << Explain(x);
+}
+
+// A law in force under a country head ("(X) 「법」이 '24.11월 시행되었으며") is the country's; a
+// law passed with its short name after it ("「법」(약칭)을 통과") is its subject's.
+TEST_F(ExtractTest, LawInForceUnderAHeadOrPassedWithItsShortName) {
+  Extraction x = Run(
+      "- (일본) 「해양자원 진흥법」이 '24.11월 시행되었으며, 관련 사업이 확대\n"
+      "- 노르웨이는 '25.2.27일 「해상풍력 촉진 특별법」(해상풍력법)을 통과\n");
+  EXPECT_NE(FindRel(x, "Japan", "ENACTS", "해양자원 진흥법"), nullptr) << Explain(x);
+  EXPECT_NE(FindRel(x, "Norway", "ENACTS", "해상풍력 촉진 특별법"), nullptr);
+}
+
+// "이번 X 투자에는 A, B, P의 투자회사 C 등이 참여": every investor, the last one too.
+TEST_F(ExtractTest, EveryInvestorOfARound) {
+  Extraction x = Run(
+      "- 이번 Norvexa社 투자에는 Kelvora社, Zorvex社, Jon Avery의 투자회사 Quantel社 등이 참여\n");
+  EXPECT_NE(FindRel(x, "Kelvora", "INVESTS_IN", "Norvexa"), nullptr) << Explain(x);
+  EXPECT_NE(FindRel(x, "Zorvex", "INVESTS_IN", "Norvexa"), nullptr);
+  EXPECT_NE(FindRel(x, "Quantel", "INVESTS_IN", "Norvexa"), nullptr);
+}
+
 }  // namespace
 }  // namespace kg::ingest
