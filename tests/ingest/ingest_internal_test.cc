@@ -237,6 +237,32 @@ TEST(RulePrefilterTest, SameExtractionAsRunningEveryRule) {
 
 // ---- relaxed rule regexes -----------------------------------------------------------------------
 
+// A company alias written with its country in front ("대만 TSMC") swallows the country mention
+// (the gazetteer matches leftmost-longest), so the country and the company's BASED_IN are lost.
+// The country belongs to the text, not to the alias: no shipped company alias may be another of
+// its own aliases with a country alias before it. (An English name may begin with its country:
+// "China Minmetals", "Korea Zinc" are names, not descriptions, so Latin prefixes are allowed.)
+TEST(ShippedDictionaryTest, NoCompanyAliasIsACountryPlusAnotherOfItsAliases) {
+  auto bundle = Bundle::Load(KG_INGEST_TEST_DATA);
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  const Bundle::Impl& impl = (*bundle)->impl();
+  for (const DictEntry& entry : impl.entries) {
+    if (entry.label != impl.company_label) continue;
+    for (const std::string& alias : entry.aliases) {
+      const size_t space = alias.find(' ');
+      if (space == std::string::npos || IsLatinAlnum(static_cast<unsigned char>(alias[0]))) {
+        continue;
+      }
+      const int country = impl.FindByName(alias.substr(0, space));
+      if (country < 0 || impl.entries[country].label != impl.country_label) continue;
+      const std::string rest = alias.substr(space + 1);
+      const bool rest_is_own_alias =
+          std::find(entry.aliases.begin(), entry.aliases.end(), rest) != entry.aliases.end();
+      EXPECT_FALSE(rest_is_own_alias) << entry.name << " has the alias \"" << alias << "\"";
+    }
+  }
+}
+
 TEST(RelaxBoundedRepeatsTest, UnboundsLongClassRepeatsInNamedGroups) {
   auto r = RelaxBoundedRepeats(R"(A[^\x01\n]{0,20}?B(?:\([^()\n]{1,60}\))*c{0,30}[ab]{1,3})", 8);
   ASSERT_TRUE(r.has_value());
