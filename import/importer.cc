@@ -23,6 +23,7 @@
 #include "import/csv.h"
 #include "import/csv_blocks.h"
 #include "import/graphson_reader.h"
+#include "import/huge_page_allocator.h"
 #include "import/import.h"
 #include "nlohmann/json.hpp"
 
@@ -103,6 +104,15 @@ struct JsonVertex {
   std::string key;
 };
 
+// Starts loading the cache line at `address`. The empty asm hands the address over as if it were
+// read there: without it GCC 12 dropped IdRegistry::PrefetchShared's prefetch from the block
+// workers' code altogether (no prefetch instruction in their loop, a cache miss per lookup:
+// bench/README.md, import_bench, session 7).
+inline void PrefetchLine(const void* address) {
+  asm volatile("" : "+r"(address));
+  __builtin_prefetch(address);
+}
+
 // The vertices of this import that later rows can name. CSV ids live per ID space; ids that are
 // plain decimal numbers (most exports') are keyed as integers. The CSV maps are flat and compact
 // because every endpoint of every edge is looked up, and cache misses are most of that cost;
@@ -124,7 +134,7 @@ class IdRegistry {
     uint64_t number;
     if (int s = SpaceIndex(space, false);
         s >= 0 && AsNumber(id, &number) && number < dense_[s].size()) {
-      __builtin_prefetch(&dense_[s][number]);
+      PrefetchLine(&dense_[s][number]);
     }
   }
   // Returns the entry and whether it is new.
@@ -133,7 +143,7 @@ class IdRegistry {
     if (AsNumber(id, &number)) {
       int s = SpaceIndex(space, true);
       if (KnownVertex* known = FindNumber(s, number)) return {known, false};
-      std::vector<KnownVertex>& dense = dense_[s];
+      DenseTable& dense = dense_[s];
       if (number >= dense.size()) {
         // Grow while the table stays at least a quarter full, else use the hash map.
         size_t limit = 4 * (dense_count_[s] + 1) + kDenseSlack;
@@ -171,7 +181,7 @@ class IdRegistry {
   void PrefetchShared(int space_index, std::string_view id) const {
     uint64_t number;
     if (space_index >= 0 && AsNumber(id, &number) && number < dense_[space_index].size()) {
-      __builtin_prefetch(&dense_[space_index][number]);
+      PrefetchLine(&dense_[space_index][number]);
     }
   }
   // JSON Lines references: "j:" + id, or "k:" + label + NUL + canonical key.
@@ -196,6 +206,8 @@ class IdRegistry {
   // Ids that are small numbers (most exports number their rows) index a table per ID space: one
   // cache miss per lookup instead of a hash probe's two; others go to a hash map.
   static constexpr size_t kDenseSlack = 4096;
+  // In huge pages where the kernel has them: edge rows read it at random.
+  using DenseTable = std::vector<KnownVertex, HugePageAllocator<KnownVertex>>;
 
   static uint64_t Pack(int space, uint64_t number) {
     return (static_cast<uint64_t>(space) << kNumberBits) | number;
@@ -204,7 +216,7 @@ class IdRegistry {
     return const_cast<KnownVertex*>(FindNumberShared(space, number));
   }
   const KnownVertex* FindNumberShared(int space, uint64_t number) const {
-    const std::vector<KnownVertex>& dense = dense_[space];
+    const DenseTable& dense = dense_[space];
     if (number < dense.size() && dense[number].used) return &dense[number];
     if (by_number_.empty()) return nullptr;
     auto it = by_number_.find(Pack(space, number));
@@ -229,8 +241,8 @@ class IdRegistry {
   }
 
   std::vector<std::string> spaces_;
-  std::vector<std::vector<KnownVertex>> dense_;  // by space, then number
-  std::vector<size_t> dense_count_;              // slots used, by space
+  std::vector<DenseTable> dense_;    // by space, then number
+  std::vector<size_t> dense_count_;  // slots used, by space
   absl::flat_hash_map<uint64_t, KnownVertex> by_number_;
   absl::flat_hash_map<std::string, KnownVertex> by_text_;
   absl::node_hash_map<std::string, JsonVertex> json_;

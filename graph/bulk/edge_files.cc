@@ -69,7 +69,9 @@ class OutEdgeWriter {
       }
       current_ = {e.first, e.label, e.second, {}};
       has_properties_ = false;
-      if (absl::Status s = MergeProperties(e.props); !s.ok()) return s;
+      if (!e.props.empty()) {  // most edges have none: no call for them
+        if (absl::Status s = MergeProperties(e.props); !s.ok()) return s;
+      }
       have = true;
     }
     if (!sorted.status().ok()) return sorted.status();
@@ -107,9 +109,19 @@ class OutEdgeWriter {
       }
     }
     ++counts_->created;
-    ++counts_->created_by_label[current_.label];
+    ++CreatedWithLabel(current_.label);
     degrees_->Count(current_.first, current_.label);
     return file_.Put(key, has_properties_ ? codec::EncodeEdgeRow(row_) : std::string());
+  }
+
+  // The count of new edges with `label`. Runs of edges share a label (most loads have a few),
+  // so the map is searched only when it changes, not once per edge.
+  int64_t& CreatedWithLabel(LabelId label) {
+    if (label_count_ == nullptr || label != counted_label_) {
+      label_count_ = &counts_->created_by_label[label];  // std::map: the address stays
+      counted_label_ = label;
+    }
+    return *label_count_;
   }
 
   kv::ReadView* database_;
@@ -120,6 +132,8 @@ class OutEdgeWriter {
   SortedEdge current_;
   bool has_properties_ = false;  // whether row_ holds the current edge's properties
   codec::EdgeRow row_;
+  LabelId counted_label_ = 0;
+  int64_t* label_count_ = nullptr;  // counts_->created_by_label[counted_label_]
 };
 
 }  // namespace

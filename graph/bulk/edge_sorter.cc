@@ -5,9 +5,9 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "graph/bulk/edge_merger.h"
 #include "graph/bulk/radix_sort.h"
 #include "graph/bulk/run_file.h"
-#include "graph/bulk/run_merger.h"
 
 namespace kg::graph::bulk {
 namespace {
@@ -40,14 +40,6 @@ std::string_view PropsAt(const std::string& arena, uint32_t offset) {
   }
   return std::string_view(arena).substr(i, n);
 }
-
-// Without branches: in a merge, which of two records comes first is as good as random.
-struct EdgeLess {
-  bool operator()(const SortedEdge& a, const SortedEdge& b) const {
-    bool label_first = (a.label < b.label) | ((a.label == b.label) & (a.second < b.second));
-    return (a.first < b.first) | ((a.first == b.first) & label_first);
-  }
-};
 
 // One sorted chunk, from memory or from its run file (records, each followed by its varint-
 // prefixed property bytes when it has some).
@@ -89,8 +81,7 @@ class ChunkRun {
 
 class MergedEdges : public EdgeStream {
  public:
-  explicit MergedEdges(std::vector<std::unique_ptr<ChunkRun>> runs)
-      : merger_(std::move(runs), EdgeLess()) {}
+  explicit MergedEdges(std::vector<std::unique_ptr<ChunkRun>> runs) : merger_(std::move(runs)) {}
   bool Next(SortedEdge* edge) override {
     if (!merger_.Next()) return false;
     *edge = merger_.item();
@@ -99,7 +90,7 @@ class MergedEdges : public EdgeStream {
   absl::Status status() const override { return merger_.status(); }
 
  private:
-  RunMerger<ChunkRun, EdgeLess> merger_;
+  EdgeMerger<ChunkRun> merger_;
 };
 
 }  // namespace

@@ -104,7 +104,7 @@ size_t RunFileReader::Copy(char* data, size_t size, absl::Status* status) {
   return copied;
 }
 
-bool RunFileReader::Read(void* data, size_t size, absl::Status* status) {
+bool RunFileReader::ReadAcrossRefill(void* data, size_t size, absl::Status* status) {
   size_t n = Copy(static_cast<char*>(data), size, status);
   if (n == size) return true;
   if (n != 0 && status->ok()) *status = Truncated();

@@ -13,6 +13,7 @@
 #include <tuple>
 
 #include "graph/bulk/degree_writer.h"
+#include "graph/bulk/edge_merger.h"
 #include "graph/bulk/edge_sorter.h"
 #include "graph/bulk/external_sorter.h"
 #include "graph/bulk/radix_sort.h"
@@ -147,6 +148,66 @@ TEST(EdgeSorterTest, OrdersEveryByteOfWideKeys) {
   std::vector<TestEdge> none;
   EXPECT_THAT(SortWithEdgeSorter(dir, 4096, none, &spilled), IsEmpty());
   std::filesystem::remove_all(dir);
+}
+
+// A sorted run of the merger tests, from memory.
+class VectorRun {
+ public:
+  explicit VectorRun(std::vector<TestEdge> edges) : edges_(std::move(edges)) {}
+  bool Next(absl::Status*) {
+    if (next_ >= edges_.size()) return false;
+    const TestEdge& e = edges_[next_++];
+    item_ = {e.first, e.label, e.second, e.props};
+    return true;
+  }
+  const bulk::SortedEdge& item() const { return item_; }
+
+ private:
+  std::vector<TestEdge> edges_;
+  size_t next_ = 0;
+  bulk::SortedEdge item_;
+};
+
+std::vector<TestEdge> MergeRuns(const std::vector<std::vector<TestEdge>>& runs) {
+  std::vector<std::unique_ptr<VectorRun>> inputs;
+  for (const auto& run : runs) inputs.push_back(std::make_unique<VectorRun>(SortedByKey(run)));
+  bulk::EdgeMerger<VectorRun> merger(std::move(inputs));
+  std::vector<TestEdge> got;
+  while (merger.Next()) {
+    const bulk::SortedEdge& e = merger.item();
+    got.push_back({e.first, e.label, e.second, std::string(e.props)});
+  }
+  EXPECT_TRUE(merger.status().ok()) << merger.status();
+  return got;
+}
+
+// The merge is a stable sort of the runs laid end to end: ties go to the earlier run, whatever
+// the number of runs (a power of two or not, one, empty ones), and keys at the top of every
+// field's range (all ones, as a finished run's key is inside the merger) are records like any
+// other.
+TEST(EdgeMergerTest, MergesLikeAStableSortOfTheRunsInOrder) {
+  std::mt19937_64 rng(3);
+  const uint64_t kTop = UINT64_MAX;
+  for (size_t num_runs : {1, 2, 3, 5, 8, 13, 16, 17}) {
+    std::vector<std::vector<TestEdge>> runs(num_runs);
+    std::vector<TestEdge> all;
+    for (size_t r = 0; r < num_runs; ++r) {
+      if (r % 4 == 2) continue;  // an empty run
+      for (int i = 0; i < 300; ++i) {
+        TestEdge e{rng() % 6, static_cast<uint32_t>(rng() % 2), rng() % 6,
+                   "r" + std::to_string(r) + "." + std::to_string(i)};
+        if (i % 7 == 0) e = {kTop, UINT32_MAX, kTop, e.props};
+        if (i % 11 == 0) e = {kTop, UINT32_MAX, kTop - 1, e.props};
+        if (i % 13 == 0) e = {rng(), static_cast<uint32_t>(rng()), rng(), e.props};
+        runs[r].push_back(e);
+      }
+      std::vector<TestEdge> sorted = SortedByKey(runs[r]);
+      all.insert(all.end(), sorted.begin(), sorted.end());
+    }
+    EXPECT_EQ(MergeRuns(runs), SortedByKey(all)) << num_runs << " runs";
+  }
+  EXPECT_THAT(MergeRuns({}), IsEmpty());
+  EXPECT_THAT(MergeRuns({{}, {}}), IsEmpty());
 }
 
 // A record of the radix sort tests: sorted by (b, a); `order` is its place before the sort.
