@@ -127,6 +127,12 @@ int main(int argc, char** argv) {
     std::printf("round %d: store %.2f CPU-s (%.2f s wall), %.2f MB/s of text per CPU-s\n", round,
                 cpu, wall, bytes / 1048576.0 / cpu);
   }
+  // What was written, so that two binaries compared side by side can be seen to do the same work.
+  if (absl::StatusOr<kg::graph::GraphStats> st = g->Stats(); st.ok()) {
+    std::printf("graph: %lld vertices, %lld edges, %lld documents\n",
+                static_cast<long long>(st->vertices), static_cast<long long>(st->edges),
+                static_cast<long long>(st->documents));
+  }
   absl::Status verified = g->Verify();
   std::printf("verify: %s\n", verified.ok() ? "ok" : std::string(verified.message()).c_str());
   absl::StatusOr<kg::ingest::IngestReport> again = kg::ingest::Ingest(*g, extractions);

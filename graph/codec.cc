@@ -49,12 +49,18 @@ bool GetValueAtDepth(std::string_view* in, Value* value, int depth);
 
 void PutU8(std::string* out, uint8_t v) { out->push_back(static_cast<char>(v)); }
 
+// The fixed-width and varint writers fill a local buffer and append it once: keys are built
+// from several of them per write, and a push_back per byte checks capacity each time.
 void PutU32BE(std::string* out, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
+  char b[4];
+  for (int i = 0; i < 4; ++i) b[i] = static_cast<char>(v >> (24 - 8 * i));
+  out->append(b, sizeof b);
 }
 
 void PutU64BE(std::string* out, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
+  char b[8];
+  for (int i = 0; i < 8; ++i) b[i] = static_cast<char>(v >> (56 - 8 * i));
+  out->append(b, sizeof b);
 }
 
 void PutI64Ordered(std::string* out, int64_t v) {
@@ -74,10 +80,13 @@ void PutDoubleOrdered(std::string* out, double v) {
 }
 
 void PutEscapedPrefix(std::string* out, std::string_view s) {
-  for (char c : s) {
-    out->push_back(c);
-    if (c == '\0') out->push_back(static_cast<char>(0xFF));
+  // Runs without a NUL are copied whole; each NUL becomes NUL 0xFF.
+  for (size_t nul; (nul = s.find('\0')) != std::string_view::npos; s.remove_prefix(nul + 1)) {
+    out->append(s.data(), nul);
+    out->push_back('\0');
+    out->push_back(static_cast<char>(0xFF));
   }
+  out->append(s.data(), s.size());
 }
 
 void PutEscapedString(std::string* out, std::string_view s) {
@@ -191,11 +200,14 @@ absl::StatusOr<std::string> EncodeIndexValue(const Value& value, Value::Type typ
 }
 
 void PutVarint(std::string* out, uint64_t v) {
+  char b[10];
+  size_t n = 0;
   while (v >= 0x80) {
-    out->push_back(static_cast<char>(v | 0x80));
+    b[n++] = static_cast<char>(v | 0x80);
     v >>= 7;
   }
-  out->push_back(static_cast<char>(v));
+  b[n++] = static_cast<char>(v);
+  out->append(b, n);
 }
 
 bool GetVarint(std::string_view* in, uint64_t* v) {

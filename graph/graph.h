@@ -263,6 +263,9 @@ struct GraphOptions {
   // upsert of an entity an earlier transaction read or wrote needs no read; 0 disables it.
   // Writers only: readers always read their snapshot.
   size_t row_cache_bytes = 32 << 20;
+  // Committed edge rows kept the same way, so that an upsert of an edge an earlier transaction
+  // read or wrote (a relation stated again by another document) needs no read; 0 disables it.
+  size_t edge_row_cache_bytes = 16 << 20;
 };
 
 class Graph {

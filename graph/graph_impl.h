@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "graph/bulk_loader.h"
 #include "graph/catalog.h"
+#include "graph/edge_row_cache.h"
 #include "graph/graph.h"
 #include "graph/graph_txn.h"
 #include "graph/kv/kv.h"
@@ -27,7 +28,8 @@ class GraphImpl : public Graph {
       : dir_(std::move(dir)),
         store_(std::move(store)),
         options_(options),
-        row_cache_(options.row_cache_bytes) {}
+        row_cache_(options.row_cache_bytes),
+        edge_row_cache_(options.edge_row_cache_bytes) {}
 
   absl::Status Load() {
     absl::StatusOr<std::unique_ptr<kv::ReadView>> view = store_->Snapshot();
@@ -108,17 +110,23 @@ class GraphImpl : public Graph {
   const GraphOptions& options() const { return options_; }
   uint64_t next_id() const { return next_id_; }
   void set_next_id(uint64_t id) { next_id_ = id; }
-  // For whatever writes rows outside a transaction while holding write_mu() (the bulk loader).
-  void InvalidateRowCache() { row_cache_.Clear(); }
+  // For whatever writes rows outside a transaction while holding write_mu() (the bulk loader):
+  // empties both row caches, the vertex rows' and the edge rows'.
+  void InvalidateRowCache() {
+    row_cache_.Clear();
+    edge_row_cache_.Clear();
+  }
 
  private:
   absl::Status RunWrite(absl::FunctionRef<absl::Status(TxnImpl&)> fn) {
     std::lock_guard<std::mutex> lock(write_mu_);
-    TxnContext context{&catalog_, &options_.alias_properties, next_id_, {}, &row_cache_, {}};
+    TxnContext context{&catalog_, &options_.alias_properties, next_id_, {}, &row_cache_, {},
+                       &edge_row_cache_, {}};
     absl::Status status = store_->RunTxn([&](kv::Txn& kv_txn) -> absl::Status {
       context.next_id = next_id_;
       context.delta = {};
       context.row_updates.clear();
+      context.edge_updates.clear();
       TxnImpl txn(&kv_txn, &context);
       if (absl::Status s = fn(txn); !s.ok()) return s;
       txn.Finish();
@@ -133,6 +141,7 @@ class GraphImpl : public Graph {
     }
     next_id_ = context.next_id;
     row_cache_.Apply(context.row_updates);  // committed: now the store's state
+    edge_row_cache_.Apply(context.edge_updates);
     return absl::OkStatus();
   }
 
@@ -177,7 +186,8 @@ class GraphImpl : public Graph {
   Catalog catalog_;
   std::mutex write_mu_;
   uint64_t next_id_ = 1;
-  RowCache row_cache_;  // guarded by write_mu_
+  RowCache row_cache_;            // guarded by write_mu_
+  EdgeRowCache edge_row_cache_;  // guarded by write_mu_
 };
 
 

@@ -373,13 +373,47 @@ absl::Status TxnImpl::DeleteVertex(VertexId id) {
   return WriteRow(id, &*before, std::nullopt);
 }
 
-absl::StatusOr<std::optional<codec::EdgeRow>> TxnImpl::LoadEdgeRow(const EdgeKey& key) {
-  absl::StatusOr<std::optional<std::string>> bytes = txn_->Get(Space::kAdj, layout::OutEdgeKey(key));
+absl::StatusOr<std::shared_ptr<const codec::EdgeRow>> TxnImpl::CachedEdgeRow(const EdgeKey& key) {
+  const bool tracked = MayBeCommitted(key);
+  if (tracked) {
+    if (auto it = edges_.find(key); it != edges_.end()) return it->second.row;
+    // Not written by this transaction, so its committed row is what the store holds.
+    if (context_->edge_row_cache != nullptr) {
+      if (std::shared_ptr<const codec::EdgeRow> row = context_->edge_row_cache->Find(key)) {
+        edges_[key] = TxnEdge{row, 0, TxnEdge::Origin::kCache};
+        return row;
+      }
+    }
+  }
+  absl::StatusOr<std::optional<std::string>> bytes =
+      txn_->Get(Space::kAdj, layout::OutEdgeKey(key));
   if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) return std::nullopt;
-  codec::EdgeRow row;
-  if (!codec::DecodeEdgeRow(**bytes, &row)) return CorruptRow("edge", key.ToString());
-  return std::optional<codec::EdgeRow>(std::move(row));
+  std::shared_ptr<codec::EdgeRow> row;
+  if (bytes->has_value()) {
+    row = std::make_shared<codec::EdgeRow>();
+    if (!codec::DecodeEdgeRow(**bytes, row.get())) return CorruptRow("edge", key.ToString());
+  }
+  // An edge of a vertex this transaction created is read through the write buffer each time:
+  // no committed state can hold it, and MENTIONS edges of new documents are most edges.
+  if (tracked) {
+    edges_[key] = TxnEdge{row, bytes->has_value() ? (*bytes)->size() : 0, TxnEdge::Origin::kStore};
+  }
+  return row;
+}
+
+void TxnImpl::WriteEdgeRow(const EdgeKey& key, std::optional<codec::EdgeRow> row) {
+  const std::string out_key = layout::OutEdgeKey(key);
+  if (!row.has_value()) {
+    txn_->Delete(Space::kAdj, out_key);
+    if (MayBeCommitted(key)) edges_[key] = TxnEdge{nullptr, 0, TxnEdge::Origin::kWritten};
+    return;
+  }
+  std::string bytes = codec::EncodeEdgeRow(*row);
+  txn_->Put(Space::kAdj, out_key, bytes);
+  if (MayBeCommitted(key)) {
+    edges_[key] = TxnEdge{std::make_shared<const codec::EdgeRow>(*std::move(row)), bytes.size(),
+                          TxnEdge::Origin::kWritten};
+  }
 }
 
 bool TxnImpl::EdgeIsKnownAbsent(const EdgeKey& key) const {
@@ -406,7 +440,7 @@ absl::Status TxnImpl::CreateEdge(const EdgeKey& key, const Value& external_id,
     row.external_id = external_id;
     txn_->Put(Space::kKey, layout::EdgeExternalIdKey(external_id), layout::OutEdgeKey(key));
   }
-  txn_->Put(Space::kAdj, layout::OutEdgeKey(key), codec::EncodeEdgeRow(row));
+  WriteEdgeRow(key, std::move(row));
   txn_->Put(Space::kAdj, layout::InEdgeKey(key), "");
   live_edges_.insert(key);
   txn_->AddInt64(Space::kCount, layout::EdgeCountKey(key.label), +1);
@@ -440,54 +474,55 @@ absl::StatusOr<EdgeUpsertResult> TxnImpl::UpsertEdge(VertexId src, std::string_v
     if (absl::Status s = CreateEdge(key, Value(), properties); !s.ok()) return s;
     return EdgeUpsertResult{key, true};
   }
-  absl::StatusOr<std::optional<codec::EdgeRow>> existing = LoadEdgeRow(key);
+  absl::StatusOr<std::shared_ptr<const codec::EdgeRow>> existing = CachedEdgeRow(key);
   if (!existing.ok()) return existing.status();
-  if (!existing->has_value()) {
+  if (*existing == nullptr) {
     if (absl::Status s = CreateEdge(key, Value(), properties); !s.ok()) return s;
     return EdgeUpsertResult{key, true};
   }
   live_edges_.insert(key);
+  if (properties.empty()) return EdgeUpsertResult{key, false};
   codec::EdgeRow row = **existing;
   for (const PropertyWrite& p : properties) {
     if (absl::Status s = ValidateProperty(p); !s.ok()) return s;
     ApplyEdgeProperty(&row.properties, p.key, p.value);
   }
-  if (row.properties != (*existing)->properties) {
-    txn_->Put(Space::kAdj, layout::OutEdgeKey(key), codec::EncodeEdgeRow(row));
-  }
+  if (row.properties != (*existing)->properties) WriteEdgeRow(key, std::move(row));
   return EdgeUpsertResult{key, false};
 }
 
 absl::Status TxnImpl::SetEdgeProperty(const EdgeKey& key, std::string_view name,
                                       const Value& value) {
   if (absl::Status s = ValidateProperty(PropertyWrite(std::string(name), value)); !s.ok()) return s;
-  absl::StatusOr<std::optional<codec::EdgeRow>> row = LoadEdgeRow(key);
-  if (!row.ok()) return row.status();
-  if (!row->has_value()) return NotFoundEdge(key);
-  ApplyEdgeProperty(&(*row)->properties, name, value);
-  txn_->Put(Space::kAdj, layout::OutEdgeKey(key), codec::EncodeEdgeRow(**row));
+  absl::StatusOr<std::shared_ptr<const codec::EdgeRow>> before = CachedEdgeRow(key);
+  if (!before.ok()) return before.status();
+  if (*before == nullptr) return NotFoundEdge(key);
+  codec::EdgeRow row = **before;
+  ApplyEdgeProperty(&row.properties, name, value);
+  WriteEdgeRow(key, std::move(row));
   return absl::OkStatus();
 }
 
 absl::Status TxnImpl::RemoveEdgeProperty(const EdgeKey& key, std::string_view name) {
-  absl::StatusOr<std::optional<codec::EdgeRow>> row = LoadEdgeRow(key);
-  if (!row.ok()) return row.status();
-  if (!row->has_value()) return NotFoundEdge(key);
-  if (std::erase_if((*row)->properties, [&](const auto& p) { return p.first == name; }) == 0) {
+  absl::StatusOr<std::shared_ptr<const codec::EdgeRow>> before = CachedEdgeRow(key);
+  if (!before.ok()) return before.status();
+  if (*before == nullptr) return NotFoundEdge(key);
+  codec::EdgeRow row = **before;
+  if (std::erase_if(row.properties, [&](const auto& p) { return p.first == name; }) == 0) {
     return absl::OkStatus();
   }
-  txn_->Put(Space::kAdj, layout::OutEdgeKey(key), codec::EncodeEdgeRow(**row));
+  WriteEdgeRow(key, std::move(row));
   return absl::OkStatus();
 }
 
 absl::Status TxnImpl::DeleteEdge(const EdgeKey& key) {
-  absl::StatusOr<std::optional<codec::EdgeRow>> row = LoadEdgeRow(key);
+  absl::StatusOr<std::shared_ptr<const codec::EdgeRow>> row = CachedEdgeRow(key);
   if (!row.ok()) return row.status();
-  if (!row->has_value()) return NotFoundEdge(key);
+  if (*row == nullptr) return NotFoundEdge(key);
   if (!(*row)->external_id.is_null()) {
     txn_->Delete(Space::kKey, layout::EdgeExternalIdKey((*row)->external_id));
   }
-  txn_->Delete(Space::kAdj, layout::OutEdgeKey(key));
+  WriteEdgeRow(key, std::nullopt);
   txn_->Delete(Space::kAdj, layout::InEdgeKey(key));
   live_edges_.erase(key);
   txn_->AddInt64(Space::kCount, layout::EdgeCountKey(key.label), -1);
@@ -530,9 +565,9 @@ absl::Status TxnImpl::RequireElement(const ElementRef& element) {
   if (const VertexId* v = std::get_if<VertexId>(&element)) return RequireVertex(*v);
   const EdgeKey& edge = std::get<EdgeKey>(element);
   if (live_edges_.contains(edge)) return absl::OkStatus();
-  absl::StatusOr<std::optional<codec::EdgeRow>> row = LoadEdgeRow(edge);
+  absl::StatusOr<std::shared_ptr<const codec::EdgeRow>> row = CachedEdgeRow(edge);
   if (!row.ok()) return row.status();
-  if (!row->has_value()) return NotFoundEdge(edge);
+  if (*row == nullptr) return NotFoundEdge(edge);
   live_edges_.insert(edge);
   return absl::OkStatus();
 }
@@ -577,9 +612,10 @@ absl::StatusOr<RetractReport> TxnImpl::RetractDocument(std::string_view doc_id) 
       continue;
     }
     if (is_edge) {
-      absl::StatusOr<std::optional<codec::EdgeRow>> row = LoadEdgeRow(std::get<EdgeKey>(e));
+      absl::StatusOr<std::shared_ptr<const codec::EdgeRow>> row =
+          CachedEdgeRow(std::get<EdgeKey>(e));
       if (!row.ok()) return row.status();
-      if (!row->has_value()) continue;
+      if (*row == nullptr) continue;
       if (absl::Status s = DeleteEdge(std::get<EdgeKey>(e)); !s.ok()) return s;
       ++report.edges_removed;
     } else {
@@ -641,6 +677,15 @@ void TxnImpl::Finish() {
     }
   }
   rows_.clear();
+  context_->edge_updates.clear();
+  for (auto& [key, e] : edges_) {
+    // Read from the store (and there) or written here; a cached row is already the cache's.
+    if (e.origin == TxnEdge::Origin::kCache || (e.origin == TxnEdge::Origin::kStore && !e.row)) {
+      continue;
+    }
+    context_->edge_updates.push_back(EdgeRowUpdate{key, std::move(e.row), e.encoded_bytes});
+  }
+  edges_.clear();
   if (context_->next_id == first_id_) return;
   txn_->Put(Space::kMeta, layout::kNextIdKey, kv::EncodeCounter(static_cast<int64_t>(context_->next_id)));
 }

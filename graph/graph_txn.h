@@ -12,6 +12,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "graph/catalog.h"
 #include "graph/codec.h"
+#include "graph/edge_row_cache.h"
 #include "graph/graph.h"
 #include "graph/kv/kv.h"
 #include "graph/provenance_buffer.h"
@@ -30,6 +31,9 @@ struct TxnContext {
   RowCache* row_cache = nullptr;
   // Out: the rows this transaction read from the store or wrote, for row_cache once it commits.
   std::vector<RowUpdate> row_updates;
+  // The same for edge rows.
+  EdgeRowCache* edge_row_cache = nullptr;
+  std::vector<EdgeRowUpdate> edge_updates;
 };
 
 class TxnImpl : public ReaderImpl<GraphTxn> {
@@ -98,7 +102,17 @@ class TxnImpl : public ReaderImpl<GraphTxn> {
                         std::optional<codec::VertexRow> after);
   absl::Status CreateEdge(const EdgeKey& key, const Value& external_id,
                           const std::vector<PropertyWrite>& properties);
-  absl::StatusOr<std::optional<codec::EdgeRow>> LoadEdgeRow(const EdgeKey& key);
+  // The row of `key` as this transaction sees it (nullptr: no such edge). An edge between
+  // vertices that existed before this transaction is kept in edges_ and may come from the
+  // context's EdgeRowCache without a read.
+  absl::StatusOr<std::shared_ptr<const codec::EdgeRow>> CachedEdgeRow(const EdgeKey& key);
+  // Writes `row` as the row of `key` (nullopt deletes it), keeping edges_.
+  void WriteEdgeRow(const EdgeKey& key, std::optional<codec::EdgeRow> row);
+  // Whether the committed state may hold `key`: neither end was created by this transaction
+  // (only such edges go through edges_ and the EdgeRowCache).
+  bool MayBeCommitted(const EdgeKey& key) const {
+    return !created_vertices_.contains(key.src) && !created_vertices_.contains(key.dst);
+  }
   // Whether `key` certainly does not exist, known without a read.
   bool EdgeIsKnownAbsent(const EdgeKey& key) const;
   absl::Status RequireVertex(VertexId id);
@@ -131,6 +145,16 @@ class TxnImpl : public ReaderImpl<GraphTxn> {
   absl::flat_hash_map<VertexId, TxnRow> rows_;  // CachedRow's pointers: into the shared rows
   // UniqueKey -> vertex; kNoVertex: the key was freed by this transaction.
   absl::flat_hash_map<std::string, VertexId> unique_ids_;
+  // Edge rows between vertices older than this transaction, read or written so far; what it
+  // wrote or read from the store goes to the EdgeRowCache once it commits. Every edge row
+  // write goes through WriteEdgeRow.
+  struct TxnEdge {
+    enum class Origin : uint8_t { kCache, kStore, kWritten };
+    std::shared_ptr<const codec::EdgeRow> row;  // nullptr: no such edge
+    size_t encoded_bytes = 0;
+    Origin origin = Origin::kStore;
+  };
+  absl::flat_hash_map<EdgeKey, TxnEdge> edges_;
   static constexpr VertexId kNoVertex = 0;
 };
 

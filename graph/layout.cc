@@ -58,6 +58,7 @@ std::string EdgeExternalIdKey(const Value& id) {
 
 std::string AdjKey(const EdgeKey& e, Direction d) {
   std::string k = Tagged(d == Direction::kOut ? kOutTag : kInTag);
+  k.reserve(1 + 8 + 4 + 8 + 8);  // one allocation
   PutU64BE(&k, d == Direction::kOut ? e.src : e.dst);
   PutU32BE(&k, e.label);
   PutU64BE(&k, d == Direction::kOut ? e.dst : e.src);

@@ -103,27 +103,53 @@ void ProvenanceBuffer::MarkDirty(Row* row) {
   dirty_rows_.push_back(row);
 }
 
+ProvenanceBuffer::LastDocument& ProvenanceBuffer::LastDocumentFor(const std::string& doc_id) {
+  if (last_.doc_id != doc_id) {
+    ForgetLastDocument();
+    last_.doc_id = doc_id;
+  }
+  return last_;
+}
+
 absl::Status ProvenanceBuffer::Add(const ElementRef& element, const Evidence& evidence,
                                    bool fresh_document) {
   const VertexId owner = layout::ProvOwner(element);
-  absl::StatusOr<Row*> row = LoadRow(owner, evidence.doc_id, fresh_document);
-  if (!row.ok()) return row.status();
-  absl::StatusOr<Strings*> strings = LoadStrings(evidence.doc_id, fresh_document);
-  if (!strings.ok()) return strings.status();
-  const bool had_strings = (*strings)->dirty;
-  codec::EvidenceRef ref{evidence.begin, evidence.end, (*strings)->Intern(evidence.sentence),
-                         (*strings)->Intern(evidence.rule), evidence.confidence};
-  if ((*strings)->dirty && !had_strings) dirty_strings_.push_back(evidence.doc_id);
-  std::vector<codec::EvidenceRef>& list = ListIn((*row)->row, element);
+  LastDocument& doc = LastDocumentFor(evidence.doc_id);
+  Row* row = nullptr;
+  if (auto it = doc.rows.find(owner); it != doc.rows.end()) {
+    row = it->second;
+  } else {
+    absl::StatusOr<Row*> loaded = LoadRow(owner, evidence.doc_id, fresh_document);
+    if (!loaded.ok()) return loaded.status();
+    row = doc.rows.emplace(owner, *loaded).first->second;
+  }
+  if (doc.strings == nullptr) {
+    absl::StatusOr<Strings*> strings = LoadStrings(evidence.doc_id, fresh_document);
+    if (!strings.ok()) return strings.status();
+    doc.strings = *strings;
+  }
+  Strings& strings = *doc.strings;
+  const bool had_strings = strings.dirty;
+  if (!doc.last_sentence.has_value() || *doc.last_sentence >= strings.strings.size() ||
+      strings.strings[*doc.last_sentence] != evidence.sentence) {
+    doc.last_sentence = strings.Intern(evidence.sentence);
+  }
+  codec::EvidenceRef ref{evidence.begin, evidence.end, *doc.last_sentence,
+                         strings.Intern(evidence.rule), evidence.confidence};
+  if (strings.dirty && !had_strings) dirty_strings_.push_back(evidence.doc_id);
+  std::vector<codec::EvidenceRef>& list = ListIn(row->row, element);
   if (std::find(list.begin(), list.end(), ref) != list.end()) return absl::OkStatus();
   list.push_back(ref);
-  MarkDirty(*row);
+  MarkDirty(row);
   if (list.size() > 1) return absl::OkStatus();  // the document already lists the element
-  absl::StatusOr<ElementList*> elements = LoadElements(evidence.doc_id, fresh_document);
-  if (!elements.ok()) return elements.status();
-  (*elements)->elements.insert(layout::ElementBytes(element));
-  if (!(*elements)->dirty) {
-    (*elements)->dirty = true;
+  if (doc.elements == nullptr) {
+    absl::StatusOr<ElementList*> elements = LoadElements(evidence.doc_id, fresh_document);
+    if (!elements.ok()) return elements.status();
+    doc.elements = *elements;
+  }
+  doc.elements->elements.insert(layout::ElementBytes(element));
+  if (!doc.elements->dirty) {
+    doc.elements->dirty = true;
     dirty_documents_.push_back(evidence.doc_id);
   }
   return absl::OkStatus();
@@ -143,6 +169,7 @@ void ProvenanceBuffer::ClearDocument(const std::string& doc_id, ElementList* lis
 
 absl::StatusOr<std::vector<ElementRef>> ProvenanceBuffer::RemoveDocument(
     const std::string& doc_id) {
+  ForgetLastDocument();  // rare; the next Add finds the document's entries again
   absl::StatusOr<ElementList*> list = LoadElements(doc_id, false);
   if (!list.ok()) return list.status();
   std::vector<ElementRef> named;
@@ -200,6 +227,7 @@ absl::StatusOr<ProvRows> ProvenanceBuffer::RowsOf(VertexId owner) {
 }
 
 absl::Status ProvenanceBuffer::RemoveElement(const ElementRef& element) {
+  ForgetLastDocument();
   const VertexId owner = layout::ProvOwner(element);
   absl::StatusOr<ProvRows> rows = RowsOf(owner);
   if (!rows.ok()) return rows.status();

@@ -6,6 +6,7 @@
 #define KG_GRAPH_PROVENANCE_BUFFER_H_
 
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -71,6 +72,22 @@ class ProvenanceBuffer {
   // The documents with a row for `owner`, decoded, as the transaction sees them.
   absl::StatusOr<ProvRows> RowsOf(VertexId owner);
 
+  // What Add found for the document it was last called with: an ingest adds every evidence of
+  // one document in a row, so the rows, list and table are found by vertex id alone, without
+  // building and hashing a key per call. Points into rows_, elements_ and strings_, whose
+  // entries never move and are never erased once loaded.
+  struct LastDocument {
+    std::string doc_id;
+    absl::flat_hash_map<VertexId, Row*> rows;
+    Strings* strings = nullptr;
+    ElementList* elements = nullptr;
+    // The index of the last sentence interned: an entity's evidence and its MENTIONS edge's
+    // share their line, so the second is a comparison instead of a hash of the line.
+    std::optional<uint32_t> last_sentence;
+  };
+  LastDocument& LastDocumentFor(const std::string& doc_id);
+  void ForgetLastDocument() { last_ = LastDocument(); }
+
   kv::Txn* txn_;
   absl::node_hash_map<std::string, Row> rows_;              // by ProvRowKey
   absl::node_hash_map<std::string, ElementList> elements_;  // by document id
@@ -78,6 +95,7 @@ class ProvenanceBuffer {
   std::vector<Row*> dirty_rows_;                            // rows_ changed since Flush
   std::vector<std::string> dirty_documents_;                // keys of elements_ changed
   std::vector<std::string> dirty_strings_;                  // keys of strings_ changed
+  LastDocument last_;
 };
 
 }  // namespace kg::graph

@@ -92,6 +92,27 @@ TEST(CodecTest, PrefixOfEscapedStringSelectsExactlyTheStringsWithThatPrefix) {
   }
 }
 
+TEST(CodecTest, PrimitivesWriteTheirExactBytes) {
+  // The on-disk format: big-endian fixed widths, little-endian base-128 varints, and strings
+  // with each NUL escaped as NUL 0xFF and a NUL terminator.
+  std::string out = "x";
+  codec::PutU32BE(&out, 0x01020304u);
+  codec::PutU64BE(&out, 0x0A0B0C0D0E0F1011ull);
+  EXPECT_EQ(out, std::string("x\x01\x02\x03\x04\x0A\x0B\x0C\x0D\x0E\x0F\x10\x11"));
+  out.clear();
+  codec::PutVarint(&out, 0);
+  codec::PutVarint(&out, 127);
+  codec::PutVarint(&out, 300);
+  codec::PutVarint(&out, ~uint64_t{0});
+  EXPECT_EQ(out, std::string("\x00\x7F\xAC\x02", 4) + std::string(9, '\xFF') + "\x01");
+  out.clear();
+  codec::PutEscapedString(&out, std::string_view("a\0b\0\0", 5));
+  EXPECT_EQ(out, std::string("a\0\xFF" "b\0\xFF\0\xFF\0", 9));
+  out.clear();
+  codec::PutEscapedString(&out, "");
+  EXPECT_EQ(out, std::string(1, '\0'));
+}
+
 TEST(CodecTest, PrefixSuccessor) {
   EXPECT_EQ(codec::PrefixSuccessor("ab"), "ac");
   EXPECT_EQ(codec::PrefixSuccessor(std::string("a\xff", 2)), "b");
