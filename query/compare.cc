@@ -1,5 +1,6 @@
 #include "query/compare.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace kg::query {
@@ -45,6 +46,29 @@ int Cmp(const T& a, const T& b) {
   return a < b ? -1 : b < a ? 1 : 0;
 }
 
+// Element by element, a proper prefix first (GremlinValueComparator's iterableComparator).
+int CompareSequences(const ValueList& x, const ValueList& y) {
+  for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
+    int c = OrderCompare(x[i], y[i]);
+    if (c != 0) return c;
+  }
+  return Cmp(x.size(), y.size());
+}
+
+ValueList Sorted(ValueList items) {
+  std::stable_sort(items.begin(), items.end(),
+                   [](const Value& x, const Value& y) { return OrderCompare(x, y) < 0; });
+  return items;
+}
+
+// A map orders as its entries sorted by key, then value; an entry is the list [key, value],
+// which compares the same way.
+ValueList SortedEntries(const Value& map) {
+  ValueList entries;
+  for (const auto& [k, v] : map.as_map()) entries.push_back(Value::List({k, v}));
+  return Sorted(std::move(entries));
+}
+
 }  // namespace
 
 bool Equals(const Value& a, const Value& b) {
@@ -66,6 +90,7 @@ bool Equals(const Value& a, const Value& b) {
 }
 
 std::optional<int> Compare(const Value& a, const Value& b) {
+  if (a.is_null() && b.is_null()) return 0;  // TinkerPop: null is comparable to null only
   if (a.is_number() && b.is_number()) {
     if ((a.kind() == Value::Kind::kDouble || a.kind() == Value::Kind::kFloat) &&
         std::isnan(a.ToDouble())) {
@@ -111,19 +136,16 @@ int OrderCompare(const Value& a, const Value& b) {
       return Cmp(a.vertex_property().vertex, b.vertex_property().vertex) != 0
                  ? Cmp(a.vertex_property().vertex, b.vertex_property().vertex)
                  : Cmp(a.vertex_property().index, b.vertex_property().index);
-    case Value::Kind::kProperty: return Cmp(a.property().key, b.property().key);
-    case Value::Kind::kPath:
-    case Value::Kind::kList:
-    case Value::Kind::kSet: {
-      const auto& x = a.kind() == Value::Kind::kPath ? a.path().objects : a.as_list();
-      const auto& y = b.kind() == Value::Kind::kPath ? b.path().objects : b.as_list();
-      for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
-        int c = OrderCompare(x[i], y[i]);
-        if (c != 0) return c;
-      }
-      return Cmp(x.size(), y.size());
+    case Value::Kind::kProperty: {  // TinkerPop's orderability: by key, then by value
+      int c = Cmp(a.property().key, b.property().key);
+      if (c != 0) return c;
+      return OrderCompare(Value::FromGraph(a.property().value),
+                          Value::FromGraph(b.property().value));
     }
-    case Value::Kind::kMap: return Cmp(a.as_map().size(), b.as_map().size());
+    case Value::Kind::kPath: return CompareSequences(a.path().objects, b.path().objects);
+    case Value::Kind::kList: return CompareSequences(a.as_list(), b.as_list());
+    case Value::Kind::kSet: return CompareSequences(Sorted(a.as_list()), Sorted(b.as_list()));
+    case Value::Kind::kMap: return CompareSequences(SortedEntries(a), SortedEntries(b));
     case Value::Kind::kToken:
       return Cmp(static_cast<int>(a.token()), static_cast<int>(b.token()));
   }

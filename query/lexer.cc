@@ -45,6 +45,14 @@ void Lexer::Advance() {
   ++i_;
 }
 
+bool Lexer::RestIsBlank(size_t ahead) const {
+  for (size_t k = i_ + ahead; k < text_.size(); ++k) {
+    char c = text_[k];
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return false;
+  }
+  return true;
+}
+
 LexToken Lexer::Next() {
   // Whitespace and // comments.
   for (;;) {
@@ -94,6 +102,17 @@ LexToken Lexer::NextInner(LexToken t, char c) {
     case '"':
     case '\'': return LexString(t.pos);
     default: break;
+  }
+  if (c == ';' && RestIsBlank(1)) {  // gremlin-lang allows a query to end with ';'
+    while (i_ < text_.size()) Advance();
+    t.kind = TokenKind::kEnd;
+    return t;
+  }
+  if ((c == '-' || c == '+') && text_.substr(i_ + 1, 8) == "Infinity") {  // signed Infinity literal
+    t.kind = TokenKind::kIdent;
+    t.text = std::string(text_.substr(i_, 9));
+    for (int k = 0; k < 9; ++k) Advance();
+    return t;
   }
   if (IsDigit(c) || ((c == '-' || c == '+') && (IsDigit(Peek(1)) || (Peek(1) == '.' && IsDigit(Peek(2)))))) {
     return LexNumber(t.pos);

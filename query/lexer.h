@@ -54,6 +54,8 @@ class Lexer {
     return i_ + ahead < text_.size() ? text_[i_ + ahead] : '\0';
   }
   void Advance();
+  // Whether only whitespace follows the next `ahead` characters.
+  bool RestIsBlank(size_t ahead) const;
   LexToken LexNumber(Pos pos);
   LexToken LexString(Pos pos);
   LexToken NextInner(LexToken t, char c);

@@ -277,10 +277,11 @@ class Parser {
       Shift();
       return true;
     }
-    if (name == "NaN" || name == "Infinity") {
+    if (name == "NaN" || name == "Infinity" || name == "+Infinity" || name == "-Infinity") {
+      constexpr double kInf = std::numeric_limits<double>::infinity();
       e->kind = Expr::Kind::kLiteral;
       e->literal = Value(name == "NaN" ? std::numeric_limits<double>::quiet_NaN()
-                                       : std::numeric_limits<double>::infinity());
+                                       : name == "-Infinity" ? -kInf : kInf);
       Shift();
       return true;
     }

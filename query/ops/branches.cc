@@ -53,6 +53,11 @@ absl::Status Compiler::AddChoose(Pipeline* p, const Step& s) {
     st->cond = *c;
   }
   bool if_form = s.args.size() > 1 || st->pred_form;
+  if (if_form && !st->pred_form && !st->cond) {
+    // A key or token picks an option(); it cannot be the condition of an if/then/else.
+    return Err(s.args[0].pos,
+               "choose() with then/else branches expects a traversal or a predicate first");
+  }
   if (s.args.size() > 1) {
     auto t = Child(s.args[1]);
     if (!t.ok()) return t.status();

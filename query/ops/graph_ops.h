@@ -343,7 +343,11 @@ class AdjacentOp : public Op {
 // inject(): the values first (once), then the input traversers (a start step's root is dropped).
 class InjectOp : public Op {
  public:
-  InjectOp(Context* ctx, ValueList values) : Op(ctx, "inject"), values_(std::move(values)) {}
+  // feed_first: the first step of a child traversal, whose fed traverser is already waiting when
+  // inject() starts and so comes out before the injected values (TinkerPop's InjectStep appends
+  // them to its starts); elsewhere the injected values come first.
+  InjectOp(Context* ctx, ValueList values, bool feed_first)
+      : Op(ctx, "inject"), values_(std::move(values)), feed_first_(feed_first) {}
   bool Next(Traverser* out) override {
     if (!started_) {
       // A start step: inject once the root has arrived (so children run per feed).
@@ -351,6 +355,12 @@ class InjectOp : public Op {
       started_ = true;
       if (Pull(&t) && !t.root) pending_ = std::move(t), has_pending_ = true;
       if (!ctx_->ok()) return false;
+    }
+    if (feed_first_ && has_pending_) {
+      has_pending_ = false;
+      *out = std::move(pending_);
+      ++out_count;
+      return true;
     }
     if (i_ < values_.size()) {
       *out = ctx_->Fresh(values_[i_++], 1);
@@ -379,6 +389,7 @@ class InjectOp : public Op {
 
  private:
   ValueList values_;
+  bool feed_first_;
   bool started_ = false, has_pending_ = false;
   Traverser pending_;
   size_t i_ = 0;

@@ -62,7 +62,7 @@ std::optional<absl::Status> Compiler::AddSideEffectStep(Pipeline* p, const Step&
     auto op = std::make_unique<ByBarrierOp>(ctx, n, [] {}, nullptr, nullptr);
     ByBarrierOp* raw = op.get();
     op->max_by_ = 1;
-    op->by_step_ = "aggregate";
+    op->by_step_ = "Aggregate";  // TinkerPop names the step class in errors
     auto buf = std::make_shared<std::vector<Traverser>>();
     if (!ctx->aggregates.count(key)) ctx->aggregates[key];
     ctx->aggregate_flush[key] = 0;
@@ -90,7 +90,7 @@ std::optional<absl::Status> Compiler::AddSideEffectStep(Pipeline* p, const Step&
         return true;
       });
       fm->max_by_ = 1;
-      fm->by_step_ = "aggregate";
+      fm->by_step_ = "Aggregate";  // TinkerPop names the step class in errors
       p->Add(std::move(fm));
       return absl::OkStatus();
     }
@@ -103,7 +103,7 @@ std::optional<absl::Status> Compiler::AddSideEffectStep(Pipeline* p, const Step&
         },
         FlushHeld(ctx, buf));
     op->max_by_ = 1;
-    op->by_step_ = "aggregate";
+    op->by_step_ = "Aggregate";  // TinkerPop names the step class in errors
     p->Add(std::move(op));
     return absl::OkStatus();
   }

@@ -296,7 +296,7 @@ std::optional<absl::Status> Compiler::AddMoveStep(Pipeline* p, const Step& s,
       vals.push_back(v);
     }
     if (s.args.empty()) vals.clear();
-    p->Add(std::make_unique<InjectOp>(ctx, vals));
+    p->Add(std::make_unique<InjectOp>(ctx, vals, /*feed_first=*/child_ && p->empty()));
     return absl::OkStatus();
   }
   return std::nullopt;

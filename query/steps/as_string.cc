@@ -2,8 +2,9 @@
 // Java's String.valueOf gives it in TinkerPop, so that results match other Gremlin servers:
 // doubles keep a fraction ("1.0") and switch to "1.0E10" notation outside [1e-3, 1e7), lists
 // print as "[a, b]", maps as "{k=v}", elements as "v[1]", "e[7][1-knows->2]", properties as
-// "vp[name->marko]" with long values abbreviated as StringFactory does. Null is an error, as in
-// TinkerPop.
+// "vp[name->marko]" with long values abbreviated as StringFactory does (also inside a path, which
+// prints each object as its own toString does: "path[v[1], vp[name->marko], 1.0]"). Null is an
+// error, as in TinkerPop.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -111,9 +112,13 @@ std::string JavaString(Context* ctx, const Value& v) {
       return PropertyString(ctx, "vp", v.vertex_property().key, v.vertex_property().value);
     case Value::Kind::kProperty:
       return PropertyString(ctx, "p", v.property().key, v.property().value);
+    case Value::Kind::kPath: {  // StringFactory.pathString: each object's own toString()
+      std::vector<std::string> parts;
+      for (const auto& x : v.path().objects) parts.push_back(JavaString(ctx, x));
+      return absl::StrCat("path[", absl::StrJoin(parts, ", "), "]");
+    }
     case Value::Kind::kVertex:
     case Value::Kind::kEdge:
-    case Value::Kind::kPath:
       return ctx->Detach(v).DebugString();
     default:
       return v.DebugString();

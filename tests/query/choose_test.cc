@@ -40,5 +40,20 @@ TEST_F(ChooseTest, OptionBranchesStreamOrEmitAtTheEnd) {
               ElementsAre("m", "josh"));
 }
 
+TEST_F(ChooseTest, AKeyCannotBeTheConditionOfThenElseBranches) {
+  EXPECT_EQ(Error("g.V().choose('name', out(), in())"),
+            "line 1, column 14: choose() with then/else branches expects a traversal or a "
+            "predicate first\n"
+            "  g.V().choose('name', out(), in())\n"
+            "               ^");
+  QueryOptions opts;
+  opts.params["xx1"] = Value("age");
+  EXPECT_EQ(Error("g.V().choose(xx1, out(), in())", opts),
+            "line 1, column 14: choose() with then/else branches expects a traversal or a "
+            "predicate first\n"
+            "  g.V().choose(xx1, out(), in())\n"
+            "               ^");
+}
+
 }  // namespace
 }  // namespace kg::query

@@ -296,6 +296,25 @@ TEST_F(EngineTest, StringSteps) {
   EXPECT_THAT(bad.status().message(), HasSubstr("toUpper() can only take a string as argument, encountered 29"));
 }
 
+// inject() first in a child traversal passes the fed traverser before its own values (it was
+// waiting when inject() started); elsewhere the injected values come first.
+TEST_F(EngineTest, InjectInAChildEmitsTheFedTraverserFirst) {
+  struct Case {
+    const char* query;
+    std::vector<std::string> expected;
+  } cases[] = {
+      {"g.inject('a', 'b').concat(__.inject('c'))", {"aa", "bb"}},
+      {"g.inject('a').local(__.inject('c').fold())", {"[a, c]"}},
+      {"g.inject('a').local(__.identity().inject('c').fold())", {"[c, a]"}},
+      {"g.V(1).values('name').inject('x')", {"x", "marko"}},
+  };
+  for (const auto& c : cases) {
+    auto r = Run(c.query);
+    ASSERT_TRUE(r.ok()) << c.query << ": " << r.status();
+    EXPECT_EQ(*r, c.expected) << c.query;
+  }
+}
+
 TEST_F(EngineTest, MinMaxOfMixedNumbersHaveTheWiderType) {
   struct Case {
     const char* query;
@@ -353,6 +372,12 @@ TEST_F(EngineTest, ModulatorErrorsNameTheRule) {
   auto r = Run("g.V().valueMap('name').by(unfold()).by()");
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(r.status().message(), HasSubstr("ValueMap step can only have one by modulator"));
+  r = Run("g.V().aggregate('x').by('name').by('age').cap('x')");
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(), HasSubstr("Aggregate step can only have one by modulator"));
+  r = Run("g.V().local(aggregate('x').by('name').by('age')).cap('x')");
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(), HasSubstr("Aggregate step can only have one by modulator"));
   r = Run("g.V().times(2)");
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(r.status().message(), HasSubstr("The repeat()-traversal was not defined"));

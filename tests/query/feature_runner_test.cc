@@ -144,6 +144,7 @@ std::vector<Scenario> ParseFeature(const std::string& path) {
       size_t sp = x.find(" defined as ");
       std::string name(x.substr(0, sp));
       std::string value = Unquote(x.substr(sp + 12));
+      if (absl::StartsWith(value, "c[")) cur->skip_reason = "uses a lambda parameter";
       (side ? cur->side_effects : cur->params).emplace_back(name, value);
     } else if (r == "the graph initializer of") {
       docstring_target = &cur->initializer;
@@ -362,6 +363,8 @@ std::string RunScenario(Runner& runner, const Scenario& sc) {
     values.clear();
     if (first.is_collection()) {
       values = first.as_list();
+    } else if (first.kind() == Value::Kind::kPath) {  // a Path is Iterable over its objects
+      values = first.path().objects;
     } else if (first.kind() == Value::Kind::kMap) {
       for (const auto& e : first.as_map()) values.push_back(Value::Map({e}));
     } else {

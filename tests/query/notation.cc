@@ -93,11 +93,17 @@ absl::StatusOr<Value> ParseNotation(std::string_view text, const Resolver& r) {
     }
     return r.edge(body.substr(0, dash), body.substr(dash + 1, arrow - dash - 1), body.substr(arrow + 2));
   }
+  // str[...] keeps a string's surrounding whitespace, which a table cell would lose.
+  if (absl::StartsWith(s, "str[") && absl::EndsWith(s, "]")) return Value(inner(4));
   if (absl::StartsWith(s, "d[")) {
     size_t close = s.rfind("].");
-    if (close == std::string::npos) return absl::InvalidArgumentError(absl::StrCat("bad number ", s));
+    bool untyped = close == std::string::npos && absl::EndsWith(s, "]");  // d[NaN], d[Infinity]
+    if (close == std::string::npos && !untyped) {
+      return absl::InvalidArgumentError(absl::StrCat("bad number ", s));
+    }
+    if (untyped) close = s.size() - 1;
     std::string num = s.substr(2, close - 2);
-    char type = s[close + 2];
+    char type = untyped ? 'd' : s[close + 2];
     double d;
     if (num == "NaN") d = std::numeric_limits<double>::quiet_NaN();
     else if (num == "Infinity") d = std::numeric_limits<double>::infinity();

@@ -1,5 +1,8 @@
 #include "query/parser.h"
 
+#include <cmath>
+#include <limits>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "query/lexer.h"
@@ -83,6 +86,27 @@ TEST(Parser, EmptyMapListAndSet) {
   EXPECT_EQ(a[2].kind, Expr::Kind::kSet);
   EXPECT_TRUE(a[3].literal.is_null());
   EXPECT_TRUE(a[4].literal.as_bool());
+}
+
+TEST(Parser, SignedInfinityAndNaNLiterals) {
+  auto t = Parse("g.inject(-Infinity, +Infinity, Infinity, NaN)");
+  ASSERT_TRUE(t.ok()) << t.status();
+  const auto& a = t->steps[0].args;
+  ASSERT_EQ(a.size(), 4u);
+  EXPECT_EQ(a[0].literal.as_double(), -std::numeric_limits<double>::infinity());
+  EXPECT_EQ(a[1].literal.as_double(), std::numeric_limits<double>::infinity());
+  EXPECT_EQ(a[2].literal.as_double(), std::numeric_limits<double>::infinity());
+  EXPECT_TRUE(std::isnan(a[3].literal.as_double()));
+}
+
+TEST(Parser, AQueryMayEndWithASemicolon) {
+  auto t = Parse("g.V().out('knows');  \n");
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->steps.size(), 2u);
+  auto two = Parse("g.V(); g.E()");
+  ASSERT_FALSE(two.ok());
+  EXPECT_THAT(std::string(two.status().message()),
+              HasSubstr("line 1, column 6: expected '.' and a step or the end of the query"));
 }
 
 TEST(Parser, ErrorHasLineColumnCaretAndExpected) {

@@ -130,5 +130,19 @@ TEST_F(StringStepsTest, AsStringAbbreviatesPropertyValuesAsStringFactoryDoes) {
               ElementsAre("[vp[name->marko]]"));
 }
 
+// StringFactory.pathString writes each object of a path as its own toString() does: property
+// values abbreviated, doubles with their fraction; plain strings are not cut.
+TEST_F(StringStepsTest, AsStringOfAPathWritesEachObjectAsJavaDoes) {
+  EXPECT_THAT(Ok("g.V(1).outE('knows').has('weight', 0.5d).inV().path().asString()"),
+              ElementsAre("path[v[1], e[7][1-knows->2], v[2]]"));
+  EXPECT_THAT(Ok("g.addV('x').property('s', 'abcdefghijklmnopqrstuvwxyz').properties('s')"
+                 ".path().asString()"),
+              ElementsAre(::testing::MatchesRegex(
+                  R"(path\[v\[[0-9]+\], vp\[s->abcdefghijklmnopq\.\.\.\]\])")));
+  EXPECT_THAT(Ok("g.V(1).values('age').math('_ * 1').constant('abcdefghijklmnopqrstuvwxyz')"
+                 ".path().asString()"),
+              ElementsAre("path[v[1], 29, 29.0, abcdefghijklmnopqrstuvwxyz]"));
+}
+
 }  // namespace
 }  // namespace kg::query
