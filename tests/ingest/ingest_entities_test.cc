@@ -5,30 +5,13 @@
 
 #include "gtest/gtest.h"
 #include "ingest/ingest.h"
+#include "tests/ingest/shipped_bundle_test.h"
 
 namespace kg::ingest {
 namespace {
 
-class EntitiesTest : public ::testing::Test {
+class EntitiesTest : public ShippedBundleTest {
  protected:
-  static void SetUpTestSuite() {
-    auto b = Bundle::Load(KG_INGEST_TEST_DATA);
-    ASSERT_TRUE(b.ok()) << b.status();
-    bundle_ = new std::shared_ptr<const Bundle>(*b);
-  }
-  static void TearDownTestSuite() { delete bundle_; }
-
-  Extraction Run(const std::string& text) {
-    Document d;
-    d.id = "t";
-    auto clean = CleanText(text);
-    EXPECT_TRUE(clean.ok());
-    d.text = *clean;
-    auto x = Extractor(*bundle_).Extract(d);
-    EXPECT_TRUE(x.ok()) << x.status();
-    return *x;
-  }
-
   // The entity with that label one of whose aliases is `alias`.
   static const Entity* Find(const Extraction& x, const std::string& label,
                             const std::string& alias) {
@@ -57,9 +40,7 @@ class EntitiesTest : public ::testing::Test {
     return false;
   }
 
-  static std::shared_ptr<const Bundle>* bundle_;
 };
-std::shared_ptr<const Bundle>* EntitiesTest::bundle_ = nullptr;
 
 constexpr char kModelTable[] =
     "■ 주요 제조사와 주력 모델 ■\n"

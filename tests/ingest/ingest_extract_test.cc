@@ -3,31 +3,13 @@
 
 #include "gtest/gtest.h"
 #include "ingest/ingest.h"
+#include "tests/ingest/shipped_bundle_test.h"
 
 namespace kg::ingest {
 namespace {
 
-class ExtractTest : public ::testing::Test {
+class ExtractTest : public ShippedBundleTest {
  protected:
-  static void SetUpTestSuite() {
-    auto b = Bundle::Load(KG_INGEST_TEST_DATA);
-    ASSERT_TRUE(b.ok()) << b.status();
-    bundle_ = new std::shared_ptr<const Bundle>(*b);
-  }
-  static void TearDownTestSuite() { delete bundle_; }
-
-  Extraction Run(const std::string& text, const std::string& title = "") {
-    Document d;
-    d.id = "t";
-    d.title = title;
-    auto clean = CleanText(text);
-    EXPECT_TRUE(clean.ok());
-    d.text = *clean;
-    auto x = Extractor(*bundle_).Extract(d);
-    EXPECT_TRUE(x.ok()) << x.status();
-    return *x;
-  }
-
   static const Entity* Find(const Extraction& x, const std::string& label, const std::string& name) {
     for (const Entity& e : x.entities) {
       if (e.label == label && e.name == name) return &e;
@@ -53,9 +35,7 @@ class ExtractTest : public ::testing::Test {
     return nullptr;
   }
 
-  static std::shared_ptr<const Bundle>* bundle_;
 };
-std::shared_ptr<const Bundle>* ExtractTest::bundle_ = nullptr;
 
 TEST_F(ExtractTest, BundleLoadsCountriesFromIcuAndRules) {
   EXPECT_GT((*bundle_)->DictionaryEntries(), 700u);  // ~250 ICU regions + the dictionaries
