@@ -51,34 +51,41 @@ bool Context::Hold(uint64_t n) {
   return Tick();
 }
 
-std::shared_ptr<const graph::Vertex> Context::GetVertex(graph::VertexId id) {
-  auto it = vertex_cache_.find(id);
-  if (it != vertex_cache_.end()) return it->second;
-  auto v = reader->GetVertex(id);
-  if (!v.ok()) {
-    Fail(v.status());
+namespace {
+
+// Elements read once stay cached for the rest of the query; past this many the cache is emptied
+// rather than evicted (a query that touches more elements reads them again).
+constexpr size_t kMaxCachedElements = 100000;
+
+// `cache`'s element for `key`, read with `read` (a StatusOr<optional<T>>) on a miss; null when
+// there is no such element or the read failed (then `ctx` holds the error).
+template <typename Cache, typename Key, typename Read>
+typename Cache::mapped_type CachedRead(Context* ctx, Cache* cache, const Key& key, Read read) {
+  using Element = typename Cache::mapped_type::element_type;  // const graph::Vertex / Edge
+  auto it = cache->find(key);
+  if (it != cache->end()) return it->second;
+  auto r = read(key);
+  if (!r.ok()) {
+    ctx->Fail(r.status());
     return nullptr;
   }
-  std::shared_ptr<const graph::Vertex> p;
-  if (v->has_value()) p = std::make_shared<const graph::Vertex>(std::move(**v));
-  if (vertex_cache_.size() > 100000) vertex_cache_.clear();
-  vertex_cache_[id] = p;
+  typename Cache::mapped_type p;
+  if (r->has_value()) p = std::make_shared<Element>(std::move(**r));
+  if (cache->size() > kMaxCachedElements) cache->clear();
+  (*cache)[key] = p;
   return p;
 }
 
+}  // namespace
+
+std::shared_ptr<const graph::Vertex> Context::GetVertex(graph::VertexId id) {
+  return CachedRead(this, &vertex_cache_, id,
+                    [this](graph::VertexId v) { return reader->GetVertex(v); });
+}
+
 std::shared_ptr<const graph::Edge> Context::GetEdge(const graph::EdgeKey& key) {
-  auto it = edge_cache_.find(key);
-  if (it != edge_cache_.end()) return it->second;
-  auto e = reader->GetEdge(key);
-  if (!e.ok()) {
-    Fail(e.status());
-    return nullptr;
-  }
-  std::shared_ptr<const graph::Edge> p;
-  if (e->has_value()) p = std::make_shared<const graph::Edge>(std::move(**e));
-  if (edge_cache_.size() > 100000) edge_cache_.clear();
-  edge_cache_[key] = p;
-  return p;
+  return CachedRead(this, &edge_cache_, key,
+                    [this](const graph::EdgeKey& k) { return reader->GetEdge(k); });
 }
 
 Value Context::VertexId(graph::VertexId id) {
