@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
@@ -276,7 +277,8 @@ class Loader {
       if (l.fields.size() > 2) {
         for (std::string& a : SplitList(l.fields[2], '|')) e.aliases.push_back(std::move(a));
       }
-      e.generic = l.fields.size() > 3 && Trim(l.fields[3]) == "generic";
+      if (l.fields.size() > 3) e.flags = SplitList(l.fields[3], ',');
+      e.generic = std::find(e.flags.begin(), e.flags.end(), "generic") != e.flags.end();
       e.source = source;
       Add(std::move(e));
     }
@@ -370,6 +372,7 @@ class Loader {
       rule.subject_fixed = r.value("subject", "");
       rule.object_fixed = r.value("object", "");
       rule.symmetric_pairs = r.value("pairs", false);
+      rule.subject_not_flag = r.value("subject_not", "");
       rule.scope = r.value("scope", "unit");
       rule.line_scope = rule.scope == "line";
       if (r.contains("props") && r["props"].is_object()) {
@@ -628,6 +631,62 @@ static void IndexCountryVariants(Bundle::Impl* b) {
   }
 }
 
+// triggers.tsv (optional): EDGE<TAB>trigger|trigger<TAB>object mark|mark[<TAB>subject labels
+// <TAB>object labels[<TAB>reverse]] (labels comma-separated; empty: the edge's signature), and
+// the settings "@negation", "@clause" (lists, "_" = space) and "@confidence". See
+// data/README.md.
+static absl::Status LoadTriggerFrames(const std::filesystem::path& p, Bundle::Impl* b) {
+  auto lines = ReadTsv(p);
+  if (!lines.ok()) return lines.status();
+  auto list = [](const std::string& field) {
+    std::vector<std::string> out;
+    for (std::string& w : SplitList(field, '|')) {
+      out.push_back(absl::StrReplaceAll(w, {{"_", " "}}));
+    }
+    return out;
+  };
+  TriggerTable& t = b->triggers;
+  for (const TsvLine& l : *lines) {
+    if (l.fields.size() < 2) return LineError(p, l.number, "want EDGE<TAB>TRIGGERS<TAB>MARKS");
+    const std::string key = Trim(l.fields[0]);
+    if (key == "@negation") {
+      t.negations = list(l.fields[1]);
+    } else if (key == "@clause") {
+      t.clause_ends = list(l.fields[1]);
+    } else if (key == "@owner_not") {
+      t.owner_not = SplitList(l.fields[1], ',');
+    } else if (key == "@confidence") {
+      if (!absl::SimpleAtod(Trim(l.fields[1]), &t.confidence)) {
+        return LineError(p, l.number, "confidence must be a number");
+      }
+    } else {
+      auto sig = b->edges.find(key);
+      if (sig == b->edges.end()) {
+        return LineError(p, l.number, absl::StrCat("unknown edge label ", key));
+      }
+      if (l.fields.size() < 3) return LineError(p, l.number, "want EDGE<TAB>TRIGGERS<TAB>MARKS");
+      TriggerFrame f;
+      f.edge = key;
+      f.triggers = list(l.fields[1]);
+      f.object_marks = list(l.fields[2]);
+      std::stable_sort(
+          f.object_marks.begin(), f.object_marks.end(),
+          [](const std::string& x, const std::string& y) { return x.size() > y.size(); });
+      f.subjects = l.fields.size() > 3 && !Trim(l.fields[3]).empty() ? SplitList(l.fields[3], ',')
+                                                                     : sig->second.subjects;
+      f.objects = l.fields.size() > 4 && !Trim(l.fields[4]).empty() ? SplitList(l.fields[4], ',')
+                                                                    : sig->second.objects;
+      f.reverse = l.fields.size() > 5 && Trim(l.fields[5]) == "reverse";
+      if (f.triggers.empty() || f.object_marks.empty()) {
+        return LineError(p, l.number, "a frame needs triggers and object marks");
+      }
+      t.frames.push_back(std::move(f));
+    }
+  }
+  IndexTriggers(&t);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::shared_ptr<const Bundle>> Bundle::Load(const std::string& dir) {
   namespace fs = std::filesystem;
   auto impl = std::make_unique<Impl>();
@@ -663,6 +722,9 @@ absl::StatusOr<std::shared_ptr<const Bundle>> Bundle::Load(const std::string& di
   if (auto s = loader.LoadCountries(root / "countries.tsv"); !s.ok()) return s;
   for (const fs::path& p : rules) {
     if (auto s = loader.LoadRules(p); !s.ok()) return s;
+  }
+  if (fs::exists(root / "triggers.tsv")) {
+    if (auto s = LoadTriggerFrames(root / "triggers.tsv", impl.get()); !s.ok()) return s;
   }
   impl->trie.Freeze();
   IndexCountryVariants(impl.get());

@@ -203,6 +203,13 @@ class DocExtractor {
   void IndexMentionsForRules();
   void AddRelation(Extraction* x, int s, const std::string& edge, int o, Span evidence,
                    const Rule& rule, const std::vector<std::pair<std::string, graph::Value>>& p);
+  // The typed-trigger fallback (trigger_frames.cc) on the unit RunRulesOnUnit has tagged: its
+  // relations wait in pending_triggers_ until every rule has run on the document...
+  void CollectTriggerRelations(const Extraction& x, Span unit);
+  // ...and are added for the pairs no rule related.
+  void AddTriggerRelations(Extraction* x);
+  // Whether entity `i` comes from a dictionary entry with that flag ("government").
+  bool HasDictFlag(const Extraction& x, int i, const std::string& flag);
 
   const Bundle::Impl& b_;
   const Document& d_;
@@ -232,6 +239,15 @@ class DocExtractor {
   std::vector<re2::StringPiece> groups_;
   PlaceholderStarts starts_;              // places_ as MatchRule takes them
   std::vector<uint64_t> entity_tag_bit_;  // of each entity's placeholders (PlaceholderTagBit)
+  // The typed-trigger fallback's buffers and what it found.
+  struct PendingTrigger {
+    int subject, object, frame, trigger;
+    Span evidence;
+  };
+  std::vector<TaggedMention> trigger_mentions_;
+  std::vector<TriggerHit> trigger_hits_;
+  std::vector<PendingTrigger> pending_triggers_;
+  std::vector<int> entity_dict_;  // HasDictFlag's lookups
 };
 
 // ---- gazetteer ---------------------------------------------------------------------------------
@@ -1369,6 +1385,21 @@ std::vector<int> EntitiesIn(std::string_view group, std::string_view country_lab
   return out;
 }
 
+// Whether entity `i` is a dictionary entity (same name and label) whose entry carries `flag`.
+// Its entry is looked up once per document (entity_dict_, -2: not yet).
+bool DocExtractor::HasDictFlag(const Extraction& x, int i, const std::string& flag) {
+  if (entity_dict_.size() < x.entities.size()) entity_dict_.resize(x.entities.size(), -2);
+  int& dict = entity_dict_[i];
+  if (dict == -2) {
+    const Entity& e = x.entities[i];
+    dict = b_.FindByName(e.name);
+    if (dict >= 0 && b_.entries[dict].label != e.label) dict = -1;
+  }
+  if (dict < 0) return false;
+  const std::vector<std::string>& flags = b_.entries[dict].flags;
+  return std::find(flags.begin(), flags.end(), flag) != flags.end();
+}
+
 void DocExtractor::AddRelation(Extraction* x, int s, const std::string& edge, int o, Span evidence,
                                const Rule& rule,
                                const std::vector<std::pair<std::string, graph::Value>>& props) {
@@ -1383,6 +1414,7 @@ void DocExtractor::AddRelation(Extraction* x, int s, const std::string& edge, in
       !allowed(sig->second.objects, x->entities[o].label)) {
     return;
   }
+  if (!rule.subject_not_flag.empty() && HasDictFlag(*x, s, rule.subject_not_flag)) return;
   int a = s, c = o;
   if (sig->second.symmetric && a > c) std::swap(a, c);
   std::string key = absl::StrCat(a, "|", edge, "|", c);
@@ -1688,6 +1720,53 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
       }
     }
   }
+  if ((scopes & kUnitScope) != 0) CollectTriggerRelations(*x, unit);
+}
+
+void DocExtractor::CollectTriggerRelations(const Extraction& x, Span unit) {
+  // Two names, one of them a subject: less holds no relation the fallback could read.
+  if (b_.triggers.frames.empty() || places_.size() < 2 || subject_places_.empty()) return;
+  trigger_mentions_.clear();
+  for (const Placeholder& p : places_) {
+    trigger_mentions_.push_back(
+        {p.pos, p.end, p.entity, x.entities[p.entity].label, generic_entity_[p.entity]});
+  }
+  trigger_hits_.clear();
+  FindTriggerRelations(b_.triggers, tagged_, trigger_mentions_, subject_places_, topic_places_,
+                       &trigger_hits_);
+  for (const TriggerHit& h : trigger_hits_) {
+    pending_triggers_.push_back({h.subject, h.object, h.frame, h.trigger, unit});
+  }
+}
+
+// A pair a rule related keeps that edge, and the unit where a rule related it keeps that reading
+// (the fallback's guess would only add a second edge for the same words); the pair may still
+// take another edge from another sentence ("A는 B와 협력했다. ... A는 B에 투자했다").
+void DocExtractor::AddTriggerRelations(Extraction* x) {
+  auto pair_of = [](int a, int b) { return std::make_pair(std::min(a, b), std::max(a, b)); };
+  absl::flat_hash_set<std::pair<std::pair<int, int>, std::string>> related;  // {pair, edge}
+  absl::flat_hash_set<std::pair<std::pair<int, int>, uint32_t>> related_in;  // {pair, unit}
+  for (const Relation& r : x->relations) {
+    related.insert({pair_of(r.subject, r.object), r.edge});
+    related_in.insert({pair_of(r.subject, r.object), r.evidence.begin});
+  }
+  Rule rule;
+  rule.confidence = b_.triggers.confidence;
+  for (const PendingTrigger& p : pending_triggers_) {
+    const TriggerFrame& f = b_.triggers.frames[p.frame];
+    const std::pair<int, int> pair = pair_of(p.subject, p.object);
+    if (related.contains({pair, f.edge}) || related_in.contains({pair, p.evidence.begin})) {
+      continue;
+    }
+    rule.id = absl::StrCat("trigger.", f.edge, ".", f.triggers[p.trigger]);
+    const size_t before = x->relations.size();
+    AddRelation(x, p.subject, f.edge, p.object, p.evidence, rule, {});
+    if (x->relations.size() == before) continue;
+    // One reading per pair and unit: the first frame that related them.
+    related.insert({pair, f.edge});
+    related_in.insert({pair, p.evidence.begin});
+  }
+  pending_triggers_.clear();
 }
 
 // Sorted once per document, so that each unit finds its mentions by a binary search instead of a
@@ -1791,6 +1870,7 @@ void DocExtractor::ApplyRules(Extraction* x) {
     }
     lb = le + 1;
   }
+  AddTriggerRelations(x);
 }
 
 // ---- the document --------------------------------------------------------------------------------

@@ -115,6 +115,7 @@ struct DictEntry {
   std::vector<std::string> aliases;  // includes name
   std::string source;                // file it came from, for the rule id
   bool generic = false;              // emitted only when it takes part in a relation
+  std::vector<std::string> flags;    // the 4th column's flags ("generic", "government")
 };
 
 // Byte trie over aliases; matching walks it from a start position (leftmost-longest).
@@ -256,6 +257,9 @@ struct Rule {
   std::string subject_fixed;
   std::string object_fixed;
   std::vector<std::pair<std::string, std::string>> const_props;  // {"role", "member"}
+  // A dictionary flag its subject must not carry ("government": a ministry is not "based in"
+  // the country whose name it starts with); empty: none.
+  std::string subject_not_flag;
   std::string scope = "unit";  // "unit" (clause/bullet) or "line"
   bool line_scope = false;      // scope == "line"
   // `re` with its long bounded repetitions unbounded, checked after the match instead (null when
@@ -355,6 +359,68 @@ struct EdgeSignature {
   bool symmetric = false;
 };
 
+// ---- typed-trigger fallback (trigger_frames.cc) -------------------------------------------------
+
+// A relation's meaning as a frame: the words that state it (투자, 출자 -> INVESTS_IN) and the
+// particle that marks its object (에, 와/과, 을/를, 의). Loaded from triggers.tsv.
+struct TriggerFrame {
+  std::string edge;
+  std::vector<std::string> triggers;
+  std::vector<std::string> object_marks;  // longest first
+  std::vector<std::string> subjects;      // labels; from edges.tsv when triggers.tsv names none
+  std::vector<std::string> objects;
+  // The mark names the subject, and the clause's subject is the object: "Y가 X로부터 공급받아"
+  // (X supplies Y).
+  bool reverse = false;
+};
+
+struct TriggerTable {
+  std::vector<TriggerFrame> frames;
+  std::vector<std::string> negations;    // after the trigger in its clause: no relation
+  std::vector<std::string> clause_ends;  // connective endings that close a clause ("고 ", ", ")
+  // Labels whose names own no noun phrase ("미국의 공장에": where, not whose; see "@owner_not").
+  std::vector<std::string> owner_not;
+  double confidence = 0.45;
+  // The triggers by their first code point ({frame, trigger}), and a bitmap of those code points
+  // below U+10000: a unit is scanned once, and most of its characters start no trigger. Built by
+  // IndexTriggers.
+  absl::flat_hash_map<uint32_t, std::vector<std::pair<int, int>>> by_first;
+  std::vector<uint64_t> first_bits;
+};
+
+// Fills table->by_first and first_bits from its frames (FindTriggerRelations finds nothing in a
+// table without them).
+void IndexTriggers(TriggerTable* table);
+
+// A mention of a unit's tagged text (see RunRulesOnUnit in extract.cc) as the fallback reads it.
+struct TaggedMention {
+  size_t pos = 0, end = 0;  // the placeholder in the tagged text
+  int entity = -1;
+  std::string_view label;
+  bool generic = false;
+};
+
+// A relation the fallback finds: frame index, trigger, and the ends as entities.
+struct TriggerHit {
+  int frame = -1;
+  int trigger = -1;
+  int subject = -1;
+  int object = -1;
+};
+
+// The typed-trigger fallback over one unit: for each trigger word outside the placeholders, the
+// nearest mention before it in its clause that fits the frame's object labels and carries one of
+// its object marks, or owns the phrase that carries one ("X의 공장 건설에"), with the names
+// coordinated before it; and the nearest other name before the trigger among `subject_places`
+// (mentions followed by a subject particle; one before the clause only when it is among
+// `topic_places`, the topic 은/는 a later clause carries over). A trigger in a relative clause
+// ("X가 주관하는 Y") relates its subject to the name it modifies. A negation or a recommendation
+// after the trigger in its clause ("않", "필요") suppresses it.
+void FindTriggerRelations(const TriggerTable& table, std::string_view tagged,
+                          const std::vector<TaggedMention>& mentions,
+                          const std::vector<size_t>& subject_places,
+                          const std::vector<size_t>& topic_places, std::vector<TriggerHit>* hits);
+
 struct Bundle::Impl {
   std::string dir;
   std::vector<std::string> vertex_labels;
@@ -399,6 +465,7 @@ struct Bundle::Impl {
   std::unique_ptr<AtomMatcher> rule_atoms;        // atom index == FilteredRE2 atom index
   std::vector<int> line_rules;                    // the rules of scope "line", in order
   std::vector<EntityRule> entity_rules;
+  TriggerTable triggers;  // triggers.tsv; no frames when the bundle has none
   std::string country_label = "Country";
   std::string document_label = "Document";
   std::string mentions_edge = "MENTIONS";

@@ -1,0 +1,404 @@
+// The typed-trigger fallback: relations keyed on what a clause means rather than on how one
+// sentence happened to be written. A trigger word (투자, 공급, 협력...) names an edge; Korean marks
+// the roles with particles, so the object is the mention before the trigger that carries the
+// frame's object particle ("Y에 투자", "Y와 협력"), and the subject the name before it that
+// carries a subject particle. The extractor adds these relations with a lower confidence, and
+// only for pairs no specific rule related (see ApplyRules in extract.cc).
+#include <algorithm>
+
+#include "ingest/internal.h"
+
+namespace kg::ingest {
+namespace {
+
+// How far (bytes of tagged text) the object's particle may be from the trigger: "Y에 5억 달러
+// 규모의 지분 투자" still says it; a whole clause between them does not.
+constexpr size_t kMaxObjectGap = 45;
+// How far after the trigger a negation still belongs to it ("투자하지 않기로", "협력을 중단").
+constexpr size_t kNegationWindow = 30;
+// A definition "(...)" after a name is skipped when it closes within this many bytes.
+constexpr size_t kMaxDefinition = 80;
+
+bool HasPrefix(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+bool LabelFits(const std::vector<std::string>& labels, std::string_view label) {
+  for (const std::string& l : labels) {
+    if (l == "*" || l == label) return true;
+  }
+  return false;
+}
+
+// Where the particles after the name ending at `end` start: past a definition "(...)", footnote
+// marks, closing quotes and "社".
+size_t AfterName(std::string_view tagged, size_t end) {
+  size_t at = end;
+  if (HasPrefix(tagged.substr(at), "(")) {
+    size_t close = tagged.find(')', at);
+    if (close != std::string_view::npos && close - at < kMaxDefinition) at = close + 1;
+  }
+  // In any order: "「X(Y)」*을" as well as "X*」".
+  for (bool more = true; more;) {
+    more = false;
+    for (std::string_view tail : {"*", "'", "’", "」", "”", "社"}) {
+      if (HasPrefix(tagged.substr(at), tail)) {
+        at += tail.size();
+        more = true;
+      }
+    }
+  }
+  return at;
+}
+
+// The end of the object mark at `at` (a mark followed by a space), or npos.
+size_t MarkEnd(std::string_view tagged, size_t at, const std::vector<std::string>& marks) {
+  for (const std::string& m : marks) {
+    if (!HasPrefix(tagged.substr(at), m)) continue;
+    const size_t e = at + m.size();
+    if (e == tagged.size() || tagged[e] == ' ') return e;
+  }
+  return std::string_view::npos;
+}
+
+// A list closed by "등" and a category ("A, B 등 주요 기업과의 협력", "A와 B 등 중국 빅테크에
+// 공급"): the mark is on the category's last word, at most kCategoryWords words on. The end of
+// that mark, or npos.
+constexpr int kCategoryWords = 3;
+size_t MarkEndAfterList(std::string_view tagged, size_t at, const std::vector<std::string>& marks) {
+  if (!HasPrefix(tagged.substr(at), " 등 ")) return std::string_view::npos;
+  size_t b = at + std::string_view(" 등 ").size();
+  for (int w = 0; w < kCategoryWords && b < tagged.size(); ++w) {
+    size_t e = tagged.find(' ', b);
+    if (e == std::string_view::npos) e = tagged.size();
+    std::string_view word = tagged.substr(b, e - b);
+    if (word.find('\x01') != std::string_view::npos || word.find(',') != std::string_view::npos) {
+      break;
+    }
+    for (const std::string& m : marks) {
+      if (word.size() > m.size() && word.substr(word.size() - m.size()) == m) return e;
+    }
+    b = e + 1;
+  }
+  return std::string_view::npos;
+}
+
+// A name that owns the marked noun phrase after it: "X의 AI 가속기 Y에 공급", "X의 공장 건설에
+// 보조금", "X Y GPU에 공급" (X's product Y). The phrase is at most kOwnedWords words after 의,
+// kCompoundWords after a name, holds no comma, and the mark is on its last word (a name in it
+// that fits the frame would itself be the nearest marked mention). The end of that mark, or
+// npos. (A country before a noun says where, not whose: NearestMarked skips the labels of
+// "@owner_not".)
+constexpr int kOwnedWords = 5;
+constexpr int kCompoundWords = 2;
+size_t MarkEndAfterOwned(std::string_view tagged, size_t at,
+                         const std::vector<std::string>& marks) {
+  size_t b;
+  int words = kOwnedWords;
+  if (HasPrefix(tagged.substr(at), "의 ")) {
+    b = at + std::string_view("의 ").size();
+  } else if (HasPrefix(tagged.substr(at), " \x01")) {
+    // A name right before another names the owner of a thing: "X Y GPU에" (X's product Y). (Not
+    // before an ordinary noun: "X 공장에" is as often where as whose.)
+    b = at + 1;
+    words = kCompoundWords;
+  } else {
+    return std::string_view::npos;
+  }
+  for (int w = 0; w < words && b < tagged.size(); ++w) {
+    size_t e = tagged.find(' ', b);
+    if (e == std::string_view::npos) e = tagged.size();
+    std::string_view word = tagged.substr(b, e - b);
+    if (word.find(',') != std::string_view::npos) break;
+    for (const std::string& m : marks) {
+      if (word.size() > m.size() && word.substr(word.size() - m.size()) == m) return e;
+    }
+    // Another role's particle closes the phrase: "X의 Y를 수출 허가 대상에" owns only Y.
+    for (std::string_view p : {"을", "를", "은", "는"}) {
+      if (word.size() > p.size() && word.substr(word.size() - p.size()) == p) {
+        return std::string_view::npos;
+      }
+    }
+    b = e + 1;
+  }
+  return std::string_view::npos;
+}
+
+// A ", " between two names lists them ("A, B와 C에"): it closes no clause.
+bool IsListComma(std::string_view tagged, size_t at) {
+  return at > 0 && (tagged[at - 1] == '\x02' || tagged[at - 1] == ')') && at + 2 < tagged.size() &&
+         tagged[at + 2] == '\x01';
+}
+
+// Where each clause of `tagged` starts after the first: right after each clause ending, in
+// text order.
+std::vector<size_t> ClauseStarts(std::string_view tagged, const std::vector<std::string>& ends) {
+  std::vector<size_t> starts;
+  for (const std::string& e : ends) {
+    for (size_t at = tagged.find(e); at != std::string_view::npos; at = tagged.find(e, at + 1)) {
+      if (!(e == ", " && IsListComma(tagged, at))) starts.push_back(at + e.size());
+    }
+  }
+  std::sort(starts.begin(), starts.end());
+  return starts;
+}
+
+// The start of the clause that holds `pos`, from ClauseStarts.
+size_t ClauseStart(const std::vector<size_t>& starts, size_t pos) {
+  auto it = std::upper_bound(starts.begin(), starts.end(), pos);
+  return it == starts.begin() ? 0 : *(it - 1);
+}
+
+// Whether a negation follows the trigger ending at `pos` before its clause ends. (From the
+// trigger's end: a trigger may itself hold a negation word, "수출을 중단".)
+bool Negated(const TriggerTable& table, std::string_view tagged, size_t pos) {
+  std::string_view after = tagged.substr(pos, kNegationWindow);
+  for (const std::string& e : table.clause_ends) {
+    after = after.substr(0, after.find(e));
+  }
+  for (const std::string& n : table.negations) {
+    if (after.find(n) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+// Mention `k` with the names coordinated right before it ("A, B와 C에"), `k` first, each of
+// `labels`.
+std::vector<size_t> Coordinated(std::string_view tagged, const std::vector<TaggedMention>& mentions,
+                                size_t k, const std::vector<std::string>& labels) {
+  std::vector<size_t> out = {k};
+  while (k > 0) {
+    const size_t from = AfterName(tagged, mentions[k - 1].end);
+    if (from > mentions[k].pos) break;
+    std::string_view between = tagged.substr(from, mentions[k].pos - from);
+    if (between != "와 " && between != "과 " && between != "·" && between != ", " &&
+        between != " 및 ") {
+      break;
+    }
+    if (mentions[k - 1].generic || !LabelFits(labels, mentions[k - 1].label)) break;
+    --k;
+    out.push_back(k);
+  }
+  return out;
+}
+
+// The nearest mention before `pos` in the clause starting at `clause` that fits `labels` and
+// carries one of `marks` (on itself, on the category after its list, or on the noun phrase it
+// owns), or npos.
+size_t NearestMarked(const TriggerTable& table, const std::vector<std::string>& labels,
+                     const std::vector<std::string>& marks, std::string_view tagged,
+                     const std::vector<TaggedMention>& mentions, size_t clause, size_t pos) {
+  for (size_t k = mentions.size(); k-- > 0;) {
+    const TaggedMention& m = mentions[k];
+    if (m.end > pos) continue;
+    if (m.pos < clause) break;
+    const size_t after = AfterName(tagged, m.end);
+    size_t mark_end = MarkEnd(tagged, after, marks);
+    if (mark_end == std::string_view::npos) mark_end = MarkEndAfterList(tagged, after, marks);
+    if (mark_end == std::string_view::npos && !LabelFits(table.owner_not, m.label)) {
+      mark_end = MarkEndAfterOwned(tagged, after, marks);
+    }
+    if (mark_end == std::string_view::npos || mark_end > pos) continue;
+    if (pos - mark_end > kMaxObjectGap) break;
+    // A generic term ("배터리") is no end of these: it becomes an entity only by a rule.
+    if (!m.generic && LabelFits(labels, m.label)) return k;
+  }
+  return std::string_view::npos;
+}
+
+// The subject place for a trigger at `pos` whose marked names are `marked`: the nearest other
+// name before the trigger followed by a subject particle ("X는 Y에", or "Y와 X가"), in the
+// clause or carried over as a topic; npos when none fits.
+size_t SubjectPlace(const std::vector<std::string>& labels,
+                    const std::vector<TaggedMention>& mentions,
+                    const std::vector<size_t>& subject_places,
+                    const std::vector<size_t>& topic_places, size_t clause, size_t pos,
+                    const std::vector<size_t>& marked) {
+  for (auto it = subject_places.rbegin(); it != subject_places.rend(); ++it) {
+    const TaggedMention& s = mentions[*it];
+    if (s.end > pos || std::find(marked.begin(), marked.end(), *it) != marked.end()) continue;
+    if (!LabelFits(labels, s.label)) return std::string_view::npos;
+    if (s.pos < clause &&
+        std::find(topic_places.begin(), topic_places.end(), *it) == topic_places.end()) {
+      return std::string_view::npos;
+    }
+    return *it;
+  }
+  return std::string_view::npos;
+}
+
+// "A는 B와 함께 C에 출자": B, between the subject and the object, shares the subject's part.
+void AddCompanions(std::string_view tagged, const std::vector<TaggedMention>& mentions,
+                   size_t subject, size_t object, const std::vector<std::string>& labels,
+                   std::vector<int>* out) {
+  for (size_t k = subject + 1; k < object; ++k) {
+    const size_t after = AfterName(tagged, mentions[k].end);
+    if (!HasPrefix(tagged.substr(after), "와 함께 ") &&
+        !HasPrefix(tagged.substr(after), "과 함께 ")) {
+      continue;
+    }
+    if (LabelFits(labels, mentions[k].label)) out->push_back(mentions[k].entity);
+  }
+}
+
+// The name a trigger ending at `end` modifies as a relative clause ("주관하는 'Y'", "출자한
+// Y"), or npos.
+size_t RelativeHead(std::string_view tagged, const std::vector<TaggedMention>& mentions,
+                    size_t end) {
+  std::string_view rest = tagged.substr(end);
+  bool relative = false;
+  for (std::string_view ending : {"한 ", "하는 ", "했던 ", "하던 "}) {
+    if (HasPrefix(rest, ending)) {
+      rest.remove_prefix(ending.size());
+      relative = true;
+      break;
+    }
+  }
+  if (!relative) return std::string_view::npos;
+  for (std::string_view quote : {"'", "‘", "「", "“"}) {
+    if (HasPrefix(rest, quote)) rest.remove_prefix(quote.size());
+  }
+  const size_t at = tagged.size() - rest.size();
+  for (size_t k = 0; k < mentions.size(); ++k) {
+    if (mentions[k].pos == at) return k;
+  }
+  return std::string_view::npos;
+}
+
+// The subject of a relative clause whose trigger starts at `pos`: the nearest name before it in
+// its clause followed by 이/가 (not the topic), close to the trigger; npos when none fits.
+size_t RelativeSubject(const std::vector<std::string>& labels, std::string_view tagged,
+                       const std::vector<TaggedMention>& mentions,
+                       const std::vector<size_t>& subject_places,
+                       const std::vector<size_t>& topic_places, size_t clause, size_t pos) {
+  for (auto it = subject_places.rbegin(); it != subject_places.rend(); ++it) {
+    const TaggedMention& s = mentions[*it];
+    if (s.end > pos) continue;
+    if (s.pos < clause || !LabelFits(labels, s.label) ||
+        std::find(topic_places.begin(), topic_places.end(), *it) != topic_places.end()) {
+      return std::string_view::npos;
+    }
+    const size_t after = AfterName(tagged, s.end);
+    return pos - after <= kMaxObjectGap ? *it : std::string_view::npos;
+  }
+  return std::string_view::npos;
+}
+
+void AddHits(int frame, int trigger, const std::vector<int>& subjects,
+             const std::vector<int>& objects, std::vector<TriggerHit>* hits) {
+  for (int s : subjects) {
+    for (int o : objects) {
+      if (s != o) hits->push_back({frame, trigger, s, o});
+    }
+  }
+}
+
+std::vector<int> EntitiesOf(const std::vector<TaggedMention>& mentions,
+                            const std::vector<size_t>& places) {
+  std::vector<int> out;
+  for (size_t k : places) out.push_back(mentions[k].entity);
+  return out;
+}
+
+// One trigger occurrence [pos, end) of frame `f`.
+void MatchTrigger(const TriggerTable& table, const TriggerFrame& f, int fi, int ti,
+                  std::string_view tagged, const std::vector<TaggedMention>& mentions,
+                  const std::vector<size_t>& subject_places,
+                  const std::vector<size_t>& topic_places, const std::vector<size_t>& clauses,
+                  size_t pos, size_t end, std::vector<TriggerHit>* hits) {
+  const size_t clause = ClauseStart(clauses, pos);
+  const std::vector<std::string>& marked_labels = f.reverse ? f.subjects : f.objects;
+  const std::vector<std::string>& subject_labels = f.reverse ? f.objects : f.subjects;
+  const size_t marked =
+      NearestMarked(table, marked_labels, f.object_marks, tagged, mentions, clause, pos);
+  if (marked == std::string_view::npos) {
+    if (f.reverse) return;
+    const size_t object = RelativeHead(tagged, mentions, end);
+    if (object == std::string_view::npos || !LabelFits(f.objects, mentions[object].label)) return;
+    const size_t subject =
+        RelativeSubject(f.subjects, tagged, mentions, subject_places, topic_places, clause, pos);
+    if (subject == std::string_view::npos || Negated(table, tagged, end)) return;
+    AddHits(fi, ti, EntitiesOf(mentions, Coordinated(tagged, mentions, subject, f.subjects)),
+            {mentions[object].entity}, hits);
+    return;
+  }
+  const std::vector<size_t> marked_list = Coordinated(tagged, mentions, marked, marked_labels);
+  const size_t subject = SubjectPlace(subject_labels, mentions, subject_places, topic_places,
+                                      clause, pos, marked_list);
+  if (subject == std::string_view::npos || Negated(table, tagged, end)) return;
+  std::vector<int> subjects =
+      EntitiesOf(mentions, Coordinated(tagged, mentions, subject, subject_labels));
+  AddCompanions(tagged, mentions, subject, marked_list.back(), subject_labels, &subjects);
+  const std::vector<int> objects = EntitiesOf(mentions, marked_list);
+  if (f.reverse) {
+    AddHits(fi, ti, objects, subjects, hits);
+  } else {
+    AddHits(fi, ti, subjects, objects, hits);
+  }
+}
+
+// CodePointAt for the trigger scan, which decodes every character of every unit: also the
+// three-byte sequences of lead ED (Hangul 퀘-힣: 하, 한, 했...), which CodePointAt leaves to ICU.
+inline uint32_t ScanCodePoint(std::string_view s, size_t i, int* len) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data()) + i;
+  if (p[0] == 0xED && i + 2 < s.size() && p[1] >= 0x80 && p[1] < 0xA0 && (p[2] & 0xC0) == 0x80) {
+    *len = 3;
+    return 0xD000u | (uint32_t{p[1] & 0x3Fu} << 6) | (p[2] & 0x3Fu);
+  }
+  return CodePointAt(s, i, len);
+}
+
+}  // namespace
+
+void IndexTriggers(TriggerTable* table) {
+  table->by_first.clear();
+  table->first_bits.assign(0x10000 / 64, 0);
+  for (size_t fi = 0; fi < table->frames.size(); ++fi) {
+    const std::vector<std::string>& triggers = table->frames[fi].triggers;
+    for (size_t ti = 0; ti < triggers.size(); ++ti) {
+      int len = 0;
+      const uint32_t c = CodePointAt(triggers[ti], 0, &len);
+      table->by_first[c].push_back({static_cast<int>(fi), static_cast<int>(ti)});
+      if (c < 0x10000) table->first_bits[c >> 6] |= uint64_t{1} << (c & 63);
+    }
+  }
+}
+
+void FindTriggerRelations(const TriggerTable& table, std::string_view tagged,
+                          const std::vector<TaggedMention>& mentions,
+                          const std::vector<size_t>& subject_places,
+                          const std::vector<size_t>& topic_places, std::vector<TriggerHit>* hits) {
+  if (mentions.size() < 2 || subject_places.empty() || table.first_bits.empty()) return;
+  std::vector<size_t> clauses;  // ClauseStarts, at the first trigger
+  bool clauses_found = false;
+  // Every reading takes a subject before the trigger: none before the first is read.
+  const size_t from = mentions[subject_places.front()].end;
+  for (size_t pos = from; pos < tagged.size();) {
+    if (tagged[pos] == '\x01') {  // a placeholder: no trigger inside
+      const size_t close = tagged.find('\x02', pos);
+      if (close == std::string_view::npos) break;
+      pos = close + 1;
+      continue;
+    }
+    int len = 0;
+    const uint32_t c = ScanCodePoint(tagged, pos, &len);
+    const bool maybe =
+        c < 0x10000 ? (table.first_bits[c >> 6] >> (c & 63) & 1) != 0 : table.by_first.contains(c);
+    if (maybe) {
+      auto it = table.by_first.find(c);
+      if (it != table.by_first.end()) {
+        for (const auto& [fi, ti] : it->second) {
+          const std::string& t = table.frames[fi].triggers[ti];
+          if (tagged.substr(pos, t.size()) != t) continue;
+          if (!clauses_found) {
+            clauses = ClauseStarts(tagged, table.clause_ends);
+            clauses_found = true;
+          }
+          MatchTrigger(table, table.frames[fi], fi, ti, tagged, mentions, subject_places,
+                       topic_places, clauses, pos, pos + t.size(), hits);
+        }
+      }
+    }
+    pos += static_cast<size_t>(len);
+  }
+}
+
+}  // namespace kg::ingest

@@ -1,0 +1,349 @@
+// The typed-trigger fallback (ingest/trigger_frames.cc, data/triggers.tsv) and the dictionary
+// flag that keeps government bodies out of "based in" readings. Every name here is made up.
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "ingest/ingest.h"
+#include "ingest/internal.h"
+#include "tests/ingest/shipped_bundle_test.h"
+
+namespace kg::ingest {
+namespace {
+
+// ---- FindTriggerRelations on hand-tagged text -----------------------------------------------
+
+// A tagged unit built piece by piece: text, and names that become placeholders.
+class Tagged {
+ public:
+  Tagged& Text(const std::string& s) {
+    text_ += s;
+    return *this;
+  }
+  // A name of `label`; `subject` when a subject particle follows it, `topic` when that is 은/는.
+  Tagged& Name(int entity, const std::string& label, bool subject = false, bool topic = false) {
+    TaggedMention m;
+    m.pos = text_.size();
+    labels_.push_back(label);
+    text_ += absl::StrCat("\x01", entity, ":", label, "\x02");
+    m.end = text_.size();
+    m.entity = entity;
+    if (subject) subject_places_.push_back(mentions_.size());
+    if (topic) topic_places_.push_back(mentions_.size());
+    mentions_.push_back(m);
+    return *this;
+  }
+  std::vector<TriggerHit> Find(const TriggerTable& table) {
+    for (size_t i = 0; i < mentions_.size(); ++i) mentions_[i].label = labels_[i];
+    std::vector<TriggerHit> hits;
+    FindTriggerRelations(table, text_, mentions_, subject_places_, topic_places_, &hits);
+    return hits;
+  }
+
+ private:
+  std::string text_;
+  std::vector<std::string> labels_;
+  std::vector<TaggedMention> mentions_;
+  std::vector<size_t> subject_places_, topic_places_;
+};
+
+TriggerTable Table() {
+  TriggerTable t;
+  t.negations = {"않", "필요"};
+  t.clause_ends = {"고 ", ", "};
+  t.frames.push_back({"INVESTS_IN", {"투자"}, {"에", "의"}, {"Company"}, {"Company"}, false});
+  t.frames.push_back({"SUPPLIES", {"공급"}, {"로부터"}, {"Company"}, {"Company"}, true});
+  t.frames.push_back({"LEADS", {"주관"}, {"을"}, {"Company"}, {"Program"}, false});
+  t.frames.push_back({"PARTNERS_WITH", {"협력"}, {"와", "과의"}, {"Company"}, {"Company"}, false});
+  t.frames.push_back(
+      {"SUPPLIES", {"공급"}, {"에"}, {"Company"}, {"Company", "Country"}, false});  // frame 4
+  t.owner_not = {"Country"};
+  IndexTriggers(&t);
+  return t;
+}
+
+std::vector<std::vector<int>> Pairs(const std::vector<TriggerHit>& hits) {
+  std::vector<std::vector<int>> out;
+  for (const TriggerHit& h : hits) out.push_back({h.frame, h.subject, h.object});
+  return out;
+}
+
+TEST(TriggerFramesTest, MarkedObjectAndSubjectBeforeIt) {
+  auto hits = Tagged()
+                  .Name(1, "Company", true, true)
+                  .Text("는 올해 ")
+                  .Name(2, "Company")
+                  .Text("에 대규모 투자를 했다")
+                  .Find(Table());
+  EXPECT_EQ(Pairs(hits), (std::vector<std::vector<int>>{{0, 1, 2}}));
+}
+
+TEST(TriggerFramesTest, ObjectOfAnotherLabelOrWithoutTheMarkIsNoEnd) {
+  EXPECT_TRUE(Tagged()
+                  .Name(1, "Company", true, true)
+                  .Text("는 ")
+                  .Name(2, "Program")
+                  .Text("에 투자했다")
+                  .Find(Table())
+                  .empty());
+  EXPECT_TRUE(Tagged()
+                  .Name(1, "Company", true, true)
+                  .Text("는 ")
+                  .Name(2, "Company")
+                  .Text("를 보고 투자했다")
+                  .Find(Table())
+                  .empty());
+}
+
+TEST(TriggerFramesTest, NegationOrRecommendationAfterTheTriggerSuppressesIt) {
+  EXPECT_TRUE(Tagged()
+                  .Name(1, "Company", true, true)
+                  .Text("는 ")
+                  .Name(2, "Company")
+                  .Text("에 투자하지 않았다")
+                  .Find(Table())
+                  .empty());
+  EXPECT_TRUE(Tagged()
+                  .Name(1, "Company", true, true)
+                  .Text("는 ")
+                  .Name(2, "Company")
+                  .Text("과의 협력을 늘릴 필요가 있다")
+                  .Find(Table())
+                  .empty());
+}
+
+TEST(TriggerFramesTest, OnlyATopicCarriesOverAClauseBoundary) {
+  auto across = [](bool topic) {
+    return Tagged()
+        .Name(1, "Company", true, topic)
+        .Text(topic ? "는 성장했고 " : "가 성장했고 ")
+        .Name(2, "Company")
+        .Text("에 투자했다")
+        .Find(Table());
+  };
+  EXPECT_EQ(Pairs(across(true)), (std::vector<std::vector<int>>{{0, 1, 2}}));
+  EXPECT_TRUE(across(false).empty());
+}
+
+TEST(TriggerFramesTest, CoordinatedObjectsAndListsBeforeACategory) {
+  auto listed = Tagged()
+                    .Name(1, "Company", true, true)
+                    .Text("는 ")
+                    .Name(2, "Company")
+                    .Text(", ")
+                    .Name(3, "Company")
+                    .Text(" 등 주요 부품 기업과의 협력을 늘렸다")
+                    .Find(Table());
+  EXPECT_EQ(Pairs(listed), (std::vector<std::vector<int>>{{3, 1, 3}, {3, 1, 2}}));
+}
+
+TEST(TriggerFramesTest, CompanionSharesTheSubjectsPart) {
+  auto hits = Tagged()
+                  .Name(1, "Company", true, true)
+                  .Text("는 ")
+                  .Name(2, "Company")
+                  .Text("와 함께 ")
+                  .Name(3, "Company")
+                  .Text("에 투자했다")
+                  .Find(Table());
+  EXPECT_EQ(Pairs(hits), (std::vector<std::vector<int>>{{0, 1, 3}, {0, 2, 3}}));
+}
+
+TEST(TriggerFramesTest, RelativeClauseRelatesItsSubjectToTheNameAfterIt) {
+  auto hits = Tagged()
+                  .Name(1, "Company", true, false)
+                  .Text("가 주관하는 '")
+                  .Name(2, "Program")
+                  .Text("에는 여러 기업이 모였다")
+                  .Find(Table());
+  EXPECT_EQ(Pairs(hits), (std::vector<std::vector<int>>{{2, 1, 2}}));
+}
+
+TEST(TriggerFramesTest, ReverseFrameTakesTheMarkedNameAsSubject) {
+  auto hits = Tagged()
+                  .Name(1, "Company", true, true)
+                  .Text("는 ")
+                  .Name(2, "Company")
+                  .Text("로부터 부품을 공급받는다")
+                  .Find(Table());
+  EXPECT_EQ(Pairs(hits), (std::vector<std::vector<int>>{{1, 2, 1}}));
+}
+
+TEST(TriggerFramesTest, OwnerOfTheMarkedPhraseIsTheObject) {
+  // "X의 ... Y에": X owns the phrase the mark closes, Y (a product) fits no object label.
+  auto owned = Tagged()
+                   .Name(1, "Company", true, true)
+                   .Text("는 ")
+                   .Name(2, "Company")
+                   .Text("의 신형 장비 ")
+                   .Name(3, "Product")
+                   .Text("에 부품을 공급한다")
+                   .Find(Table());
+  EXPECT_EQ(Pairs(owned), (std::vector<std::vector<int>>{{4, 1, 2}}));
+  // A name right before another: X's product Y.
+  auto compound = Tagged()
+                      .Name(1, "Company", true, true)
+                      .Text("는 ")
+                      .Name(2, "Company")
+                      .Text(" ")
+                      .Name(3, "Product")
+                      .Text(" 라인에 부품을 공급한다")
+                      .Find(Table());
+  EXPECT_EQ(Pairs(compound), (std::vector<std::vector<int>>{{4, 1, 2}}));
+}
+
+TEST(TriggerFramesTest, OwnedPhraseEndsAtAnotherParticleAndCountriesOwnNothing) {
+  // "X의 장비를 ... 거점에": X owns only "장비를".
+  auto other_role = Tagged()
+                        .Name(1, "Company", true, true)
+                        .Text("는 ")
+                        .Name(2, "Company")
+                        .Text("의 장비를 수리 거점에 공급한다")
+                        .Find(Table());
+  EXPECT_TRUE(other_role.empty());
+  // "미국의 공장에": where, not whose.
+  auto country = Tagged()
+                     .Name(1, "Company", true, true)
+                     .Text("는 ")
+                     .Name(2, "Country")
+                     .Text("의 조립 공장에 부품을 공급한다")
+                     .Find(Table());
+  EXPECT_TRUE(country.empty());
+}
+
+TEST(TriggerFramesTest, FootnoteMarkAfterAClosingQuoteStillLeavesTheParticle) {
+  auto hits = Tagged()
+                  .Name(1, "Company", true, true)
+                  .Text("는 「")
+                  .Name(2, "Program")
+                  .Text("(ZQP)」*을 주관한다")
+                  .Find(Table());
+  EXPECT_EQ(Pairs(hits), (std::vector<std::vector<int>>{{2, 1, 2}}));
+}
+
+// ---- the shipped bundle -------------------------------------------------------------------
+
+class RelationFramesTest : public ShippedBundleTest {
+ protected:
+  static const Relation* FindRel(const Extraction& x, const std::string& s, const std::string& p,
+                                 const std::string& o) {
+    for (const Relation& r : x.relations) {
+      if (x.entities[r.subject].name == s && r.edge == p && x.entities[r.object].name == o) {
+        return &r;
+      }
+    }
+    return nullptr;
+  }
+  static int RelationsBetween(const Extraction& x, const std::string& a, const std::string& b) {
+    int n = 0;
+    for (const Relation& r : x.relations) {
+      const std::string& s = x.entities[r.subject].name;
+      const std::string& o = x.entities[r.object].name;
+      if ((s == a && o == b) || (s == b && o == a)) ++n;
+    }
+    return n;
+  }
+};
+
+TEST_F(RelationFramesTest, FallbackStatesAnInvestmentNoRuleSpellsOut) {
+  Extraction x = Run("- Zorvex社는 지난해 Quillan社에 대규모 투자를 단행했다.\n");
+  const Relation* r = FindRel(x, "Zorvex", "INVESTS_IN", "Quillan");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->rule, "trigger.INVESTS_IN.투자");
+  EXPECT_DOUBLE_EQ(r->confidence, 0.45);
+}
+
+TEST_F(RelationFramesTest, FallbackKeepsQuietOnNegationAndAcrossAClauseSubject) {
+  EXPECT_EQ(RelationsBetween(Run("- Zorvex社는 Quillan社에 투자하지 않기로 했다.\n"), "Zorvex",
+                             "Quillan"),
+            0);
+  EXPECT_EQ(RelationsBetween(Run("- Zorvex社가 매출이 늘었고, Quillan社에 대규모 투자를 "
+                                 "단행했다.\n"),
+                             "Zorvex", "Quillan"),
+            0);
+  EXPECT_NE(FindRel(Run("- Zorvex社는 매출이 늘었고, Quillan社에 대규모 투자를 단행했다.\n"),
+                    "Zorvex", "INVESTS_IN", "Quillan"),
+            nullptr);
+}
+
+TEST_F(RelationFramesTest, SupplyToTheOwnerOfAProductAndProductionOnAnothersLine) {
+  Extraction x = Run("- Zorvex社는 Quillan社의 차세대 조립 설비에 부품을 공급했다.\n");
+  const Relation* to_owner = FindRel(x, "Zorvex", "SUPPLIES", "Quillan");
+  ASSERT_NE(to_owner, nullptr);
+  EXPECT_EQ(to_owner->rule, "trigger.SUPPLIES.공급");
+  // "Y는 칩을 X의 공정으로 생산": X makes Y's chips, X supplies Y.
+  Extraction y = Run("- Zorvex社는 신형 칩을 Quillan社의 5나노 공정으로 생산한다.\n");
+  const Relation* foundry = FindRel(y, "Quillan", "SUPPLIES", "Zorvex");
+  ASSERT_NE(foundry, nullptr);
+  EXPECT_EQ(foundry->rule, "trigger.SUPPLIES.생산");
+  EXPECT_EQ(RelationsBetween(y, "Zorvex", "Quillan"), 1);
+}
+
+TEST_F(RelationFramesTest, ARuleInTheSameSentenceWins) {
+  Extraction x = Run("- Zorvex社는 Quillan社와 파트너십을 체결했다.\n");
+  const Relation* r = FindRel(x, "Zorvex", "PARTNERS_WITH", "Quillan");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->rule, "partners.agreement");
+  EXPECT_EQ(RelationsBetween(x, "Zorvex", "Quillan"), 1);
+}
+
+TEST_F(RelationFramesTest, GovernmentBodyIsNotBasedInTheCountryBeforeIt) {
+  Extraction x = Run("- 미국 국토안보부와 미국 Morrow社가 회의를 열었다.\n");
+  EXPECT_NE(FindRel(x, "Morrow", "BASED_IN", "United States"), nullptr);
+  EXPECT_EQ(FindRel(x, "U.S. Department of Homeland Security", "BASED_IN", "United States"),
+            nullptr);
+}
+
+// ---- loading triggers.tsv -----------------------------------------------------------------
+
+// A copy of the shipped bundle whose triggers.tsv is `triggers`.
+std::string BundleWithTriggers(const std::string& name, const std::string& triggers) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(::testing::TempDir()) / name;
+  fs::remove_all(dir);
+  fs::copy(KG_INGEST_TEST_DATA, dir, fs::copy_options::recursive);
+  std::ofstream(dir / "triggers.tsv", std::ios::trunc) << triggers;
+  return dir.string();
+}
+
+TEST(TriggerTableLoadTest, UnknownEdgeIsAnErrorNamingFileAndLine) {
+  auto b = Bundle::Load(BundleWithTriggers("kg_triggers_bad_edge", "# c\nHOSTS\t투자\t에\n"));
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(b.status().message().find("triggers.tsv:2: unknown edge label HOSTS"),
+            absl::string_view::npos)
+      << b.status();
+}
+
+TEST(TriggerTableLoadTest, FrameWithoutMarksAndBadConfidenceAreErrors) {
+  auto no_marks = Bundle::Load(BundleWithTriggers("kg_triggers_no_marks", "SUPPLIES\t공급\n"));
+  ASSERT_FALSE(no_marks.ok());
+  EXPECT_NE(no_marks.status().message().find("triggers.tsv:1: want EDGE<TAB>TRIGGERS<TAB>MARKS"),
+            absl::string_view::npos)
+      << no_marks.status();
+  auto bad = Bundle::Load(BundleWithTriggers("kg_triggers_bad_conf", "@confidence\thigh\n"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("triggers.tsv:1: confidence must be a number"),
+            absl::string_view::npos)
+      << bad.status();
+}
+
+TEST(TriggerTableLoadTest, WithoutTheFileThereIsNoFallback) {
+  namespace fs = std::filesystem;
+  const std::string dir = BundleWithTriggers("kg_triggers_none", "");
+  fs::remove(fs::path(dir) / "triggers.tsv");
+  auto b = Bundle::Load(dir);
+  ASSERT_TRUE(b.ok()) << b.status();
+  Document d;
+  d.id = "t";
+  d.text = "- Zorvex社는 지난해 Quillan社에 대규모 투자를 단행했다.\n";
+  auto x = Extractor(*b).Extract(d);
+  ASSERT_TRUE(x.ok()) << x.status();
+  for (const Relation& r : x->relations) EXPECT_NE(r.edge, "INVESTS_IN");
+}
+
+}  // namespace
+}  // namespace kg::ingest
