@@ -228,6 +228,8 @@ class Loader {
       else if (kind == "before") b_->before_cues.push_back({text, label});
       else if (kind == "after") b_->after_cues.push_back({text, label});
       else if (kind == "column") b_->column_cues.push_back({text, label});
+      else if (kind == "subject_verb") b_->subject_verbs.push_back({text, label});
+      else if (kind == "role_ending") b_->role_endings.push_back({text, label});
       else return LineError(p, l.number, absl::StrCat("unknown kind ", kind));
     }
     auto longest_first = [](const std::string& a, const std::string& b) {

@@ -158,6 +158,10 @@ class DocExtractor {
   void NameColumnCell(size_t cell_begin, size_t cell_end, const std::string& label);
   void ScanLatinNames();
   void ScanSuffixNames();
+  // "- 스즈키는 소형차 ... 생산을 중단": an unknown Korean word that opens a line's sentence as
+  // its subject, in a clause with a verb of lexicon `subject_verb`, is a name of that label.
+  // Only at the sentence's start, where a Korean name stands alone, not after modifiers.
+  void ScanKoreanSubjects();
   void ScanEntityRules();
   void ScanCompounds();
   void PropagateAliases();
@@ -177,6 +181,12 @@ class DocExtractor {
   std::string LabelFromContext(size_t begin, size_t end, double* conf) const;
   // "A, B 등의 프로그램": the category after a list of Latin names types each of them.
   std::string LabelFromListContext(size_t end, double* conf) const;
+  // Where the word after the space at `at` ends (at the next space), when it is one short word
+  // of a noun phrase; npos otherwise.
+  size_t ModifierEnd(size_t at) const;
+  // Whether the word after the space at `at`, ending at `word_end` (npos: at punctuation),
+  // ends its noun phrase: punctuation follows it or a particle ends it.
+  bool EndsNounPhrase(size_t at, size_t word_end) const;
   // "독일 BASF는", "대만 PSMC와": a Latin name right after a country and before a subject or
   // conjunction particle is an organisation of that country, typed as a company.
   std::string LabelAfterCountry(size_t begin, size_t end, double* conf) const;
@@ -188,6 +198,19 @@ class DocExtractor {
   // "AMD의 MI308", "엔비디아 H800": a model number (Latin with a digit) right after a company,
   // with or without 의, is that company's product.
   std::string LabelAfterMaker(size_t begin, size_t end, double* conf) const;
+  // "Oracle과 X", "X, Arm", "A·X": a name coordinated with a name of a known label (not a
+  // country, not a generic term) has that label.
+  std::string LabelFromCoordination(size_t begin, size_t end, double* conf) const;
+  // The label a mention has before Resolve: its dictionary entry's, else its cue's; "" for a
+  // country or a generic term, which say nothing of what they are coordinated with.
+  std::string CoordinateLabel(int m) const;
+  // "A(a)·B(b) 케이블", "A·B 칩": the members of a "·" list share the head noun after the
+  // last one, so the head's cue labels each member. `end` is where the member ends (past its
+  // definition).
+  std::string LabelFromSharedHead(size_t end, double* conf) const;
+  // "X(Latin) 구리 프로젝트", "X 해상풍력 프로젝트": a name, then a known topic (a dictionary
+  // term that is no country or company), then a head noun: the head types the name.
+  std::string LabelFromTopicHead(size_t end, double* conf) const;
   int Find(int m);
   void Union(int a, int b);
 
@@ -566,14 +589,132 @@ std::string DocExtractor::LabelAfterMaker(size_t begin, size_t end, double* conf
   return b_.model_label;
 }
 
+std::string DocExtractor::CoordinateLabel(int m) const {
+  if (m < 0 || ms_[m].dead) return "";
+  if (ms_[m].dict < 0) return ms_[m].label;
+  const DictEntry& e = b_.entries[ms_[m].dict];
+  return e.generic || e.label == b_.country_label ? "" : e.label;
+}
+
+std::string DocExtractor::LabelFromCoordination(size_t begin, size_t end, double* conf) const {
+  static constexpr std::string_view kJoints[] = {"와 ", "과 ", ", ", "·"};
+  // A member of a list in Korean prose ends where Hangul, a joint or a footnote mark follows; a
+  // Latin run followed by " of", " in" or ":" is the head of an English title ("(참고 : White
+  // House, Fact Sheet: ...)"), which a publisher before it does not type.
+  int len = 0;
+  const uint32_t next_char = end < text_.size() ? CodePointAt(text_, end, &len) : 0;
+  if (end - begin < 2 || !(IsHangul(next_char) || next_char == ',' || next_char == '*' ||
+                           StartsWith(text_.substr(end), "·"))) {
+    return "";
+  }
+  // "QX900과 Helvar의 Modul 7": a possessor is the owner of what follows, not a list member.
+  if (StartsWith(text_.substr(end), "의")) return "";
+  // Nor is a title in a reference list, which a date or the title's lower-case rest follows
+  // ("Google, Meet Willow, 2024.12.", "Google, Meet Willow, our new chip"): in a list of names
+  // a comma is followed by another name.
+  if (next_char == ',' && end + 2 < text_.size() && text_[end + 1] == ' ' &&
+      ((text_[end + 2] >= '0' && text_[end + 2] <= '9') ||
+       (text_[end + 2] >= 'a' && text_[end + 2] <= 'z'))) {
+    return "";
+  }
+  // Nor is a run that continues an English phrase ("Transport & Environment").
+  if (begin >= 2 && text_[begin - 1] == ' ' && !IsHangul(CodePointBefore(text_, begin - 1)) &&
+      text_[begin - 2] != ',') {
+    return "";
+  }
+  std::string label;
+  for (std::string_view j : kJoints) {
+    const size_t next = end + j.size();
+    if (label.empty() && next < text_.size() && text_.substr(end, j.size()) == j) {
+      const int m = MentionCovering(next);
+      // "H20과 AMD의 MI308": a possessor is not the next member but the owner of it.
+      if (m >= 0 && ms_[m].span.begin == next && !StartsWith(text_.substr(ms_[m].span.end), "의")) {
+        label = CoordinateLabel(m);
+      }
+    }
+    if (label.empty() && begin > j.size() && text_.substr(begin - j.size(), j.size()) == j) {
+      label = CoordinateLabel(MentionEndingAt(begin - j.size()));
+    }
+  }
+  if (!label.empty()) *conf = 0.6;
+  return label;
+}
+
+std::string DocExtractor::LabelFromSharedHead(size_t end, double* conf) const {
+  static constexpr std::string_view kJoint = "·";
+  constexpr int kMaxMembers = 4;
+  constexpr size_t kMaxDefinition = 60;
+  size_t at = end;
+  for (int member = 0; member < kMaxMembers; ++member) {
+    if (!StartsWith(text_.substr(at), kJoint)) return "";
+    const size_t b = at + kJoint.size();
+    size_t e = b;
+    int len = 0;
+    bool latin = true;
+    while (e < text_.size()) {
+      const uint32_t c = CodePointAt(text_, e, &len);
+      if (!(IsWordChar(c) || c == '-')) break;
+      latin = latin && IsLatinAlnum(c);
+      e += len;
+    }
+    if (e == b) return "";
+    // A Korean member is a name only with its Latin spelling: "타이헤이(Taihei)"; a bare Korean
+    // word may carry particles ("A·B는 칩을") and so end a list that shares no head.
+    const bool defined = e < text_.size() && text_[e] == '(';
+    if (!latin && !defined) return "";
+    std::string label = LabelFromContext(b, e, conf);
+    if (!label.empty()) return label;
+    at = e;
+    if (defined) {
+      const size_t close = text_.find(')', at);
+      if (close == std::string_view::npos || close - at > kMaxDefinition) return "";
+      at = close + 1;
+    }
+  }
+  return "";
+}
+
+std::string DocExtractor::LabelFromTopicHead(size_t end, double* conf) const {
+  if (end + 1 >= text_.size() || text_[end] != ' ') return "";
+  const int m = MentionCovering(end + 1);
+  if (m < 0 || ms_[m].dead || ms_[m].span.begin != end + 1 || ms_[m].dict < 0) return "";
+  const std::string& topic = b_.entries[ms_[m].dict].label;
+  if (topic == b_.country_label || topic == b_.company_label) return "";
+  // Only a head noun right after the topic: "구리 프로젝트", not a verb or a particle.
+  const size_t head = ms_[m].span.end;
+  if (head >= text_.size() || text_[head] != ' ') return "";
+  for (const LabelCue& c : b_.after_cues) {
+    if (c.text.empty() || c.text[0] != ' ' || c.text.back() == '+') continue;
+    const std::string_view noun = std::string_view(c.text).substr(1);
+    if (!StartsWith(text_.substr(head + 1), noun)) continue;
+    const size_t at = head + 1 + noun.size();
+    int len = 0;
+    if (at == text_.size() || !IsHangul(CodePointAt(text_, at, &len)) || ParticleEnd(at) > at) {
+      *conf = 0.6;
+      return c.label;
+    }
+  }
+  return "";
+}
+
 size_t DocExtractor::ExtendTransliteration(size_t begin, const std::string& latin) const {
   int len = 0;
-  if (!IsLatinName(latin) || !IsHangul(CodePointAt(text_, begin, &len))) return begin;
+  // "혼시 4(Hornsea 4)", "마요라나 1(Majorana 1)": a number that ends both spellings is the
+  // last word of the name, not a name of its own.
+  size_t digits = begin;
+  while (digits < text_.size() && text_[digits] >= '0' && text_[digits] <= '9') ++digits;
+  const std::string_view number = text_.substr(begin, digits - begin);
+  const bool numbered = !number.empty() && digits < text_.size() && text_[digits] == '(' &&
+                        EndsWith(latin, " " + std::string(number));
+  if (!IsLatinName(latin) || (!numbered && !IsHangul(CodePointAt(text_, begin, &len)))) {
+    return begin;
+  }
   static constexpr std::string_view kParticles[] = {"는", "은", "의", "를", "을", "에", "와", "과"};
   int words = 1;
   for (size_t i = 1; i < latin.size(); ++i) {
     if (latin[i - 1] == ' ' && latin[i] >= 'A' && latin[i] <= 'Z') ++words;
   }
+  if (numbered) ++words;
   while (--words > 0 && begin >= 2 && text_[begin - 1] == ' ') {
     size_t wb = begin - 1;
     while (wb > 0 && IsHangul(CodePointBefore(text_, wb))) wb -= 3;
@@ -597,17 +738,50 @@ std::string DocExtractor::LabelFromListContext(size_t end, double* conf) const {
     if (!RE2::PartialMatch(rest, kNext, &next)) break;
     at += next.size();
   }
-  for (std::string_view etc : {" 등의", " 등"}) {
-    if (StartsWith(text_.substr(at), etc)) {
+  for (std::string_view etc : {" 등의", " 등이", " 등"}) {
+    if (!StartsWith(text_.substr(at), etc)) continue;
+    // "X 등 기업", and past the words that narrow the kind: "X 등 주요 휴머노이드 기업과",
+    // "X(Y) 등이 협력 기업으로".
+    constexpr int kMaxModifiers = 2;
+    size_t head = at + etc.size();
+    for (int skipped = 0; skipped <= kMaxModifiers; ++skipped) {
       double c = 0;
-      std::string label = LabelFromContext(at + etc.size(), at + etc.size(), &c);
+      const size_t next = ModifierEnd(head);
+      // A kind noun followed by another noun modifies it ("로봇 기업"): the phrase's head is
+      // the word that ends it, before punctuation or with its particle attached.
+      std::string label = EndsNounPhrase(head, next) ? LabelFromContext(head, head, &c) : "";
       if (!label.empty()) {
         *conf = c * 0.9;
         return label;
       }
+      head = next;
+      if (head == std::string_view::npos) break;
     }
+    break;
   }
   return "";
+}
+
+bool DocExtractor::EndsNounPhrase(size_t at, size_t word_end) const {
+  if (word_end == std::string_view::npos) return true;  // punctuation or the line's end
+  static constexpr std::string_view kParticles[] = {"과", "와", "의", "이", "가", "은",
+                                                    "는", "을", "를", "에", "로", "도"};
+  const std::string_view word = text_.substr(at + 1, word_end - at - 1);
+  for (std::string_view p : kParticles) {
+    if (EndsWith(word, p)) return true;
+  }
+  return false;
+}
+
+size_t DocExtractor::ModifierEnd(size_t at) const {
+  constexpr size_t kMaxWord = 18;  // bytes: six syllables
+  if (at >= text_.size() || text_[at] != ' ') return std::string_view::npos;
+  const size_t end = text_.find_first_of(" ,.\n()", at + 1);
+  if (end == std::string_view::npos || text_[end] != ' ' || end == at + 1 ||
+      end - at - 1 > kMaxWord) {
+    return std::string_view::npos;
+  }
+  return end;
 }
 
 int DocExtractor::Find(int m) {
@@ -734,7 +908,22 @@ void DocExtractor::ScanParenDefinitions() {
             conf = 0.65;
           }
           if (label.empty()) label = LabelFromContext(xb, open, &conf);
+          if (label.empty() && IsLatinName(y)) {
+            label = LabelFromRoleWord(text_, xb, b_.role_endings, &conf);
+          }
+          if (label.empty() && IsLatinName(y)) label = LabelFromTopicHead(close + 1, &conf);
           if (label.empty()) label = LabelAfterCountry(xb, open, &conf);
+          // "유니트리(Unitree Robotics)는 ... 출시", "소지쓰(Sojitz)와 JOGMEC": what the
+          // whole "X(Y)" is the subject of or coordinated with, when Y spells a name ("스택
+          // (192GB)은" is a measure).
+          const bool spelled = IsLatinName(y) && !(y[0] >= '0' && y[0] <= '9');
+          if (label.empty() && spelled) {
+            label = LabelFromSubjectVerb(text_, close + 1, b_.subject_verbs, &conf);
+          }
+          if (label.empty() && spelled) label = LabelFromCoordination(xb, close + 1, &conf);
+          if (label.empty() && spelled) label = LabelFromSharedHead(close + 1, &conf);
+          // "큐에라(QuEra) 등이 협력 기업으로": the kind a list ends in.
+          if (label.empty() && spelled) label = LabelFromListContext(close + 1, &conf);
           x = AddMention(xb, open, label, conf, "signal:definition");
         }
       }
@@ -1059,8 +1248,13 @@ void DocExtractor::ScanLatinNames() {
     std::string label = LabelFromContext(b, e, &conf);
     if (label.empty() && e != b + run_size) label = LabelFromContext(b, b + run_size, &conf);
     if (label.empty()) label = LabelFromListContext(b + run_size, &conf);
+    if (label.empty()) label = LabelFromTopicHead(e, &conf);
+    if (label.empty()) label = LabelFromRoleWord(text_, b, b_.role_endings, &conf);
     if (label.empty()) label = LabelAfterCountry(b, e, &conf);
     if (label.empty()) label = LabelAfterMaker(b, e, &conf);
+    if (label.empty()) label = LabelFromCoordination(b, e, &conf);
+    if (label.empty()) label = LabelFromSharedHead(e, &conf);
+    if (label.empty()) label = LabelFromSubjectVerb(text_, e, b_.subject_verbs, &conf);
     if (label.empty()) continue;
     AddMention(b, e, label, conf * 0.9, "signal:latin-name");
   }
@@ -1102,6 +1296,31 @@ void DocExtractor::ScanSuffixNames() {
       break;
     }
     pos = e;
+  }
+}
+
+void DocExtractor::ScanKoreanSubjects() {
+  if (b_.subject_verbs.empty()) return;
+  for (size_t lb = 0; lb < text_.size();) {
+    const size_t le = std::min(text_.find('\n', lb), text_.size());
+    const size_t b = LineSubjectStart(text_, lb);
+    size_t run_end = b;
+    int len = 0;
+    while (run_end < le && IsHangul(CodePointAt(text_, run_end, &len))) run_end += 3;
+    constexpr size_t kMinName = 6, kParticle = 3;  // two syllables; 는 은 이 가 are one
+    // The name ends where the word's particles begin; they must be the subject particle alone
+    // ("국내에서는" is a place and its particles, not a name).
+    size_t cut = b + kMinName;
+    while (cut < run_end && ParticleEnd(cut) != run_end) cut += 3;
+    if (cut + kParticle == run_end) {
+      const size_t e = cut;
+      double conf = 0;
+      std::string label = LabelFromSubjectVerb(text_, e, b_.subject_verbs, &conf);
+      if (!label.empty() && !Overlaps(b, e) && !b_.IsStopName(text_.substr(b, e - b))) {
+        AddMention(b, e, label, conf * 0.9, "signal:korean-subject");
+      }
+    }
+    lb = le + 1;
   }
 }
 
@@ -1891,6 +2110,7 @@ Extraction DocExtractor::Run() {
   ScanFootnotes();
   ScanLatinNames();
   ScanSuffixNames();
+  ScanKoreanSubjects();
   PropagateAliases();
 
   // Entity 0 is the document itself.

@@ -442,6 +442,8 @@ struct Bundle::Impl {
   std::vector<LabelCue> before_cues;                   // "스타트업 " + Name -> Company
   std::vector<LabelCue> after_cues;                    // Name + " 기업" -> Company
   std::vector<LabelCue> column_cues;  // a table header word: "주력 모델" -> its cells are Products
+  std::vector<LabelCue> subject_verbs;  // "X가 ... 양산": a verb of X's clause -> X is a Company
+  std::vector<LabelCue> role_endings;   // "건설사 X(Y)": how the role word before X ends
   std::vector<std::string> subnational_markers;        // " 주": a state, not a country
   // A bare alias whose entity depends on the country it is said of: "상무부" is the U.S.
   // Department of Commerce by default, China's ministry in "(중국) 상무부는". Built from the
@@ -478,6 +480,25 @@ struct Bundle::Impl {
   int FindByName(std::string_view surface) const;  // -1 when unknown
   bool IsStopName(std::string_view surface) const;
 };
+
+// ---- labels from a name's clause (name_context.cc) ----------------------------------------------
+
+// The end of the subject particle (는/은/이/가, after an optional footnote mark) that follows a
+// name ending at `end`, when a space, a comma or the text's end follows it; npos when none.
+size_t SubjectParticleEnd(std::string_view text, size_t end);
+// "X가 '23.10월에 생산을 개시", "X는 '24.5월 합작": the label of the first of `verbs` (lexicon
+// `subject_verb`) in the clause of which the name ending at `end` is the subject; "" when the
+// name carries no subject particle or its clause holds none of them. Sets *conf.
+std::string LabelFromSubjectVerb(std::string_view text, size_t end,
+                                 const std::vector<LabelCue>& verbs, double* conf);
+// Where the first sentence of the line starting at `line_begin` starts: past bullet marks and
+// spaces and a leading "(head) " ("- (한국) 고려아연은 ..." -> "고려아연은 ...").
+size_t LineSubjectStart(std::string_view text, size_t line_begin);
+// "포르투갈 건설사 모타엔길(Mota-Engil)", "사모펀드 X": the label of the role word right before
+// the name starting at `begin`, a compound of three or more syllables whose end is one of
+// `endings` (lexicon `role_ending`: 사, 기업, 펀드 ...); "" when there is none. Sets *conf.
+std::string LabelFromRoleWord(std::string_view text, size_t begin,
+                              const std::vector<LabelCue>& endings, double* conf);
 
 }  // namespace kg::ingest
 

@@ -158,5 +158,170 @@ TEST_F(EntitiesTest, MakingVerbsMakeTheCompanyTheProducer) {
   EXPECT_TRUE(Related(x, "Telmor", "PRODUCES", "NX-7"));
 }
 
+// "스타트업 Brenlo와 Qorvane는": a name coordinated with a typed name shares its label.
+TEST_F(EntitiesTest, ACoordinatedNameTakesTheLabelOfItsNeighbour) {
+  Extraction x =
+      Run("- 스타트업 Brenlo와 Qorvane는 '24.3월 새 연구소를 열었다\n"
+          "- 스타트업 Tesmar, Ulvane, Virdo가 협의체를 구성\n");
+  EXPECT_NE(Find(x, "Company", "Qorvane"), nullptr);
+  EXPECT_NE(Find(x, "Company", "Ulvane"), nullptr);
+  EXPECT_NE(Find(x, "Company", "Virdo"), nullptr);
+}
+
+// A country says nothing of what is coordinated with it, nor does the owner in "X와 Y의 Z".
+TEST_F(EntitiesTest, ACountryOrAPossessorTypesNoCoordinate) {
+  Extraction x =
+      Run("- 미국과 Qorvane는 새 협의체를 구성\n"
+          "- 스타트업 Brenlo가 성장하는 가운데 Qelta와 Brenlo의 경쟁이 심화\n");
+  EXPECT_NE(Find(x, "Company", "Brenlo"), nullptr);
+  for (const Entity& e : x.entities) {
+    EXPECT_FALSE(HasAlias(e, "Qorvane")) << e.label;
+    EXPECT_FALSE(HasAlias(e, "Qelta")) << e.label;
+  }
+}
+
+// "(참고 : Publisher, Title, date)" and "Transport & Harbor": a title or the rest of an English
+// name is not a list member.
+TEST_F(EntitiesTest, ATitleOrTheRestOfAnEnglishNameIsNoCoordinate) {
+  Extraction x =
+      Run("- 스타트업 Brenlo, Quiet Harbor Outlook, 2025.3.1 발표\n"
+          "- 스타트업 Brenlo, Still Water, our next step 발표\n"
+          "- 스타트업 Qelta & Marrow, 새 공장 준공\n");
+  EXPECT_NE(Find(x, "Company", "Brenlo"), nullptr);
+  for (const Entity& e : x.entities) {
+    EXPECT_FALSE(HasAlias(e, "Quiet Harbor Outlook")) << e.label;
+    EXPECT_FALSE(HasAlias(e, "Still Water")) << e.label;
+    EXPECT_FALSE(HasAlias(e, "Marrow")) << e.label;
+  }
+}
+
+// "X가 '23.10월에 생산을 개시": a making or dealing verb of the clause whose subject is an
+// unknown Latin name makes it a company; a verb past the clause's comma does not.
+TEST_F(EntitiesTest, AMakingVerbOfItsClauseMakesTheSubjectACompany) {
+  Extraction x =
+      Run("- Qorvane는 '23.10월 고순도 소재 생산을 시작\n"
+          "- Tesmar*가 '24.5월 현지 기업과 합작을 발표\n"
+          "- Ulvane는 내년 회의를 열 예정이며, 생산 확대를 논의\n");
+  EXPECT_NE(Find(x, "Company", "Qorvane"), nullptr);
+  EXPECT_NE(Find(x, "Company", "Tesmar"), nullptr);
+  for (const Entity& e : x.entities) EXPECT_FALSE(HasAlias(e, "Ulvane")) << e.label;
+}
+
+// "- 벨로닉스는 ... 생산을 중단": an unknown Korean word that opens a bullet as the subject of a
+// making or dealing verb is a company; after modifiers, or with another verb, it is not.
+TEST_F(EntitiesTest, AKoreanSubjectOfAMakingVerbAtALinesStartIsACompany) {
+  Extraction x =
+      Run("- 벨로닉스는 '24.5월 소형 모터 생산을 중단\n"
+          "- (독일) 카르덴트는 현지 기업에 부품을 공급\n"
+          "- 주요 시장은 부품 공급이 부족\n"
+          "- 타르미온은 새 연구 계획을 발표\n"
+          "※ 세르반텍은 부품 생산을 확대\n"
+          "- 국내에서는 부품 생산이 증가\n");
+  EXPECT_NE(Find(x, "Company", "벨로닉스"), nullptr);
+  EXPECT_NE(Find(x, "Company", "카르덴트"), nullptr);
+  EXPECT_NE(Find(x, "Company", "세르반텍"), nullptr);
+  for (const Entity& e : x.entities) {
+    // A word and its case particle ("국내에서") are no name.
+    EXPECT_FALSE(HasAlias(e, "국내에서")) << e.label;
+    EXPECT_FALSE(HasAlias(e, "국내")) << e.label;
+    EXPECT_FALSE(HasAlias(e, "주요 시장")) << e.label;
+    EXPECT_FALSE(HasAlias(e, "시장")) << e.label;
+    EXPECT_FALSE(HasAlias(e, "타르미온")) << e.label;
+  }
+}
+
+// "Qelvo X9를 공급", "벨카(Velka)를 양산": what a company supplies or mass-produces is a product.
+TEST_F(EntitiesTest, WhatIsSuppliedOrMassProducedIsAProduct) {
+  Extraction x =
+      Run("- 스타트업 Brenlo는 현지 기업에 Qelvo X9를 공급\n"
+          "- 스타트업 Tesmar는 '24년부터 벨카(Velka)를 양산\n"
+          "- 스타트업 Ulvane는 Virdo와 협력\n");
+  EXPECT_NE(Find(x, "Product", "Qelvo X9"), nullptr);
+  EXPECT_NE(Find(x, "Product", "Velka"), nullptr);
+  for (const Entity& e : x.entities) EXPECT_FALSE(HasAlias(e, "Virdo")) << e.label;
+}
+
+// "벨로르(Vellordyne)는 ... 출시": a transliteration with its Latin spelling takes the label
+// of the clause it is the subject of; a measure in the brackets spells no name.
+TEST_F(EntitiesTest, ASpelledOutSubjectOfAMakingVerbIsACompany) {
+  Extraction x =
+      Run("- 벨로르(Vellordyne)는 '24.5월 신형 모터를 출시\n"
+          "- 적층형 스택(192GB)은 내년 양산\n");
+  const Entity* c = Find(x, "Company", "Vellordyne");
+  ASSERT_NE(c, nullptr);
+  EXPECT_TRUE(HasAlias(*c, "벨로르"));
+  for (const Entity& e : x.entities) EXPECT_FALSE(HasAlias(e, "192GB")) << e.label;
+}
+
+// "벨로(Vello)·타르센(Tarsen) 케이블": the members of a "·" list share the head noun after
+// the last one; a bare Korean member with a particle ends the list.
+TEST_F(EntitiesTest, MembersOfADotListShareTheHeadNounsLabel) {
+  Extraction x =
+      Run("- 스타트업 Brenlo는 벨로(Vello)·타르센(Tarsen) 케이블을 완공\n"
+          "- 스타트업 Tesmar는 Qorvax·Ulmeno 칩을 공개\n"
+          "- 스타트업 Virdo는 미르텔(Mirtel)·정부는 칩을 검토\n");
+  EXPECT_NE(Find(x, "Product", "Vello"), nullptr);
+  EXPECT_NE(Find(x, "Product", "Tarsen"), nullptr);
+  EXPECT_NE(Find(x, "Product", "Qorvax"), nullptr);
+  EXPECT_NE(Find(x, "Product", "Ulmeno"), nullptr);
+  for (const Entity& e : x.entities) EXPECT_FALSE(HasAlias(e, "Mirtel")) << e.label;
+}
+
+// "카르노(Karno) 구리 프로젝트": a known topic between a name and a head noun leaves the head
+// noun the name's category; a verb after the topic types nothing.
+TEST_F(EntitiesTest, AHeadNounPastAKnownTopicTypesTheName) {
+  Extraction x =
+      Run("- 잠비아의 카르노(Karno) 구리 프로젝트는 '24년 생산을 시작\n"
+          "- 잠비아의 벨모(Belmo) 구리 생산이 감소\n");
+  EXPECT_NE(Find(x, "Program", "Karno"), nullptr);
+  for (const Entity& e : x.entities) {
+    if (HasAlias(e, "Belmo")) {
+      EXPECT_NE(e.label, "Program");
+    }
+  }
+}
+
+// "포르투갈 건설사 벨모르(Velmor)", "사모펀드 Quenta": a role word of three or more syllables
+// ending in 사, 기업 or 펀드 right before a name makes it a company; a two-syllable word does not.
+TEST_F(EntitiesTest, ARoleWordEndingInACompanyNounMakesTheNameACompany) {
+  Extraction x =
+      Run("- 포르투갈 건설사 벨모르(Velmor), 벨기에 운영사 카스텐(Kasten)이 철도를 건설\n"
+          "- 미국 사모펀드 Quenta에 사업부를 매각\n"
+          "- 정부는 조사 타르벤(Tarven)을 시작\n");
+  EXPECT_NE(Find(x, "Company", "Velmor"), nullptr);
+  EXPECT_NE(Find(x, "Company", "Kasten"), nullptr);
+  EXPECT_NE(Find(x, "Company", "Quenta"), nullptr);
+  for (const Entity& e : x.entities) {
+    if (HasAlias(e, "Tarven")) {
+      EXPECT_NE(e.label, "Company");
+    }
+  }
+}
+
+// "X(Y) 등이 협력 기업으로", "X 등 주요 로봇 기업과": the kind a list ends in, past up to two
+// words that narrow it, types the names before "등".
+TEST_F(EntitiesTest, TheKindAListEndsInPastItsModifiersTypesTheList) {
+  Extraction x =
+      Run("- 벨로닉(Velonic) 등이 협력 기업으로 참여\n"
+          "- Qorvane 등 주요 로봇 기업과 협약\n"
+          "- Tesmar 등 세 가지 새로운 공정 기술을 도입\n");
+  EXPECT_NE(Find(x, "Company", "Velonic"), nullptr);
+  EXPECT_NE(Find(x, "Company", "Qorvane"), nullptr);
+  for (const Entity& e : x.entities) {
+    if (HasAlias(e, "Tesmar")) {
+      EXPECT_NE(e.label, "Company");
+    }
+  }
+}
+
+// "벨로나 4(Vellona 4) 프로젝트": a number ending both spellings is the name's last word.
+TEST_F(EntitiesTest, ANumberEndingBothSpellingsBelongsToTheName) {
+  Extraction x = Run("- 영국 정부는 벨로나 4(Vellona 4) 프로젝트의 개발을 승인\n");
+  const Entity* p = Find(x, "Program", "Vellona 4");
+  ASSERT_NE(p, nullptr);
+  EXPECT_TRUE(HasAlias(*p, "벨로나 4"));
+  for (const Entity& e : x.entities) EXPECT_FALSE(HasAlias(e, "4")) << e.label;
+}
+
 }  // namespace
 }  // namespace kg::ingest

@@ -1,0 +1,114 @@
+// Labels for names no dictionary lists, read from the clause around them (ingest/internal.h).
+
+#include <algorithm>
+#include <string_view>
+#include <vector>
+
+#include "ingest/internal.h"
+
+namespace kg::ingest {
+namespace {
+
+// The subject particles a name may carry; "이" and "가" after a Latin name depend on how it is
+// read aloud, so both are accepted.
+constexpr std::string_view kSubjectParticles[] = {"는", "은", "가", "이"};
+
+// Where the clause that starts at `from` ends: the end of its line, its sentence, or the first
+// comma (a further clause or list item usually has its own subject), whichever comes first.
+size_t ClauseEnd(std::string_view text, size_t from) {
+  size_t end = std::min(text.find('\n', from), text.size());
+  for (std::string_view stop : {",", ". ", "다.", ";"}) {
+    const size_t at = text.substr(0, end).find(stop, from);
+    if (at != std::string_view::npos) end = at;
+  }
+  return end;
+}
+
+}  // namespace
+
+size_t SubjectParticleEnd(std::string_view text, size_t end) {
+  if (end < text.size() && text[end] == '*') ++end;  // a footnote mark: "MGX*가"
+  for (std::string_view p : kSubjectParticles) {
+    if (text.substr(end, p.size()) != p) continue;
+    const size_t after = end + p.size();
+    if (after == text.size() || text[after] == ' ' || text[after] == ',') return after;
+  }
+  return std::string_view::npos;
+}
+
+std::string LabelFromSubjectVerb(std::string_view text, size_t end,
+                                 const std::vector<LabelCue>& verbs, double* conf) {
+  if (verbs.empty()) return "";
+  const size_t clause = SubjectParticleEnd(text, end);
+  if (clause == std::string_view::npos) return "";
+  // A verb that belongs to the name's own clause: a few dozen characters on, not past a comma.
+  constexpr size_t kMaxClause = 150;  // bytes: ~50 Hangul syllables
+  const size_t clause_end = std::min(ClauseEnd(text, clause), clause + kMaxClause);
+  const std::string_view body = text.substr(clause, clause_end - clause);
+  size_t best = std::string_view::npos;
+  std::string label;
+  for (const LabelCue& v : verbs) {  // the earliest verb of the clause is its predicate's head
+    const size_t at = body.find(v.text);
+    if (at < best) {
+      best = at;
+      label = v.label;
+    }
+  }
+  if (!label.empty()) *conf = 0.55;
+  return label;
+}
+
+size_t LineSubjectStart(std::string_view text, size_t line_begin) {
+  static constexpr std::string_view kBullets[] = {"-", "•", "●", "▪", "■", "○", "※", " ", "\t"};
+  size_t at = line_begin;
+  for (bool more = true; more && at < text.size();) {
+    more = false;
+    for (std::string_view b : kBullets) {
+      if (text.substr(at, b.size()) == b) {
+        at += b.size();
+        more = true;
+      }
+    }
+  }
+  // A bullet's "(head) " says whom the bullet is about; the sentence starts after it.
+  if (at < text.size() && text[at] == '(') {
+    const size_t close = text.find(')', at);
+    constexpr size_t kMaxHead = 60;
+    if (close != std::string_view::npos && close - at < kMaxHead &&
+        text.substr(at, close - at).find('\n') == std::string_view::npos &&
+        close + 1 < text.size() && text[close + 1] == ' ') {
+      at = close + 2;
+    }
+  }
+  return at;
+}
+
+std::string LabelFromRoleWord(std::string_view text, size_t begin,
+                              const std::vector<LabelCue>& endings, double* conf) {
+  std::string_view before = text.substr(0, begin);
+  for (std::string_view q : {"'", "‘", "\""}) {  // "공기업 'X'" reads like "공기업 X"
+    if (before.size() >= q.size() && before.substr(before.size() - q.size()) == q) {
+      before.remove_suffix(q.size());
+    }
+  }
+  if (before.empty() || before.back() != ' ') return "";
+  before.remove_suffix(1);
+  // The role word: the Hangul syllables right before the space (three bytes each).
+  size_t word = before.size();
+  int len = 0;
+  while (word >= 3 && IsHangul(CodePointAt(before, word - 3, &len))) word -= 3;
+  const std::string_view role = before.substr(word);
+  // Three syllables at least: "건설사", "자회사", "중개기업" are roles, "조사" and "감사" are
+  // other words ending alike.
+  constexpr size_t kMinRole = 9;
+  if (role.size() < kMinRole) return "";
+  for (const LabelCue& c : endings) {
+    if (role.size() > c.text.size() && role.substr(role.size() - c.text.size()) == c.text) {
+      *conf = 0.6;
+      return c.label;
+    }
+  }
+  return "";
+}
+
+}  // namespace kg::ingest
