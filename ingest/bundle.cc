@@ -57,6 +57,35 @@ void AliasTrie::Freeze() {
     f.kids_end = static_cast<uint32_t>(flat_kids_.size());
     frozen_.push_back(f);
   }
+  BuildStarts();
+}
+
+// Walks the trie to depth kStartBytes: the path to each node there is an alias's first bytes; an
+// entry above it ends a shorter alias.
+void AliasTrie::BuildStarts() {
+  starts_.assign((size_t{1} << kStartBits) / 64, 0);
+  std::fill(std::begin(short_lengths_), std::end(short_lengths_), 0);
+  auto set = [&](const std::string& bytes) {
+    const uint32_t h = StartHash(bytes.data(), bytes.size());
+    starts_[h >> 6] |= uint64_t{1} << (h & 63);
+  };
+  std::string path;
+  auto walk = [&](auto&& self, int node) -> void {
+    if (path.size() == kStartBytes) {
+      set(path);
+      return;
+    }
+    if (!path.empty() && nodes_[node].entry >= 0) {
+      set(path);
+      short_lengths_[static_cast<unsigned char>(path[0])] |= 1u << path.size();
+    }
+    for (const auto& [b, child] : nodes_[node].kids) {
+      path.push_back(static_cast<char>(b));
+      self(self, child);
+      path.pop_back();
+    }
+  };
+  walk(walk, 0);
 }
 
 void AliasTrie::Insert(std::string_view alias, int entry) {
@@ -67,6 +96,7 @@ void AliasTrie::Insert(std::string_view alias, int entry) {
     dense_.clear();
   }
   int node = 0;
+  starts_.clear();
   for (unsigned char b : alias) {
     int next = Child(node, b);
     if (next < 0) {

@@ -141,6 +141,21 @@ class AliasTrie {
     }
   }
   size_t size() const { return nodes_.size(); }
+  // False when no alias can start at `pos`: a Bloom-style test of the first kStartBytes bytes
+  // there (two Hangul syllables; of the whole alias when it is shorter), in a bitmap that stays
+  // in cache, where the walk misses it on nearly every node. True before Freeze.
+  static constexpr size_t kStartBytes = 6;
+  bool MayStartAt(std::string_view text, size_t pos) const {
+    if (starts_.empty()) return true;
+    if (pos >= text.size()) return false;
+    const size_t rest = text.size() - pos;
+    if (rest >= kStartBytes && HasStart(text.data() + pos, kStartBytes)) return true;
+    const unsigned lengths = short_lengths_[static_cast<unsigned char>(text[pos])];
+    for (size_t len = 1; len < kStartBytes && len <= rest; ++len) {
+      if ((lengths >> len & 1) != 0 && HasStart(text.data() + pos, len)) return true;
+    }
+    return false;
+  }
   // After the last Insert: gives nodes with many children (the root, the Hangul lead bytes) a
   // direct 256-entry table and lays every node's children out in one array (no pointer chase
   // per byte); matching is the same, only faster.
@@ -162,6 +177,18 @@ class AliasTrie {
     uint32_t kids_end = 0;
   };
   int Child(int node, unsigned char b) const;
+  // The bit of the first `len` (1 to kStartBytes) bytes at `p` in starts_.
+  static constexpr int kStartBits = 17;
+  static uint32_t StartHash(const char* p, size_t len) {
+    uint64_t v = len;
+    for (size_t i = 0; i < len; ++i) v |= uint64_t{static_cast<unsigned char>(p[i])} << (8 * i + 8);
+    return static_cast<uint32_t>((v * 0x9E3779B97F4A7C15u) >> (64 - kStartBits));
+  }
+  bool HasStart(const char* p, size_t len) const {
+    const uint32_t h = StartHash(p, len);
+    return (starts_[h >> 6] >> (h & 63) & 1) != 0;
+  }
+  void BuildStarts();
   // Child after Freeze, inline: the gazetteer walks it for every byte of every word start.
   int FrozenChild(int node, unsigned char b) const {
     const FrozenNode& n = frozen_[node];
@@ -176,6 +203,10 @@ class AliasTrie {
   // After Freeze: every node's children in one array.
   std::vector<std::pair<unsigned char, int32_t>> flat_kids_;
   std::vector<FrozenNode> frozen_;
+  // After Freeze: the StartHash bits of every alias's first kStartBytes bytes, and of every alias
+  // of fewer bytes (their lengths by first byte in short_lengths_, bit L for L bytes).
+  std::vector<uint64_t> starts_;
+  unsigned char short_lengths_[256] = {};
 };
 
 // Finds which of a fixed set of strings occur in a text, in one pass (Aho-Corasick, ASCII letters
