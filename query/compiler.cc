@@ -236,6 +236,10 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
   if (n == "explain" || n == "profile") {
     return Err(s.pos, absl::StrCat(n, "() must be the last step; use the Explain API or the profile option"));
   }
+  if (IsPredicateName(n)) {
+    return Err(s.pos, absl::StrCat("'", n, "' is a predicate, not a step: give it to a step, ",
+                                   "as in is(", n, "(...)) or where(", n, "(...))"));
+  }
   return Err(s.pos, absl::StrCat("unknown step '", n, "'; did you mean '", NearestStep(n), "'?"));
 }
 

@@ -123,6 +123,7 @@ Value Context::Detach(const Value& v) {
       info->labels.push_back(e ? e->label : reader->LabelName(k.label));
       if (e && !e->external_id.is_null()) {
         info->id = e->external_id;
+        info->id_given = true;
       } else {
         info->id = graph::Value(k.ToString());
       }

@@ -62,6 +62,8 @@ class Context {
   // combine theirs (empty: only traversers with equal sacks merge).
   std::optional<Value> sack_initial;
   std::string sack_merge;
+  bool sack_written = false;  // some sack(Operator) step gives traversers a sack without withSack()
+  bool bulk = true;           // g.withBulk(false): merged traversers keep a bulk of one
   absl::Status status;  // the first error; operators stop once it is set
   std::map<std::string, Value, std::less<>> side_effects;
   std::map<std::string, std::vector<Value>, std::less<>> aggregates;

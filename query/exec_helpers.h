@@ -80,6 +80,15 @@ bool ElementMapOf(Context* ctx, const Value& obj, const std::vector<std::string>
 // Sorts with by() modulators; an unproductive by() drops the traverser.
 bool SortTraversers(Context* ctx, std::vector<By>& bys, std::vector<Traverser>* ts);
 
+// ---- traverser sets (ops/traverser_merge.cc) ----
+
+// Merges traversers at the same object and loop counters (LazyBarrierStrategy's bulking):
+// bulks add up (unless g.withBulk(false)). Sacks tell traversers apart unless withSack() gave
+// an Operator to merge them with. The common case, vertices at the first traverser's loop
+// counters without a sack to tell them apart, is keyed by vertex id alone (exact: such a
+// traverser equals no other kind). Paths are not compared: callers merge only path-less ones.
+void MergeEqualTraversers(Context* ctx, std::vector<Traverser>* ts);
+
 // ---- side effects (ops/side_effects.cc) ----
 
 // The value of a side effect declared with an Operator, after the aggregate() steps fed it.

@@ -232,6 +232,34 @@ std::string Predicate::Describe() const {
 
 // TinkerPop's Operator: how fold(seed, op) and withSideEffect(k, v, op) combine values.
 
+namespace {
+
+// Operator.mult / Operator.div with TinkerPop 3.8's promotion: two ints stay an int while the
+// result fits, else a long (a double past a long); a float and an integer give a float; a
+// double anything gives a double. Integer division by zero follows IEEE (a double infinity).
+Value MultiplyOrDivide(const Value& a, const Value& b, bool divide) {
+  if (a.is_integer() && b.is_integer() && !(divide && b.ToInt64() == 0)) {
+    int64_t x = a.ToInt64(), y = b.ToInt64(), r;
+    bool overflow = divide ? (x == std::numeric_limits<int64_t>::min() && y == -1)
+                           : __builtin_mul_overflow(x, y, &r);
+    if (overflow) return Value(divide ? -static_cast<double>(x) : a.ToDouble() * b.ToDouble());
+    if (divide) r = x / y;
+    if (a.kind() == Value::Kind::kInt32 && b.kind() == Value::Kind::kInt32 &&
+        r >= std::numeric_limits<int32_t>::min() && r <= std::numeric_limits<int32_t>::max()) {
+      return Value(static_cast<int32_t>(r));
+    }
+    return Value(r);
+  }
+  double r = divide ? a.ToDouble() / b.ToDouble() : a.ToDouble() * b.ToDouble();
+  if (a.kind() != Value::Kind::kDouble && b.kind() != Value::Kind::kDouble &&
+      (a.kind() == Value::Kind::kFloat || b.kind() == Value::Kind::kFloat)) {
+    return Value(static_cast<float>(r));
+  }
+  return Value(r);
+}
+
+}  // namespace
+
 Value ApplyOperator(Value acc, const Value& v, const std::string& op) {
   {
     if (op == "assign") {
@@ -256,21 +284,8 @@ Value ApplyOperator(Value acc, const Value& v, const std::string& op) {
     } else if (op == "minus" && acc.is_number() && v.is_number()) {
       acc = Add(acc, v.is_integer() ? (v.kind() == Value::Kind::kInt32 ? Value(-v.as_int32()) : Value(-v.as_int64()))
                                     : Value(-v.ToDouble()));
-    } else if (op == "mult" && acc.is_number() && v.is_number()) {
-      if (acc.is_integer() && v.is_integer()) {
-        int64_t r = acc.ToInt64() * v.ToInt64();
-        acc = acc.kind() == Value::Kind::kInt32 && v.kind() == Value::Kind::kInt32 && r <= INT32_MAX && r >= INT32_MIN
-                  ? Value(static_cast<int32_t>(r)) : Value(r);
-      } else {
-        acc = Value(acc.ToDouble() * v.ToDouble());
-      }
-    } else if (op == "div" && acc.is_number() && v.is_number()) {
-      if (acc.is_integer() && v.is_integer() && v.ToInt64() != 0) {
-        int64_t r = acc.ToInt64() / v.ToInt64();
-        acc = acc.kind() == Value::Kind::kInt32 ? Value(static_cast<int32_t>(r)) : Value(r);
-      } else {
-        acc = Value(acc.ToDouble() / v.ToDouble());
-      }
+    } else if ((op == "mult" || op == "div") && acc.is_number() && v.is_number()) {
+      acc = MultiplyOrDivide(acc, v, op == "div");
     } else if (op == "min" || op == "max") {
       auto c = Compare(v, acc);
       if (acc.is_null() || (c && ((op == "min" && *c < 0) || (op == "max" && *c > 0)))) acc = v;

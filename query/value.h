@@ -45,6 +45,7 @@ using ValueMap = std::vector<std::pair<Value, Value>>;  // insertion order, uniq
 // internal id as int64 for vertices or the "src:label:dst:rank" string for edges) and labels.
 struct ElementInfo {
   graph::Value id;
+  bool id_given = false;  // id is the one the element was created with, not one made up for it
   std::vector<std::string> labels;  // vertices: one or more; edges: exactly one
   // Edges only: the endpoints, detached.
   graph::Value out_id, in_id;

@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "query/by.h"
 #include "query/engine.h"
+#include "query/exec_helpers.h"
 #include "query/executor.h"
 #include "query/filters.h"
 #include "query/loop_counters.h"
@@ -128,7 +129,7 @@ class RepeatOp : public Op {
     std::vector<Traverser> frontier;
     frontier.swap(frontier_);
     ctx_->Release(frontier.size());
-    if (!ctx_->track_path || DropUnreadPaths(&frontier)) Bulk(ctx_, &frontier);
+    if (!ctx_->track_path || DropUnreadPaths(&frontier)) MergeEqualTraversers(ctx_, &frontier);
     for (auto& t : frontier) body_->Feed(std::move(t));
     in_body_ = true;
   }
@@ -163,35 +164,6 @@ class RepeatOp : public Op {
     }
     for (auto& t : *ts) t.path.reset();
     return true;
-  }
-  // Merges traversers at the same object and loop counters (LazyBarrierStrategy's bulking).
-  // Sacks tell traversers apart unless withSack() gave an Operator to merge them with.
-  // The common case, vertices at the first traverser's loop counters without a sack to tell
-  // them apart, is keyed by vertex id alone (exact: such a traverser equals no other kind).
-  static void Bulk(Context* ctx, std::vector<Traverser>* ts) {
-    if (ts->size() < 2) return;
-    bool merge_sacks = !ctx->sack_merge.empty();
-    const LoopCounters common_loops = ts->front().loops;
-    absl::flat_hash_map<graph::VertexId, size_t> seen_vertices;
-    absl::flat_hash_map<std::tuple<Value, LoopCounters, Value>, size_t> seen;
-    std::vector<Traverser> out;
-    out.reserve(ts->size());
-    for (auto& t : *ts) {
-      bool by_id = t.obj.is_vertex() && (merge_sacks || t.sack.is_null()) && t.loops == common_loops;
-      size_t first =
-          by_id ? seen_vertices.emplace(t.obj.vertex().id, out.size()).first->second
-                : seen.emplace(std::make_tuple(t.obj, t.loops, merge_sacks ? Value() : t.sack),
-                               out.size())
-                      .first->second;
-      if (first == out.size()) {
-        out.push_back(std::move(t));
-        continue;
-      }
-      Traverser& into = out[first];
-      into.bulk = SatAdd(into.bulk, t.bulk);
-      if (merge_sacks) into.sack = ApplyOperator(std::move(into.sack), t.sack, ctx->sack_merge);
-    }
-    ts->swap(out);
   }
 
   static constexpr size_t kBatch = 2500;  // TinkerPop's default barrier size

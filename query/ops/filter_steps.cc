@@ -187,7 +187,9 @@ absl::Status Compiler::AddWhereConnective(Pipeline* p, const Step& connective) {
 absl::Status Compiler::AddWhere(Pipeline* p, const Step& s) {
   Context* ctx = ctx_;
   if (s.args.empty() || s.args.size() > 2) return Err(s.pos, "where() takes a predicate or a traversal");
-  if (s.args.size() == 1 && s.args[0].kind == Expr::Kind::kTraversal) {
+  // where(neq("a")): a predicate written without P. looks like a traversal to the parser.
+  if (s.args.size() == 1 && s.args[0].kind == Expr::Kind::kTraversal &&
+      !IsBarePredicate(s.args[0])) {
     // where(traversal), with as() at its start and end binding to path labels.
     Traversal child = *s.args[0].traversal;
     if (child.steps.size() == 1 && IsConnective(child.steps[0])) return AddWhereConnective(p, child.steps[0]);

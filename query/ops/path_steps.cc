@@ -219,7 +219,17 @@ absl::StatusOr<steps::MatchPattern> Compiler::MatchPatternOf(const Expr& e) {
 absl::Status Compiler::AddMatch(Pipeline* p, const Step& s) {
   if (s.args.empty()) return Err(s.pos, "match() needs at least one pattern");
   std::vector<steps::MatchPattern> patterns, filters;
-  for (const Expr& a : s.args) {
+  std::vector<const Expr*> args;
+  for (const Expr& a : s.args) args.push_back(&a);
+  // and(p1, p2...) in a match is a conjunction of patterns, which binds labels as the match's
+  // own patterns do: its patterns join the others.
+  for (size_t i = 0; i < args.size(); ++i) {
+    const Expr& a = *args[i];
+    if (a.kind == Expr::Kind::kTraversal && a.traversal && a.traversal->steps.size() == 1 &&
+        a.traversal->steps[0].name == "and" && !a.traversal->steps[0].args.empty()) {
+      for (const Expr& c : a.traversal->steps[0].args) args.push_back(&c);
+      continue;
+    }
     auto pattern = MatchPatternOf(a);
     if (!pattern.ok()) return pattern.status();
     bool filter = pattern->negated || pattern->start.empty();

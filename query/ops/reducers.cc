@@ -28,6 +28,40 @@ struct SortKey {
   Traverser t;
 };
 
+namespace {
+
+bool HasEdge(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kEdge: return true;
+    case Value::Kind::kPath:
+      return std::any_of(v.path().objects.begin(), v.path().objects.end(), HasEdge);
+    case Value::Kind::kList: return std::any_of(v.as_list().begin(), v.as_list().end(), HasEdge);
+    default: return false;
+  }
+}
+
+// `v` with its edges detached, in paths and lists too: edges order by id, which only a detached
+// edge carries.
+Value WithEdgeIds(Context* ctx, const Value& v) {
+  if (!HasEdge(v)) return v;
+  switch (v.kind()) {
+    case Value::Kind::kEdge: return ctx->Detach(v);
+    case Value::Kind::kPath: {
+      PathValue p = v.path();
+      for (auto& o : p.objects) o = WithEdgeIds(ctx, o);
+      return Value(std::move(p));
+    }
+    case Value::Kind::kList: {
+      ValueList l = v.as_list();
+      for (auto& o : l) o = WithEdgeIds(ctx, o);
+      return Value::List(std::move(l));
+    }
+    default: return v;
+  }
+}
+
+}  // namespace
+
 bool SortTraversers(Context* ctx, std::vector<By>& bys, std::vector<Traverser>* ts) {
   std::vector<By> effective = bys;
   if (effective.empty()) effective.push_back(By{});
@@ -42,7 +76,7 @@ bool SortTraversers(Context* ctx, std::vector<By>& bys, std::vector<Traverser>* 
         productive = false;
         break;
       }
-      k.keys.push_back(std::move(*v));
+      k.keys.push_back(WithEdgeIds(ctx, *v));
     }
     if (!productive) continue;
     k.t = std::move(t);

@@ -146,14 +146,21 @@ std::optional<absl::Status> Compiler::AddSideEffectStep(Pipeline* p, const Step&
   }
 
   if (n == "barrier") {
-    auto buf = std::make_shared<std::vector<Traverser>>();
-    p->Add(std::make_unique<BarrierOp>(
-        ctx, n, [buf] { buf->clear(); },
-        [ctx, buf](Traverser&& t) {
-          buf->push_back(std::move(t));
-          return ctx->Hold(1);
-        },
-        FlushHeld(ctx, buf)));
+    // barrier(n) bounds a lazy barrier's size in TinkerPop: here every barrier holds them all.
+    KG_RETURN_IF_ERROR(NArgs(s, 0, 1));
+    bool norm_sack = false;
+    if (!s.args.empty()) {
+      std::string e = EnumName(s.args[0]);
+      norm_sack = e == "Barrier.normSack" || (e.empty() && s.args[0].kind == Expr::Kind::kParam &&
+                                              s.args[0].name == "normSack");
+      if (!norm_sack) {
+        KG_ASSIGN(size, Eval(s.args[0]));
+        if (!size.is_integer()) {
+          return Err(s.args[0].pos, "barrier() takes a maximum size or Barrier.normSack");
+        }
+      }
+    }
+    p->Add(steps::Barrier(ctx, norm_sack));
     return absl::OkStatus();
   }
 
@@ -170,11 +177,18 @@ std::optional<absl::Status> Compiler::AddSideEffectStep(Pipeline* p, const Step&
   }
 
   if (n == "sack") {
-    if (!ctx->sack_initial) return Err(s.pos, "sack() needs g.withSack(...): the traversers carry no sack");
+    // sack(Operator) gives a sack to traversers that had none (null before it): only sack()
+    // with neither withSack() nor a sack(Operator) before it cannot have a value to read.
     if (s.args.empty()) {
+      if (!ctx->sack_initial && !ctx->sack_written) {
+        return Err(s.pos,
+                   "sack() needs g.withSack(...) or a sack(Operator) before it: the traversers "
+                   "carry no sack");
+      }
       p->Add(steps::SackValue(ctx));
       return absl::OkStatus();
     }
+    ctx->sack_written = true;
     KG_RETURN_IF_ERROR(NArgs(s, 1, 1));
     std::string op = EnumName(s.args[0]);
     if (!absl::StartsWith(op, "Operator.")) return Err(s.args[0].pos, "sack() expects an Operator, e.g. sack(Operator.sum)");

@@ -49,6 +49,16 @@ absl::Status Compiler::Source(const Step& s) {
     }
     return absl::OkStatus();
   }
+  if (s.name == "withBulk") {
+    if (s.args.size() != 1) return Err(s.pos, "withBulk() takes true or false");
+    auto v = Eval(s.args[0]);
+    if (!v.ok()) return v.status();
+    if (v->kind() != Value::Kind::kBool) {
+      return Err(s.args[0].pos, "withBulk() takes true or false");
+    }
+    ctx_->bulk = v->as_bool();
+    return absl::OkStatus();
+  }
   if (s.name == "withSack") {
     if (s.args.empty() || s.args.size() > 2) {
       return Err(s.pos, "withSack() takes an initial value and optionally a merge Operator");

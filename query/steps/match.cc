@@ -3,7 +3,8 @@
 // Each pattern runs from the object bound to its start label; its results bind its end label
 // (or, when that label is bound already, must equal it; a pattern without an end label only has
 // to produce something). The match's start label (the first start label that no pattern ends
-// in) is bound to the incoming object; a start label no pattern can bind comes from the
+// in) is bound to the incoming object unless the incoming path has one of the patterns' start
+// labels already; a start label no pattern can bind comes from the
 // incoming path (or map keys, side effects). Patterns run in the order given, each as soon as
 // its start label is bound, so every way of binding the labels is found (a join on the labels
 // bound so far); labels the incoming path already has must agree. Filter patterns (where(),
@@ -65,7 +66,7 @@ class MatchOp : public BranchOp {
   // Every solution for the incoming traverser `t` goes to `out`.
   bool Solutions(const Traverser& t, std::vector<Traverser>* out) {
     Bindings b;
-    if (!start_.empty()) b.emplace_back(start_, t.obj);
+    if (!start_.empty() && !PathHasAStartLabel(t)) b.emplace_back(start_, t.obj);
     BindFromPath(t, &b);
     std::vector<bool> done(patterns_.size(), false);
     return Solve(t, &b, &done, t.bulk, out);
@@ -79,6 +80,18 @@ class MatchOp : public BranchOp {
   bool EndsSomePattern(const std::string& label) const {
     for (const MatchPattern& p : patterns_) {
       if (p.end == label) return true;
+    }
+    return false;
+  }
+
+  // TinkerPop's MatchStep labels the incoming object with the match's start label only when its
+  // path has none of the patterns' start labels: V().as('a').out().as('b').match(as('a')...)
+  // starts from the a of the path, not from the current object.
+  bool PathHasAStartLabel(const Traverser& t) const {
+    for (const PathNode* n = t.path.get(); n != nullptr; n = n->prev.get()) {
+      for (const MatchPattern& p : patterns_) {
+        if (std::find(n->labels.begin(), n->labels.end(), p.start) != n->labels.end()) return true;
+      }
     }
     return false;
   }

@@ -23,6 +23,10 @@ std::unique_ptr<Op> SackValue(Context* ctx);
 // `op` is the bare operator name ("sum").
 std::unique_ptr<Op> SackUpdate(Context* ctx, std::string op);
 
+// barrier(), barrier(Barrier.normSack): holds every traverser, merges the equal ones, then
+// (normSack) divides each sack by the bulk-weighted sum of the sacks (barrier.cc).
+std::unique_ptr<Op> Barrier(Context* ctx, bool norm_sack);
+
 // concat(strings...) or concat(traversals...): the string object (null: nothing) followed by
 // the arguments (a traversal's first result), nulls skipped; null when all are null
 // (strings.cc).

@@ -14,7 +14,9 @@
 #include "query/ops.h"
 #include "query/steps/steps.h"
 #include "unicode/locid.h"
+#include "unicode/uchar.h"
 #include "unicode/unistr.h"
+#include "unicode/utf8.h"
 
 namespace kg::query::steps {
 namespace {
@@ -24,10 +26,27 @@ bool NotAString(Context* ctx, const std::string& step, const Value& v) {
       absl::StrCat(step, "() can only take a string as argument, encountered ", v.DebugString())));
 }
 
+// trim()/lTrim()/rTrim() strip what Java's String.strip() strips: code points for which
+// Character.isWhitespace holds (ICU's u_isWhitespace is that definition), so the ideographic
+// space U+3000 goes but the no-break spaces stay.
 std::string Trimmed(const std::string& s, bool left, bool right) {
-  size_t b = 0, e = s.size();
-  while (left && b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (right && e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  const int32_t n = static_cast<int32_t>(s.size());
+  int32_t b = 0, e = n;
+  while (left && b < e) {
+    int32_t next = b;
+    UChar32 c;
+    U8_NEXT(p, next, e, c);
+    if (c < 0 || !u_isWhitespace(c)) break;
+    b = next;
+  }
+  while (right && e > b) {
+    int32_t prev = e;
+    UChar32 c;
+    U8_PREV(p, b, prev, c);
+    if (c < 0 || !u_isWhitespace(c)) break;
+    e = prev;
+  }
   return s.substr(b, e - b);
 }
 
@@ -248,6 +267,11 @@ absl::StatusOr<std::unique_ptr<Op>> StringStep(Context* ctx, const std::string& 
       ctx, local ? name + "(local)" : name,
       [ctx, name, args, local](const Traverser& t, std::vector<Value>* out) {
         if (name == "conjoin") {
+          // A path is an Iterable of its objects in TinkerPop, so it conjoins like a list.
+          if (t.obj.kind() == Value::Kind::kPath) {
+            out->push_back(Value(Conjoin(t.obj.path().objects, args[0].as_string())));
+            return true;
+          }
           if (!t.obj.is_collection()) {
             return ctx->Fail(absl::InvalidArgumentError(absl::StrCat(
                 "conjoin() can only take a list as argument, encountered ", t.obj.DebugString())));

@@ -252,7 +252,8 @@ TEST_F(EngineTest, SackFoldsByValuesIntoEachTraverser) {
   EXPECT_THAT(*r, ::testing::ElementsAre("32", "35"));
   auto missing = Run("g.V().sack()");
   ASSERT_FALSE(missing.ok());
-  EXPECT_THAT(missing.status().message(), HasSubstr("sack() needs g.withSack(...)"));
+  EXPECT_THAT(missing.status().message(),
+              HasSubstr("sack() needs g.withSack(...) or a sack(Operator) before it"));
 }
 
 TEST_F(EngineTest, ElementMapLabelsMultiByDefaultSingleOnRequest) {
@@ -578,5 +579,24 @@ TEST_F(EngineTest, RepeatBulkingKeepsCounts) {
   EXPECT_THAT(distinct, ::testing::ElementsAre("4"));  // josh, vadas, lop, ripple
 }
 
+
+// A predicate written without P. (gremlin-lang allows it) is a predicate in where() too, not
+// a traversal of an unknown step, on whatever line it stands.
+TEST_F(EngineTest, WhereTakesAPredicateWithoutP) {
+  KG_RUN_OK(r, "g.V(1).as('a').out('created').in('created').\n"
+               "  where(neq('a')).values('name').order()");
+  EXPECT_THAT(r, ::testing::ElementsAre("josh", "peter"));
+  KG_RUN_OK(same, "g.V(1).as('a').out('created').in('created').where(P.neq('a')).values('name')"
+                  ".order()");
+  EXPECT_EQ(r, same);
+  // Where no predicate is expected, a predicate's name is not taken for a misspelt step.
+  auto step = Run("g.V().neq('a')");
+  ASSERT_FALSE(step.ok());
+  EXPECT_EQ(step.status().message(),
+            "line 1, column 7: 'neq' is a predicate, not a step: give it to a step, as in "
+            "is(neq(...)) or where(neq(...))\n"
+            "  g.V().neq('a')\n"
+            "        ^");
+}
 }  // namespace
 }  // namespace kg::query

@@ -70,5 +70,22 @@ TEST_F(MatchTest, Errors) {
             "  g.V().match('a')\n              ^");
 }
 
+
+// TinkerPop labels the incoming object with the match's start label only when its path has
+// none of the patterns' start labels: here a and b come from the path, and the patterns bind c
+// to a count and check it against the other count.
+TEST_F(MatchTest, StartLabelsOnThePathBindFromThePath) {
+  EXPECT_THAT(Ok("g.V().as('a').out().as('b').match(__.as('a').out().count().as('c'), "
+                 "__.as('b').in().count().as('c'))"),
+              ElementsAre("{a=v[1], c=3, b=v[3]}"));
+}
+
+// and(patterns...) inside match() is a conjunction of patterns: they bind labels too.
+TEST_F(MatchTest, AndOfPatternsBindsLabels) {
+  EXPECT_THAT(Ok("g.V().match(__.as('a').out('knows').as('b'), __.and(__.as('a').out('created')"
+                 ".as('c'), __.as('b').out('created').as('c'), __.and(__.as('b').out('created')"
+                 ".count().as('d'), __.as('a').out('knows').count().as('d'))))"),
+              ElementsAre("{a=v[1], b=v[4], c=v[3], d=2}"));
+}
 }  // namespace
 }  // namespace kg::query

@@ -43,5 +43,20 @@ TEST_F(OrderabilityTest, MapsAndSetsOrderByTheirSortedContents) {
               ElementsAre("[1, 2]", "[3, 1]", "[2]"));
 }
 
+
+// TinkerPop orders edges by id. josh's created edges are 10 (to ripple, vertex 5) and 11 (to
+// lop, vertex 3): by storage key (source, label, target) lop's would come first.
+TEST_F(OrderabilityTest, EdgesOrderById) {
+  EXPECT_THAT(Ok("g.V(4).outE('created').order().id()"), ElementsAre("10", "11"));
+  EXPECT_THAT(Ok("g.V(4).outE('created').order().by(desc).id()"), ElementsAre("11", "10"));
+  // Inside paths and lists too.
+  EXPECT_THAT(Ok("g.V(4).outE('created').as('e').path().order().select('e').id()"),
+              ElementsAre("10", "11"));
+  EXPECT_THAT(Ok("g.V(4).outE('created').fold().order(local).unfold().id()"),
+              ElementsAre("10", "11"));
+  // Edges made without an id come after those that have one, in storage order.
+  ASSERT_THAT(Ok("g.V(4).addE('created').to(V(2)).inV().id()"), ElementsAre("2"));
+  EXPECT_THAT(Ok("g.V(4).outE('created').order().inV().id()"), ElementsAre("5", "3", "2"));
+}
 }  // namespace
 }  // namespace kg::query

@@ -144,5 +144,25 @@ TEST_F(StringStepsTest, AsStringOfAPathWritesEachObjectAsJavaDoes) {
               ElementsAre("path[v[1], 29, 29.0, abcdefghijklmnopqrstuvwxyz]"));
 }
 
+
+// Java's String.strip(): Character.isWhitespace, so the ideographic space U+3000 and the other
+// Unicode space separators go, the no-break spaces (U+00A0, U+202F) stay.
+TEST_F(StringStepsTest, TrimStripsUnicodeWhitespaceAsJavaDoes) {
+  EXPECT_THAT(Ok("g.inject('\u3000abc\u3000', '\u3000\u3000', ' \t\n x \r').trim()"),
+              ElementsAre("abc", "", "x"));
+  EXPECT_THAT(Ok("g.inject('\u2003a\u2029').lTrim()"), ElementsAre("a\u2029"));
+  EXPECT_THAT(Ok("g.inject('\u2003a\u2029').rTrim()"), ElementsAre("\u2003a"));
+  EXPECT_THAT(Ok("g.inject('\u00a0a\u202f').trim()"), ElementsAre("\u00a0a\u202f"));
+  EXPECT_THAT(Ok("g.inject(['\u3000b ', null]).trim(local)"), ElementsAre("[b, null]"));
+}
+
+// A path is an Iterable of its objects in TinkerPop: conjoin() joins them like a list's.
+TEST_F(StringStepsTest, ConjoinJoinsAPathsObjects) {
+  EXPECT_THAT(Ok("g.V(1).out('created').path().by('name').conjoin('-')"),
+              ElementsAre("marko-lop"));
+  EXPECT_THAT(Ok("g.V(1).outE('knows').inV().has('name', 'josh').path().by('name').by(label)"
+                 ".conjoin('/')"),
+              ElementsAre("marko/knows/josh"));
+}
 }  // namespace
 }  // namespace kg::query
