@@ -2,13 +2,19 @@
 // relations they carry. Every name here is made up.
 #include <algorithm>
 #include <string>
+#include <vector>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ingest/ingest.h"
 #include "tests/ingest/shipped_bundle_test.h"
 
 namespace kg::ingest {
 namespace {
+
+using ::testing::Contains;
+using ::testing::IsEmpty;
+using ::testing::Not;
 
 class EntitiesTest : public ShippedBundleTest {
  protected:
@@ -26,6 +32,15 @@ class EntitiesTest : public ShippedBundleTest {
 
   static bool HasAlias(const Entity& e, const std::string& alias) {
     return std::find(e.aliases.begin(), e.aliases.end(), alias) != e.aliases.end();
+  }
+
+  // The labels of the entities one of whose aliases is `alias` (empty: no such entity).
+  static std::vector<std::string> LabelsOf(const Extraction& x, const std::string& alias) {
+    std::vector<std::string> labels;
+    for (const Entity& e : x.entities) {
+      if (HasAlias(e, alias)) labels.push_back(e.label);
+    }
+    return labels;
   }
 
   // Whether a relation links the entities holding those aliases.
@@ -174,10 +189,8 @@ TEST_F(EntitiesTest, ACountryOrAPossessorTypesNoCoordinate) {
       Run("- 미국과 Qorvane는 새 협의체를 구성\n"
           "- 스타트업 Brenlo가 성장하는 가운데 Qelta와 Brenlo의 경쟁이 심화\n");
   EXPECT_NE(Find(x, "Company", "Brenlo"), nullptr);
-  for (const Entity& e : x.entities) {
-    EXPECT_FALSE(HasAlias(e, "Qorvane")) << e.label;
-    EXPECT_FALSE(HasAlias(e, "Qelta")) << e.label;
-  }
+  EXPECT_THAT(LabelsOf(x, "Qorvane"), IsEmpty());
+  EXPECT_THAT(LabelsOf(x, "Qelta"), IsEmpty());
 }
 
 // "(참고 : Publisher, Title, date)" and "Transport & Harbor": a title or the rest of an English
@@ -188,11 +201,9 @@ TEST_F(EntitiesTest, ATitleOrTheRestOfAnEnglishNameIsNoCoordinate) {
           "- 스타트업 Brenlo, Still Water, our next step 발표\n"
           "- 스타트업 Qelta & Marrow, 새 공장 준공\n");
   EXPECT_NE(Find(x, "Company", "Brenlo"), nullptr);
-  for (const Entity& e : x.entities) {
-    EXPECT_FALSE(HasAlias(e, "Quiet Harbor Outlook")) << e.label;
-    EXPECT_FALSE(HasAlias(e, "Still Water")) << e.label;
-    EXPECT_FALSE(HasAlias(e, "Marrow")) << e.label;
-  }
+  EXPECT_THAT(LabelsOf(x, "Quiet Harbor Outlook"), IsEmpty());
+  EXPECT_THAT(LabelsOf(x, "Still Water"), IsEmpty());
+  EXPECT_THAT(LabelsOf(x, "Marrow"), IsEmpty());
 }
 
 // "X가 '23.10월에 생산을 개시": a making or dealing verb of the clause whose subject is an
@@ -204,7 +215,7 @@ TEST_F(EntitiesTest, AMakingVerbOfItsClauseMakesTheSubjectACompany) {
           "- Ulvane는 내년 회의를 열 예정이며, 생산 확대를 논의\n");
   EXPECT_NE(Find(x, "Company", "Qorvane"), nullptr);
   EXPECT_NE(Find(x, "Company", "Tesmar"), nullptr);
-  for (const Entity& e : x.entities) EXPECT_FALSE(HasAlias(e, "Ulvane")) << e.label;
+  EXPECT_THAT(LabelsOf(x, "Ulvane"), IsEmpty());
 }
 
 // "- 벨로닉스는 ... 생산을 중단": an unknown Korean word that opens a bullet as the subject of a
@@ -220,14 +231,12 @@ TEST_F(EntitiesTest, AKoreanSubjectOfAMakingVerbAtALinesStartIsACompany) {
   EXPECT_NE(Find(x, "Company", "벨로닉스"), nullptr);
   EXPECT_NE(Find(x, "Company", "카르덴트"), nullptr);
   EXPECT_NE(Find(x, "Company", "세르반텍"), nullptr);
-  for (const Entity& e : x.entities) {
-    // A word and its case particle ("국내에서") are no name.
-    EXPECT_FALSE(HasAlias(e, "국내에서")) << e.label;
-    EXPECT_FALSE(HasAlias(e, "국내")) << e.label;
-    EXPECT_FALSE(HasAlias(e, "주요 시장")) << e.label;
-    EXPECT_FALSE(HasAlias(e, "시장")) << e.label;
-    EXPECT_FALSE(HasAlias(e, "타르미온")) << e.label;
-  }
+  // A word and its case particle ("국내에서") are no name.
+  EXPECT_THAT(LabelsOf(x, "국내에서"), IsEmpty());
+  EXPECT_THAT(LabelsOf(x, "국내"), IsEmpty());
+  EXPECT_THAT(LabelsOf(x, "주요 시장"), IsEmpty());
+  EXPECT_THAT(LabelsOf(x, "시장"), IsEmpty());
+  EXPECT_THAT(LabelsOf(x, "타르미온"), IsEmpty());
 }
 
 // "Qelvo X9를 공급", "벨카(Velka)를 양산": what a company supplies or mass-produces is a product.
@@ -238,7 +247,7 @@ TEST_F(EntitiesTest, WhatIsSuppliedOrMassProducedIsAProduct) {
           "- 스타트업 Ulvane는 Virdo와 협력\n");
   EXPECT_NE(Find(x, "Product", "Qelvo X9"), nullptr);
   EXPECT_NE(Find(x, "Product", "Velka"), nullptr);
-  for (const Entity& e : x.entities) EXPECT_FALSE(HasAlias(e, "Virdo")) << e.label;
+  EXPECT_THAT(LabelsOf(x, "Virdo"), IsEmpty());
 }
 
 // "벨로르(Vellordyne)는 ... 출시": a transliteration with its Latin spelling takes the label
@@ -250,7 +259,7 @@ TEST_F(EntitiesTest, ASpelledOutSubjectOfAMakingVerbIsACompany) {
   const Entity* c = Find(x, "Company", "Vellordyne");
   ASSERT_NE(c, nullptr);
   EXPECT_TRUE(HasAlias(*c, "벨로르"));
-  for (const Entity& e : x.entities) EXPECT_FALSE(HasAlias(e, "192GB")) << e.label;
+  EXPECT_THAT(LabelsOf(x, "192GB"), IsEmpty());
 }
 
 // "벨로(Vello)·타르센(Tarsen) 케이블": the members of a "·" list share the head noun after
@@ -264,7 +273,7 @@ TEST_F(EntitiesTest, MembersOfADotListShareTheHeadNounsLabel) {
   EXPECT_NE(Find(x, "Product", "Tarsen"), nullptr);
   EXPECT_NE(Find(x, "Product", "Qorvax"), nullptr);
   EXPECT_NE(Find(x, "Product", "Ulmeno"), nullptr);
-  for (const Entity& e : x.entities) EXPECT_FALSE(HasAlias(e, "Mirtel")) << e.label;
+  EXPECT_THAT(LabelsOf(x, "Mirtel"), IsEmpty());
 }
 
 // "카르노(Karno) 구리 프로젝트": a known topic between a name and a head noun leaves the head
@@ -274,11 +283,7 @@ TEST_F(EntitiesTest, AHeadNounPastAKnownTopicTypesTheName) {
       Run("- 잠비아의 카르노(Karno) 구리 프로젝트는 '24년 생산을 시작\n"
           "- 잠비아의 벨모(Belmo) 구리 생산이 감소\n");
   EXPECT_NE(Find(x, "Program", "Karno"), nullptr);
-  for (const Entity& e : x.entities) {
-    if (HasAlias(e, "Belmo")) {
-      EXPECT_NE(e.label, "Program");
-    }
-  }
+  EXPECT_THAT(LabelsOf(x, "Belmo"), Not(Contains("Program")));
 }
 
 // "포르투갈 건설사 벨모르(Velmor)", "사모펀드 Quenta": a role word of three or more syllables
@@ -291,11 +296,7 @@ TEST_F(EntitiesTest, ARoleWordEndingInACompanyNounMakesTheNameACompany) {
   EXPECT_NE(Find(x, "Company", "Velmor"), nullptr);
   EXPECT_NE(Find(x, "Company", "Kasten"), nullptr);
   EXPECT_NE(Find(x, "Company", "Quenta"), nullptr);
-  for (const Entity& e : x.entities) {
-    if (HasAlias(e, "Tarven")) {
-      EXPECT_NE(e.label, "Company");
-    }
-  }
+  EXPECT_THAT(LabelsOf(x, "Tarven"), Not(Contains("Company")));
 }
 
 // "X(Y) 등이 협력 기업으로", "X 등 주요 로봇 기업과": the kind a list ends in, past up to two
@@ -307,11 +308,7 @@ TEST_F(EntitiesTest, TheKindAListEndsInPastItsModifiersTypesTheList) {
           "- Tesmar 등 세 가지 새로운 공정 기술을 도입\n");
   EXPECT_NE(Find(x, "Company", "Velonic"), nullptr);
   EXPECT_NE(Find(x, "Company", "Qorvane"), nullptr);
-  for (const Entity& e : x.entities) {
-    if (HasAlias(e, "Tesmar")) {
-      EXPECT_NE(e.label, "Company");
-    }
-  }
+  EXPECT_THAT(LabelsOf(x, "Tesmar"), Not(Contains("Company")));
 }
 
 // "벨로나 4(Vellona 4) 프로젝트": a number ending both spellings is the name's last word.
@@ -320,7 +317,7 @@ TEST_F(EntitiesTest, ANumberEndingBothSpellingsBelongsToTheName) {
   const Entity* p = Find(x, "Program", "Vellona 4");
   ASSERT_NE(p, nullptr);
   EXPECT_TRUE(HasAlias(*p, "벨로나 4"));
-  for (const Entity& e : x.entities) EXPECT_FALSE(HasAlias(e, "4")) << e.label;
+  EXPECT_THAT(LabelsOf(x, "4"), IsEmpty());
 }
 
 }  // namespace
