@@ -167,6 +167,17 @@ TEST_F(E2eTest, ImportTinkerPopGraphAndExitCodes) {
   EXPECT_EQ(Kg(kgd, {"query"}).exit_code, 2);
   EXPECT_EQ(Kg(kgd, {"query", "g.V()", "--format", "xml"}).exit_code, 2);
   EXPECT_EQ(Kg(kgd, {"frobnicate"}).exit_code, 2);
+  // Global flags may come before the command too, in either form.
+  RunResult before = kg::e2e::Run({KG_BIN, "--server", kgd.address(), "query", "g.V().count()"},
+                                  std::chrono::seconds(60));
+  EXPECT_EQ(before.exit_code, 0) << before.err;
+  EXPECT_THAT(before.out, HasSubstr("\n6\n"));
+  RunResult before_eq =
+      kg::e2e::Run({KG_BIN, "--server=" + kgd.address(), "--timeout_ms=5000", "stats"},
+                   std::chrono::seconds(60));
+  EXPECT_EQ(before_eq.exit_code, 0) << before_eq.err;
+  EXPECT_EQ(kg::e2e::Run({KG_BIN, "--server=" + kgd.address()}, std::chrono::seconds(60)).exit_code,
+            2);
   EXPECT_EQ(kg::e2e::Run({KG_BIN, "--help"}).exit_code, 0);
   EXPECT_EQ(kg::e2e::Run({KGD_BIN, "--help"}).exit_code, 0);
   // 3: unreachable.
