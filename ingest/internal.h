@@ -27,9 +27,9 @@ namespace kg::ingest {
 uint32_t CodePointAtByIcu(std::string_view s, size_t i, int* len);
 // Decodes the code point at `i` (valid UTF-8 assumed) and returns it; `*len` gets its length.
 // Inline, as are the character classes below: the scanners call them for every character. ASCII
-// and the three-byte sequences without special cases (lead bytes E1-EC, EE, EF: Hangul, Han)
-// are decoded here, the rest by U8_NEXT, whose whole expansion here kept the compiler from
-// inlining this into the scanners.
+// and the three-byte sequences without special cases (lead bytes E1-EF: Hangul, Han; after ED
+// only 80-9F, since ED A0-BF would be a surrogate) are decoded here, the rest by U8_NEXT, whose
+// whole expansion here kept the compiler from inlining this into the scanners.
 inline uint32_t CodePointAt(std::string_view s, size_t i, int* len) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data()) + i;
   const unsigned char lead = p[0];
@@ -37,8 +37,8 @@ inline uint32_t CodePointAt(std::string_view s, size_t i, int* len) {
     *len = 1;
     return lead;
   }
-  if (lead >= 0xE1 && lead <= 0xEF && lead != 0xED && i + 2 < s.size() && (p[1] & 0xC0) == 0x80 &&
-      (p[2] & 0xC0) == 0x80) {
+  if (lead >= 0xE1 && lead <= 0xEF && i + 2 < s.size() && (p[1] & 0xC0) == 0x80 &&
+      (p[2] & 0xC0) == 0x80 && (lead != 0xED || p[1] < 0xA0)) {
     *len = 3;
     return (uint32_t{lead & 0x0Fu} << 12) | (uint32_t{p[1] & 0x3Fu} << 6) | (p[2] & 0x3Fu);
   }

@@ -335,17 +335,6 @@ void MatchTrigger(const TriggerTable& table, const TriggerFrame& f, int fi, int 
   }
 }
 
-// CodePointAt for the trigger scan, which decodes every character of every unit: also the
-// three-byte sequences of lead ED (Hangul 퀘-힣: 하, 한, 했...), which CodePointAt leaves to ICU.
-inline uint32_t ScanCodePoint(std::string_view s, size_t i, int* len) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data()) + i;
-  if (p[0] == 0xED && i + 2 < s.size() && p[1] >= 0x80 && p[1] < 0xA0 && (p[2] & 0xC0) == 0x80) {
-    *len = 3;
-    return 0xD000u | (uint32_t{p[1] & 0x3Fu} << 6) | (p[2] & 0x3Fu);
-  }
-  return CodePointAt(s, i, len);
-}
-
 }  // namespace
 
 void IndexTriggers(TriggerTable* table) {
@@ -379,7 +368,7 @@ void FindTriggerRelations(const TriggerTable& table, std::string_view tagged,
       continue;
     }
     int len = 0;
-    const uint32_t c = ScanCodePoint(tagged, pos, &len);
+    const uint32_t c = CodePointAt(tagged, pos, &len);
     const bool maybe =
         c < 0x10000 ? (table.first_bits[c >> 6] >> (c & 63) & 1) != 0 : table.by_first.contains(c);
     if (maybe) {
