@@ -1,7 +1,7 @@
 // barrier() and barrier(Barrier.normSack): hold every traverser, merge the equal ones when sacks
 // merge (TinkerPop's TraverserSet: bulks add up, sacks merge with withSack()'s Operator), then
-// let them go in the order they first came. normSack then divides each sack by the bulk-weighted sum of all sacks,
-// so that they add up to one.
+// let them go in the order they first came. normSack then divides each sack by the
+// bulk-weighted sum of all sacks, so that they add up to one.
 #include <memory>
 #include <utility>
 #include <vector>
@@ -49,7 +49,7 @@ std::unique_ptr<Op> Barrier(Context* ctx, bool norm_sack) {
         // Merging shows only in sacks: local() and map() run once per traverser of a merged
         // bulk, as TinkerPop's do, so without sacks to merge the traversers stay apart.
         // Traversers with paths stay apart too: theirs might differ, and paths are observable.
-        bool merge_shows = !ctx->sack_merge.empty() || !ctx->bulk;
+        const bool merge_shows = !ctx->sack_merge.empty() || !ctx->bulk;
         if (merge_shows && !HasPaths(*held)) MergeEqualTraversers(ctx, held.get());
         if (norm_sack && !NormalizeSacks(ctx, held.get())) return false;
         *out = std::move(*held);

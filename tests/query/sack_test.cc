@@ -19,9 +19,9 @@ class SackTest : public testing::ModernGraphTest {
     std::vector<std::string> out;
     if (!c.ok()) return out;
     for (Value v; (*c)->Next(&v);) {
-      const char* type = v.kind() == Value::Kind::kInt32   ? "int"
-                         : v.kind() == Value::Kind::kInt64 ? "long"
-                         : v.kind() == Value::Kind::kFloat ? "float"
+      const char* type = v.kind() == Value::Kind::kInt32    ? "int"
+                         : v.kind() == Value::Kind::kInt64  ? "long"
+                         : v.kind() == Value::Kind::kFloat  ? "float"
                          : v.kind() == Value::Kind::kDouble ? "double"
                                                             : "other";
       out.push_back(v.DebugString() + ":" + type);
@@ -76,8 +76,7 @@ TEST_F(SackTest, BarrierMergesTraversersWhoseSacksMerge) {
   EXPECT_THAT(Ok("g.withBulk(false).withSack(1, Operator.sum).V().out().barrier().sack().order()"),
               ElementsAre("1", "1", "1", "3"));
   // Without a sack Operator nothing merges: local() sees each traverser.
-  EXPECT_THAT(Ok("g.V().in().barrier().local(count())"),
-              ElementsAre("1", "1", "1", "1", "1", "1"));
+  EXPECT_THAT(Ok("g.V().in().barrier().local(count())"), ElementsAre("1", "1", "1", "1", "1", "1"));
   EXPECT_EQ(Error("g.V().barrier('x')"),
             "line 1, column 15: barrier() takes a maximum size or Barrier.normSack\n"
             "  g.V().barrier('x')\n"
