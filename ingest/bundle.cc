@@ -665,7 +665,8 @@ static void IndexCountryVariants(Bundle::Impl* b) {
 
 // triggers.tsv (optional): EDGE<TAB>trigger|trigger<TAB>object mark|mark[<TAB>subject labels
 // <TAB>object labels[<TAB>reverse]] (labels comma-separated; empty: the edge's signature), and
-// the settings "@negation", "@clause" (lists, "_" = space) and "@confidence". See
+// the settings "@negation", "@clause" (lists, "_" = space), "@confidence", "@wide_object" and
+// "@wide_subject". See
 // data/README.md.
 static absl::Status LoadTriggerFrames(const std::filesystem::path& p, Bundle::Impl* b) {
   auto lines = ReadTsv(p);
@@ -689,6 +690,11 @@ static absl::Status LoadTriggerFrames(const std::filesystem::path& p, Bundle::Im
       t.owner_not = SplitList(l.fields[1], ',');
     } else if (key == "@confidence") {
       if (!absl::SimpleAtod(Trim(l.fields[1]), &t.confidence)) {
+        return LineError(p, l.number, "confidence must be a number");
+      }
+    } else if (key == "@wide_object" || key == "@wide_subject") {
+      double& c = key == "@wide_object" ? t.wide_object_confidence : t.wide_subject_confidence;
+      if (!absl::SimpleAtod(Trim(l.fields[1]), &c)) {
         return LineError(p, l.number, "confidence must be a number");
       }
     } else {

@@ -270,6 +270,7 @@ class DocExtractor {
   struct PendingTrigger {
     int subject, object, frame, trigger;
     Span evidence;
+    TriggerHit::Reading reading;
   };
   std::vector<TaggedMention> trigger_mentions_;
   std::vector<TriggerHit> trigger_hits_;
@@ -1952,7 +1953,8 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
 
 void DocExtractor::CollectTriggerRelations(const Extraction& x, Span unit) {
   // Two names, one of them a subject: less holds no relation the fallback could read.
-  if (b_.triggers.frames.empty() || places_.size() < 2 || subject_places_.empty()) return;
+  if (b_.triggers.frames.empty() || places_.size() < 2) return;
+  if (subject_places_.empty() && b_.triggers.wide_subject_confidence == 0) return;
   trigger_mentions_.clear();
   for (const Placeholder& p : places_) {
     trigger_mentions_.push_back(
@@ -1962,7 +1964,7 @@ void DocExtractor::CollectTriggerRelations(const Extraction& x, Span unit) {
   FindTriggerRelations(b_.triggers, tagged_, trigger_mentions_, subject_places_, topic_places_,
                        &trigger_hits_);
   for (const TriggerHit& h : trigger_hits_) {
-    pending_triggers_.push_back({h.subject, h.object, h.frame, h.trigger, unit});
+    pending_triggers_.push_back({h.subject, h.object, h.frame, h.trigger, unit, h.reading});
   }
 }
 
@@ -1986,6 +1988,11 @@ void DocExtractor::AddTriggerRelations(Extraction* x) {
       continue;
     }
     rule.id = absl::StrCat("trigger.", f.edge, ".", f.triggers[p.trigger]);
+    rule.confidence = TriggerConfidence(b_.triggers, p.reading);
+    if (p.reading != TriggerHit::kMarked) {
+      absl::StrAppend(&rule.id,
+                      p.reading == TriggerHit::kWideObject ? ".wide_object" : ".wide_subject");
+    }
     const size_t before = x->relations.size();
     AddRelation(x, p.subject, f.edge, p.object, p.evidence, rule, {});
     if (x->relations.size() == before) continue;

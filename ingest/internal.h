@@ -412,6 +412,10 @@ struct TriggerTable {
   // Labels whose names own no noun phrase ("미국의 공장에": where, not whose; see "@owner_not").
   std::vector<std::string> owner_not;
   double confidence = 0.45;
+  // The wider readings (see FindTriggerRelations) and their lower confidences; 0 leaves a
+  // reading off ("@wide_object", "@wide_subject").
+  double wide_object_confidence = 0;
+  double wide_subject_confidence = 0;
   // The triggers by their first code point ({frame, trigger}), and a bitmap of those code points
   // below U+10000: a unit is scanned once, and most of its characters start no trigger. Built by
   // IndexTriggers.
@@ -437,7 +441,13 @@ struct TriggerHit {
   int trigger = -1;
   int subject = -1;
   int object = -1;
+  // Which reading found it: the marked frame, or a wider one (lower confidence).
+  enum Reading { kMarked, kWideObject, kWideSubject };
+  Reading reading = kMarked;
 };
+
+// The confidence of a relation the fallback found by `reading`.
+double TriggerConfidence(const TriggerTable& table, TriggerHit::Reading reading);
 
 // The typed-trigger fallback over one unit: for each trigger word outside the placeholders, the
 // nearest mention before it in its clause that fits the frame's object labels and carries one of
@@ -446,7 +456,9 @@ struct TriggerHit {
 // (mentions followed by a subject particle; one before the clause only when it is among
 // `topic_places`, the topic 은/는 a later clause carries over). A trigger in a relative clause
 // ("X가 주관하는 Y") relates its subject to the name it modifies. A negation or a recommendation
-// after the trigger in its clause ("않", "필요") suppresses it.
+// after the trigger in its clause ("않", "필요") suppresses it. With `wide_object_confidence`,
+// a name heading a compound noun phrase before the trigger may be the object; with
+// `wide_subject_confidence`, a bullet's "(X)" head the subject (TriggerHit::reading says which).
 void FindTriggerRelations(const TriggerTable& table, std::string_view tagged,
                           const std::vector<TaggedMention>& mentions,
                           const std::vector<size_t>& subject_places,

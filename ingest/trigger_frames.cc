@@ -16,6 +16,9 @@ namespace {
 constexpr size_t kMaxObjectGap = 45;
 // How far after the trigger a negation still belongs to it ("투자하지 않기로", "협력을 중단").
 constexpr size_t kNegationWindow = 30;
+// The same for a wider reading, whose trigger is often a noun with its own verb further on ("Y
+// 지분을 Z에 매각"): the rest of its clause, up to this far.
+constexpr size_t kWideNegationWindow = 90;
 // A definition "(...)" after a name is skipped when it closes within this many bytes.
 constexpr size_t kMaxDefinition = 80;
 
@@ -149,8 +152,9 @@ size_t ClauseStart(const std::vector<size_t>& starts, size_t pos) {
 
 // Whether a negation follows the trigger ending at `pos` before its clause ends. (From the
 // trigger's end: a trigger may itself hold a negation word, "수출을 중단".)
-bool Negated(const TriggerTable& table, std::string_view tagged, size_t pos) {
-  std::string_view after = tagged.substr(pos, kNegationWindow);
+bool Negated(const TriggerTable& table, std::string_view tagged, size_t pos,
+             size_t window = kNegationWindow) {
+  std::string_view after = tagged.substr(pos, window);
   for (const std::string& e : table.clause_ends) {
     after = after.substr(0, after.find(e));
   }
@@ -180,15 +184,23 @@ std::vector<size_t> Coordinated(std::string_view tagged, const std::vector<Tagge
   return out;
 }
 
+// How many mentions end at or before `pos` (they are in text order and do not overlap): a
+// trigger's readings look only at those, and frequent triggers should not walk the rest.
+size_t MentionsBefore(const std::vector<TaggedMention>& mentions, size_t pos) {
+  return static_cast<size_t>(
+      std::partition_point(mentions.begin(), mentions.end(),
+                           [pos](const TaggedMention& m) { return m.end <= pos; }) -
+      mentions.begin());
+}
+
 // The nearest mention before `pos` in the clause starting at `clause` that fits `labels` and
 // carries one of `marks` (on itself, on the category after its list, or on the noun phrase it
 // owns), or npos.
 size_t NearestMarked(const TriggerTable& table, const std::vector<std::string>& labels,
                      const std::vector<std::string>& marks, std::string_view tagged,
                      const std::vector<TaggedMention>& mentions, size_t clause, size_t pos) {
-  for (size_t k = mentions.size(); k-- > 0;) {
+  for (size_t k = MentionsBefore(mentions, pos); k-- > 0;) {
     const TaggedMention& m = mentions[k];
-    if (m.end > pos) continue;
     if (m.pos < clause) break;
     const size_t after = AfterName(tagged, m.end);
     size_t mark_end = MarkEnd(tagged, after, marks);
@@ -282,11 +294,99 @@ size_t RelativeSubject(const std::vector<std::string>& labels, std::string_view 
   return std::string_view::npos;
 }
 
+// Whether `word` ends in a particle that gives its noun a role of its own ("제품을", "공장에"):
+// such a word closes a compound noun phrase.
+bool EndsInParticle(std::string_view word) {
+  for (std::string_view p :
+       {"은", "는", "이", "가", "을", "를", "에", "의", "와", "과", "로", "도"}) {
+    if (word.size() > p.size() && word.substr(word.size() - p.size()) == p) return true;
+  }
+  return false;
+}
+
+// Whether the frame's object is the trigger's accusative (을/를): only then is the name before
+// the trigger noun in a compound its object ("Y 생산" produces Y; "Y 공급" supplies Y, not to Y).
+bool TakesAccusative(const TriggerFrame& f) {
+  for (const std::string& m : f.object_marks) {
+    if (m == "을" || m == "를") return true;
+  }
+  return false;
+}
+
+// The wide object reading: a name that heads a compound noun phrase ending in the frame's object
+// mark ("Y 케이블 구축에 투자": the mark is on the phrase's last word, at most kCompoundWords
+// words on), or, for an accusative frame, the phrase that ends at the trigger ("Y 생산", "Y
+// 개발을 진행"). No word before the last carries a particle, and the mark is at most
+// kMaxObjectGap before the trigger. The nearest mention of the clause when it fits `labels` and
+// is no `@owner_not` name ("미국 공장에" says where), or npos.
+size_t CompoundObject(const TriggerTable& table, const TriggerFrame& f, std::string_view tagged,
+                      const std::vector<TaggedMention>& mentions, size_t clause, size_t pos) {
+  size_t k = MentionsBefore(mentions, pos);
+  if (k == 0 || mentions[--k].pos < clause) return std::string_view::npos;
+  const TaggedMention& m = mentions[k];
+  if (m.generic || !LabelFits(f.objects, m.label) || LabelFits(table.owner_not, m.label)) {
+    return std::string_view::npos;
+  }
+  size_t b = AfterName(tagged, m.end);
+  if (b >= pos || tagged[b] != ' ') return std::string_view::npos;
+  ++b;
+  for (int words = 0; b < pos; ++words) {
+    size_t e = tagged.find(' ', b);
+    if (words == kCompoundWords || e == std::string_view::npos || e > pos) break;
+    std::string_view word = tagged.substr(b, e - b);
+    if (word.empty() || word.find_first_of("\x01,()") != std::string_view::npos) break;
+    for (const std::string& mark : f.object_marks) {
+      if (word.size() > mark.size() && word.substr(word.size() - mark.size()) == mark) {
+        return pos - e <= kMaxObjectGap ? k : std::string_view::npos;
+      }
+    }
+    if (EndsInParticle(word)) break;
+    b = e + 1;
+  }
+  return b == pos && TakesAccusative(f) ? k : std::string_view::npos;
+}
+
+// Whether the trigger ending at `end` modifies the noun after it ("사용하는 삼원계", "개발한
+// 모델"): the clause's names are then not its subject.
+bool IsRelative(std::string_view tagged, size_t end) {
+  for (std::string_view ending : {"한 ", "하는 ", "했던 ", "하던 ", "할 ", "된 ", "되는 "}) {
+    if (HasPrefix(tagged.substr(end), ending)) return true;
+  }
+  return false;
+}
+
+// Whether `m` is a bullet's "(X)" head, the name of the actor the bullet is about.
+bool IsHead(std::string_view tagged, const TaggedMention& m) {
+  return m.pos > 0 && tagged[m.pos - 1] == '(' && m.end < tagged.size() && tagged[m.end] == ')';
+}
+
+// The wide subject reading, for a clause with no name followed by a subject particle before the
+// trigger: the clause's first name, before the object, when it is the "(X)" head of a bullet and
+// fits `labels` ("(X) '24년 Y를 개발"). npos when a subject place precedes the trigger in the
+// clause (then it is the subject or there is none) or the first name is no head or does not fit.
+// (A bare name there, "트럼프 대통령 취임식에서", "미국 SMR 개발", is as often where or whose.)
+size_t UnmarkedSubject(const std::vector<std::string>& labels, std::string_view tagged,
+                       const std::vector<TaggedMention>& mentions,
+                       const std::vector<size_t>& subject_places, size_t clause, size_t pos,
+                       size_t object) {
+  for (size_t k : subject_places) {
+    if (mentions[k].pos >= clause && mentions[k].end <= pos) return std::string_view::npos;
+  }
+  size_t first = object;
+  while (first > 0 && mentions[first - 1].pos >= clause) --first;
+  if (first == object || !IsHead(tagged, mentions[first]) || mentions[first].generic ||
+      !LabelFits(labels, mentions[first].label)) {
+    return std::string_view::npos;
+  }
+  return first;
+}
+
 void AddHits(int frame, int trigger, const std::vector<int>& subjects,
-             const std::vector<int>& objects, std::vector<TriggerHit>* hits) {
+             const std::vector<int>& objects, std::vector<TriggerHit>* hits,
+             TriggerHit::Reading reading = TriggerHit::kMarked) {
   for (int s : subjects) {
     for (int o : objects) {
-      if (s != o) hits->push_back({frame, trigger, s, o});
+      if (s != o) hits->push_back({frame, trigger, s, o, reading});
     }
   }
 }
@@ -307,8 +407,13 @@ void MatchTrigger(const TriggerTable& table, const TriggerFrame& f, int fi, int 
   const size_t clause = ClauseStart(clauses, pos);
   const std::vector<std::string>& marked_labels = f.reverse ? f.subjects : f.objects;
   const std::vector<std::string>& subject_labels = f.reverse ? f.objects : f.subjects;
-  const size_t marked =
+  size_t marked =
       NearestMarked(table, marked_labels, f.object_marks, tagged, mentions, clause, pos);
+  TriggerHit::Reading reading = TriggerHit::kMarked;
+  if (marked == std::string_view::npos && !f.reverse && table.wide_object_confidence > 0) {
+    marked = CompoundObject(table, f, tagged, mentions, clause, pos);
+    reading = TriggerHit::kWideObject;
+  }
   if (marked == std::string_view::npos) {
     if (f.reverse) return;
     const size_t object = RelativeHead(tagged, mentions, end);
@@ -321,21 +426,48 @@ void MatchTrigger(const TriggerTable& table, const TriggerFrame& f, int fi, int 
     return;
   }
   const std::vector<size_t> marked_list = Coordinated(tagged, mentions, marked, marked_labels);
-  const size_t subject = SubjectPlace(subject_labels, mentions, subject_places, topic_places,
+  // "Y를 생산하는 X": the name the trigger's relative clause modifies is its subject, not the
+  // topic before it.
+  const size_t head = f.reverse ? std::string_view::npos : RelativeHead(tagged, mentions, end);
+  size_t subject = head != std::string_view::npos && LabelFits(subject_labels, mentions[head].label)
+                       ? head
+                       : SubjectPlace(subject_labels, mentions, subject_places, topic_places,
                                       clause, pos, marked_list);
-  if (subject == std::string_view::npos || Negated(table, tagged, end)) return;
+  if (subject == std::string_view::npos && table.wide_subject_confidence > 0 &&
+      RelativeHead(tagged, mentions, end) == std::string_view::npos && !IsRelative(tagged, end)) {
+    subject = UnmarkedSubject(subject_labels, tagged, mentions, subject_places, clause, pos,
+                              marked_list.back());
+    reading = TriggerHit::kWideSubject;
+  }
+  if (subject == std::string_view::npos) return;
+  if (Negated(table, tagged, end,
+              reading == TriggerHit::kMarked ? kNegationWindow : kWideNegationWindow)) {
+    return;
+  }
   std::vector<int> subjects =
       EntitiesOf(mentions, Coordinated(tagged, mentions, subject, subject_labels));
   AddCompanions(tagged, mentions, subject, marked_list.back(), subject_labels, &subjects);
   const std::vector<int> objects = EntitiesOf(mentions, marked_list);
   if (f.reverse) {
-    AddHits(fi, ti, objects, subjects, hits);
+    AddHits(fi, ti, objects, subjects, hits, reading);
   } else {
-    AddHits(fi, ti, subjects, objects, hits);
+    AddHits(fi, ti, subjects, objects, hits, reading);
   }
 }
 
 }  // namespace
+
+double TriggerConfidence(const TriggerTable& table, TriggerHit::Reading reading) {
+  switch (reading) {
+    case TriggerHit::kWideObject:
+      return table.wide_object_confidence;
+    case TriggerHit::kWideSubject:
+      return table.wide_subject_confidence;
+    case TriggerHit::kMarked:
+      break;
+  }
+  return table.confidence;
+}
 
 void IndexTriggers(TriggerTable* table) {
   table->by_first.clear();
@@ -355,11 +487,21 @@ void FindTriggerRelations(const TriggerTable& table, std::string_view tagged,
                           const std::vector<TaggedMention>& mentions,
                           const std::vector<size_t>& subject_places,
                           const std::vector<size_t>& topic_places, std::vector<TriggerHit>* hits) {
-  if (mentions.size() < 2 || subject_places.empty() || table.first_bits.empty()) return;
+  if (mentions.size() < 2 || table.first_bits.empty()) return;
   std::vector<size_t> clauses;  // ClauseStarts, at the first trigger
   bool clauses_found = false;
-  // Every reading takes a subject before the trigger: none before the first is read.
-  const size_t from = mentions[subject_places.front()].end;
+  // Every reading takes a subject before the trigger (a subject place, or for the wide subject a
+  // "(X)" head): none before the first is read.
+  size_t from = subject_places.empty() ? tagged.size() : mentions[subject_places.front()].end;
+  if (table.wide_subject_confidence > 0) {
+    for (const TaggedMention& m : mentions) {
+      if (m.end >= from) break;
+      if (IsHead(tagged, m)) {
+        from = m.end;
+        break;
+      }
+    }
+  }
   for (size_t pos = from; pos < tagged.size();) {
     if (tagged[pos] == '\x01') {  // a placeholder: no trigger inside
       const size_t close = tagged.find('\x02', pos);

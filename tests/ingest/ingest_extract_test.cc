@@ -566,5 +566,90 @@ TEST_F(ExtractTest, EveryInvestorOfARound) {
   EXPECT_NE(FindRel(x, "Quantel", "INVESTS_IN", "Norvexa"), nullptr);
 }
 
+// "<Country> [modifiers] <role word> X": the country is X's, the last name of the apposition; a
+// role word the text made a name ("CDMO", "사모펀드") is no subject of its own.
+TEST_F(ExtractTest, CountryOfTheLastNameOfAnApposition) {
+  Extraction x =
+      Run("- 덴마크 Kestrel社는 미국 CDMO 기업 Quantel Bio를 인수\n"
+          "- Zorvex社는 사업부를 미국 사모펀드 Kelmar Capital에 매각\n"
+          "- Halvard社는 칠레 국영 인프라 기업 Valdoria社와 협력\n"
+          "- 독일 정부가 지원한 Kelvora社는 공장을 건설\n");
+  EXPECT_NE(FindRel(x, "Quantel Bio", "BASED_IN", "United States"), nullptr) << Explain(x);
+  EXPECT_NE(FindRel(x, "Kelmar Capital", "BASED_IN", "United States"), nullptr);
+  EXPECT_NE(FindRel(x, "Valdoria", "BASED_IN", "Chile"), nullptr);
+  EXPECT_NE(FindRel(x, "Kestrel", "BASED_IN", "Denmark"), nullptr);
+  EXPECT_EQ(FindRel(x, "CDMO", "BASED_IN", "United States"), nullptr);
+  EXPECT_EQ(FindRel(x, "사모펀드", "BASED_IN", "United States"), nullptr);
+  EXPECT_EQ(FindRel(x, "Quantel Bio", "BASED_IN", "Denmark"), nullptr);
+  // A word with a particle or a verb ending ("정부가 지원한") is a clause, no apposition.
+  EXPECT_EQ(FindRel(x, "Kelvora", "BASED_IN", "Germany"), nullptr);
+}
+
+// "(Country) X는 ..." heading a bullet gives X's country, unless X is a government body or the
+// clause names a country again (then the head is a market: "(말레이시아) X는 말레이시아 정부와").
+TEST_F(ExtractTest, CountryHeadOfABulletIsItsSubjectsCountry) {
+  Extraction x =
+      Run("- (일본) Morvane社는 양자컴퓨터를 개발\n"
+          " - (말레이시아) Brixel社는 말레이시아 정부와 수출 계약을 체결\n"
+          "- (일본) 경제산업성은 보조금을 지급\n");
+  EXPECT_NE(FindRel(x, "Morvane", "BASED_IN", "Japan"), nullptr) << Explain(x);
+  EXPECT_EQ(FindRel(x, "Brixel", "BASED_IN", "Malaysia"), nullptr);
+  EXPECT_EQ(FindRel(x, "Ministry of Economy, Trade and Industry", "BASED_IN", "Japan"), nullptr);
+}
+
+// "A와 B가 각각 40%, C 정부가 20%의 지분을 보유한 Y": each holder invests in Y, with its own share.
+TEST_F(ExtractTest, HoldersOfAStakeBeforeTheNameTheyOwn) {
+  Extraction x =
+      Run("- 캐나다 Norvexa社와 Kelvora社가 각각 40%, 칠레 정부가 20%의 지분을 보유한 Tarvel "
+          "Mining社는 "
+          "구리를 생산\n");
+  for (const char* holder : {"Norvexa", "Kelvora"}) {
+    const Relation* r = FindRel(x, holder, "INVESTS_IN", "Tarvel Mining");
+    ASSERT_NE(r, nullptr) << holder << "\n" << Explain(x);
+    ASSERT_NE(Prop(*r, "share_pct"), nullptr);
+    EXPECT_DOUBLE_EQ(Prop(*r, "share_pct")->as_double(), 40);
+  }
+  const Relation* state = FindRel(x, "Chile", "INVESTS_IN", "Tarvel Mining");
+  ASSERT_NE(state, nullptr) << Explain(x);
+  ASSERT_NE(Prop(*state, "share_pct"), nullptr);
+  EXPECT_DOUBLE_EQ(Prop(*state, "share_pct")->as_double(), 20);
+}
+
+// A footnote "(P) X가 ... 출범시킨 <generic term>·... 사업" makes X the leader of P: a generic
+// term ("반도체") between the verb and the kind of thing P is does not break the definition.
+TEST_F(ExtractTest, FootnoteLauncherOverAGenericTerm) {
+  Extraction x =
+      Run("* (하이테크 전략) 브라질 정부가 '21년 출범시킨 반도체·디스플레이 지원 사업으로, 팹 건설 "
+          "비용을 지원\n");
+  EXPECT_NE(FindRel(x, "Brazil", "LEADS", "High-Tech Strategy"), nullptr) << Explain(x);
+}
+
+// An agency restricts the exports of its line's country only when no nearer subject stands
+// before the verb: "(미국) 상무부는 중국이 X 수출을 금지할 경우" is China's restriction.
+TEST_F(ExtractTest, AgencyIsNoRestrictorOfAnEmbeddedSubjectsExports) {
+  Extraction quoted =
+      Run("- (미국) 상무부는 중국이 갈륨과 게르마늄 수출을 금지할 경우 충격을 분석\n");
+  EXPECT_NE(FindRel(quoted, "China", "RESTRICTS_EXPORT", "Gallium"), nullptr) << Explain(quoted);
+  EXPECT_EQ(FindRel(quoted, "United States", "RESTRICTS_EXPORT", "Gallium"), nullptr);
+  EXPECT_EQ(FindRel(quoted, "United States", "RESTRICTS_EXPORT", "Germanium"), nullptr);
+  Extraction own = Run("- (미국) 상무부는 '25.1월 갈륨 수출을 통제\n");
+  EXPECT_NE(FindRel(own, "United States", "RESTRICTS_EXPORT", "Gallium"), nullptr) << Explain(own);
+}
+
+// "X는 ... Y 제품의 (위탁)생산": X makes Y's products, so X supplies Y; Y's plant is no product.
+TEST_F(ExtractTest, MakerOfAnothersProductsSuppliesIt) {
+  Extraction x =
+      Run("- Kestrel社는 Brixel社의 공장을 인수하고, 인수 후 Brixel社 제품의 위탁생산도 맡기로 함\n"
+          "- Zorvex社는 Halvard社의 공장 생산 비중을 확대\n");
+  EXPECT_NE(FindRel(x, "Kestrel", "SUPPLIES", "Brixel"), nullptr) << Explain(x);
+  EXPECT_EQ(FindRel(x, "Zorvex", "SUPPLIES", "Halvard"), nullptr);
+}
+
+// A contract is made ("체결") or entered into ("맺"): either verb makes the two parties partners.
+TEST_F(ExtractTest, ContractEnteredIntoMakesPartners) {
+  Extraction x = Run("- Kestrel社는 Brixel社와 독점 계약을 맺고 공장을 증설\n");
+  EXPECT_NE(FindRel(x, "Kestrel", "PARTNERS_WITH", "Brixel"), nullptr) << Explain(x);
+}
+
 }  // namespace
 }  // namespace kg::ingest

@@ -224,6 +224,116 @@ TEST(TriggerFramesTest, FootnoteMarkAfterAClosingQuoteStillLeavesTheParticle) {
   EXPECT_EQ(Pairs(hits), (std::vector<std::vector<int>>{{2, 1, 2}}));
 }
 
+// ---- the wider readings (@wide_object, @wide_subject) -----------------------------------
+
+// Table() with an accusative frame and both wider readings on.
+TriggerTable WideTable() {
+  TriggerTable t = Table();
+  t.frames.push_back(
+      {"PRODUCES", {"생산"}, {"을", "를"}, {"Company"}, {"Product"}, false});  // frame 5
+  t.wide_object_confidence = 0.40;
+  t.wide_subject_confidence = 0.35;
+  IndexTriggers(&t);
+  return t;
+}
+
+std::vector<int> Readings(const std::vector<TriggerHit>& hits) {
+  std::vector<int> out;
+  for (const TriggerHit& h : hits) out.push_back(h.reading);
+  return out;
+}
+
+TEST(TriggerFramesTest, NameHeadingACompoundBeforeAnAccusativeTriggerIsTheWideObject) {
+  auto produce = [](const TriggerTable& t) {
+    return Tagged()
+        .Name(1, "Company", true, true)
+        .Text("는 올해 ")
+        .Name(2, "Product")
+        .Text(" 생산을 늘렸다")
+        .Find(t);
+  };
+  auto hits = produce(WideTable());
+  EXPECT_EQ(Pairs(hits), (std::vector<std::vector<int>>{{5, 1, 2}}));
+  EXPECT_EQ(Readings(hits), (std::vector<int>{TriggerHit::kWideObject}));
+  TriggerTable off = WideTable();
+  off.wide_object_confidence = 0;
+  EXPECT_TRUE(produce(off).empty());
+  // "Y 공급" supplies Y; it does not supply to Y: no compound object for a frame marked by 에.
+  EXPECT_TRUE(Tagged()
+                  .Name(1, "Company", true, true)
+                  .Text("는 ")
+                  .Name(2, "Company")
+                  .Text(" 공급을 늘렸다")
+                  .Find(WideTable())
+                  .empty());
+}
+
+TEST(TriggerFramesTest, CompoundPhraseCarriesTheMarkButNotForACountry) {
+  auto invest = [](const std::string& label) {
+    return Tagged()
+        .Name(1, "Company", true, true)
+        .Text("는 ")
+        .Name(2, label)
+        .Text(" 설비 구축에 10억 달러를 투자했다")
+        .Find(WideTable());
+  };
+  EXPECT_EQ(Pairs(invest("Company")), (std::vector<std::vector<int>>{{0, 1, 2}}));
+  EXPECT_TRUE(invest("Country").empty());
+  // A particle inside the phrase ends it: "Y의 설비를 ... 구축에" is no compound.
+  EXPECT_TRUE(Tagged()
+                  .Name(1, "Company", true, true)
+                  .Text("는 ")
+                  .Name(2, "Company")
+                  .Text(" 설비를 옮겨 구축에 투자했다")
+                  .Find(WideTable())
+                  .empty());
+}
+
+TEST(TriggerFramesTest, ClauseWithoutASubjectParticleTakesItsFirstNameAsTheWideSubject) {
+  auto hits = Tagged()
+                  .Text("(")
+                  .Name(1, "Company")
+                  .Text(") '24년 ")
+                  .Name(2, "Product")
+                  .Text("을 생산했다")
+                  .Find(WideTable());
+  EXPECT_EQ(Pairs(hits), (std::vector<std::vector<int>>{{5, 1, 2}}));
+  EXPECT_EQ(Readings(hits), (std::vector<int>{TriggerHit::kWideSubject}));
+  // Not when a subject particle names the subject, a country heads the clause, or the trigger
+  // modifies the noun after it.
+  auto marked = Tagged()
+                    .Name(1, "Company")
+                    .Text(" 공장에서 ")
+                    .Name(3, "Company", true)
+                    .Text("가 ")
+                    .Name(2, "Product")
+                    .Text("을 생산했다")
+                    .Find(WideTable());
+  EXPECT_EQ(Pairs(marked), (std::vector<std::vector<int>>{{5, 3, 2}}));
+  EXPECT_EQ(Readings(marked), (std::vector<int>{TriggerHit::kMarked}));
+  EXPECT_TRUE(Tagged()
+                  .Name(1, "Country")
+                  .Text(" ")
+                  .Name(2, "Product")
+                  .Text("을 생산했다")
+                  .Find(WideTable())
+                  .empty());
+  EXPECT_TRUE(Tagged()
+                  .Name(1, "Company")
+                  .Text(" ")
+                  .Name(2, "Product")
+                  .Text("을 생산하는 공장")
+                  .Find(WideTable())
+                  .empty());
+}
+
+TEST(TriggerFramesTest, EachReadingHasItsConfidence) {
+  const TriggerTable t = WideTable();
+  EXPECT_DOUBLE_EQ(TriggerConfidence(t, TriggerHit::kMarked), 0.45);
+  EXPECT_DOUBLE_EQ(TriggerConfidence(t, TriggerHit::kWideObject), 0.40);
+  EXPECT_DOUBLE_EQ(TriggerConfidence(t, TriggerHit::kWideSubject), 0.35);
+}
+
 // ---- the shipped bundle -------------------------------------------------------------------
 
 class RelationFramesTest : public ShippedBundleTest {
@@ -282,6 +392,19 @@ TEST_F(RelationFramesTest, SupplyToTheOwnerOfAProductAndProductionOnAnothersLine
   EXPECT_EQ(RelationsBetween(y, "Zorvex", "Quillan"), 1);
 }
 
+TEST_F(RelationFramesTest, WideReadingsCarryTheirLevelInRuleAndConfidence) {
+  Extraction x = Run("- Zorvex社는 올해 Quillan社 지분 인수를 마쳤다.\n");
+  const Relation* r = FindRel(x, "Zorvex", "INVESTS_IN", "Quillan");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->rule, "trigger.INVESTS_IN.지분.wide_object");
+  EXPECT_DOUBLE_EQ(r->confidence, 0.40);
+  Extraction y = Run("- (Zorvex社) '24.2월 Quillan社 설비 구축에 10억 달러를 투자했다.\n");
+  const Relation* s = FindRel(y, "Zorvex", "INVESTS_IN", "Quillan");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->rule, "trigger.INVESTS_IN.투자.wide_subject");
+  EXPECT_DOUBLE_EQ(s->confidence, 0.35);
+}
+
 TEST_F(RelationFramesTest, ARuleInTheSameSentenceWins) {
   Extraction x = Run("- Zorvex社는 Quillan社와 파트너십을 체결했다.\n");
   const Relation* r = FindRel(x, "Zorvex", "PARTNERS_WITH", "Quillan");
@@ -329,6 +452,11 @@ TEST(TriggerTableLoadTest, FrameWithoutMarksAndBadConfidenceAreErrors) {
   EXPECT_NE(bad.status().message().find("triggers.tsv:1: confidence must be a number"),
             absl::string_view::npos)
       << bad.status();
+  auto wide = Bundle::Load(BundleWithTriggers("kg_triggers_bad_wide", "# c\n@wide_subject\tlow\n"));
+  ASSERT_FALSE(wide.ok());
+  EXPECT_NE(wide.status().message().find("triggers.tsv:2: confidence must be a number"),
+            absl::string_view::npos)
+      << wide.status();
 }
 
 TEST(TriggerTableLoadTest, WithoutTheFileThereIsNoFallback) {
