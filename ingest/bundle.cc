@@ -260,6 +260,7 @@ class Loader {
       else if (kind == "column") b_->column_cues.push_back({text, label});
       else if (kind == "subject_verb") b_->subject_verbs.push_back({text, label});
       else if (kind == "role_ending") b_->role_endings.push_back({text, label});
+      else if (kind == "object_verb") b_->object_verbs.push_back({text, label});
       else return LineError(p, l.number, absl::StrCat("unknown kind ", kind));
     }
     auto longest_first = [](const std::string& a, const std::string& b) {

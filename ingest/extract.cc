@@ -163,6 +163,10 @@ class DocExtractor {
   // its subject, in a clause with a verb of lexicon `subject_verb`, is a name of that label.
   // Only at the sentence's start, where a Korean name stands alone, not after modifiers.
   void ScanKoreanSubjects();
+  // "A, B, C 등 N개 기업": the Korean members of a list of three or more names take the
+  // label of the kind it ends in.
+  void ScanListMembers();
+  size_t ListMemberStart(size_t end) const;
   void ScanEntityRules();
   void ScanCompounds();
   void PropagateAliases();
@@ -207,6 +211,7 @@ class DocExtractor {
   // The label a mention has before Resolve: its dictionary entry's, else its cue's; "" for a
   // country or a generic term, which say nothing of what they are coordinated with.
   std::string CoordinateLabel(int m) const;
+  int MemberEndingAt(size_t end) const;  // a mention ending at `end` or before its "(...)"
   // "A(a)·B(b) 케이블", "A·B 칩": the members of a "·" list share the head noun after the
   // last one, so the head's cue labels each member. `end` is where the member ends (past its
   // definition).
@@ -570,6 +575,23 @@ std::string DocExtractor::LabelAfterCountry(size_t begin, size_t end, double* co
   // country's "X에" or "X의" is as often a programme, a standard or a market.
   static constexpr std::string_view kParticles[] = {"는", "은", "가", "이", "와", "과", "("};
   std::string_view after = text_.substr(end);
+  // "일본 X(Y), 태국 Z社와", "미국 X(Y)에 투자": a company spelled out; but a place or
+  // a project follows its country as closely: "잠비아 X(Y)에서", "대만 X(Y) 해상풍력 프로젝트에"
+  // (a head noun after the definition names what X is), and "앙골라 방문('24.12)" is no name.
+  if (StartsWith(after, "(")) {
+    const size_t close = after.find(')');
+    int len = 0;
+    if (close == std::string_view::npos || close < 2 || !IsWordChar(CodePointAt(after, 1, &len)) ||
+        (after[1] >= '0' && after[1] <= '9') ||
+        after.substr(0, close).find('\n') != std::string_view::npos) {
+      return "";
+    }
+    after.remove_prefix(close + 1);
+    if (StartsWith(after, "*")) after.remove_prefix(1);
+    if (after.empty() || after[0] == ' ' || after[0] == '(' || StartsWith(after, "에서")) return "";
+    *conf = 0.6;
+    return b_.company_label;
+  }
   for (std::string_view p : kParticles) {
     if (StartsWith(after, p)) {
       *conf = 0.6;
@@ -639,11 +661,25 @@ std::string DocExtractor::LabelFromCoordination(size_t begin, size_t end, double
       }
     }
     if (label.empty() && begin > j.size() && text_.substr(begin - j.size(), j.size()) == j) {
-      label = CoordinateLabel(MentionEndingAt(begin - j.size()));
+      label = CoordinateLabel(MemberEndingAt(begin - j.size()));
     }
   }
   if (!label.empty()) *conf = 0.6;
   return label;
+}
+
+// The list member that ends at `end`: a mention ending there, or one ending right before a
+// "(definition)" that ends there ("외르스테드(Ørsted)와 X(GIP)가": Ørsted's name types X).
+int DocExtractor::MemberEndingAt(size_t end) const {
+  const int m = MentionEndingAt(end);
+  if (m >= 0 || end == 0 || text_[end - 1] != ')') return m;
+  constexpr size_t kMaxDefinition = 90;
+  const size_t open = text_.rfind('(', end - 1);
+  if (open == std::string_view::npos || end - open > kMaxDefinition ||
+      text_.substr(open, end - open).find('\n') != std::string_view::npos) {
+    return -1;
+  }
+  return MentionEndingAt(open);
 }
 
 std::string DocExtractor::LabelFromSharedHead(size_t end, double* conf) const {
@@ -846,6 +882,7 @@ void DocExtractor::ScanQuotes() {
       std::string label = LabelFromSuffix(name);
       if (label.empty()) label = LabelFromContext(b, e, &conf);
       else conf = 0.7;
+      if (label.empty()) label = LabelFromObjectVerb(text_, e, b_.object_verbs, &conf);
       if (label.empty() && b_.FindByName(name) < 0) continue;
       // A typed quoted name supersedes shorter names inside it ('K-휴머노이드 연합').
       if (!label.empty() && MentionAt(b, name_end) < 0) KillInside(b, name_end);
@@ -925,6 +962,11 @@ void DocExtractor::ScanParenDefinitions() {
           const bool spelled = IsLatinName(y) && !(y[0] >= '0' && y[0] <= '9');
           if (label.empty() && spelled) {
             label = LabelFromSubjectVerb(text_, close + 1, b_.subject_verbs, &conf);
+          }
+          // "우시어드밴스드테라피스(WuXi Advanced Therapies)를 ... 매각": what it is the object of,
+          // when Y spells X out; before an acronym X may be a common noun ("합작법인(JV)을 설립").
+          if (label.empty() && spelled && !IsAcronym(y)) {
+            label = LabelFromObjectVerb(text_, close + 1, b_.object_verbs, &conf);
           }
           if (label.empty() && spelled) label = LabelFromCoordination(xb, close + 1, &conf);
           if (label.empty() && spelled) label = LabelFromSharedHead(close + 1, &conf);
@@ -1261,6 +1303,7 @@ void DocExtractor::ScanLatinNames() {
     if (label.empty()) label = LabelFromCoordination(b, e, &conf);
     if (label.empty()) label = LabelFromSharedHead(e, &conf);
     if (label.empty()) label = LabelFromSubjectVerb(text_, e, b_.subject_verbs, &conf);
+    if (label.empty()) label = LabelFromObjectVerb(text_, e, b_.object_verbs, &conf);
     if (label.empty()) continue;
     AddMention(b, e, label, conf * 0.9, "signal:latin-name");
   }
@@ -1327,6 +1370,68 @@ void DocExtractor::ScanKoreanSubjects() {
       }
     }
     lb = le + 1;
+  }
+}
+
+// Where the list member ending at `end` starts: back over word characters (and "-", "&", ".")
+// and one "(definition)" right before `end`; `end` itself when there is no such word.
+size_t DocExtractor::ListMemberStart(size_t end) const {
+  constexpr size_t kMaxDefinition = 60;
+  size_t at = end;
+  if (at > 0 && text_[at - 1] == ')') {
+    const size_t open = text_.rfind('(', at - 1);
+    if (open == std::string_view::npos || at - open > kMaxDefinition) return end;
+    at = open;
+  }
+  const size_t word_end = at;
+  while (at > 0) {
+    const uint32_t c = CodePointBefore(text_, at);
+    if (!(IsWordChar(c) || c == '-' || c == '&' || c == '.')) break;
+    size_t step = 1;  // back over one UTF-8 sequence
+    while (at - step > 0 && (static_cast<unsigned char>(text_[at - step]) & 0xC0) == 0x80) ++step;
+    at -= step;
+  }
+  return at == word_end ? end : at;
+}
+
+// "도요타, 소니, NTT, 키옥시아 등 일본 대기업 8개사가", "IBM, 아이온큐, 퀀티뉴엄 등 15개 이상의
+// 기업을": the kind a comma list of three or more names ends in types its Korean members too
+// (ScanLatinNames types the Latin ones); with fewer members the first word may be a clause's
+// verb ("...을 정리하고, 화웨이 등 중국 기업의").
+void DocExtractor::ScanListMembers() {
+  static constexpr std::string_view kEtc = " 등";
+  static constexpr std::string_view kJoint = ", ";
+  constexpr size_t kMinMembers = 3;
+  constexpr size_t kMaxMembers = 10;
+  for (size_t etc = text_.find(kEtc); etc != std::string_view::npos;
+       etc = text_.find(kEtc, etc + kEtc.size())) {
+    std::vector<std::pair<size_t, size_t>> members;
+    size_t end = etc;
+    while (members.size() < kMaxMembers) {
+      const size_t begin = ListMemberStart(end);
+      if (begin == end) break;
+      members.push_back({begin, end});
+      if (begin < kJoint.size() || text_.substr(begin - kJoint.size(), kJoint.size()) != kJoint) {
+        break;
+      }
+      end = begin - kJoint.size();
+    }
+    // The first member is a word of its own, after a space or at a line's start.
+    const size_t first = members.empty() ? 0 : members.back().first;
+    if (members.size() < kMinMembers ||
+        (first > 0 && text_[first - 1] != ' ' && text_[first - 1] != '\n')) {
+      continue;
+    }
+    double conf = 0;
+    const std::string label = LabelFromListContext(etc, &conf);
+    if (label.empty()) continue;
+    for (const auto& [b, e] : members) {
+      // The Korean name of a member, not its "(Latin)" definition, which that scan links.
+      const size_t name_end = text_[e - 1] == ')' ? text_.rfind('(', e - 1) : e;
+      if (name_end <= b || Overlaps(b, name_end)) continue;
+      if (b_.IsStopName(text_.substr(b, name_end - b))) continue;
+      AddMention(b, name_end, label, conf * 0.9, "signal:list");
+    }
   }
 }
 
@@ -2127,6 +2232,7 @@ Extraction DocExtractor::Run() {
   ScanLatinNames();
   ScanSuffixNames();
   ScanKoreanSubjects();
+  ScanListMembers();
   PropagateAliases();
 
   // Entity 0 is the document itself.

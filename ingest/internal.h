@@ -487,6 +487,7 @@ struct Bundle::Impl {
   std::vector<LabelCue> column_cues;  // a table header word: "주력 모델" -> its cells are Products
   std::vector<LabelCue> subject_verbs;  // "X가 ... 양산": a verb of X's clause -> X is a Company
   std::vector<LabelCue> role_endings;   // "건설사 X(Y)": how the role word before X ends
+  std::vector<LabelCue> object_verbs;   // "X를 ... 인수": the verb X is the object of -> its label
   std::vector<std::string> subnational_markers;        // " 주": a state, not a country
   // A bare alias whose entity depends on the country it is said of: "상무부" is the U.S.
   // Department of Commerce by default, China's ministry in "(중국) 상무부는". Built from the
@@ -534,6 +535,12 @@ size_t SubjectParticleEnd(std::string_view text, size_t end);
 // name carries no subject particle or its clause holds none of them. Sets *conf.
 std::string LabelFromSubjectVerb(std::string_view text, size_t end,
                                  const std::vector<LabelCue>& verbs, double* conf);
+// "X(Y)를 8억 달러에 인수", "'X'를 개시": the label of the first of `verbs` (lexicon
+// `object_verb`) in the clause of which the name ending at `end` (before an optional closing
+// quote or footnote mark) is the object (을/를); "" when the name carries no object particle or
+// its clause holds none of them before another object. Sets *conf.
+std::string LabelFromObjectVerb(std::string_view text, size_t end,
+                                const std::vector<LabelCue>& verbs, double* conf);
 // Where the first sentence of the line starting at `line_begin` starts: past bullet marks and
 // spaces and a leading "(head) " ("- (한국) 고려아연은 ..." -> "고려아연은 ...").
 size_t LineSubjectStart(std::string_view text, size_t line_begin);

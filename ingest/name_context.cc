@@ -58,6 +58,41 @@ std::string LabelFromSubjectVerb(std::string_view text, size_t end,
   return label;
 }
 
+std::string LabelFromObjectVerb(std::string_view text, size_t end,
+                                const std::vector<LabelCue>& verbs, double* conf) {
+  if (verbs.empty()) return "";
+  for (std::string_view mark : {"'", "’", "」", "\"", "*"}) {  // "'X'를", "X*를"
+    if (text.substr(end, mark.size()) == mark) end += mark.size();
+  }
+  size_t clause = std::string_view::npos;
+  for (std::string_view p : {"를 ", "을 "}) {
+    if (text.substr(end, p.size()) == p) clause = end + p.size();
+  }
+  if (clause == std::string_view::npos) return "";
+  // The verb that governs the object comes within a few words ("X를 미국 사모펀드 Y에 매각",
+  // "X를 8억 3,000만 달러에 인수"); a second object ("X를 활용해 Y를 개발") or the end of the
+  // clause or sentence ends the search, since a later verb is another one's.
+  constexpr size_t kMaxClause = 75;  // bytes: ~25 Hangul syllables
+  size_t stop = std::min({text.find('\n', clause), text.size(), clause + kMaxClause});
+  for (std::string_view s : {", ", ". ", "다.", ";", "를 ", "을 "}) {
+    stop = std::min(stop, text.substr(0, stop).find(s, clause));
+  }
+  const std::string_view body = text.substr(clause, stop - clause);
+  size_t best = std::string_view::npos;
+  std::string label;
+  for (const LabelCue& v : verbs) {  // the earliest verb at a word's start heads the predicate
+    for (size_t at = body.find(v.text); at < best; at = body.find(v.text, at + 1)) {
+      if (at == 0 || body[at - 1] == ' ') {
+        best = at;
+        label = v.label;
+        break;
+      }
+    }
+  }
+  if (!label.empty()) *conf = 0.55;
+  return label;
+}
+
 size_t LineSubjectStart(std::string_view text, size_t line_begin) {
   static constexpr std::string_view kBullets[] = {"-", "•", "●", "▪", "■", "○", "※", " ", "\t"};
   size_t at = line_begin;

@@ -320,5 +320,94 @@ TEST_F(EntitiesTest, ANumberEndingBothSpellingsBelongsToTheName) {
   EXPECT_THAT(LabelsOf(x, "4"), IsEmpty());
 }
 
+// "X(Y)를 미국 사모펀드 Z에 매각", "'X'를 개시", "Qorvane를 8억 3,000만 달러에 인수": the verb
+// whose object a spelled name is types it (lexicon object_verb), a few words on; a verb after a
+// second object is that object's, and before an acronym X is a common noun.
+TEST_F(EntitiesTest, TheVerbANameIsTheObjectOfTypesIt) {
+  Extraction x =
+      Run("- 벨트라는 자회사인 카르벤 테라피스(Karven Therapies)를 미국 투자사에 매각\n"
+          "- 북해 감시 작전 '노르 실드(Nor Shield)'를 개시하고 함정을 투입\n"
+          "- 獨 Brenlo는 Qorvane를 8억 3,000만 달러에 인수\n"
+          "- 정부는 합동본부(JHQ)를 설립\n"
+          "- 연구진은 텔미라(Telmira)를 활용해 새 소재를 개발\n");
+  EXPECT_NE(Find(x, "Company", "Karven Therapies"), nullptr);
+  EXPECT_NE(Find(x, "Program", "Nor Shield"), nullptr);
+  EXPECT_NE(Find(x, "Company", "Qorvane"), nullptr);
+  EXPECT_THAT(LabelsOf(x, "합동본부"), IsEmpty());
+  EXPECT_THAT(LabelsOf(x, "Telmira"), Not(Contains("Product")));
+}
+
+// "A가 설립한 X(Y)", "A가 세운 X(Y)": who founded a name makes it a company.
+TEST_F(EntitiesTest, AFoundedNameIsACompany) {
+  Extraction x =
+      Run("- 벨기에 운영사가 세운 카렌 대서양 철도(Karen Atlantic Rail)가 운영권을 확보\n"
+          "- 세 회사가 합작 설립한 벨토라(Veltora)에 Qorvane가 합류\n");
+  EXPECT_NE(Find(x, "Company", "Karen Atlantic Rail"), nullptr);
+  EXPECT_NE(Find(x, "Company", "Veltora"), nullptr);
+}
+
+// "A(a)와 X(Y)가": the member before the joint is found past its own definition; an untyped
+// one types nothing.
+TEST_F(EntitiesTest, ACoordinateIsFoundPastItsDefinition) {
+  Extraction x =
+      Run("- 스타트업 벨로닉(Velonic)과 벨마르파트너스(VMP)가 지분을 50%씩 보유\n"
+          "- 텔미라(Telmira)와 카스텐인프라(KIP)가 지분을 보유\n");
+  EXPECT_NE(Find(x, "Company", "VMP"), nullptr);
+  EXPECT_THAT(LabelsOf(x, "KIP"), IsEmpty());
+}
+
+// "A, B, C 등 15개 이상의 기업을": the kind a comma list of three or more names ends in types
+// its Korean members; a two-item list may start with a clause's verb and types nothing.
+TEST_F(EntitiesTest, AListOfThreeOrMoreNamesTakesTheKindItEndsIn) {
+  Extraction x =
+      Run("- 벨로닉, 카스텐, 텔미라 등 15개 이상의 기업을 선정\n"
+          "- 조직을 정리하고, 마르벤 등 해외 기업의 진출이 늘어남\n");
+  EXPECT_NE(Find(x, "Company", "벨로닉"), nullptr);
+  EXPECT_NE(Find(x, "Company", "카스텐"), nullptr);
+  EXPECT_NE(Find(x, "Company", "텔미라"), nullptr);
+  EXPECT_THAT(LabelsOf(x, "정리하고"), IsEmpty());
+  EXPECT_THAT(LabelsOf(x, "마르벤"), IsEmpty());
+}
+
+// "X는 ... A와 B를 회수", "X는 아연 제련 부산물로 A, B 등 희소금속을 회수": a company that
+// recovers minerals produces them; a mineral it only works with (아연 제련) is not among them.
+TEST_F(EntitiesTest, RecoveredMineralsAreProducedByTheCompany) {
+  Extraction x =
+      Run("- Qorvane社는 폴란드에 공장을 가동하고 있으며, 재활용 공정에서 코발트와 니켈을 회수\n"
+          "- Brenlo社는 아연 제련 부산물로 인듐, 비스무트 등 희소금속을 회수\n");
+  EXPECT_TRUE(Related(x, "Qorvane", "PRODUCES", "코발트"));
+  EXPECT_TRUE(Related(x, "Qorvane", "PRODUCES", "니켈"));
+  EXPECT_TRUE(Related(x, "Brenlo", "PRODUCES", "인듐"));
+  EXPECT_TRUE(Related(x, "Brenlo", "PRODUCES", "비스무트"));
+  EXPECT_FALSE(Related(x, "Brenlo", "PRODUCES", "아연"));
+}
+
+// "X는 베트남에 A 생산 공장을 건설": a company that builds or runs a plant named for what it
+// makes produces that; a plant that is only near a mention of it says nothing.
+TEST_F(EntitiesTest, APlantNamedForAProductMakesItsOperatorTheProducer) {
+  Extraction x =
+      Run("- Qorvane社는 베트남에 니켈 생산 공장을 건설\n"
+          "- Brenlo社는 니켈 가격 하락에도 새 공장을 건설\n");
+  EXPECT_TRUE(Related(x, "Qorvane", "PRODUCES", "니켈"));
+  EXPECT_FALSE(Related(x, "Brenlo", "PRODUCES", "니켈"));
+}
+
+// "일본 X(Y), 태국 Z社와", "미국 X(Y)에 투자": a spelled-out name right after its country is a
+// company; one a head noun follows ("대만 X(Y) 해상풍력 프로젝트에"), a place ("잠비아 X(Y)에서")
+// and a word dated in parentheses ("앙골라 방문('24.12)에") are not.
+TEST_F(EntitiesTest, ASpelledNameAfterACountryIsACompanyUnlessAHeadOrPlaceFollows) {
+  Extraction x =
+      Run("- 인도 기업은 일본 텔미라(Telmira), 태국 Qorvane社와 합작\n"
+          "- 한국 기업은 미국 벨마르(Velmar)에 1억 달러를 투자\n"
+          "- 한국 기업은 대만 벨로나(Vellona) 해상풍력 프로젝트에 설비를 공급\n"
+          "- 호주 기업은 잠비아 카르벤(Karven)에서 구리 광체를 발견\n"
+          "- 대통령의 앙골라 방문('24.12)에 맞춰 발표\n");
+  EXPECT_NE(Find(x, "Company", "Telmira"), nullptr);
+  EXPECT_NE(Find(x, "Company", "Velmar"), nullptr);
+  EXPECT_THAT(LabelsOf(x, "Vellona"), Not(Contains("Company")));
+  EXPECT_THAT(LabelsOf(x, "Karven"), Not(Contains("Company")));
+  EXPECT_THAT(LabelsOf(x, "방문"), IsEmpty());
+}
+
 }  // namespace
 }  // namespace kg::ingest
