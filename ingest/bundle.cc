@@ -606,7 +606,8 @@ static bool AtomSafe(std::string_view atom) {
 static void BuildRuleFilter(Bundle::Impl* b) {
   if (b->rules.empty()) return;
   // Atoms of 2 bytes and more (a Hangul syllable is 3): measured the most selective here.
-  auto filter = std::make_unique<re2::FilteredRE2>(2);
+  constexpr int kMinAtomLen = 2;
+  auto filter = std::make_unique<re2::FilteredRE2>(kMinAtomLen);
   RE2::Options opt;
   opt.set_log_errors(false);
   for (const Rule& rule : b->rules) {
@@ -622,7 +623,10 @@ static void BuildRuleFilter(Bundle::Impl* b) {
   for (const std::string& a : atoms) {
     if (!AtomSafe(a)) return;
   }
-  b->rule_atoms = std::make_unique<AtomMatcher>(atoms);
+  std::vector<std::string> patterns;
+  for (const Rule& rule : b->rules) patterns.push_back(rule.pattern);
+  b->rule_prefilter = RulePrefilter::Build(patterns, atoms, kMinAtomLen);
+  b->rule_atoms = std::make_unique<AtomMatcher>(b->rule_prefilter.atoms());
   b->rule_filter = std::move(filter);
 }
 

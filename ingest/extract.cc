@@ -267,6 +267,7 @@ class DocExtractor {
   std::vector<size_t> subject_places_;
   std::vector<size_t> topic_places_;  // the subject places whose particle is the topic 은/는
   std::vector<int> atoms_;
+  std::vector<uint64_t> clause_bits_;  // RulePrefilter::Candidates' buffer
   std::vector<int> candidates_;
   std::vector<re2::StringPiece> groups_;
   PlaceholderStarts starts_;              // places_ as MatchRule takes them
@@ -1922,8 +1923,7 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
     std::vector<int>& atoms = atoms_;
     atoms.clear();
     b_.rule_atoms->Match(tagged, &atoms);
-    b_.rule_filter->AllPotentials(atoms, &candidates);
-    std::sort(candidates.begin(), candidates.end());
+    b_.rule_prefilter.Candidates(atoms, &clause_bits_, &candidates);
   } else {
     for (size_t i = 0; i < b_.rules.size(); ++i) candidates.push_back(static_cast<int>(i));
   }
