@@ -22,6 +22,7 @@ struct By {
   Token token = Token::kId;
   std::shared_ptr<Pipeline> child;
   int order = 0;  // 0 asc, 1 desc, 2 shuffle
+  StepSource source;  // the by() in the query, for errors
 };
 
 // A step that takes by() modulators (a mix-in of its operator).

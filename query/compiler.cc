@@ -228,8 +228,16 @@ absl::Status Compiler::AddStep(Pipeline* p, const Step& s, const std::vector<con
       &Compiler::AddSideEffectStep, &Compiler::AddBranchStep, &Compiler::AddMutationStep,
       &Compiler::AddScalarStep,
   };
+  size_t first_new = p->ops().size();
   for (Family f : kFamilies) {
-    if (std::optional<absl::Status> st = (this->*f)(p, s, steps, index)) return *st;
+    if (std::optional<absl::Status> st = (this->*f)(p, s, steps, index)) {
+      // The operators the step added (modulators it consumed included) report runtime errors
+      // at its position; ones a nested AddStep() added keep their own.
+      for (size_t k = first_new; k < p->ops().size(); ++k) {
+        if (p->ops()[k]->source.step.empty()) p->ops()[k]->source = StepSource{s.name, s.pos};
+      }
+      return *st;
+    }
   }
   const std::string& n = s.name;
   if (n == "iterate" || n == "toList" || n == "next") return absl::OkStatus();
@@ -288,6 +296,7 @@ bool NeedsPath(const Traversal& t) {
 }
 
 absl::StatusOr<CompiledQuery> CompileQuery(const Traversal& t, std::string_view text, Context* ctx) {
+  ctx->query_text = std::string(text);
   Compiler c(text, ctx);
   auto p = c.Compile(t, /*child=*/false);
   if (!p.ok()) return p.status();

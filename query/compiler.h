@@ -136,6 +136,8 @@ class Compiler {
   absl::Status AddSelect(Pipeline* p, const Step& s);
   absl::Status AddMatch(Pipeline* p, const Step& s);
   absl::StatusOr<steps::MatchPattern> MatchPatternOf(const Expr& e);
+  // or(...) inside match(): each argument an alternative of and()-ed patterns (prefix or infix).
+  absl::StatusOr<steps::MatchPattern> MatchAlternativesOf(const Step& or_step);
   absl::Status AddGroup(Pipeline* p, const Step& s);
   absl::Status AddChoose(Pipeline* p, const Step& s);
   absl::Status AddMutation(Pipeline* p, const Step& s, const std::vector<const Step*>& steps, size_t* i);

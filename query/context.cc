@@ -16,10 +16,12 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "query/ops.h"
+#include "query/parser.h"
 
 namespace kg::query {
 
@@ -39,6 +41,23 @@ bool Context::Tick() {
                      absl::FormatDuration(options.limits.timeout), ")")));
   }
   return true;
+}
+
+void Context::Locate(const StepSource& src) {
+  if (located_ || status.ok() || src.step.empty()) return;
+  located_ = true;
+  // Messages that already name the step ("sum() expects...", "The toUpper(local) step...")
+  // only get the position.
+  absl::string_view message = status.message();
+  std::string text(message);
+  if (!absl::StrContains(message, absl::StrCat(src.step, "("))) {
+    text = absl::StrCat(src.step, "(): ", message);
+  }
+  absl::Status located(status.code(), PositionedMessage(query_text, src.pos, text));
+  status.ForEachPayload([&located](absl::string_view url, const absl::Cord& payload) {
+    located.SetPayload(url, payload);
+  });
+  status = std::move(located);
 }
 
 bool Context::Hold(uint64_t n) {
@@ -202,6 +221,7 @@ class TimingOp : public Op {
     absl::Time start = absl::Now();
     bool ok = timed_->Next(out);
     timed_->time += absl::Now() - start;
+    if (!ok && !ctx_->ok()) ctx_->Locate(timed_->source);
     return ok;
   }
   bool IsBarrier() const override { return timed_->IsBarrier(); }
@@ -225,9 +245,15 @@ void Pipeline::Add(std::unique_ptr<Op> op) {
 
 void Pipeline::Feed(Traverser t) { queue_->Push(std::move(t)); }
 
+bool Pipeline::PullTail(Traverser* out) {
+  if (tail_->Next(out)) return true;
+  if (!ctx_->ok()) ctx_->Locate(tail_->source);
+  return false;
+}
+
 bool Pipeline::Next(Traverser* out) {
   if (!ctx_->ok()) return false;
-  return tail_->Next(out) && ctx_->ok();
+  return PullTail(out) && ctx_->ok();
 }
 
 void Pipeline::Reset() { tail_->Reset(); }
@@ -242,7 +268,7 @@ bool Pipeline::HasBarrier() const {
 bool Pipeline::RunAll(const Traverser& t, std::vector<Traverser>* out) {
   Reset();
   Feed(t);
-  for (Traverser r; tail_->Next(&r);) {
+  for (Traverser r; PullTail(&r);) {
     out->push_back(std::move(r));
     if (!ctx_->Hold(1)) return false;
   }
@@ -254,7 +280,7 @@ bool Pipeline::Any(const Traverser& t, bool* any) {
   Reset();
   Feed(t);
   Traverser r;
-  *any = tail_->Next(&r);
+  *any = PullTail(&r);
   return ctx_->ok();
 }
 
@@ -262,7 +288,7 @@ bool Pipeline::First(const Traverser& t, std::optional<Value>* out) {
   Reset();
   Feed(t);
   Traverser r;
-  if (tail_->Next(&r)) {
+  if (PullTail(&r)) {
     *out = std::move(r.obj);
   } else {
     out->reset();

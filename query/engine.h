@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "graph/graph.h"
+#include "query/ast.h"
 #include "query/loop_counters.h"
 #include "query/query.h"
 #include "query/value.h"
@@ -32,6 +33,12 @@ struct PathNode {
   Value obj;
   std::vector<std::string> labels;
   std::shared_ptr<const PathNode> prev;
+};
+
+// The step of the query an operator was compiled from, for positioned runtime errors.
+struct StepSource {
+  std::string step;  // the step's name as written ("sum"); empty: no step of the query
+  Pos pos;
 };
 
 struct Traverser {
@@ -64,6 +71,7 @@ class Context {
   std::string sack_merge;
   bool sack_written = false;  // some sack(Operator) step gives traversers a sack without withSack()
   bool bulk = true;           // g.withBulk(false): merged traversers keep a bulk of one
+  std::string query_text;  // for positioned runtime errors
   absl::Status status;  // the first error; operators stop once it is set
   std::map<std::string, Value, std::less<>> side_effects;
   std::map<std::string, std::vector<Value>, std::less<>> aggregates;
@@ -75,6 +83,12 @@ class Context {
     if (status.ok()) status = std::move(s);
     return false;
   }
+  // After a failure, positions the error at the step `src` as parse errors are ("line 1,
+  // column 22: sum() expects numbers...", the query line and a caret), once. Errors travel
+  // downstream and out of child traversals as operators stop, so the first operator that
+  // stops with an error and has a step (the innermost) names it; operators without one leave
+  // it to the next.
+  void Locate(const StepSource& src);
   // Deadline and cancellation, polled cheaply.
   bool Tick();
   // Traversers buffered by barriers and queues; fails with RESOURCE_EXHAUSTED past the limit.
@@ -129,6 +143,7 @@ class Context {
  private:
   uint64_t ticks_ = 0;
   uint64_t held_ = 0;
+  bool located_ = false;  // the error already names its step
   absl::flat_hash_map<graph::VertexId, std::shared_ptr<const graph::Vertex>> vertex_cache_;
   std::map<graph::EdgeKey, std::shared_ptr<const graph::Edge>> edge_cache_;
 };
@@ -156,9 +171,17 @@ class Op {
   // Profile counters.
   uint64_t out_count = 0;
   absl::Duration time;
+  // The step this operator was compiled from (set by the compiler for every step).
+  StepSource source;
 
  protected:
-  bool Pull(Traverser* t) { return input_ != nullptr && input_->Next(t); }
+  // The input's next traverser; when the input stops on an error, names its step in the error.
+  bool Pull(Traverser* t) {
+    if (input_ == nullptr) return false;
+    if (input_->Next(t)) return true;
+    if (!ctx_->ok()) ctx_->Locate(input_->source);
+    return false;
+  }
   Context* ctx_;
   Op* input_ = nullptr;
   std::string name_;
@@ -189,6 +212,8 @@ class Pipeline {
   bool profile = false;
 
  private:
+  // tail_->Next(), naming the failing step in an error.
+  bool PullTail(Traverser* out);
   Context* ctx_;
   std::vector<std::unique_ptr<Op>> ops_;
   Op* tail_ = nullptr;

@@ -32,7 +32,7 @@ Value Multiply(const Value& a, int64_t bulk);
 bool Bind(Context* ctx, const Predicate& p, const Traverser& t, Predicate* out, bool* productive);
 // Whether unfold() and the local steps iterate the value (lists, sets, maps).
 bool IsIterable(const Value& v);
-// The items of a collection as a list (map entries become single-entry maps).
+// The items of a collection as a list (a map's are its entries: Value::Entry).
 ValueList Items(const Value& v);
 
 // ---- reading elements and paths (lookup.cc) ----

@@ -89,7 +89,10 @@ bool TokenValue(Context* ctx, const Value& obj, Token t, std::optional<Value>* o
 }
 
 bool EvalBy(Context* ctx, const By& by, const Traverser& t, std::optional<Value>* out) {
-  if (!EvalByInner(ctx, by, t, out)) return false;
+  if (!EvalByInner(ctx, by, t, out)) {
+    ctx->Locate(by.source);
+    return false;
+  }
   if (!*out && ctx->productive_by) *out = Value();  // ProductiveByStrategy: null, not a filter
   return true;
 }
@@ -119,7 +122,7 @@ bool EvalByInner(Context* ctx, const By& by, const Traverser& t, std::optional<V
       }
       ValueList l;
       for (const auto& [k, v] : t.obj.as_map()) l.push_back(by.kind == By::kColumnKeys ? k : v);
-      if (t.obj.as_map().size() == 1) {
+      if (t.obj.is_entry()) {  // its key or value; a map gives all of them
         *out = l[0];
       } else {
         *out = Value::List(std::move(l));

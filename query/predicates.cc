@@ -43,8 +43,10 @@ bool ExpandOk(Context* ctx, int64_t bulk) {
 }
 
 absl::Status TypeError(const std::string& step, const Value& v, const std::string& wanted) {
-  return absl::InvalidArgumentError(absl::StrCat(step, "() expects ", wanted, " but got ",
-                                                 v.DebugString()));
+  // "by(Column)" already has its parentheses.
+  const char* parens = absl::StrContains(step, "(") ? "" : "()";
+  return absl::InvalidArgumentError(
+      absl::StrCat(step, parens, " expects ", wanted, " but got ", v.DebugString()));
 }
 
 // Numeric addition with TinkerPop's promotion: int + int stays int unless it overflows.
@@ -84,13 +86,13 @@ bool IsIterable(const Value& v) {
   return v.is_collection() || v.kind() == Value::Kind::kPath || v.kind() == Value::Kind::kMap;
 }
 
-// The items of a collection as a list (map entries become single-entry maps).
+// The items of a collection as a list (a map's are its entries).
 ValueList Items(const Value& v) {
   if (v.is_collection()) return v.as_list();
   if (v.kind() == Value::Kind::kPath) return v.path().objects;
   if (v.kind() == Value::Kind::kMap) {
     ValueList out;
-    for (const auto& e : v.as_map()) out.push_back(Value::Map({e}));
+    for (const auto& [key, value] : v.as_map()) out.push_back(Value::Entry(key, value));
     return out;
   }
   return {v};

@@ -48,7 +48,14 @@ Value Value::Set(ValueList l) {
 }
 Value Value::Map(ValueMap m) {
   Value v;
-  v.v_ = std::make_shared<const ValueMap>(std::move(m));
+  v.v_ = std::make_shared<const MapBox>(MapBox{std::move(m), false});
+  return v;
+}
+Value Value::Entry(Value key, Value value) {
+  Value v;
+  ValueMap m;
+  m.emplace_back(std::move(key), std::move(value));
+  v.v_ = std::make_shared<const MapBox>(MapBox{std::move(m), true});
   return v;
 }
 

@@ -175,7 +175,11 @@ class Value {
   const PropertyRef& property() const { return *std::get<PPtr>(v_); }
   const PathValue& path() const { return *std::get<PathPtr>(v_); }
   const ValueList& as_list() const;  // kList or kSet
-  const ValueMap& as_map() const { return *std::get<MapPtr>(v_); }
+  const ValueMap& as_map() const { return std::get<MapPtr>(v_)->items; }
+  // A map entry (Java's Map.Entry, what unfold() makes of a map): a one-entry map everywhere
+  // except where TinkerPop tells them apart (select(keys/values), by(keys/values)).
+  static Value Entry(Value key, Value value);
+  bool is_entry() const { return kind() == Kind::kMap && std::get<MapPtr>(v_)->entry; }
   Token token() const { return std::get<Token>(v_); }
 
   int64_t ToInt64() const;  // any number, truncated
@@ -208,7 +212,11 @@ class Value {
   using PPtr = std::shared_ptr<const PropertyRef>;
   using PathPtr = std::shared_ptr<const PathValue>;
   using ListPtr = std::shared_ptr<const ListBox>;
-  using MapPtr = std::shared_ptr<const ValueMap>;
+  struct MapBox {
+    ValueMap items;
+    bool entry = false;
+  };
+  using MapPtr = std::shared_ptr<const MapBox>;
   Kind kind_() const;
   std::variant<std::monostate, bool, int32_t, int64_t, float, double, std::string,
                graph::Timestamp, VertexRef, EdgeRef, VPPtr, PPtr, PathPtr, ListPtr, MapPtr, Token>

@@ -29,6 +29,7 @@ absl::Status Compiler::AddBy(Op* last, const Step& s) {
                                    "()"));
   }
   By by;
+  by.source = StepSource{s.name, s.pos};
   size_t ai = 0;
   if (!s.args.empty()) {
     const Expr& a = s.args[0];

@@ -58,8 +58,7 @@ absl::Status Compiler::AddSelect(Pipeline* p, const Step& s) {
   if (en == "Column.keys" || en == "Column.values") {
     bool keys = en == "Column.keys";
     p->Add(std::make_unique<FlatMapOp>(ctx, "select", [ctx, keys](const Traverser& t, std::vector<Value>* out) {
-      if (t.obj.kind() == Value::Kind::kMap && t.obj.as_map().size() == 1) {
-        // A map entry (what unfold() makes of a map): its key or value.
+      if (t.obj.is_entry()) {  // its key or value; a map gives all of them
         out->push_back(keys ? t.obj.as_map()[0].first : t.obj.as_map()[0].second);
         return true;
       }
@@ -216,6 +215,36 @@ absl::StatusOr<steps::MatchPattern> Compiler::MatchPatternOf(const Expr& e) {
   return pattern;
 }
 
+absl::StatusOr<steps::MatchPattern> Compiler::MatchAlternativesOf(const Step& or_step) {
+  steps::MatchPattern filter;
+  for (const Expr& alternative : or_step.args) {
+    const std::vector<Step>& st = alternative.traversal->steps;
+    std::vector<Expr> parts;
+    if (st.size() == 1 && st[0].name == "and" && IsConnective(st[0])) {
+      parts = st[0].args;  // and(p1, p2...)
+    } else {
+      std::vector<const Step*> steps;
+      for (const Step& x : st) steps.push_back(&x);
+      auto begin = steps.cbegin();
+      for (auto it = steps.cbegin(); it != steps.cend(); ++it) {  // p1.and().p2...
+        if (IsMarker(*it) && (*it)->name == "and") {
+          parts.push_back(TraversalOf(begin, it));
+          begin = it + 1;
+        }
+      }
+      parts.push_back(TraversalOf(begin, steps.cend()));
+    }
+    std::vector<steps::MatchPattern> patterns;
+    for (const Expr& part : parts) {
+      auto pattern = MatchPatternOf(part);
+      if (!pattern.ok()) return pattern.status();
+      patterns.push_back(*std::move(pattern));
+    }
+    filter.alternatives.push_back(std::move(patterns));
+  }
+  return filter;
+}
+
 absl::Status Compiler::AddMatch(Pipeline* p, const Step& s) {
   if (s.args.empty()) return Err(s.pos, "match() needs at least one pattern");
   std::vector<steps::MatchPattern> patterns, filters;
@@ -228,6 +257,13 @@ absl::Status Compiler::AddMatch(Pipeline* p, const Step& s) {
     if (a.kind == Expr::Kind::kTraversal && a.traversal && a.traversal->steps.size() == 1 &&
         a.traversal->steps[0].name == "and" && !a.traversal->steps[0].args.empty()) {
       for (const Expr& c : a.traversal->steps[0].args) args.push_back(&c);
+      continue;
+    }
+    if (a.kind == Expr::Kind::kTraversal && a.traversal && a.traversal->steps.size() == 1 &&
+        a.traversal->steps[0].name == "or" && IsConnective(a.traversal->steps[0])) {
+      auto filter = MatchAlternativesOf(a.traversal->steps[0]);
+      if (!filter.ok()) return filter.status();
+      filters.push_back(*std::move(filter));
       continue;
     }
     auto pattern = MatchPatternOf(a);

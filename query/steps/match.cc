@@ -10,7 +10,8 @@
 // bound so far); labels the incoming path already has must agree. Filter patterns (where(),
 // not() and the like) and not(pattern) run last, on a traverser whose path carries every
 // binding; not(as(a)...as(b)) drops a solution when the pattern leads from a's object to b's
-// (or anywhere, when b is not bound). Each solution leaves as a map from label to
+// (or anywhere, when b is not bound); or(...) of patterns keeps a solution when all the
+// patterns of one of its alternatives hold on it. Each solution leaves as a map from label to
 // object, in the order the labels first appear, and its path carries the bindings, so a
 // select() after match() reads them either way. Bulks multiply along a solution.
 #include <algorithm>
@@ -53,6 +54,7 @@ class MatchOp : public BranchOp {
       AddLabel(p.start);
       AddLabel(p.end);
     }
+    for (const MatchPattern& f : filters_) AddAlternativeLabels(f);
     start_ = patterns_.empty() ? "" : patterns_[0].start;
     for (const MatchPattern& p : patterns_) {
       if (!EndsSomePattern(p.start)) {
@@ -75,6 +77,17 @@ class MatchOp : public BranchOp {
   void AddLabel(const std::string& l) {
     if (!l.empty() && std::find(labels_.begin(), labels_.end(), l) == labels_.end()) {
       labels_.push_back(l);
+    }
+  }
+  // The labels an or() of patterns mentions are the match's too (bound from the path, and in
+  // the solutions).
+  void AddAlternativeLabels(const MatchPattern& f) {
+    for (const std::vector<MatchPattern>& alternative : f.alternatives) {
+      for (const MatchPattern& p : alternative) {
+        AddLabel(p.start);
+        AddLabel(p.end);
+        AddAlternativeLabels(p);
+      }
     }
   }
   bool EndsSomePattern(const std::string& label) const {
@@ -199,10 +212,9 @@ class MatchOp : public BranchOp {
   bool Finish(const Traverser& t, const Bindings& b, int64_t bulk,
               std::vector<Traverser>* solutions) {
     for (const MatchPattern& f : filters_) {
-      const Value* start = f.start.empty() ? nullptr : Bound(b, f.start);
-      std::vector<Traverser> results;
-      if (!f.body->RunAll(At(t, b, start != nullptr ? *start : t.obj), &results)) return false;
-      if (Satisfied(f, b, results) == f.negated) return true;
+      bool holds = false;
+      if (!Holds(t, b, f, &holds)) return false;
+      if (!holds) return true;
     }
     ValueMap m;
     for (const std::string& label : labels_) {
@@ -212,6 +224,31 @@ class MatchOp : public BranchOp {
     ctx_->ExtendInto(At(t, b, Value()), Value::Map(std::move(m)), &out);
     out.bulk = bulk;
     solutions->push_back(std::move(out));
+    return true;
+  }
+
+  // Whether the filter pattern `f` holds on the complete bindings `b`.
+  bool Holds(const Traverser& t, const Bindings& b, const MatchPattern& f, bool* holds) {
+    if (!f.alternatives.empty()) return AnyAlternativeHolds(t, b, f.alternatives, holds);
+    const Value* start = f.start.empty() ? nullptr : Bound(b, f.start);
+    std::vector<Traverser> results;
+    if (!f.body->RunAll(At(t, b, start != nullptr ? *start : t.obj), &results)) return false;
+    *holds = Satisfied(f, b, results) != f.negated;
+    return true;
+  }
+
+  bool AnyAlternativeHolds(const Traverser& t, const Bindings& b,
+                           const std::vector<std::vector<MatchPattern>>& alternatives,
+                           bool* holds) {
+    for (const std::vector<MatchPattern>& alternative : alternatives) {
+      *holds = true;
+      for (const MatchPattern& p : alternative) {
+        if (!Holds(t, b, p, holds)) return false;
+        if (!*holds) break;
+      }
+      if (*holds) return true;
+    }
+    *holds = false;
     return true;
   }
 

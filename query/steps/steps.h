@@ -68,6 +68,9 @@ struct MatchPattern {
   std::string end;
   std::shared_ptr<Pipeline> body;
   bool negated = false;
+  // or(...) of patterns: a filter that passes when every pattern of one alternative does (an
+  // alternative is an and() of patterns, infix or not). No body then.
+  std::vector<std::vector<MatchPattern>> alternatives;
 };
 // match(patterns...) (match.cc): `patterns` bind labels, `filters` run on complete bindings.
 std::unique_ptr<Op> Match(Context* ctx, std::vector<MatchPattern> patterns,

@@ -67,7 +67,10 @@ TEST_F(FormatStepTest, BadTemplatesAndMultiPropertiesAreErrors) {
             "  g.inject(1).format(1)\n"
             "                     ^");
   EXPECT_EQ(Error("g.addV('x').property(list, 'a', 1).property(list, 'a', 2).format('%{a}')"),
-            "Multiple properties exist for the provided key, use Vertex.properties(a)");
+            "line 1, column 59: format(): Multiple properties exist for the provided key, use "
+            "Vertex.properties(a)\n"
+            "  g.addV('x').property(list, 'a', 1).property(list, 'a', 2).format('%{a}')\n"
+            "                                                            ^");
 }
 
 }  // namespace

@@ -58,8 +58,10 @@ TEST_F(MatchTest, LabelsBoundBeforeTheMatchMustAgree) {
 
 TEST_F(MatchTest, Errors) {
   EXPECT_EQ(Error("g.V().match(__.as('a').out().as('b'), __.as('c').out().as('d'))"),
-            "match() cannot bind the start label 'c' of a pattern: no pattern ends in it and the "
-            "traverser has no such label");
+            "line 1, column 7: match() cannot bind the start label 'c' of a pattern: no pattern "
+            "ends in it and the traverser has no such label\n"
+            "  g.V().match(__.as('a').out().as('b'), __.as('c').out().as('d'))\n"
+            "        ^");
   EXPECT_EQ(Error("g.V().match(__.out())"),
             "line 1, column 7: match() needs a pattern that starts with as()\n"
             "  g.V().match(__.out())\n        ^");
@@ -86,6 +88,33 @@ TEST_F(MatchTest, AndOfPatternsBindsLabels) {
                  ".as('c'), __.as('b').out('created').as('c'), __.and(__.as('b').out('created')"
                  ".count().as('d'), __.as('a').out('knows').count().as('d'))))"),
               ElementsAre("{a=v[1], b=v[4], c=v[3], d=2}"));
+}
+
+TEST_F(MatchTest, OrOfPatternsKeepsSolutionsOneAlternativeHolds) {
+  // a knows b, or b has more than two in-edges (lop): all but josh -> ripple.
+  EXPECT_THAT(Ok("g.V().match(__.as('a').out().as('b'), __.or(__.as('a').out('knows').as('b'), "
+                 "__.as('b').in().count().is(gt(2)))).select('a', 'b').by('name')"),
+              UnorderedElementsAre("{a=marko, b=lop}", "{a=marko, b=vadas}", "{a=marko, b=josh}",
+                                   "{a=josh, b=lop}", "{a=peter, b=lop}"));
+}
+
+TEST_F(MatchTest, AnOrAlternativeIsAnAndOfPatternsInfixOrNot) {
+  const std::string head = "g.V().as('a').out().as('b').match(__.as('a').out().count().as('c'), ";
+  // b's in-count must equal a's out-count c, and c be more than 2: only marko's lop.
+  EXPECT_THAT(
+      Ok(head + "__.or(__.as('a').out('knows').as('b'), __.as('b').in().count().as('c')"
+                ".and().as('c').is(gt(2)))).select('a', 'b', 'c').by('name').by('name').by()"),
+      UnorderedElementsAre("{a=marko, b=lop, c=3}", "{a=marko, b=vadas, c=3}",
+                           "{a=marko, b=josh, c=3}"));
+  EXPECT_THAT(Ok(head + "__.or(__.as('a').out('knows').as('b'), __.and(__.as('b').in().count()"
+                        ".as('c'), __.as('c').is(gt(2))))).select('b').by('name')"),
+              UnorderedElementsAre("lop", "vadas", "josh"));
+  // The second pattern of the alternative fails for lop, which goes. b, which only the or()
+  // names, is bound from the path: a knows b holds for vadas and josh, not for lop.
+  EXPECT_THAT(
+      Ok(head + "__.or(__.as('a').out('knows').as('b'), __.as('b').in().count().as('c')"
+                ".and().as('c').is(lt(3)))).select('a', 'b', 'c').by('name').by('name').by()"),
+      UnorderedElementsAre("{a=marko, b=vadas, c=3}", "{a=marko, b=josh, c=3}"));
 }
 }  // namespace
 }  // namespace kg::query

@@ -82,12 +82,27 @@ TEST_F(MathTest, SyntaxErrorsGiveThePositionInTheExpression) {
 }
 
 TEST_F(MathTest, RuntimeErrorsNameTheStepAndTheValue) {
-  EXPECT_EQ(Error("g.inject('x').math('_ + 1')"), "math() expects a number for '_' but got x");
-  EXPECT_EQ(Error("g.V(1).as('a').math('a + 1')"), "math() expects a number for 'a' but got v[#1]");
-  EXPECT_EQ(Error("g.inject(1).math('_ + y')"),
-            "math() variable 'y' is not _, an as() label, a map key or a side effect");
-  EXPECT_EQ(Error("g.inject(1).math('_ / 0')"), "math() division by zero");
-  EXPECT_EQ(Error("g.inject(1).math('_ % 0')"), "math() division by zero");
+  EXPECT_EQ(Error("g.inject('x').math('_ + 1')"),
+            "line 1, column 15: math() expects a number for '_' but got x\n"
+            "  g.inject('x').math('_ + 1')\n"
+            "                ^");
+  EXPECT_EQ(Error("g.V(1).as('a').math('a + 1')"),
+            "line 1, column 16: math() expects a number for 'a' but got v[#1]\n"
+            "  g.V(1).as('a').math('a + 1')\n"
+            "                 ^");
+  EXPECT_EQ(
+      Error("g.inject(1).math('_ + y')"),
+      "line 1, column 13: math() variable 'y' is not _, an as() label, a map key or a side effect\n"
+      "  g.inject(1).math('_ + y')\n"
+      "              ^");
+  EXPECT_EQ(Error("g.inject(1).math('_ / 0')"),
+            "line 1, column 13: math() division by zero\n"
+            "  g.inject(1).math('_ / 0')\n"
+            "              ^");
+  EXPECT_EQ(Error("g.inject(1).math('_ % 0')"),
+            "line 1, column 13: math() division by zero\n"
+            "  g.inject(1).math('_ % 0')\n"
+            "              ^");
 }
 
 }  // namespace

@@ -12,11 +12,22 @@ using ::testing::ElementsAre;
 class MergeVertexTest : public testing::ModernGraphTest {};
 
 TEST_F(MergeVertexTest, HiddenLabelsAreRefusedAndNothingIsWritten) {
-  EXPECT_EQ(Error("g.mergeV([(T.label): '~vertex'])"), "Label can not be a hidden key: ~vertex");
+  EXPECT_EQ(Error("g.mergeV([(T.label): '~vertex'])"),
+            "line 1, column 3: mergeV(): Label can not be a hidden key: ~vertex\n"
+            "  g.mergeV([(T.label): '~vertex'])\n"
+            "    ^");
   EXPECT_EQ(Error("g.mergeV([name: 'x']).option(Merge.onCreate, [(T.label): '~x'])"),
-            "Label can not be a hidden key: ~x");
-  EXPECT_EQ(Error("g.mergeV([(T.label): ['person', '~p']])"), "Label can not be a hidden key: ~p");
-  EXPECT_EQ(Error("g.mergeV([(T.label): ''])"), "Label can not be empty");
+            "line 1, column 3: mergeV(): Label can not be a hidden key: ~x\n"
+            "  g.mergeV([name: 'x']).option(Merge.onCreate, [(T.label): '~x'])\n"
+            "    ^");
+  EXPECT_EQ(Error("g.mergeV([(T.label): ['person', '~p']])"),
+            "line 1, column 3: mergeV(): Label can not be a hidden key: ~p\n"
+            "  g.mergeV([(T.label): ['person', '~p']])\n"
+            "    ^");
+  EXPECT_EQ(Error("g.mergeV([(T.label): ''])"),
+            "line 1, column 3: mergeV(): Label can not be empty\n"
+            "  g.mergeV([(T.label): ''])\n"
+            "    ^");
   EXPECT_THAT(Ok("g.V().count()"), ElementsAre("6"));
 }
 

@@ -36,7 +36,9 @@ TEST_F(PathFilterTest, FromAndToNarrowThePathBeforeBy) {
                  ".from('b').to('c').path().by('name')"),
               UnorderedElementsAre("path[marko, josh, ripple]", "path[marko, josh, lop]"));
   EXPECT_EQ(Error("g.V(1).out().simplePath().by(T.label).from('x')"),
-            "Could not locate path from-label: x");
+            "line 1, column 14: simplePath(): Could not locate path from-label: x\n"
+            "  g.V(1).out().simplePath().by(T.label).from('x')\n"
+            "               ^");
 }
 
 }  // namespace

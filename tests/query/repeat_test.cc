@@ -31,7 +31,10 @@ TEST_F(RepeatTest, NamedLoopsReadTheirOwnCounter) {
 }
 
 TEST_F(RepeatTest, AnUnknownLoopNameIsAnError) {
-  EXPECT_EQ(Error("g.V(1).repeat('a', out()).until(loops('b').is(1))"), "Loop name not defined: b");
+  EXPECT_EQ(Error("g.V(1).repeat('a', out()).until(loops('b').is(1))"),
+            "line 1, column 33: loops(): Loop name not defined: b\n"
+            "  g.V(1).repeat('a', out()).until(loops('b').is(1))\n"
+            "                                  ^");
 }
 
 TEST_F(RepeatTest, InjectCannotBeRepeated) {

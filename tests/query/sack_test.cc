@@ -91,7 +91,9 @@ TEST_F(SackTest, NormSackDividesEachSackByTheirSum) {
                  ".barrier(normSack).inV()).in('knows').barrier().sack()"),
               ElementsAre("1"));
   EXPECT_EQ(Error("g.withSack('a').V(1).out().barrier(normSack)"),
-            "barrier(normSack) needs numeric sacks, encountered a");
+            "line 1, column 28: barrier(normSack) needs numeric sacks, encountered a\n"
+            "  g.withSack('a').V(1).out().barrier(normSack)\n"
+            "                             ^");
 }
 
 }  // namespace

@@ -40,7 +40,9 @@ TEST_F(StringStepsTest, LengthAndSubstringCountCharactersNotBytes) {
 TEST_F(StringStepsTest, SubstringPassesNullAndRefusesOtherTypes) {
   EXPECT_THAT(Ok("g.inject(null, 'abc').substring(1)"), ElementsAre("null", "bc"));
   EXPECT_EQ(Error("g.V().values('age').substring(1)"),
-            "substring() can only take a string as argument, encountered 29");
+            "line 1, column 21: substring() can only take a string as argument, encountered 29\n"
+            "  g.V().values('age').substring(1)\n"
+            "                      ^");
   EXPECT_EQ(Error("g.inject('a').substring('x')"),
             "line 1, column 15: substring() expects integer start and end indices\n"
             "  g.inject('a').substring('x')\n"
@@ -71,10 +73,14 @@ TEST_F(StringStepsTest, LocalFormsWorkOnEachElementOfAList) {
   // A string on its own is taken as it is; the global form refuses a list.
   EXPECT_THAT(Ok("g.inject('ab').toUpper(Scope.local)"), ElementsAre("AB"));
   EXPECT_EQ(Error("g.inject(['ab', 1]).toUpper(Scope.local)"),
-            "The toUpper(local) step can only take string or list of strings, encountered 1 in "
-            "list");
+            "line 1, column 21: The toUpper(local) step can only take string or list of strings, "
+            "encountered 1 in list\n"
+            "  g.inject(['ab', 1]).toUpper(Scope.local)\n"
+            "                      ^");
   EXPECT_EQ(Error("g.inject(['ab']).toUpper()"),
-            "toUpper() can only take a string as argument, encountered [ab]");
+            "line 1, column 18: toUpper() can only take a string as argument, encountered [ab]\n"
+            "  g.inject(['ab']).toUpper()\n"
+            "                   ^");
 }
 
 TEST_F(StringStepsTest, AsStringWritesValuesAsTinkerPopDoes) {
@@ -84,8 +90,14 @@ TEST_F(StringStepsTest, AsStringWritesValuesAsTinkerPopDoes) {
   EXPECT_THAT(Ok("g.E(7).asString()"), ElementsAre("e[7][1-knows->2]"));
   EXPECT_THAT(Ok("g.inject([1, 'a']).asString()"), ElementsAre("[1, a]"));
   EXPECT_THAT(Ok("g.inject([1, 'a', 1.5d]).asString(Scope.local)"), ElementsAre("[1, a, 1.5]"));
-  EXPECT_EQ(Error("g.inject(null).asString()"), "Can't parse null as String.");
-  EXPECT_EQ(Error("g.inject([1, null]).asString(Scope.local)"), "Can't parse null as String.");
+  EXPECT_EQ(Error("g.inject(null).asString()"),
+            "line 1, column 16: asString(): Can't parse null as String.\n"
+            "  g.inject(null).asString()\n"
+            "                 ^");
+  EXPECT_EQ(Error("g.inject([1, null]).asString(Scope.local)"),
+            "line 1, column 21: asString(): Can't parse null as String.\n"
+            "  g.inject([1, null]).asString(Scope.local)\n"
+            "                      ^");
 }
 
 // toUpper()/toLower() map all of Unicode in the root locale, as Java's

@@ -1,5 +1,6 @@
 // valueMap() with(WithOptions.tokens[, which]): which tokens the map includes, and a by()
-// that applies to property values, never to the tokens.
+// that applies to property values, never to the tokens. Maps and the entries unfold() makes of
+// them under select(keys/values) and by(keys/values).
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/query/modern_graph_fixture.h"
@@ -35,6 +36,25 @@ TEST_F(ValueMapTest, ByAppliesToValuesNotTokens) {
               ElementsAre("{label=person, name=vadas, age=27}"));
   EXPECT_THAT(Ok("g.V(3).valueMap().with(WithOptions.tokens, WithOptions.ids).by(count(local))"),
               ElementsAre("{id=3, name=1, lang=1}"));
+}
+
+TEST_F(ValueMapTest, SelectColumnTellsAMapOfOneEntryFromAnEntry) {
+  // A map's values are a collection, even of one value; an entry's value is the value.
+  EXPECT_THAT(Ok("g.V(1).valueMap('name').select(values)"), ElementsAre("[[marko]]"));
+  EXPECT_THAT(Ok("g.V(1).valueMap('name').unfold().select(values)"), ElementsAre("[marko]"));
+  EXPECT_THAT(Ok("g.V(1).valueMap('name').select(keys)"), ElementsAre("{name}"));
+  EXPECT_THAT(Ok("g.V(1).valueMap('name').unfold().select(keys)"), ElementsAre("name"));
+  // Entries still show, compare and unfold as one-entry maps.
+  EXPECT_THAT(Ok("g.V().groupCount().by(label).unfold()"),
+              ElementsAre("{person=4}", "{software=2}"));
+}
+
+TEST_F(ValueMapTest, ByColumnTellsAMapOfOneEntryFromAnEntry) {
+  EXPECT_THAT(Ok("g.V().groupCount().by(label).unfold().order().by(values, desc).by(keys)"),
+              ElementsAre("{person=4}", "{software=2}"));
+  EXPECT_THAT(Ok("g.V(1).valueMap('name').project('v').by(values)"), ElementsAre("{v=[[marko]]}"));
+  EXPECT_THAT(Ok("g.V(1).valueMap('name').unfold().project('v').by(values)"),
+              ElementsAre("{v=[marko]}"));
 }
 
 }  // namespace

@@ -59,22 +59,31 @@ TEST_F(VertexLabelsTest, OneGivesTheDefaultLabelAndRefusesMore) {
   EXPECT_THAT(Results(Run("g.mergeV([name: 'm']).label()", one)), ElementsAre("vertex"));
   EXPECT_THAT(Results(Run("g.addV('a', 'a').label()", one)), ElementsAre("a"));
   EXPECT_EQ(Error("g.addV('a', 'b')", one),
-            "Element creation allows at most one label when the vertex label cardinality is ONE, "
-            "got 2: [a, b]");
+            "line 1, column 3: addV(): Element creation allows at most one label when the vertex "
+            "label cardinality is ONE, got 2: [a, b]\n"
+            "  g.addV('a', 'b')\n"
+            "    ^");
   EXPECT_EQ(Error("g.mergeV([name: 'n']).option(Merge.onCreate, [(T.label): ['person', "
                   "'employee'], name: 'n'])",
                   one),
-            "Element creation allows at most one label when the vertex label cardinality is ONE, "
-            "got 2: [person, employee]");
-  EXPECT_EQ(
-      Error("g.V(1).addLabel('employee')", one),
-      "addLabel(): Label mutation is not supported with cardinality ONE. Labels are immutable "
-      "once assigned.");
+            "line 1, column 3: mergeV(): Element creation allows at most one label when the vertex "
+            "label cardinality is ONE, got 2: [person, employee]\n"
+            "  g.mergeV([name: 'n']).option(Merge.onCreate, [(T.label): ['person', 'employee'], "
+            "name: 'n'])\n"
+            "    ^");
+  EXPECT_EQ(Error("g.V(1).addLabel('employee')", one),
+            "line 1, column 8: addLabel(): Label mutation is not supported with cardinality ONE. "
+            "Labels are immutable once assigned.\n"
+            "  g.V(1).addLabel('employee')\n"
+            "         ^");
   EXPECT_EQ(Error("g.mergeV([(T.label): 'person', name: 'marko']).option(Merge.onMatch, "
                   "[(T.label): 'manager'])",
                   one),
-            "option(onMatch): Label mutation is not supported with cardinality ONE. Labels are "
-            "immutable once assigned.");
+            "line 1, column 3: mergeV(): option(onMatch): Label mutation is not supported with "
+            "cardinality ONE. Labels are immutable once assigned.\n"
+            "  g.mergeV([(T.label): 'person', name: 'marko']).option(Merge.onMatch, [(T.label): "
+            "'manager'])\n"
+            "    ^");
   // The failed queries wrote nothing.
   EXPECT_THAT(Results(Run("g.V().count()", one)), ElementsAre("9"));
   EXPECT_THAT(Results(Run("g.V(1).elementMap()", one)),
@@ -86,8 +95,10 @@ TEST_F(VertexLabelsTest, WithOverridesTheCardinalityPerQuery) {
   EXPECT_THAT(Results(Run("g.with('vertexLabelCardinality', 'one').addV().label()", zero)),
               ElementsAre("vertex"));
   EXPECT_EQ(Error("g.with('vertexLabelCardinality', 'one').addV('a', 'b')", zero),
-            "Element creation allows at most one label when the vertex label cardinality is ONE, "
-            "got 2: [a, b]");
+            "line 1, column 41: addV(): Element creation allows at most one label when the vertex "
+            "label cardinality is ONE, got 2: [a, b]\n"
+            "  g.with('vertexLabelCardinality', 'one').addV('a', 'b')\n"
+            "                                          ^");
   auto one = Cardinality(LabelCardinality::kOne);
   EXPECT_THAT(
       Results(Run("g.with('vertexLabelCardinality', 'zeroOrMore').addV().elementMap()", one)),
@@ -106,15 +117,28 @@ TEST_F(VertexLabelsTest, AddVLabelTraversalsGiveOneLabelEachOrOneListAlone) {
   EXPECT_THAT(Results(Run("g.addV(constant('a'), constant('c')).labels().fold()", zero)),
               ElementsAre("[a, c]"));
   EXPECT_EQ(Error("g.addV(constant(['a', 'b']), constant('c'))", zero),
-            "Label traversal must produce a scalar String when multiple traversals are provided, "
-            "but got a Collection");
-  EXPECT_EQ(Error("g.addV(constant(1))", zero), "Label traversal must produce a String, but got 1");
-  EXPECT_EQ(Error("g.addV(constant('~h'))", zero), "Label can not be a hidden key: ~h");
-  EXPECT_EQ(Error("g.addV(constant(null))", zero), "Label can not be null");
+            "line 1, column 3: addV(): Label traversal must produce a scalar String when multiple "
+            "traversals are provided, but got a Collection\n"
+            "  g.addV(constant(['a', 'b']), constant('c'))\n"
+            "    ^");
+  EXPECT_EQ(Error("g.addV(constant(1))", zero),
+            "line 1, column 3: addV(): Label traversal must produce a String, but got 1\n"
+            "  g.addV(constant(1))\n"
+            "    ^");
+  EXPECT_EQ(Error("g.addV(constant('~h'))", zero),
+            "line 1, column 3: addV(): Label can not be a hidden key: ~h\n"
+            "  g.addV(constant('~h'))\n"
+            "    ^");
+  EXPECT_EQ(Error("g.addV(constant(null))", zero),
+            "line 1, column 3: addV(): Label can not be null\n"
+            "  g.addV(constant(null))\n"
+            "    ^");
   // With one label per vertex, a list of two is refused.
   EXPECT_EQ(Error("g.addV(constant(['a', 'b']))", Cardinality(LabelCardinality::kOne)),
-            "Element creation allows at most one label when the vertex label cardinality is ONE, "
-            "got 2: [a, b]");
+            "line 1, column 3: addV(): Element creation allows at most one label when the vertex "
+            "label cardinality is ONE, got 2: [a, b]\n"
+            "  g.addV(constant(['a', 'b']))\n"
+            "    ^");
   EXPECT_THAT(Results(Run("g.V().count()", zero)), ElementsAre("8"));  // 6 + the two added
 }
 
