@@ -35,6 +35,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -362,6 +363,56 @@ Percentiles Summarise(std::vector<double> micros, const std::vector<uint64_t>& s
   return p;
 }
 
+// The highest out-degree vertex's edges scanned whole (out, then in), and point reads of single
+// edges by full key (GetEdge) in random order: the two access paths the adjacency key's field
+// order decides.
+void RunHubAndLookups(graph::GraphReader& r, const std::vector<VertexId>& ids, uint64_t seed) {
+  VertexId hub = 0;
+  int64_t hub_degree = -1;
+  for (VertexId v : ids) {
+    absl::StatusOr<int64_t> d = r.Degree(v, Direction::kOut);
+    if (!d.ok()) Die(d.status(), "degree");
+    if (*d > hub_degree) hub_degree = *d, hub = v;
+  }
+  std::vector<EdgeKey> sample;
+  std::vector<double> out_us, in_us;
+  for (int round = 0; round < 21; ++round) {
+    auto t = Clock::now();
+    std::unique_ptr<graph::EdgeStream> s = r.ScanEdges(hub, Direction::kOut);
+    for (EdgeKey e; s->Next(&e);) {
+      if (round == 0) sample.push_back(e);
+    }
+    if (!s->status().ok()) Die(s->status(), "hub scan");
+    out_us.push_back(Seconds(t) * 1e6);
+    t = Clock::now();
+    s = r.ScanEdges(hub, Direction::kIn);
+    for (EdgeKey e; s->Next(&e);) {
+    }
+    if (!s->status().ok()) Die(s->status(), "hub in-scan");
+    in_us.push_back(Seconds(t) * 1e6);
+  }
+  std::sort(out_us.begin(), out_us.end());
+  std::sort(in_us.begin(), in_us.end());
+  std::printf("hub %llu (out-degree %lld): full out scan median %.0f us, in scan median %.0f us\n",
+              static_cast<unsigned long long>(hub), static_cast<long long>(hub_degree),
+              out_us[out_us.size() / 2], in_us[in_us.size() / 2]);
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<size_t> pick(0, ids.size() - 1);
+  while (sample.size() < 200000) {  // plus edges of random vertices, beyond the hub's
+    std::unique_ptr<graph::EdgeStream> s = r.ScanEdges(ids[pick(rng)], Direction::kOut);
+    for (EdgeKey e; s->Next(&e);) sample.push_back(e);
+  }
+  std::shuffle(sample.begin(), sample.end(), rng);
+  sample.resize(100000);
+  auto t = Clock::now();
+  for (const EdgeKey& e : sample) {
+    absl::StatusOr<std::optional<graph::Edge>> edge = r.GetEdge(e);
+    if (!edge.ok() || !edge->has_value()) Die(edge.status(), "edge lookup");
+  }
+  std::printf("edge lookups: %zu GetEdge by full key in random order, %.2f us each\n",
+              sample.size(), Seconds(t) * 1e6 / static_cast<double>(sample.size()));
+}
+
 void RunQueries(const std::string& dir, const std::vector<VertexId>& ids, int seeds,
                 uint64_t seed) {
   absl::StatusOr<std::unique_ptr<graph::Graph>> g = graph::Graph::Open(dir, {});
@@ -413,6 +464,7 @@ void RunQueries(const std::string& dir, const std::vector<VertexId>& ids, int se
               one.median, one.p99, one.mean_size);
   std::printf("  2-hop: median %.1f us, p99 %.1f us per seed (mean %.1f vertices reached)\n",
               two.median, two.p99, two.mean_size);
+  RunHubAndLookups(*r, ids, seed);
 }
 
 double MiB(double bytes) { return bytes / (1 << 20); }

@@ -176,10 +176,11 @@ class GraphReader {
   // --- edges ------------------------------------------------------------------------------------
   // The edges at `vertex` in one direction, optionally of one label; one prefix scan either way.
   // Keys are always (src, label, dst, rank), whichever side was scanned. Order: by label, then
-  // the other end's id, then rank.
+  // for out-edges by rank, which is creation order for edges AddEdge made (then dst); for
+  // in-edges by the other end's id, then rank (so creation order among one source's edges).
   virtual std::unique_ptr<EdgeStream> ScanEdges(VertexId vertex, Direction direction,
                                                 std::optional<LabelId> label = {}) = 0;
-  // Every edge, in (src, label, dst, rank) order.
+  // Every edge, in (src, label, rank, dst) order: each vertex's out-edges as ScanEdges lists them.
   virtual std::unique_ptr<EdgeStream> ScanAllEdges() = 0;
   virtual absl::StatusOr<std::optional<Edge>> GetEdge(const EdgeKey& key) = 0;
   virtual absl::StatusOr<std::optional<EdgeKey>> FindEdgeByExternalId(const Value& id) = 0;
@@ -306,10 +307,11 @@ class Graph {
       const BulkLoadOptions& options) = 0;
 };
 
-// The on-disk format this build writes; Open refuses a database with another one (2: provenance
-// rows per vertex and document, one element list per document; 3: evidence names its sentence
-// and rule in a string table per document).
-inline constexpr int kFormatVersion = 3;
+// The on-disk format this build writes (2: provenance rows per vertex and document, one element
+// list per document; 3: evidence names its sentence and rule in a string table per document; 4:
+// out-edges keyed by rank before the other end, so they list in creation order). Open upgrades a
+// format-3 database in place (unless read_only) and refuses any other.
+inline constexpr int kFormatVersion = 4;
 
 }  // namespace kg::graph
 

@@ -18,6 +18,7 @@
 #include "graph/layout.h"
 #include "graph/reader_impl.h"
 #include "graph/row_cache.h"
+#include "graph/upgrade.h"
 #include "graph/verify.h"
 
 namespace kg::graph {
@@ -49,6 +50,7 @@ class GraphImpl : public Graph {
           dir_, " was written in on-disk format ", version, ", newer than this build's format ",
           kFormatVersion, "; upgrade kg to open it"));
     }
+    if (version == 3) return UpgradeAndLoad();
     if (version < kFormatVersion) {
       return absl::FailedPreconditionError(absl::StrCat(
           dir_, " was written in on-disk format ", version, ", older than this build's format ",
@@ -56,6 +58,22 @@ class GraphImpl : public Graph {
           "import or ingest the data again"));
     }
     return LoadCatalog(**view);
+  }
+
+  // Format 3 differs only in its out-edge keys: they are rewritten in place (upgrade.h).
+  absl::Status UpgradeAndLoad() {
+    if (options_.read_only) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          dir_,
+          " was written in on-disk format 3; open it once without read-only to upgrade it "
+          "to format ",
+          kFormatVersion));
+    }
+    if (absl::Status s = UpgradeFormat3To4(*store_); !s.ok()) {
+      return absl::Status(s.code(), absl::StrCat(dir_, ": upgrade from on-disk format 3 to ",
+                                                 kFormatVersion, " failed: ", s.message()));
+    }
+    return Load();
   }
 
   std::unique_ptr<GraphReader> Snapshot() override;

@@ -59,10 +59,19 @@ std::string EdgeExternalIdKey(const Value& id) {
 std::string AdjKey(const EdgeKey& e, Direction d) {
   std::string k = Tagged(d == Direction::kOut ? kOutTag : kInTag);
   k.reserve(1 + 8 + 4 + 8 + 8);  // one allocation
-  PutU64BE(&k, d == Direction::kOut ? e.src : e.dst);
-  PutU32BE(&k, e.label);
-  PutU64BE(&k, d == Direction::kOut ? e.dst : e.src);
-  PutU64BE(&k, e.rank);
+  // Out: rank before dst, so one vertex's out-edges of a label list in rank (creation) order.
+  // In: src before rank, so "does src-L->dst exist, any rank" is one prefix seek.
+  if (d == Direction::kOut) {
+    PutU64BE(&k, e.src);
+    PutU32BE(&k, e.label);
+    PutU64BE(&k, e.rank);
+    PutU64BE(&k, e.dst);
+  } else {
+    PutU64BE(&k, e.dst);
+    PutU32BE(&k, e.label);
+    PutU64BE(&k, e.src);
+    PutU64BE(&k, e.rank);
+  }
   return k;
 }
 
@@ -83,16 +92,34 @@ std::string AdjPrefix(Direction d, VertexId vertex, LabelId label) {
 
 bool DecodeAdjKey(std::string_view key, EdgeKey* edge, Direction* d) {
   uint8_t tag;
-  VertexId near, far;
+  VertexId near, third, fourth;
+  LabelId label;
   if (!codec::GetU8(&key, &tag) || (tag != kOutTag && tag != kInTag) ||
-      !codec::GetU64BE(&key, &near) || !codec::GetU32BE(&key, &edge->label) ||
-      !codec::GetU64BE(&key, &far) || !codec::GetU64BE(&key, &edge->rank) || !key.empty()) {
+      !codec::GetU64BE(&key, &near) || !codec::GetU32BE(&key, &label) ||
+      !codec::GetU64BE(&key, &third) || !codec::GetU64BE(&key, &fourth) || !key.empty()) {
     return false;
   }
   *d = tag == kOutTag ? Direction::kOut : Direction::kIn;
-  edge->src = *d == Direction::kOut ? near : far;
-  edge->dst = *d == Direction::kOut ? far : near;
+  // Out: src lid rank dst. In: dst lid src rank.
+  *edge = *d == Direction::kOut ? EdgeKey{near, label, fourth, third}
+                                : EdgeKey{third, label, near, fourth};
   return true;
+}
+
+std::string Format3OutEdgeKey(const EdgeKey& e) {
+  std::string k = Tagged(kFormat3OutTag);
+  PutU64BE(&k, e.src);
+  PutU32BE(&k, e.label);
+  PutU64BE(&k, e.dst);
+  PutU64BE(&k, e.rank);
+  return k;
+}
+
+bool DecodeFormat3OutEdgeKey(std::string_view key, EdgeKey* edge) {
+  uint8_t tag;
+  return codec::GetU8(&key, &tag) && tag == kFormat3OutTag && codec::GetU64BE(&key, &edge->src) &&
+         codec::GetU32BE(&key, &edge->label) && codec::GetU64BE(&key, &edge->dst) &&
+         codec::GetU64BE(&key, &edge->rank) && key.empty();
 }
 
 std::string PropertyIndexPrefix(uint32_t index_id) {

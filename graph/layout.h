@@ -9,8 +9,10 @@
 //   key     01 lid esc(canonical key)                    vid       unique (label, key)
 //           02 value                                     vid       vertex external id
 //           03 value                                     out-key   edge external id
-//   adj     01 src lid dst rank                          EdgeRow   out-edge, owns properties
+//   adj     03 src lid rank dst                          EdgeRow   out-edge, owns properties;
+//                                                                  rank first: insertion order
 //           02 dst lid src rank                          -         in-edge twin
+//           (01 src lid dst rank: format 3's out-edge, rewritten by the upgrade to format 4)
 //   index   10 index-id enc(value) vid                   -         declared property index
 //           11 esc(normalised alias) lid vid             -         name/alias index
 //           12 lid vid                                   -         label membership
@@ -62,8 +64,11 @@ std::string VertexExternalIdKey(const Value& id);
 std::string EdgeExternalIdKey(const Value& id);
 
 // adj
-inline constexpr char kOutTag = 0x01;
+// Format 4's out-key has a tag of its own, so that a half-done upgrade from format 3 (whose
+// out-key, tag 01, put dst before rank) can tell its rewritten keys from the old ones.
+inline constexpr char kOutTag = 0x03;
 inline constexpr char kInTag = 0x02;
+inline constexpr char kFormat3OutTag = 0x01;
 std::string OutEdgeKey(const EdgeKey& e);
 std::string InEdgeKey(const EdgeKey& e);
 std::string AdjKey(const EdgeKey& e, Direction d);
@@ -72,6 +77,9 @@ std::string AdjPrefix(Direction d, VertexId vertex);
 std::string AdjPrefix(Direction d, VertexId vertex, LabelId label);
 // Decodes either twin back to (src, label, dst, rank).
 bool DecodeAdjKey(std::string_view key, EdgeKey* edge, Direction* d);
+// Format 3's out-key, `01 src lid dst rank`: only the upgrade (upgrade.h) and its tests use it.
+std::string Format3OutEdgeKey(const EdgeKey& e);
+bool DecodeFormat3OutEdgeKey(std::string_view key, EdgeKey* edge);
 
 // index
 inline constexpr char kPropertyIndexTag = 0x10;

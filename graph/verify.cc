@@ -97,7 +97,9 @@ class Verifier {
       EdgeKey e;
       Direction d;
       if (!layout::DecodeAdjKey(k, &e, &d)) {
-        Problem("undecodable edge key");
+        Problem(!k.empty() && k[0] == layout::kFormat3OutTag
+                    ? "a format-3 out-edge key (an unfinished upgrade)"
+                    : "undecodable edge key");
         return;
       }
       Direction twin = d == Direction::kOut ? Direction::kIn : Direction::kOut;
@@ -150,7 +152,13 @@ class Verifier {
       ++actual;
       if (k.empty()) return;
       if (k[0] == layout::kEdgeExternalIdTag) {
-        if (!Exists(Space::kAdj, std::string(v))) Problem("an edge id entry names a missing edge");
+        EdgeKey e;
+        Direction d;
+        if (!layout::DecodeAdjKey(v, &e, &d) || d != Direction::kOut) {
+          Problem("an edge id entry holds no out-edge key");
+        } else if (!Exists(Space::kAdj, std::string(v))) {
+          Problem("an edge id entry names a missing edge");
+        }
         return;
       }
       VertexId id;

@@ -12,20 +12,20 @@
 namespace kg::graph::bulk {
 namespace {
 
-// An adjacency key built in place (tag, near vertex, label, far vertex, rank 0: the layout of
-// layout::AdjKey) instead of a heap string per edge.
-// Every edge of both files passes through here, so the fields are stored as whole byte-swapped
-// words, and the rank (always 0 in a bulk load) once.
+// An adjacency key built in place (the layout of layout::AdjKey with rank 0: tag, near vertex,
+// label, then rank and far vertex for an out-key, far vertex and rank for an in-key) instead of a
+// heap string per edge. Every edge of both files passes through here, so the fields are stored
+// as whole byte-swapped words, and the rank (always 0 in a bulk load) once.
 class AdjKeyBuffer {
  public:
-  explicit AdjKeyBuffer(char tag) {
+  explicit AdjKeyBuffer(char tag) : far_at_(tag == layout::kOutTag ? 21 : 13) {
     std::memset(bytes_, 0, sizeof(bytes_));
     bytes_[0] = tag;
   }
   std::string_view Encode(uint64_t near, uint32_t label, uint64_t far) {
     PutBE64(1, near);
     PutBE32(9, label);
-    PutBE64(13, far);
+    PutBE64(far_at_, far);
     return std::string_view(bytes_, sizeof(bytes_));
   }
 
@@ -39,7 +39,8 @@ class AdjKeyBuffer {
     v = __builtin_bswap32(v);
     std::memcpy(bytes_ + at, &v, sizeof(v));
   }
-  char bytes_[29];  // tag, near, label, far, rank
+  size_t far_at_;
+  char bytes_[29];  // tag, near, label, and far and rank in the direction's order
 };
 
 bool SameEdge(const SortedEdge& a, const SortedEdge& b) {

@@ -182,13 +182,28 @@ TEST(LayoutTest, EdgeKeysRoundTripFromBothTwins) {
   EXPECT_EQ(layout::OutEdgeKey(e).size(), 29u);
 }
 
+TEST(LayoutTest, OutKeysPutRankBeforeDstAndInKeysSrcBeforeRank) {
+  EdgeKey e{0x0102, 0x03, 0x0405, 0x0607};
+  auto bytes = [](std::initializer_list<int> b) { return std::string(b.begin(), b.end()); };
+  const std::string src = bytes({0, 0, 0, 0, 0, 0, 1, 2}), lid = bytes({0, 0, 0, 3}),
+                    dst = bytes({0, 0, 0, 0, 0, 0, 4, 5}), rank = bytes({0, 0, 0, 0, 0, 0, 6, 7});
+  EXPECT_EQ(layout::OutEdgeKey(e), "\x03" + src + lid + rank + dst);
+  EXPECT_EQ(layout::InEdgeKey(e), "\x02" + dst + lid + src + rank);
+  EXPECT_EQ(layout::Format3OutEdgeKey(e), "\x01" + src + lid + dst + rank);
+  EdgeKey back;
+  ASSERT_TRUE(layout::DecodeFormat3OutEdgeKey(layout::Format3OutEdgeKey(e), &back));
+  EXPECT_EQ(back, e);
+  Direction d;
+  EXPECT_FALSE(layout::DecodeAdjKey(layout::Format3OutEdgeKey(e), &back, &d));
+}
+
 TEST(LayoutTest, AdjacencyOfOneVertexAndLabelIsOneContiguousPrefix) {
   // Keys of vertex 5's out-edges with label 3 all start with AdjPrefix(out, 5, 3) and sort
-  // between the other labels' edges.
+  // between the other labels' edges; within the label by rank (creation order), then dst.
   std::string p3 = layout::AdjPrefix(Direction::kOut, 5, 3);
   std::vector<std::string> keys = {
       layout::OutEdgeKey({5, 2, 100, 0}), layout::OutEdgeKey({5, 3, 1, 0}),
-      layout::OutEdgeKey({5, 3, 1, 1}),   layout::OutEdgeKey({5, 3, 900, 0}),
+      layout::OutEdgeKey({5, 3, 900, 0}), layout::OutEdgeKey({5, 3, 1, 1}),
       layout::OutEdgeKey({5, 4, 0, 0}),   layout::OutEdgeKey({6, 3, 1, 0})};
   EXPECT_TRUE(std::is_sorted(keys.begin(), keys.end()));
   int in_prefix = 0;

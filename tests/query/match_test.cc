@@ -16,7 +16,7 @@ class MatchTest : public testing::ModernGraphTest {};
 TEST_F(MatchTest, EmitsAMapOfTheBindings) {
   EXPECT_THAT(
       Ok("g.V().match(__.as('a').out('created').as('b'))"),
-      ElementsAre("{a=v[1], b=v[3]}", "{a=v[4], b=v[3]}", "{a=v[4], b=v[5]}", "{a=v[6], b=v[3]}"));
+      ElementsAre("{a=v[1], b=v[3]}", "{a=v[4], b=v[5]}", "{a=v[4], b=v[3]}", "{a=v[6], b=v[3]}"));
 }
 
 TEST_F(MatchTest, PatternsJoinOnSharedLabels) {
