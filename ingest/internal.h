@@ -489,7 +489,7 @@ struct Bundle::Impl {
   std::vector<LabelCue> column_cues;  // a table header word: "주력 모델" -> its cells are Products
   std::vector<LabelCue> subject_verbs;  // "X가 ... 양산": a verb of X's clause -> X is a Company
   std::vector<LabelCue> role_endings;   // "건설사 X(Y)": how the role word before X ends
-  std::vector<LabelCue> object_verbs;   // "X를 ... 인수": the verb X is the object of -> its label
+  std::vector<LabelCue> object_verbs;  // "X를 ... 인수": the verb X is the object of -> its label
   std::vector<std::string> subnational_markers;        // " 주": a state, not a country
   // A bare alias whose entity depends on the country it is said of: "상무부" is the U.S.
   // Department of Commerce by default, China's ministry in "(중국) 상무부는". Built from the

@@ -71,7 +71,7 @@ class Context {
   std::string sack_merge;
   bool sack_written = false;  // some sack(Operator) step gives traversers a sack without withSack()
   bool bulk = true;           // g.withBulk(false): merged traversers keep a bulk of one
-  std::string query_text;  // for positioned runtime errors
+  std::string query_text;     // for positioned runtime errors
   absl::Status status;  // the first error; operators stop once it is set
   std::map<std::string, Value, std::less<>> side_effects;
   std::map<std::string, std::vector<Value>, std::less<>> aggregates;
