@@ -99,6 +99,20 @@ absl::StatusOr<const codec::VertexRow*> TxnImpl::CachedRow(VertexId id) {
   return rows_.emplace(id, TxnRow{std::move(row), (*bytes)->size(), true}).first->second.row.get();
 }
 
+absl::StatusOr<std::optional<Vertex>> TxnImpl::GetVertex(VertexId id) {
+  absl::StatusOr<const codec::VertexRow*> row = CachedRow(id);
+  if (!row.ok()) return row.status();
+  if (*row == nullptr) return std::nullopt;
+  const codec::VertexRow& r = **row;
+  Vertex v;
+  v.id = id;
+  for (LabelId l : r.labels) v.labels.push_back(LabelName(l));
+  v.key = r.key;
+  v.external_id = r.external_id;
+  v.properties = r.properties;
+  return v;
+}
+
 absl::StatusOr<std::optional<VertexId>> TxnImpl::FindUnique(const std::string& unique_key) {
   if (auto it = unique_ids_.find(unique_key); it != unique_ids_.end()) {
     if (it->second == kNoVertex) return std::nullopt;

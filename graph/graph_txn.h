@@ -42,6 +42,10 @@ class TxnImpl : public ReaderImpl<GraphTxn> {
 
   std::optional<LabelId> FindLabel(std::string_view name) const override;
   std::string LabelName(LabelId id) const override;
+  // The transaction's view of the row (its own writes, then the committed-row cache, then the
+  // store), as the other reads of rows in a write do: an ingest asks for the vertex an alias
+  // names, mostly one an earlier document of the transaction or an earlier one wrote.
+  absl::StatusOr<std::optional<Vertex>> GetVertex(VertexId id) override;
 
   absl::StatusOr<VertexId> AddVertex(const std::vector<std::string>& labels, std::string_view key,
                                      const Value& external_id,

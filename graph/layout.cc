@@ -195,20 +195,23 @@ std::string TotalVerticesKey() { return Tagged(0x04); }
 std::string TotalEdgesKey() { return Tagged(0x05); }
 std::string DocumentCountKey() { return Tagged(0x06); }
 
-std::string ElementBytes(const ElementRef& element) {
-  std::string k;
+size_t ElementBytesTo(const ElementRef& element, char (&out)[kMaxElementBytes]) {
+  auto put = [&out](size_t at, uint64_t value, int bytes) {
+    for (int i = 0; i < bytes; ++i) out[at + i] = static_cast<char>(value >> (8 * (bytes - 1 - i)));
+    return at + bytes;
+  };
   if (const VertexId* v = std::get_if<VertexId>(&element)) {
-    k.push_back('V');
-    PutU64BE(&k, *v);
-  } else {
-    const EdgeKey& e = std::get<EdgeKey>(element);
-    k.push_back('E');
-    PutU64BE(&k, e.src);
-    PutU32BE(&k, e.label);
-    PutU64BE(&k, e.dst);
-    PutU64BE(&k, e.rank);
+    out[0] = 'V';
+    return put(1, *v, 8);
   }
-  return k;
+  const EdgeKey& e = std::get<EdgeKey>(element);
+  out[0] = 'E';
+  return put(put(put(put(1, e.src, 8), e.label, 4), e.dst, 8), e.rank, 8);
+}
+
+std::string ElementBytes(const ElementRef& element) {
+  char bytes[kMaxElementBytes];
+  return std::string(bytes, ElementBytesTo(element, bytes));
 }
 
 bool DecodeElement(std::string_view* in, ElementRef* element) {

@@ -105,6 +105,9 @@ std::string DocumentCountKey();
 
 // prov
 std::string ElementBytes(const ElementRef& element);
+// The same bytes written into `out`, without an allocation; returns how many.
+inline constexpr size_t kMaxElementBytes = 29;  // 'E' src lid dst rank
+size_t ElementBytesTo(const ElementRef& element, char (&out)[kMaxElementBytes]);
 bool DecodeElement(std::string_view* in, ElementRef* element);
 inline constexpr char kProvRowTag = 0x01;
 inline constexpr char kDocElementsTag = 0x02;

@@ -60,7 +60,7 @@ absl::StatusOr<ProvenanceBuffer::ElementList*> ProvenanceBuffer::LoadElements(
     elements_.erase(it);
     return bytes.ok() ? CorruptRow("element list of document", doc_id) : bytes.status();
   }
-  for (const ElementRef& e : elements) it->second.elements.insert(layout::ElementBytes(e));
+  for (const ElementRef& e : elements) it->second.elements.insert(ElementKey(e));
   return &it->second;
 }
 
@@ -147,7 +147,7 @@ absl::Status ProvenanceBuffer::Add(const ElementRef& element, const Evidence& ev
     if (!elements.ok()) return elements.status();
     doc.elements = *elements;
   }
-  doc.elements->elements.insert(layout::ElementBytes(element));
+  doc.elements->elements.insert(ElementKey(element));
   if (!doc.elements->dirty) {
     doc.elements->dirty = true;
     dirty_documents_.push_back(evidence.doc_id);
@@ -173,8 +173,8 @@ absl::StatusOr<std::vector<ElementRef>> ProvenanceBuffer::RemoveDocument(
   absl::StatusOr<ElementList*> list = LoadElements(doc_id, false);
   if (!list.ok()) return list.status();
   std::vector<ElementRef> named;
-  for (const std::string& bytes : (*list)->elements) {
-    std::string_view in = bytes;
+  for (const ElementKey& key : (*list)->elements) {
+    std::string_view in = key.bytes();
     ElementRef e;
     if (!layout::DecodeElement(&in, &e)) return CorruptRow("element list of document", doc_id);
     named.push_back(e);
@@ -239,7 +239,7 @@ absl::Status ProvenanceBuffer::RemoveElement(const ElementRef& element) {
     MarkDirty(*row);
     absl::StatusOr<ElementList*> list = LoadElements(doc_id, false);
     if (!list.ok()) return list.status();
-    (*list)->elements.erase(layout::ElementBytes(element));
+    (*list)->elements.erase(ElementKey(element));
     if ((*list)->elements.empty()) {
       ClearDocument(doc_id, *list);  // its last element: the string table goes too
     } else if (!(*list)->dirty) {
@@ -276,7 +276,8 @@ void ProvenanceBuffer::Flush() {
       continue;
     }
     std::string bytes;
-    for (const std::string& e : list.elements) bytes += e;
+    bytes.reserve(list.elements.size() * layout::kMaxElementBytes);
+    for (const ElementKey& e : list.elements) bytes.append(e.bytes());
     txn_->Put(Space::kProv, key, bytes);
   }
   dirty_documents_.clear();

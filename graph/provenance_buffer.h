@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "graph/codec.h"
 #include "graph/kv/kv.h"
+#include "graph/layout.h"
 #include "graph/types.h"
 
 namespace kg::graph {
@@ -51,8 +52,23 @@ class ProvenanceBuffer {
     bool dirty = false;
     const std::string* key = nullptr;  // its key in rows_
   };
+  // An element's layout::ElementBytes held inline: a document's list takes one insert per
+  // element it names, and a string of 29 bytes per edge was an allocation each.
+  class ElementKey {
+   public:
+    explicit ElementKey(const ElementRef& element)
+        : size_(static_cast<uint8_t>(layout::ElementBytesTo(element, bytes_))) {}
+    std::string_view bytes() const { return std::string_view(bytes_, size_); }
+    friend bool operator<(const ElementKey& a, const ElementKey& b) {
+      return a.bytes() < b.bytes();
+    }
+
+   private:
+    char bytes_[layout::kMaxElementBytes];
+    uint8_t size_;
+  };
   struct ElementList {
-    absl::btree_set<std::string> elements;  // ElementBytes
+    absl::btree_set<ElementKey> elements;
     bool dirty = false;
   };
   // A document's string table, with each string's index.

@@ -3,6 +3,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/merge_operator.h>
+#include <rocksdb/perf_level.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
@@ -120,6 +121,20 @@ class RocksCursor : public Cursor {
 
 class RocksStore;
 
+// Turns RocksDB's perf counters off on this thread for its lifetime, then restores the level.
+class PerfLevelOff {
+ public:
+  PerfLevelOff() : saved_(rocksdb::GetPerfLevel()) {
+    rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+  }
+  ~PerfLevelOff() { rocksdb::SetPerfLevel(saved_); }
+  PerfLevelOff(const PerfLevelOff&) = delete;
+  PerfLevelOff& operator=(const PerfLevelOff&) = delete;
+
+ private:
+  rocksdb::PerfLevel saved_;
+};
+
 class RocksReadView : public ReadView {
  public:
   RocksReadView(RocksStore* store, const rocksdb::Snapshot* snapshot)
@@ -184,6 +199,9 @@ class RocksStore : public Store {
   absl::Status RunTxn(absl::FunctionRef<absl::Status(Txn&)> fn) override {
     if (options_.read_only) return absl::FailedPreconditionError("the database is open read-only");
     std::lock_guard<std::mutex> lock(write_mu_);
+    // RocksDB counts every key comparison in a thread-local perf context by default (a TLS
+    // lookup per comparison, ~40 per memtable insert); kg never reads those counters.
+    PerfLevelOff perf_off;
     RocksTxn txn(this);
     if (absl::Status s = fn(txn); !s.ok()) return s;
     absl::StatusOr<rocksdb::WriteBatch*> batch = txn.FinalBatch();
@@ -307,12 +325,12 @@ absl::StatusOr<rocksdb::WriteBatch*> RocksTxn::FinalBatch() {
   rocksdb::Status s;
   for (int i = 0; i < kNumSpaces && s.ok(); ++i) {
     rocksdb::ColumnFamilyHandle* cf = store_->cf(static_cast<Space>(i));
-    buffer_.ForEach(static_cast<Space>(i), [&](const std::string& key,
-                                               const WriteBuffer::Entry& e) {
+    buffer_.ForEach(static_cast<Space>(i), [&](const WriteBuffer::Entry& e) {
       if (!s.ok()) return;
+      const rocksdb::Slice key = ToSlice(e.key);
       switch (e.kind) {
         case WriteBuffer::Entry::Kind::kPut:
-          s = batch_.Put(cf, key, e.value);
+          s = batch_.Put(cf, key, ToSlice(e.value));
           break;
         case WriteBuffer::Entry::Kind::kDelete:
           // Additions after a delete count from zero: the sum replaces the key.
@@ -532,10 +550,18 @@ rocksdb::ColumnFamilyOptions ColumnFamilyOptionsFor(Space space, const RocksDbOp
                                                     std::shared_ptr<rocksdb::Cache> cache) {
   rocksdb::ColumnFamilyOptions cf;
   cf.write_buffer_size = options.write_buffer_bytes;
-  // Many point reads ask for keys that are not there (an upsert's new key, a new edge, new
-  // evidence): a memtable bloom filter answers those without a search of the skiplist.
-  cf.memtable_prefix_bloom_size_ratio = 0.02;
-  cf.memtable_whole_key_filtering = true;
+  // A memtable bloom filter answers a point read of a key that is not there without a search of
+  // the skiplist, but every insert pays for it: a hash and a cache miss in a 1.3 MB bitmap per
+  // key (two in a space with a prefix extractor). Only the spaces whose keys the write path
+  // looks up before they exist keep it: a new entity's unique key and vertex row, a new
+  // document. Adjacency, provenance, counters and indexes are written far more than they are
+  // read absent (~96% of the keys an ingest stores; the row caches and the known-absent edges of
+  // new vertices answer most of those reads): without it, an ingest's store side takes ~10% less
+  // CPU (bench/README.md, session 10). Nothing changes on disk: SST files keep their filters.
+  if (space == Space::kVertex || space == Space::kKey || space == Space::kDoc) {
+    cf.memtable_prefix_bloom_size_ratio = 0.02;
+    cf.memtable_whole_key_filtering = true;
+  }
   // A commit inserts its keys in order, but consecutive keys of one space usually land far apart
   // in the memtable (the in-edges of different entities, their degree counters, provenance rows
   // of different vertices): a search from the top of the skiplist per key. Keys that share a

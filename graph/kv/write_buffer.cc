@@ -1,19 +1,69 @@
 #include "graph/kv/write_buffer.h"
 
+#include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 
 namespace kg::kv {
+namespace {
+
+// Arena blocks: large enough that a 64-document ingest transaction (~1 MB of keys and values)
+// takes a few dozen; a value larger than a quarter block gets a block of its own.
+constexpr size_t kBlockBytes = 64 << 10;
+
+uint64_t HeadOf(std::string_view key) {
+  uint64_t head = 0;
+  const size_t n = std::min<size_t>(key.size(), 8);
+  for (size_t i = 0; i < 8; ++i) {
+    head = (head << 8) | (i < n ? static_cast<unsigned char>(key[i]) : 0u);
+  }
+  return head;
+}
+
+// Key order: bytewise, as the store's comparator. Equal heads mean equal first 8 bytes (a key
+// shorter than 8 bytes is padded with zeros, which still orders it before its extensions).
+bool KeyLess(const WriteBuffer::Entry& a, const WriteBuffer::Entry& b) {
+  if (a.head != b.head) return a.head < b.head;
+  return a.key < b.key;
+}
+
+}  // namespace
+
+char* WriteBuffer::Copy(std::string_view bytes) {
+  if (bytes.empty()) return free_;
+  if (bytes.size() > kBlockBytes / 4) {
+    blocks_.push_back(std::make_unique<char[]>(bytes.size()));
+    std::memcpy(blocks_.back().get(), bytes.data(), bytes.size());
+    return blocks_.back().get();
+  }
+  if (bytes.size() > free_bytes_) {
+    blocks_.push_back(std::make_unique<char[]>(kBlockBytes));
+    free_ = blocks_.back().get();
+    free_bytes_ = kBlockBytes;
+  }
+  char* out = free_;
+  std::memcpy(out, bytes.data(), bytes.size());
+  free_ += bytes.size();
+  free_bytes_ -= bytes.size();
+  return out;
+}
 
 WriteBuffer::Entry& WriteBuffer::Slot(Space space, std::string_view key) {
-  Map& map = spaces_[static_cast<int>(space)];
-  // One descent of the tree: a new key goes in at the place the search ended.
-  auto it = map.lower_bound(key);
-  if (it != map.end() && it->first == key) return it->second;
+  SpaceBuffer& b = spaces_[static_cast<int>(space)];
+  // One hash of the key: a new key is copied into the arena and indexed where the search ended.
+  bool inserted = false;
+  auto it = b.index.lazy_emplace(key, [&](const auto& construct) {
+    inserted = true;
+    construct(std::string_view(Copy(key), key.size()), static_cast<uint32_t>(b.entries.size()));
+  });
+  if (!inserted) return b.entries[it->second];
   ++version_;
   bytes_ += key.size();
-  Entry& entry = map.try_emplace(it, std::string(key))->second;
+  Entry& entry = b.entries.emplace_back();
+  entry.key = it->first;
+  entry.head = HeadOf(key);
   entry.born = version_;
   return entry;
 }
@@ -21,7 +71,15 @@ WriteBuffer::Entry& WriteBuffer::Slot(Space space, std::string_view key) {
 void WriteBuffer::Put(Space space, std::string_view key, std::string_view value) {
   Entry& e = Slot(space, key);
   e.kind = Entry::Kind::kPut;
-  e.value.assign(value.data(), value.size());
+  if (value.size() <= e.capacity) {
+    // The previous value's bytes are reused (memmove: `value` may be a view of them).
+    char* bytes = const_cast<char*>(e.value.data());
+    if (!value.empty()) std::memmove(bytes, value.data(), value.size());
+    e.value = std::string_view(bytes, value.size());
+  } else {
+    e.value = std::string_view(Copy(value), value.size());
+    e.capacity = value.size();
+  }
   e.add = 0;
   bytes_ += value.size();
 }
@@ -29,7 +87,7 @@ void WriteBuffer::Put(Space space, std::string_view key, std::string_view value)
 void WriteBuffer::Delete(Space space, std::string_view key) {
   Entry& e = Slot(space, key);
   e.kind = Entry::Kind::kDelete;
-  e.value.clear();
+  e.value = e.value.substr(0, 0);  // keeps its bytes for a later Put
   e.add = 0;
 }
 
@@ -41,9 +99,24 @@ void WriteBuffer::AddInt64(Space space, std::string_view key, int64_t delta) {
 }
 
 const WriteBuffer::Entry* WriteBuffer::Find(Space space, std::string_view key) const {
-  const Map& map = spaces_[static_cast<int>(space)];
-  auto it = map.find(key);
-  return it == map.end() ? nullptr : &it->second;
+  const SpaceBuffer& b = spaces_[static_cast<int>(space)];
+  auto it = b.index.find(key);
+  return it == b.index.end() ? nullptr : &b.entries[it->second];
+}
+
+const WriteBuffer::SpaceBuffer& WriteBuffer::Sorted(Space space) const {
+  SpaceBuffer& b = spaces_[static_cast<int>(space)];
+  if (b.ordered == b.entries.size()) return b;
+  const size_t old = b.order.size();
+  for (size_t i = b.ordered; i < b.entries.size(); ++i) b.order.push_back(static_cast<uint32_t>(i));
+  auto less = [&b](uint32_t x, uint32_t y) { return KeyLess(b.entries[x], b.entries[y]); };
+  std::sort(b.order.begin() + static_cast<ptrdiff_t>(old), b.order.end(), less);
+  if (old > 0) {
+    std::inplace_merge(b.order.begin(), b.order.begin() + static_cast<ptrdiff_t>(old),
+                       b.order.end(), less);
+  }
+  b.ordered = b.entries.size();
+  return b;
 }
 
 absl::StatusOr<std::optional<std::string>> WriteBuffer::Resolve(
@@ -77,13 +150,14 @@ absl::StatusOr<std::optional<std::string>> WriteBuffer::Resolve(
 }
 
 // Merges the buffer's entries of a range with the store's cursor over it. The buffer's place is
-// kept as an iterator while the buffer is unchanged and found again by the last key otherwise.
+// kept as a position in the space's key order while no key is added and found again by the
+// last key otherwise.
 class WriteBuffer::MergedCursor : public Cursor {
  public:
-  MergedCursor(const WriteBuffer* buffer, const Map* map, std::string_view begin,
-               std::string_view end, bool reverse, std::unique_ptr<Cursor> stored)
+  MergedCursor(const WriteBuffer* buffer, Space space, std::string_view begin, std::string_view end,
+               bool reverse, std::unique_ptr<Cursor> stored)
       : buffer_(buffer),
-        map_(map),
+        space_(space),
         begin_(begin),
         end_(end),
         reverse_(reverse),
@@ -97,7 +171,7 @@ class WriteBuffer::MergedCursor : public Cursor {
         stored_consumed_ = false;
         if (!stored_valid_ && !stored_->status().ok()) return false;
       }
-      const Map::value_type* buffered = BufferCandidate();
+      const Entry* buffered = BufferCandidate();
       if (buffered == nullptr && !stored_valid_) return false;
       int order = 0;  // < 0: the buffered key comes first; > 0: the stored one
       if (buffered == nullptr) {
@@ -105,14 +179,14 @@ class WriteBuffer::MergedCursor : public Cursor {
       } else if (!stored_valid_) {
         order = -1;
       } else {
-        order = buffered->first.compare(stored_key_);
+        order = buffered->key.compare(stored_key_);
         if (reverse_) order = -order;
       }
       const bool from_stored = order >= 0;
-      last_key_.assign(order <= 0 ? std::string_view(buffered->first) : stored_key_);
+      last_key_.assign(order <= 0 ? buffered->key : stored_key_);
       started_ = true;
       if (from_stored) stored_consumed_ = true;
-      if (order < 0 && buffered->second.born > opened_at_) {
+      if (order < 0 && buffered->born > opened_at_) {
         Advance();  // a key first written after the cursor opened
         continue;
       }
@@ -122,9 +196,8 @@ class WriteBuffer::MergedCursor : public Cursor {
         return true;
       }
       Advance();
-      absl::StatusOr<std::optional<std::string>> resolved =
-          Resolve(buffered->second,
-                  from_stored ? std::optional<std::string_view>(stored_value_) : std::nullopt);
+      absl::StatusOr<std::optional<std::string>> resolved = Resolve(
+          *buffered, from_stored ? std::optional<std::string_view>(stored_value_) : std::nullopt);
       if (!resolved.ok()) {
         status_ = absl::DataLossError(absl::StrCat("scan: ", resolved.status().message()));
         return false;
@@ -144,25 +217,38 @@ class WriteBuffer::MergedCursor : public Cursor {
 
  private:
   // The next buffered entry in the range, or nullptr.
-  const Map::value_type* BufferCandidate() {
+  const Entry* BufferCandidate() {
     if (!positioned_ || version_ != buffer_->version_) Position();
+    const SpaceBuffer& b = *space_buffer_;
     if (!reverse_) {
-      if (it_ == map_->end() || (!end_.empty() && it_->first >= end_)) return nullptr;
-      return &*it_;
+      if (pos_ == b.order.size()) return nullptr;
+      const Entry& candidate = b.entries[b.order[pos_]];
+      return !end_.empty() && candidate.key >= end_ ? nullptr : &candidate;
     }
-    if (it_ == map_->begin()) return nullptr;
-    const Map::value_type& candidate = *std::prev(it_);
-    return candidate.first < begin_ ? nullptr : &candidate;
+    if (pos_ == 0) return nullptr;
+    const Entry& candidate = b.entries[b.order[pos_ - 1]];
+    return candidate.key < begin_ ? nullptr : &candidate;
   }
 
-  // Forward, it_ is the candidate; in reverse, the candidate is the entry before it_.
+  // The first position in key order whose key is not less than `key` (or, with `after`, greater).
+  size_t Bound(std::string_view key, bool after) const {
+    const SpaceBuffer& b = *space_buffer_;
+    auto it = std::partition_point(b.order.begin(), b.order.end(), [&](uint32_t i) {
+      const int c = b.entries[i].key.compare(key);
+      return after ? c <= 0 : c < 0;
+    });
+    return static_cast<size_t>(it - b.order.begin());
+  }
+
+  // Forward, pos_ is the candidate; in reverse, the candidate is the entry before pos_.
   void Position() {
+    space_buffer_ = &buffer_->Sorted(space_);
     if (!reverse_) {
-      it_ = started_ ? map_->upper_bound(last_key_) : map_->lower_bound(begin_);
+      pos_ = started_ ? Bound(last_key_, /*after=*/true) : Bound(begin_, false);
     } else if (started_) {
-      it_ = map_->lower_bound(last_key_);
+      pos_ = Bound(last_key_, false);
     } else {
-      it_ = end_.empty() ? map_->end() : map_->lower_bound(end_);
+      pos_ = end_.empty() ? space_buffer_->order.size() : Bound(end_, false);
     }
     positioned_ = true;
     version_ = buffer_->version_;
@@ -170,14 +256,15 @@ class WriteBuffer::MergedCursor : public Cursor {
 
   void Advance() {
     if (reverse_) {
-      --it_;
+      --pos_;
     } else {
-      ++it_;
+      ++pos_;
     }
   }
 
   const WriteBuffer* buffer_;
-  const Map* map_;
+  Space space_;
+  const SpaceBuffer* space_buffer_ = nullptr;
   std::string begin_, end_;
   bool reverse_;
   std::unique_ptr<Cursor> stored_;
@@ -185,7 +272,7 @@ class WriteBuffer::MergedCursor : public Cursor {
   bool stored_consumed_ = true;  // the stored cursor must advance before its key is compared
   bool stored_valid_ = false;
   std::string_view stored_key_, stored_value_;
-  Map::const_iterator it_;
+  size_t pos_ = 0;
   bool positioned_ = false;
   uint64_t version_ = 0;
   bool started_ = false;
@@ -196,8 +283,7 @@ class WriteBuffer::MergedCursor : public Cursor {
 
 std::unique_ptr<Cursor> WriteBuffer::Scan(Space space, std::string_view begin, std::string_view end,
                                           bool reverse, std::unique_ptr<Cursor> stored) const {
-  return std::make_unique<MergedCursor>(this, &spaces_[static_cast<int>(space)], begin, end,
-                                        reverse, std::move(stored));
+  return std::make_unique<MergedCursor>(this, space, begin, end, reverse, std::move(stored));
 }
 
 }  // namespace kg::kv

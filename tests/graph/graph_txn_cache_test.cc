@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "graph/graph.h"
 #include "tests/graph/test_dir.h"
@@ -106,6 +107,54 @@ TEST_F(GraphTxnCacheTest, EdgesOfANewVertexAreCreatedOnceAndRecreatedAfterADelet
   for (EdgeKey e; out->Next(&e);) ++edges;
   EXPECT_EQ(edges, 1);
   EXPECT_TRUE(graph_->Verify().ok()) << graph_->Verify();
+}
+
+TEST_F(GraphTxnCacheTest, GetVertexInAWriteSeesItsOwnChangesAndOnlyCommittedRows) {
+  // A write reads vertices through its own rows, then the committed-row cache, then the store:
+  // it must see exactly what a snapshot would plus its own changes, and an aborted write must
+  // leave nothing behind for the next one.
+  VertexId id = 0;
+  const std::vector<PropertyWrite> props = {{"name", Value("a")},
+                                            {"aliases", Value("A1"), Cardinality::kSet}};
+  ASSERT_TRUE(graph_
+                  ->Write([&](GraphTxn& txn) {
+                    id = txn.UpsertVertex("C", "Key", props)->id;
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  absl::StatusOr<std::optional<Vertex>> committed = graph_->Snapshot()->GetVertex(id);
+  ASSERT_TRUE(committed.ok() && committed->has_value());
+  auto same = [](const Vertex& a, const Vertex& b) {
+    return a.id == b.id && a.labels == b.labels && a.key == b.key &&
+           a.external_id == b.external_id && a.properties == b.properties;
+  };
+  absl::Status aborted = graph_->Write([&](GraphTxn& txn) {
+    absl::StatusOr<std::optional<Vertex>> v = txn.GetVertex(id);
+    EXPECT_TRUE(v.ok() && v->has_value() && same(**v, **committed));
+    EXPECT_TRUE(txn.SetVertexProperty(id, {"name", Value("b")}).ok());
+    EXPECT_TRUE(txn.AddVertexLabels(id, {"NewLabel"}).ok());  // a label this write creates
+    v = txn.GetVertex(id);
+    EXPECT_TRUE(v.ok() && v->has_value());
+    if (v.ok() && v->has_value()) {
+      EXPECT_EQ((*v)->labels, std::vector<std::string>({"C", "NewLabel"}));
+      EXPECT_EQ((*v)->key, "key");
+      EXPECT_EQ((*v)->Values("name"), std::vector<Value>({Value("b")}));
+      EXPECT_EQ((*v)->Values("aliases"), std::vector<Value>({Value("A1")}));
+    }
+    EXPECT_TRUE(txn.DeleteVertex(id).ok());
+    v = txn.GetVertex(id);
+    EXPECT_TRUE(v.ok() && !v->has_value());
+    EXPECT_TRUE(txn.GetVertex(id + 1000)->has_value() == false);
+    return absl::AbortedError("rolled back");
+  });
+  EXPECT_EQ(aborted.code(), absl::StatusCode::kAborted);
+  ASSERT_TRUE(graph_
+                  ->Write([&](GraphTxn& txn) {
+                    absl::StatusOr<std::optional<Vertex>> v = txn.GetVertex(id);
+                    EXPECT_TRUE(v.ok() && v->has_value() && same(**v, **committed));
+                    return absl::OkStatus();
+                  })
+                  .ok());
 }
 
 }  // namespace
