@@ -94,6 +94,19 @@ std::string BareEnum(const std::string& name) {
   return it == m->end() ? "" : it->second;
 }
 
+namespace {
+// Whether the source names `strategy` in withStrategies().
+bool HasStrategy(const Traversal& t, std::string_view strategy) {
+  for (const auto& s : t.source) {
+    if (s.name != "withStrategies") continue;
+    for (const auto& a : s.args) {
+      if (a.kind == Expr::Kind::kParam && a.name == strategy) return true;
+    }
+  }
+  return false;
+}
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<Pipeline>> Compiler::Compile(const Traversal& t, bool child) {
   child_ = child;
   auto p = std::make_unique<Pipeline>(ctx_);
@@ -101,6 +114,11 @@ absl::StatusOr<std::unique_ptr<Pipeline>> Compiler::Compile(const Traversal& t, 
   if (!child) {
     for (const auto& s : t.source) {
       if (auto st = Source(s); !st.ok()) return st;
+    }
+    if (const Step* m = FirstMutatingStep(t); m != nullptr && HasStrategy(t, "ReadOnlyStrategy")) {
+      return Err(m->pos, absl::StrCat("The provided traversal has a mutating step and thus is not "
+                                      "read only: ",
+                                      m->name, "() (withStrategies(ReadOnlyStrategy))"));
     }
   }
   std::vector<const Step*> steps;
@@ -269,13 +287,30 @@ void VisitSteps(const Traversal& t, const std::function<void(const Step&)>& fn) 
   }
 }
 
-bool IsMutating(const Traversal& t) {
-  bool m = false;
+const Step* FirstMutatingStep(const Traversal& t) {
+  const Step* first = nullptr;
   VisitSteps(t, [&](const Step& s) {
-    m = m || s.name == "addV" || s.name == "addE" || s.name == "property" || s.name == "drop" ||
-        s.name == "mergeV" || s.name == "mergeE" || s.name == "addLabel";
+    if (first == nullptr &&
+        (s.name == "addV" || s.name == "addE" || s.name == "property" || s.name == "drop" ||
+         s.name == "mergeV" || s.name == "mergeE" || s.name == "addLabel")) {
+      first = &s;
+    }
   });
-  return m;
+  return first;
+}
+
+bool IsMutating(const Traversal& t) { return FirstMutatingStep(t) != nullptr; }
+
+bool RunsDiffer(const Traversal& t) {
+  if (IsMutating(t)) return true;
+  bool differ = false;
+  VisitSteps(t, [&](const Step& s) {
+    const std::string& n = s.name;
+    const bool keyed = !s.args.empty() && s.args[0].kind != Expr::Kind::kTraversal;
+    differ = differ || n == "aggregate" || n == "store" || n == "coin" || n == "sample" ||
+             ((n == "group" || n == "groupCount" || n == "tree" || n == "subgraph") && keyed);
+  });
+  return differ;
 }
 
 bool ReadsPathObjects(const Traversal& t) {

@@ -53,7 +53,8 @@ std::string BareEnum(const std::string& name);
 std::string NearestStep(std::string_view name);
 // Calls `fn` on every step of the traversal and of the traversals in its arguments.
 void VisitSteps(const Traversal& t, const std::function<void(const Step&)>& fn);
-
+// The first step (in VisitSteps order) that writes, or null when the traversal is read-only.
+const Step* FirstMutatingStep(const Traversal& t);
 
 // A key or a value of a property() folded into addV(): a constant or a traversal's first result.
 struct FoldedArg {
@@ -90,6 +91,10 @@ class Compiler {
   absl::StatusOr<Predicate> EvalPred(const Expr& in);
   // A child traversal (__.out()...), compiled with this compiler's repeat() names.
   absl::StatusOr<std::shared_ptr<Pipeline>> Child(const Expr& e);
+  // Child() for the traversals whose results stand for values (TinkerPop 4's
+  // ReadOnlyChildValidator): those in P predicates, has(), is(), V(), E() and property()
+  // arguments. A mutating step in them is an error naming it.
+  absl::StatusOr<std::shared_ptr<Pipeline>> ReadOnlyChild(const Expr& e);
   // Typed arguments; a wrong type is an error naming the step and the value.
   absl::StatusOr<std::string> StringArg(const Step& s, size_t i);
   absl::StatusOr<std::vector<std::string>> StringArgs(const Step& s, size_t from = 0);

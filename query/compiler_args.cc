@@ -128,7 +128,7 @@ absl::StatusOr<Predicate> Compiler::EvalPred(const Expr& in) {
   }
   const Expr& e = *ep;
   if (e.kind == Expr::Kind::kTraversal) {
-    auto c = Child(e);
+    auto c = ReadOnlyChild(e);
     if (!c.ok()) return c.status();
     p.op = Predicate::kEq;
     p.traversal_args.emplace_back(0, *c);
@@ -170,7 +170,7 @@ absl::StatusOr<Predicate> Compiler::EvalPred(const Expr& in) {
   }
   for (const auto& a : e.items) {
     if (a.kind == Expr::Kind::kTraversal) {
-      auto c = Child(a);
+      auto c = ReadOnlyChild(a);
       if (!c.ok()) return c.status();
       p.traversal_args.emplace_back(p.args.size() + p.traversal_args.size(), *c);
       continue;
@@ -211,7 +211,20 @@ absl::StatusOr<std::shared_ptr<Pipeline>> Compiler::Child(const Expr& e) {
   auto p = sub.Compile(*e.traversal, /*child=*/true);
   if (!p.ok()) return p.status();
   for (auto& n : sub.notes) notes.push_back(std::move(n));
+  (*p)->runs_differ = RunsDiffer(*e.traversal);
   return std::shared_ptr<Pipeline>(std::move(*p));
+}
+
+absl::StatusOr<std::shared_ptr<Pipeline>> Compiler::ReadOnlyChild(const Expr& e) {
+  const Step* mutating =
+      e.kind == Expr::Kind::kTraversal && e.traversal ? FirstMutatingStep(*e.traversal) : nullptr;
+  if (mutating != nullptr) {
+    return Err(mutating->pos,
+               absl::StrCat("Child traversal contains a mutating step ", mutating->name,
+                            "(): the traversals given to predicates, has(), is(), V(), E() and "
+                            "property() must be read-only"));
+  }
+  return Child(e);
 }
 
 absl::StatusOr<std::string> Compiler::StringArg(const Step& s, size_t i) {

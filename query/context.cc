@@ -20,6 +20,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "query/exec_helpers.h"
 #include "query/ops.h"
 #include "query/parser.h"
 
@@ -265,20 +266,47 @@ bool Pipeline::HasBarrier() const {
   return false;
 }
 
-bool Pipeline::RunAll(const Traverser& t, std::vector<Traverser>* out) {
+bool Pipeline::Collect(const Traverser& t, int64_t bulk, std::vector<Traverser>* out) {
   Reset();
-  Feed(t);
+  Traverser in = t;
+  in.bulk = bulk;
+  Feed(std::move(in));
+  const size_t before = out->size();
   for (Traverser r; PullTail(&r);) {
     out->push_back(std::move(r));
     if (!ctx_->Hold(1)) return false;
   }
-  ctx_->Release(out->size());
+  ctx_->Release(out->size() - before);
   return ctx_->ok();
+}
+
+bool Pipeline::RunAll(const Traverser& t, std::vector<Traverser>* out) {
+  return Collect(t, 1, out);
+}
+
+bool Pipeline::RunKeepingBulk(const Traverser& t, std::vector<Traverser>* out) {
+  return Collect(t, t.bulk, out);
+}
+
+bool Pipeline::RunPerUnit(const Traverser& t, std::vector<Traverser>* out) {
+  if (t.bulk == 1) return Collect(t, 1, out);
+  if (runs_differ) {
+    for (int64_t i = 0; i < t.bulk; ++i) {
+      if (!ctx_->Tick() || !Collect(t, 1, out)) return false;
+    }
+    return true;
+  }
+  const size_t before = out->size();
+  if (!Collect(t, 1, out)) return false;
+  for (size_t i = before; i < out->size(); ++i) (*out)[i].bulk = SatMul((*out)[i].bulk, t.bulk);
+  return true;
 }
 
 bool Pipeline::Any(const Traverser& t, bool* any) {
   Reset();
-  Feed(t);
+  Traverser in = t;
+  in.bulk = 1;
+  Feed(std::move(in));
   Traverser r;
   *any = PullTail(&r);
   return ctx_->ok();
@@ -286,7 +314,9 @@ bool Pipeline::Any(const Traverser& t, bool* any) {
 
 bool Pipeline::First(const Traverser& t, std::optional<Value>* out) {
   Reset();
-  Feed(t);
+  Traverser in = t;
+  in.bulk = 1;
+  Feed(std::move(in));
   Traverser r;
   if (PullTail(&r)) {
     *out = std::move(r.obj);

@@ -202,18 +202,36 @@ class Pipeline {
   Op* last_step() const { return last_step_; }
   const std::vector<std::unique_ptr<Op>>& ops() const { return ops_; }
 
-  // Runs the pipeline for one traverser (after a Reset) and collects every result.
+  // Running the pipeline as the child traversal of one traverser `t` (after a Reset). A
+  // traverser of bulk n stands for n equal traversers; how a child treats them is TinkerPop's:
+  //  - RunAll(), Any() and First() run it once for one of them (bulk 1, as TraversalUtil's
+  //    apply/test do): by() keys, where()/filter() tests, predicate arguments, map() values.
+  //    So map(count()) is 1 for every traverser however many a bulk stands for.
+  //  - RunPerUnit() runs it for each of the n (LocalStep splits the bulk): local(), flatMap()
+  //    and coalesce() results come n times, and local(count()) counts one traverser's objects.
+  //    Unless runs_differ, the n runs are alike, so it runs once with the results' bulks
+  //    multiplied by n.
+  //  - RunKeepingBulk() feeds `t` whole: optional() and sideEffect() pass the bulk on (a side
+  //    effect counts every traverser the bulk stands for).
   bool RunAll(const Traverser& t, std::vector<Traverser>* out);
-  // Runs the pipeline for one traverser: does it produce anything?
+  bool RunPerUnit(const Traverser& t, std::vector<Traverser>* out);
+  bool RunKeepingBulk(const Traverser& t, std::vector<Traverser>* out);
+  // Does the child produce anything for `t`?
   bool Any(const Traverser& t, bool* any);
   // The first result's object, or nullopt when the child is unproductive.
   bool First(const Traverser& t, std::optional<Value>* out);
 
   bool profile = false;
+  // Running the traversal n times may differ from running it once n-fold: it writes side
+  // effects (aggregate(), groupCount("x"), a mutation...) or draws random numbers (coin(),
+  // sample()). Set by the compiler for child traversals.
+  bool runs_differ = false;
 
  private:
   // tail_->Next(), naming the failing step in an error.
   bool PullTail(Traverser* out);
+  // Feeds `t` (after a Reset) with the given bulk and collects every result.
+  bool Collect(const Traverser& t, int64_t bulk, std::vector<Traverser>* out);
   Context* ctx_;
   std::vector<std::unique_ptr<Op>> ops_;
   Op* tail_ = nullptr;

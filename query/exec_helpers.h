@@ -43,6 +43,10 @@ bool PropertyValues(Context* ctx, const Value& obj, const std::string& key, std:
 bool TokenValue(Context* ctx, const Value& obj, Token t, std::optional<Value>* out);
 // A by() modulator's value without ProductiveByStrategy: nullopt when it is unproductive.
 bool EvalByInner(Context* ctx, const By& by, const Traverser& t, std::optional<Value>* out);
+// Column.keys / Column.values of a value, for select(Column) and by(Column): a map's keys (a
+// set) or values (a list), even when it has one entry; an entry's own key or value; a path's
+// labels (a list of sets) or objects. Anything else is a type error naming `step`.
+bool ColumnValue(Context* ctx, const std::string& step, bool keys, const Value& obj, Value* out);
 // The traverser's path as a value.
 PathValue MakePath(const Traverser& t);
 // Values of label `key` in the path, oldest first.

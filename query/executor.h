@@ -44,6 +44,10 @@ Value ApplyOperator(Value acc, const Value& v, const std::string& op);
 
 // Whether any step of the traversal (or of its children) writes.
 bool IsMutating(const Traversal& t);
+// Whether running the traversal twice for one traverser may differ from running it once with
+// twice the bulk: it writes (IsMutating), keeps side effects (aggregate(), group("x")...) or
+// draws random numbers (coin(), sample()).
+bool RunsDiffer(const Traversal& t);
 // Whether the traversal needs paths: labels (as()) or the objects themselves (below).
 bool NeedsPath(const Traversal& t);
 // Whether any step reads the objects of paths (path(), simplePath(), cyclicPath(), otherV()...).

@@ -97,6 +97,35 @@ bool EvalBy(Context* ctx, const By& by, const Traverser& t, std::optional<Value>
   return true;
 }
 
+bool ColumnValue(Context* ctx, const std::string& step, bool keys, const Value& obj, Value* out) {
+  if (obj.is_entry()) {
+    *out = keys ? obj.as_map()[0].first : obj.as_map()[0].second;
+    return true;
+  }
+  if (obj.kind() == Value::Kind::kMap) {
+    ValueList l;
+    for (const auto& [k, v] : obj.as_map()) l.push_back(keys ? k : v);
+    *out = keys ? Value::Set(std::move(l)) : Value::List(std::move(l));
+    return true;
+  }
+  if (obj.kind() == Value::Kind::kPath) {
+    ValueList l;
+    const auto& pth = obj.path();
+    for (size_t i = 0; i < pth.objects.size(); ++i) {
+      if (keys) {
+        ValueList ls;
+        for (const auto& x : pth.labels[i]) ls.push_back(Value(x));
+        l.push_back(Value::Set(std::move(ls)));
+      } else {
+        l.push_back(pth.objects[i]);
+      }
+    }
+    *out = Value::List(std::move(l));
+    return true;
+  }
+  return ctx->Fail(TypeError(step, obj, "a map"));
+}
+
 bool EvalByInner(Context* ctx, const By& by, const Traverser& t, std::optional<Value>* out) {
   out->reset();
   switch (by.kind) {
@@ -116,19 +145,9 @@ bool EvalByInner(Context* ctx, const By& by, const Traverser& t, std::optional<V
     case By::kToken: return TokenValue(ctx, t.obj, by.token, out);
     case By::kTraversal: return by.child->First(t, out);
     case By::kColumnKeys:
-    case By::kColumnValues: {
-      if (t.obj.kind() != Value::Kind::kMap) {
-        return ctx->Fail(TypeError("by(Column)", t.obj, "a map"));
-      }
-      ValueList l;
-      for (const auto& [k, v] : t.obj.as_map()) l.push_back(by.kind == By::kColumnKeys ? k : v);
-      if (t.obj.is_entry()) {  // its key or value; a map gives all of them
-        *out = l[0];
-      } else {
-        *out = Value::List(std::move(l));
-      }
-      return true;
-    }
+    case By::kColumnValues:
+      *out = Value();
+      return ColumnValue(ctx, "by(Column)", by.kind == By::kColumnKeys, t.obj, &**out);
   }
   return true;
 }

@@ -189,14 +189,14 @@ std::optional<absl::Status> Compiler::AddBranchStep(Pipeline* p, const Step& s,
     p->Add(std::make_unique<BranchOp>(ctx, n, [ctx, kids, name](const Traverser& t, std::vector<Traverser>* out) {
       if (name == "coalesce") {
         for (const auto& k : kids) {
-          if (!k->RunAll(t, out)) return false;
+          if (!k->RunPerUnit(t, out)) return false;
           if (!out->empty()) return true;
         }
         return true;
       }
       if (name == "sideEffect") {
         std::vector<Traverser> ignored;
-        if (!kids[0]->RunAll(t, &ignored)) return false;
+        if (!kids[0]->RunKeepingBulk(t, &ignored)) return false;
         out->push_back(t);
         return true;
       }
@@ -206,8 +206,12 @@ std::optional<absl::Status> Compiler::AddBranchStep(Pipeline* p, const Step& s,
         if (v) out->push_back(ctx->Extend(t, *v));
         return true;
       }
-      if (!kids[0]->RunAll(t, out)) return false;
-      if (name == "optional" && out->empty()) out->push_back(t);
+      if (name == "optional") {
+        if (!kids[0]->RunKeepingBulk(t, out)) return false;
+        if (out->empty()) out->push_back(t);
+        return true;
+      }
+      if (!kids[0]->RunPerUnit(t, out)) return false;
       return true;
     }));
     return absl::OkStatus();

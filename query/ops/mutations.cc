@@ -206,7 +206,7 @@ absl::StatusOr<FoldedProperty> Compiler::FoldProperty(const Step& s) {
   for (int i = 0; i < 2; ++i) {
     FoldedArg& a = i == 0 ? f.key : f.value;
     if (s.args[i].kind == Expr::Kind::kTraversal) {
-      auto c = Child(s.args[i]);
+      auto c = ReadOnlyChild(s.args[i]);
       if (!c.ok()) return c.status();
       a.child = *c;
     } else {
@@ -344,7 +344,7 @@ absl::Status Compiler::AddMutation(Pipeline* p, const Step& s, const std::vector
       std::shared_ptr<Pipeline> map_child;
       Value mv;
       if (s.args[off].kind == Expr::Kind::kTraversal) {
-        auto c = Child(s.args[off]);
+        auto c = ReadOnlyChild(s.args[off]);
         if (!c.ok()) return c.status();
         map_child = *c;
       } else {
@@ -382,7 +382,7 @@ absl::Status Compiler::AddMutation(Pipeline* p, const Step& s, const std::vector
     std::string k;
     std::shared_ptr<Pipeline> key_child;
     if (s.args[off].kind == Expr::Kind::kTraversal) {
-      auto c = Child(s.args[off]);
+      auto c = ReadOnlyChild(s.args[off]);
       if (!c.ok()) return c.status();
       key_child = *c;
     } else {
@@ -398,7 +398,7 @@ absl::Status Compiler::AddMutation(Pipeline* p, const Step& s, const std::vector
     std::shared_ptr<Pipeline> value_child;
     Value value;
     if (s.args[off + 1].kind == Expr::Kind::kTraversal) {
-      auto c = Child(s.args[off + 1]);
+      auto c = ReadOnlyChild(s.args[off + 1]);
       if (!c.ok()) return c.status();
       value_child = *c;
     } else {

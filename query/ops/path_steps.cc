@@ -51,51 +51,17 @@ bool SubPath(Context* ctx, const PathRange& r, PathValue* path) {
   return true;
 }
 
-namespace {
-
-// select(keys|values): an entry's own key or value; a map's keys (a set) or values (a list),
-// even when it has one entry; a path's labels (sets) or objects.
-bool SelectColumn(Context* ctx, bool keys, const Traverser& t, std::vector<Value>* out) {
-  if (t.obj.is_entry()) {  // its key or value; a map gives all of them
-    out->push_back(keys ? t.obj.as_map()[0].first : t.obj.as_map()[0].second);
-    return true;
-  }
-  if (t.obj.kind() == Value::Kind::kMap) {
-    ValueList l;
-    for (const auto& [k, v] : t.obj.as_map()) l.push_back(keys ? k : v);
-    out->push_back(keys ? Value::Set(std::move(l)) : Value::List(std::move(l)));
-    return true;
-  }
-  if (t.obj.kind() == Value::Kind::kPath) {
-    ValueList l;
-    const auto& pth = t.obj.path();
-    for (size_t i = 0; i < pth.objects.size(); ++i) {
-      if (keys) {
-        ValueList ls;
-        for (const auto& x : pth.labels[i]) ls.push_back(Value(x));
-        l.push_back(Value::Set(std::move(ls)));
-      } else {
-        l.push_back(pth.objects[i]);
-      }
-    }
-    out->push_back(Value::List(std::move(l)));
-    return true;
-  }
-  return ctx->Fail(TypeError("select(Column)", t.obj, "a map"));
-}
-
-}  // namespace
-
 absl::Status Compiler::AddSelect(Pipeline* p, const Step& s) {
   Context* ctx = ctx_;
   if (s.args.empty()) return Err(s.pos, "select() needs keys");
   std::string en = EnumName(s.args[0]);
   if (en == "Column.keys" || en == "Column.values") {
     bool keys = en == "Column.keys";
-    p->Add(std::make_unique<FlatMapOp>(ctx, "select",
-                                       [ctx, keys](const Traverser& t, std::vector<Value>* out) {
-                                         return SelectColumn(ctx, keys, t, out);
-                                       }));
+    p->Add(std::make_unique<FlatMapOp>(
+        ctx, "select", [ctx, keys](const Traverser& t, std::vector<Value>* out) {
+          out->emplace_back();
+          return ColumnValue(ctx, "select(Column)", keys, t.obj, &out->back());
+        }));
     return absl::OkStatus();
   }
   Pop pop = Pop::kLast;

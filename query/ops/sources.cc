@@ -182,7 +182,7 @@ std::optional<absl::Status> Compiler::AddMoveStep(Pipeline* p, const Step& s,
     auto op = std::make_unique<GraphStartOp>(ctx, n == "V");
     for (const auto& a : s.args) {
       if (a.kind == Expr::Kind::kTraversal) {
-        KG_ASSIGN(c, Child(a));
+        KG_ASSIGN(c, ReadOnlyChild(a));
         op->id_children.push_back(c);
         continue;
       }

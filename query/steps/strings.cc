@@ -21,9 +21,12 @@
 namespace kg::query::steps {
 namespace {
 
+// TinkerPop's wording (clients match on it): "The length() step can only take string as
+// argument, encountered [a, b]", and concat()'s own.
 bool NotAString(Context* ctx, const std::string& step, const Value& v) {
   return ctx->Fail(absl::InvalidArgumentError(
-      absl::StrCat(step, "() can only take a string as argument, encountered ", v.DebugString())));
+      absl::StrCat(step == "concat" ? "String concat()" : absl::StrCat("The ", step, "() step"),
+                   " can only take string as argument, encountered ", v.DebugString())));
 }
 
 // trim()/lTrim()/rTrim() strip what Java's String.strip() strips: code points for which
@@ -272,9 +275,15 @@ absl::StatusOr<std::unique_ptr<Op>> StringStep(Context* ctx, const std::string& 
             out->push_back(Value(Conjoin(t.obj.path().objects, args[0].as_string())));
             return true;
           }
+          if (t.obj.is_null()) {
+            return ctx->Fail(
+                absl::InvalidArgumentError("Incoming traverser for conjoin step can't be null"));
+          }
           if (!t.obj.is_collection()) {
-            return ctx->Fail(absl::InvalidArgumentError(absl::StrCat(
-                "conjoin() can only take a list as argument, encountered ", t.obj.DebugString())));
+            return ctx->Fail(absl::InvalidArgumentError(
+                absl::StrCat("conjoin step can only take an array or an Iterable type for incoming "
+                             "traversers, encountered ",
+                             t.obj.DebugString())));
           }
           out->push_back(Value(Conjoin(t.obj.as_list(), args[0].as_string())));
           return true;

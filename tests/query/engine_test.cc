@@ -294,7 +294,8 @@ TEST_F(EngineTest, StringSteps) {
   }
   auto bad = Run("g.V(1).values('age').toUpper()");
   ASSERT_FALSE(bad.ok());
-  EXPECT_THAT(bad.status().message(), HasSubstr("toUpper() can only take a string as argument, encountered 29"));
+  EXPECT_THAT(bad.status().message(),
+              HasSubstr("The toUpper() step can only take string as argument, encountered 29"));
 }
 
 // inject() first in a child traversal passes the fed traverser before its own values (it was

@@ -77,10 +77,11 @@ TEST_F(RuntimeErrorsTest, ByKeysAndTokensAreNamedAtTheBy) {
 }
 
 TEST_F(RuntimeErrorsTest, MultiLineQueriesGiveTheLineOfTheStep) {
-  EXPECT_EQ(Error("g.V().\n  values('age').\n  toUpper()"),
-            "line 3, column 3: toUpper() can only take a string as argument, encountered 29\n"
-            "    toUpper()\n"
-            "    ^");
+  EXPECT_EQ(
+      Error("g.V().\n  values('age').\n  toUpper()"),
+      "line 3, column 3: The toUpper() step can only take string as argument, encountered 29\n"
+      "    toUpper()\n"
+      "    ^");
 }
 
 TEST_F(RuntimeErrorsTest, LimitsNameTheStepWhereTheyArePassed) {

@@ -39,10 +39,11 @@ TEST_F(StringStepsTest, LengthAndSubstringCountCharactersNotBytes) {
 
 TEST_F(StringStepsTest, SubstringPassesNullAndRefusesOtherTypes) {
   EXPECT_THAT(Ok("g.inject(null, 'abc').substring(1)"), ElementsAre("null", "bc"));
-  EXPECT_EQ(Error("g.V().values('age').substring(1)"),
-            "line 1, column 21: substring() can only take a string as argument, encountered 29\n"
-            "  g.V().values('age').substring(1)\n"
-            "                      ^");
+  EXPECT_EQ(
+      Error("g.V().values('age').substring(1)"),
+      "line 1, column 21: The substring() step can only take string as argument, encountered 29\n"
+      "  g.V().values('age').substring(1)\n"
+      "                      ^");
   EXPECT_EQ(Error("g.inject('a').substring('x')"),
             "line 1, column 15: substring() expects integer start and end indices\n"
             "  g.inject('a').substring('x')\n"
@@ -77,10 +78,11 @@ TEST_F(StringStepsTest, LocalFormsWorkOnEachElementOfAList) {
             "encountered 1 in list\n"
             "  g.inject(['ab', 1]).toUpper(Scope.local)\n"
             "                      ^");
-  EXPECT_EQ(Error("g.inject(['ab']).toUpper()"),
-            "line 1, column 18: toUpper() can only take a string as argument, encountered [ab]\n"
-            "  g.inject(['ab']).toUpper()\n"
-            "                   ^");
+  EXPECT_EQ(
+      Error("g.inject(['ab']).toUpper()"),
+      "line 1, column 18: The toUpper() step can only take string as argument, encountered [ab]\n"
+      "  g.inject(['ab']).toUpper()\n"
+      "                   ^");
 }
 
 TEST_F(StringStepsTest, AsStringWritesValuesAsTinkerPopDoes) {
@@ -175,6 +177,25 @@ TEST_F(StringStepsTest, ConjoinJoinsAPathsObjects) {
   EXPECT_THAT(Ok("g.V(1).outE('knows').inV().has('name', 'josh').path().by('name').by(label)"
                  ".conjoin('/')"),
               ElementsAre("marko/knows/josh"));
+}
+
+// The errors of the string steps use TinkerPop's wording, which clients match on.
+TEST_F(StringStepsTest, TypeErrorsUseTinkerPopsWording) {
+  EXPECT_THAT(Error("g.inject(['a', 'b'], 'c').concat('d')"),
+              ::testing::HasSubstr("String concat() can only take string as argument, "
+                                   "encountered [a, b]"));
+  EXPECT_THAT(Error("g.inject(['a', 'b']).length()"),
+              ::testing::HasSubstr("The length() step can only take string as argument, "
+                                   "encountered [a, b]"));
+  EXPECT_THAT(Error("g.inject(['a', 'b']).split('a')"),
+              ::testing::HasSubstr("The split() step can only take string as argument"));
+  EXPECT_EQ(Error("g.inject(null).conjoin('1')"),
+            "line 1, column 16: conjoin(): Incoming traverser for conjoin step can't be null\n"
+            "  g.inject(null).conjoin('1')\n"
+            "                 ^");
+  EXPECT_THAT(Error("g.V().values('name').conjoin('1')"),
+              ::testing::HasSubstr("conjoin step can only take an array or an Iterable type for "
+                                   "incoming traversers, encountered marko"));
 }
 }  // namespace
 }  // namespace kg::query
