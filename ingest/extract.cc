@@ -1701,15 +1701,26 @@ std::string CurrencyCode(std::string_view s) {
 
 // The entities of the placeholders in a captured group. A country placeholder right before
 // another name ("일본 르네사스, 태국 Stars社와") says where that name is from: it is not a member
-// of the list.
+// of the list. Nor is a name inside the definition "(...)" right after a specific name: "행동계획
+// (EU Action Plan)" names the plan, not the EU (after a generic term the parenthesis lists what it
+// means, "핵심광물(리튬, 코발트)", and those are members).
 std::vector<int> EntitiesIn(std::string_view group, std::string_view country_label) {
   const std::string country_tag = absl::StrCat(":", AV(country_label), "\x02 \x01");
   std::vector<int> out;
+  size_t definition_end = 0;  // the ")" closing the current definition; 0: none
   for (size_t at = group.find('\x01'); at != std::string_view::npos;
        at = group.find('\x01', at + 1)) {
     int v = 0;
     size_t i = at + 1;
     while (i < group.size() && group[i] >= '0' && group[i] <= '9') v = v * 10 + (group[i++] - '0');
+    const size_t close = group.find('\x02', i);
+    if (close == std::string_view::npos) break;
+    if (at < definition_end) continue;
+    const bool generic = close > 0 && group[close - 1] == '~';
+    if (!generic && close + 1 < group.size() && group[close + 1] == '(') {
+      const size_t end = group.find(')', close + 1);
+      definition_end = end == std::string_view::npos ? group.size() : end;
+    }
     if (group.substr(i, country_tag.size()) == country_tag) continue;
     out.push_back(v);
   }
@@ -1876,6 +1887,8 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
         size_t close = rest.find(')');
         if (close != std::string_view::npos && close < 80) rest.remove_prefix(close + 1);
       }
+      // A footnote mark after the definition, "X(Y)*는" (one right after the name is dropped).
+      while (StartsWith(rest, "*")) rest.remove_prefix(1);
       if (StartsWith(rest, "社")) rest.remove_prefix(std::string_view("社").size());
       for (std::string_view tail :
            {" CEO", " 대통령", " 정부", " 행정부", " 이니셔티브", " 프로젝트", " 프로그램", " 사업",

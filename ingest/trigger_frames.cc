@@ -346,6 +346,35 @@ size_t CompoundObject(const TriggerTable& table, const TriggerFrame& f, std::str
   return b == pos && TakesAccusative(f) ? k : std::string_view::npos;
 }
 
+// Whether the noun phrase ending at the trigger describes the name right after it ("SMR 개발
+// 기업 X-energy에", "모델 개발 프로젝트 'GR00T'를"): at most kCompoundWords words, none with a
+// particle, then the name (after an opening quote). The phrase says what that name is; the
+// name before the trigger is no object of the clause's verb.
+bool DescribesNextName(std::string_view tagged, size_t end) {
+  // A particle or ending on the trigger ("개발을 진행하며 X") makes it no noun modifier.
+  if (end >= tagged.size() || tagged[end] != ' ') return false;
+  const size_t next = tagged.find('\x01', end);
+  if (next == std::string_view::npos) return false;
+  std::string_view between = tagged.substr(end, next - end);
+  for (std::string_view quote : {"'", "‘", "「", "“"}) {
+    if (between.size() >= quote.size() && between.substr(between.size() - quote.size()) == quote) {
+      between.remove_suffix(quote.size());
+      break;
+    }
+  }
+  if (between.empty() || between.back() != ' ') return false;
+  between.remove_suffix(1);
+  int words = 0;
+  for (std::string_view word : Split(between, ' ')) {
+    if (word.empty()) continue;
+    if (++words > kCompoundWords || word.find_first_of(",()") != std::string_view::npos ||
+        EndsInParticle(word)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 // Whether the trigger ending at `end` modifies the noun after it ("사용하는 삼원계", "개발한
 // 모델"): the clause's names are then not its subject.
 bool IsRelative(std::string_view tagged, size_t end) {
@@ -378,6 +407,25 @@ size_t UnmarkedSubject(const std::vector<std::string>& labels, std::string_view 
       !LabelFits(labels, mentions[first].label)) {
     return std::string_view::npos;
   }
+  // "(X) W은 ...": the word after the head carries a subject particle, so the clause has its own
+  // subject, a name the text did not recognise; the head is only where W is from. Its government
+  // ("(X) 정부는") is X itself.
+  const size_t word = mentions[first].end + 2;  // past ") "
+  if (word < tagged.size() && tagged[word - 1] == ' ') {
+    const size_t word_end = std::min(tagged.find(' ', word), tagged.size());
+    const std::string_view w = tagged.substr(word, word_end - word);
+    bool government = false;
+    for (std::string_view g : {"정부", "연방정부", "행정부", "당국"}) {
+      if (HasPrefix(w, g) && w.size() - g.size() <= std::string_view("은").size())
+        government = true;
+    }
+    if (!government && w.find_first_of("\x01(),") == std::string_view::npos) {
+      for (std::string_view p : {"은", "는", "이", "가"}) {
+        if (w.size() > p.size() && w.substr(w.size() - p.size()) == p)
+          return std::string_view::npos;
+      }
+    }
+  }
   return first;
 }
 
@@ -404,6 +452,11 @@ void MatchTrigger(const TriggerTable& table, const TriggerFrame& f, int fi, int 
                   const std::vector<size_t>& subject_places,
                   const std::vector<size_t>& topic_places, const std::vector<size_t>& clauses,
                   size_t pos, size_t end, std::vector<TriggerHit>* hits) {
+  // A passive ("X에 인수되었다", "X에 인수된 Y") turns the roles round: the marked name is the
+  // actor. The rules read passives; the fallback would read them backwards.
+  for (std::string_view passive : {"되", "됐", "된"}) {
+    if (HasPrefix(tagged.substr(end), passive)) return;
+  }
   const size_t clause = ClauseStart(clauses, pos);
   const std::vector<std::string>& marked_labels = f.reverse ? f.subjects : f.objects;
   const std::vector<std::string>& subject_labels = f.reverse ? f.objects : f.subjects;
@@ -412,6 +465,7 @@ void MatchTrigger(const TriggerTable& table, const TriggerFrame& f, int fi, int 
   TriggerHit::Reading reading = TriggerHit::kMarked;
   if (marked == std::string_view::npos && !f.reverse && table.wide_object_confidence > 0) {
     marked = CompoundObject(table, f, tagged, mentions, clause, pos);
+    if (DescribesNextName(tagged, end)) marked = std::string_view::npos;
     reading = TriggerHit::kWideObject;
   }
   if (marked == std::string_view::npos) {

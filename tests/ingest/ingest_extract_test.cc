@@ -651,5 +651,133 @@ TEST_F(ExtractTest, ContractEnteredIntoMakesPartners) {
   EXPECT_NE(FindRel(x, "Kestrel", "PARTNERS_WITH", "Brixel"), nullptr) << Explain(x);
 }
 
+// "A, B가 (합작) 설립한 Y": each founder invests in Y; a person who founded Y leads it.
+TEST_F(ExtractTest, FoundersOfWhatTheySetUp) {
+  Extraction x =
+      Run("- Kestrel社, Brixel社가 '23.7월 합작 설립한 Zorvex社는 충전소를 운영\n"
+          "- Jon Avery 창업자가 설립한 Quantel社는 광산에 투자\n");
+  EXPECT_NE(FindRel(x, "Kestrel", "INVESTS_IN", "Zorvex"), nullptr) << Explain(x);
+  EXPECT_NE(FindRel(x, "Brixel", "INVESTS_IN", "Zorvex"), nullptr);
+  EXPECT_NE(FindRel(x, "Jon Avery", "LEADS", "Quantel"), nullptr);
+}
+
+// "A, B, C 4개국 협의체인 Y": each named member belongs to Y.
+TEST_F(ExtractTest, MembersNamedBeforeTheirCoalition) {
+  Extraction x = Run("- 미국, 일본, 인도 3개국 협의체인 쿼드(Quad)는 회의를 개최\n");
+  for (const char* member : {"United States", "Japan", "India"}) {
+    EXPECT_NE(FindRel(x, member, "MEMBER_OF", "Quad"), nullptr) << member << "\n" << Explain(x);
+  }
+}
+
+// Money raised from investors ("X 등으로부터 3억 달러를 유치") and "Y에는 X 등이 투자": X invests
+// in Y, the topic, not in the holder named in Y's relative clause.
+TEST_F(ExtractTest, InvestorsARoundWasRaisedFrom) {
+  Extraction x =
+      Run("- Kelvora社가 최대주주인 Norvexa社는 '24.1월 Zorvex社 등으로부터 3억 달러를 유치\n"
+          "- Tarvel社에는 Halvard社 등이 투자\n");
+  EXPECT_NE(FindRel(x, "Zorvex", "INVESTS_IN", "Norvexa"), nullptr) << Explain(x);
+  EXPECT_EQ(FindRel(x, "Zorvex", "INVESTS_IN", "Kelvora"), nullptr);
+  EXPECT_NE(FindRel(x, "Halvard", "INVESTS_IN", "Tarvel"), nullptr);
+}
+
+// Producers named by rank, by "뒤를 이음" after a share, and by the tonnes they produced.
+TEST_F(ExtractTest, ProducersByRankFollowersAndTonnes) {
+  Extraction x = Run(
+      "- 안티모니 역시 중국이 세계 채굴량의 약 48%를 차지하며, 타지키스탄과 러시아가 뒤를 이음\n"
+      "- 구리는 페루가 칠레(약 23%)에 이은 세계 2위 생산국으로 부상\n"
+      "- Morvane社는 '24년 코발트 약 11만 4,000톤, 구리 약 65만 톤을 생산\n");
+  EXPECT_NE(FindRel(x, "Tajikistan", "PRODUCES", "Antimony"), nullptr) << Explain(x);
+  EXPECT_NE(FindRel(x, "Russia", "PRODUCES", "Antimony"), nullptr);
+  EXPECT_NE(FindRel(x, "Peru", "PRODUCES", "Copper"), nullptr);
+  EXPECT_NE(FindRel(x, "Chile", "PRODUCES", "Copper"), nullptr);
+  EXPECT_NE(FindRel(x, "Morvane", "PRODUCES", "Cobalt"), nullptr);
+  EXPECT_NE(FindRel(x, "Morvane", "PRODUCES", "Copper"), nullptr);
+}
+
+// A law names its targets ("A, B를 우려 기업으로 명시"); a country is subject to a measure ("X는
+// ... CBAM 적용 대상").
+TEST_F(ExtractTest, TargetsNamedByALawOrSubjectToIt) {
+  Extraction x =
+      Run("- 「Quantel 보호법」은 Kestrel社, Brixel社를 우려 기업으로 명시\n"
+          "- 인도는 대EU 철강 수출의 약 20%가 CBAM 적용 대상\n");
+  EXPECT_NE(FindRel(x, "Quantel 보호법", "TARGETS", "Kestrel"), nullptr) << Explain(x);
+  EXPECT_NE(FindRel(x, "Quantel 보호법", "TARGETS", "Brixel"), nullptr);
+  EXPECT_NE(FindRel(x, "Carbon Border Adjustment Mechanism", "TARGETS", "India"), nullptr);
+}
+
+// A name inside the definition of another ("행동계획(EU Action Plan)") is no list member; a
+// footnote mark after the definition ("X(Y)*는") leaves X the subject.
+TEST_F(ExtractTest, DefinitionsAndFootnoteMarksAfterAName) {
+  Extraction x = Run(
+      "- EU 집행위원회는 '25.2월 「해저케이블 보안 행동계획(EU Action Plan on Cable Security)」을 "
+      "발표\n"
+      "- 미국 국제개발금융공사(DFC)*는 Kelvora社에 5억 달러 규모의 대출을 승인\n");
+  EXPECT_NE(FindRel(x, "European Commission", "LEADS", "해저케이블 보안 행동계획"), nullptr)
+      << Explain(x);
+  EXPECT_EQ(FindRel(x, "European Commission", "LEADS", "European Union"), nullptr);
+  EXPECT_NE(FindRel(x, "U.S. International Development Finance Corporation", "FUNDS", "Kelvora"),
+            nullptr);
+}
+
+// "X가 Y를 활용한 Z": Y is used by Z, the noun the clause modifies, not by X.
+TEST_F(ExtractTest, UseInARelativeClauseIsNotTheSubjectsUse) {
+  Extraction x = Run("- Kestrel社가 생성형 AI를 활용한 자율주행 기술의 특징을 점검\n");
+  EXPECT_EQ(FindRel(x, "Kestrel", "USES", "Generative AI"), nullptr) << Explain(x);
+}
+
+// "X는 Y의 ... 정광을 공급받아": Y supplies X; "X는 Y 칩 2,000개로 Z 모델을 학습": X uses Y and
+// develops Z.
+TEST_F(ExtractTest, SupplierOwnsWhatWasSuppliedAndChipsTrainAModel) {
+  Extraction x =
+      Run("- Kestrel社는 Zorvex社의 광미에서 나온 게르마늄 정광을 공급받아 정제\n"
+          "- Brixel社는 엔비디아 H800 칩 약 2,000개로 Quasar 모델을 학습\n");
+  EXPECT_NE(FindRel(x, "Zorvex", "SUPPLIES", "Kestrel"), nullptr) << Explain(x);
+  EXPECT_NE(FindRel(x, "Brixel", "USES", "H800"), nullptr);
+  EXPECT_NE(FindRel(x, "Brixel", "DEVELOPS", "Quasar"), nullptr);
+}
+
+// A passive acquisition ("X는 Y에 인수되었으며") and a nominal one ("Y에 의한 X 인수") make Y the
+// investor; the names listed after a program ("P에는 A, B 등이 참여") take part in it.
+TEST_F(ExtractTest, PassiveAndNominalAcquisitionsAndParticipantsAfterTheProgram) {
+  Extraction x =
+      Run("- Zorvex社는 '23년 미국 사모펀드 Halvard Capital에 인수되었으며 본사를 이전\n"
+          "- Kestrel社에 의한 Brixel社 인수는 '24년 완료\n"
+          "- 아르테미스 프로그램에는 일본, 캐나다 등이 참여\n");
+  EXPECT_NE(FindRel(x, "Halvard Capital", "INVESTS_IN", "Zorvex"), nullptr) << Explain(x);
+  EXPECT_EQ(FindRel(x, "Zorvex", "INVESTS_IN", "Halvard Capital"), nullptr);
+  EXPECT_NE(FindRel(x, "Kestrel", "INVESTS_IN", "Brixel"), nullptr);
+  EXPECT_NE(FindRel(x, "Japan", "PARTICIPATES_IN", "Artemis Program"), nullptr);
+  EXPECT_NE(FindRel(x, "Canada", "PARTICIPATES_IN", "Artemis Program"), nullptr);
+}
+
+// Selected for a program ("P의 발사 사업자로 X가 선정", "P는 A, B 등 기업을 선정") is taking part;
+// a strategy or law the subject announced in a relative clause is its own ("X가 발표한 「P」").
+TEST_F(ExtractTest, SelectedForAProgramAndAnnouncedInARelativeClause) {
+  Extraction x = Run(
+      "- 아르테미스 프로그램의 발사 사업자로 Kestrel社가 최종 선정\n"
+      "- 아르테미스 프로그램은 '25.4월 1단계 평가 대상으로 Brixel社, Zorvex社 등 15개 기업을 선정\n"
+      "- 산업통상자원부는 '23.2월 발표한 「핵심광물 확보전략」에 따라 비축을 확대\n"
+      "- 일본 정부가 '23.6월 발표한 「수소기본법」에 따라 보조금을 지급\n");
+  EXPECT_NE(FindRel(x, "Kestrel", "PARTICIPATES_IN", "Artemis Program"), nullptr) << Explain(x);
+  EXPECT_NE(FindRel(x, "Brixel", "PARTICIPATES_IN", "Artemis Program"), nullptr);
+  EXPECT_NE(FindRel(x, "Zorvex", "PARTICIPATES_IN", "Artemis Program"), nullptr);
+  EXPECT_NE(FindRel(x, "Ministry of Trade, Industry and Energy", "LEADS",
+                    "Critical Minerals Security Strategy (South Korea)"),
+            nullptr);
+  EXPECT_NE(FindRel(x, "Japan", "ENACTS", "수소기본법"), nullptr);
+}
+
+// "Y를 (미국 사모펀드) X에 매각": X buys into Y; "(X) A·B를 조합한 소재": X uses A and B.
+TEST_F(ExtractTest, BuyerOfASaleAndIngredientsOfADefinedMaterial) {
+  Extraction x =
+      Run("- Kestrel社는 '24년 Zorvex社를 미국 사모펀드 Halvard Capital에 매각\n"
+          "* (Nickel Cobalt Manganese) 니켈·코발트·망간을 조합한 양극재\n");
+  EXPECT_NE(FindRel(x, "Halvard Capital", "INVESTS_IN", "Zorvex"), nullptr) << Explain(x);
+  EXPECT_EQ(FindRel(x, "Kestrel", "INVESTS_IN", "Zorvex"), nullptr);
+  for (const char* mineral : {"Nickel", "Cobalt", "Manganese"}) {
+    EXPECT_NE(FindRel(x, "Nickel cobalt manganese", "USES", mineral), nullptr) << mineral;
+  }
+}
+
 }  // namespace
 }  // namespace kg::ingest

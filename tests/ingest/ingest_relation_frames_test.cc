@@ -224,6 +224,21 @@ TEST(TriggerFramesTest, FootnoteMarkAfterAClosingQuoteStillLeavesTheParticle) {
   EXPECT_EQ(Pairs(hits), (std::vector<std::vector<int>>{{2, 1, 2}}));
 }
 
+// A passive turns the roles round ("X는 Y에 투자되었다": Y is no investee of X): no reading.
+TEST(TriggerFramesTest, PassiveTriggerIsNotRead) {
+  auto invest = [](const std::string& verb) {
+    return Tagged()
+        .Name(1, "Company", true, true)
+        .Text("는 ")
+        .Name(2, "Company")
+        .Text("에 " + verb)
+        .Find(Table());
+  };
+  EXPECT_EQ(Pairs(invest("투자했다")), (std::vector<std::vector<int>>{{0, 1, 2}}));
+  EXPECT_TRUE(invest("투자되었다").empty());
+  EXPECT_TRUE(invest("투자된 바 있다").empty());
+}
+
 // ---- the wider readings (@wide_object, @wide_subject) -----------------------------------
 
 // Table() with an accusative frame and both wider readings on.
@@ -289,6 +304,24 @@ TEST(TriggerFramesTest, CompoundPhraseCarriesTheMarkButNotForACountry) {
                   .empty());
 }
 
+// "Y 생산 업체 Z와": the phrase ending at the trigger says what Z is, so Y is no object of the
+// clause; with a particle on the trigger ("Y 생산을 늘리며 Z와") Y is.
+TEST(TriggerFramesTest, CompoundDescribingTheNextNameIsNoWideObject) {
+  auto with = [](const std::string& after_trigger) {
+    return Tagged()
+        .Name(1, "Company", true, true)
+        .Text("는 ")
+        .Name(2, "Product")
+        .Text(" 생산" + after_trigger)
+        .Name(3, "Company")
+        .Text("와 협력했다")
+        .Find(WideTable());
+  };
+  EXPECT_EQ(Pairs(with(" 업체 ")), (std::vector<std::vector<int>>{{3, 1, 3}}));
+  EXPECT_EQ(Pairs(with(" 업체 '")), (std::vector<std::vector<int>>{{3, 1, 3}}));
+  EXPECT_EQ(Pairs(with("을 늘리며 ")), (std::vector<std::vector<int>>{{5, 1, 2}, {3, 1, 3}}));
+}
+
 TEST(TriggerFramesTest, ClauseWithoutASubjectParticleTakesItsFirstNameAsTheWideSubject) {
   auto hits = Tagged()
                   .Text("(")
@@ -325,6 +358,24 @@ TEST(TriggerFramesTest, ClauseWithoutASubjectParticleTakesItsFirstNameAsTheWideS
                   .Text("을 생산하는 공장")
                   .Find(WideTable())
                   .empty());
+}
+
+// "(X) W은 Y를 생산": W, a name the text did not recognise, is the clause's subject; the head is
+// not. "(X) 정부는" is X's own government.
+TEST(TriggerFramesTest, UnrecognisedSubjectAfterTheHeadBlocksTheWideSubject) {
+  auto after_head = [](const std::string& word) {
+    return Tagged()
+        .Text("(")
+        .Name(1, "Company")
+        .Text(") " + word + " ")
+        .Name(2, "Product")
+        .Text("을 생산했다")
+        .Find(WideTable());
+  };
+  EXPECT_TRUE(after_head("노바텍은").empty());
+  EXPECT_TRUE(after_head("노바텍이").empty());
+  EXPECT_EQ(Pairs(after_head("정부는")), (std::vector<std::vector<int>>{{5, 1, 2}}));
+  EXPECT_EQ(Pairs(after_head("'24년")), (std::vector<std::vector<int>>{{5, 1, 2}}));
 }
 
 TEST(TriggerFramesTest, EachReadingHasItsConfidence) {
