@@ -231,6 +231,7 @@ class Loader {
       else if (k == "publisher_default_label") b_->publisher_default_label = v;
       else if (k == "company_label") b_->company_label = v;
       else if (k == "model_label") b_->model_label = v;
+      else if (k == "actor_label") b_->actor_label = v;
       else return LineError(p, l.number, absl::StrCat("unknown key ", k));
     }
     return absl::OkStatus();

@@ -108,6 +108,25 @@ bool IsLatinName(std::string_view s) {
   return letter;
 }
 
+// Whether `s` is a short form of the Latin name `full`: its first words ("Unitree" of "Unitree
+// Robotics", "McKinsey" of "McKinsey & Company") or, for an acronym, the initials of its
+// capitalised words ("FT" of "Financial Times").
+bool IsShortFormOf(std::string_view s, std::string_view full) {
+  if (s.empty() || s.size() >= full.size()) return false;
+  if (StartsWith(full, s) && full[s.size()] == ' ') return true;
+  if (!IsAcronym(s) ||
+      s.find_first_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string_view::npos) {
+    return false;
+  }
+  std::string initials;
+  for (size_t at = 0; at < full.size();) {
+    const size_t end = std::min(full.find(' ', at), full.size());
+    if (full[at] >= 'A' && full[at] <= 'Z') initials.push_back(full[at]);
+    at = end + 1;
+  }
+  return initials == s;
+}
+
 bool IsLatinCapital(uint32_t c) {
   return (c >= 'A' && c <= 'Z') || (IsAccentedLatinLetter(c) && u_isupper(static_cast<UChar32>(c)));
 }
@@ -158,6 +177,8 @@ class DocExtractor {
   std::string ColumnCueLabel(std::string_view header_cell) const;
   void NameColumnCell(size_t cell_begin, size_t cell_end, const std::string& label);
   void ScanLatinNames();
+  // "SK오션플랜트는", "LS전선": a business group's Latin initials on a Hangul word.
+  void ScanPrefixedNames();
   void ScanSuffixNames();
   // "- 스즈키는 소형차 ... 생산을 중단": an unknown Korean word that opens a line's sentence as
   // its subject, in a clause with a verb of lexicon `subject_verb`, is a name of that label.
@@ -166,10 +187,17 @@ class DocExtractor {
   // "A, B, C 등 N개 기업": the Korean members of a list of three or more names take the
   // label of the kind it ends in.
   void ScanListMembers();
+  // "혼다(Honda), 현대차, 메르세데스-벤츠(Mercedes-Benz), 스텔란티스(Stellantis)가": a spelled-out
+  // name left without a label takes that of a list member typed after it was scanned.
+  void LabelListedDefinitions();
   size_t ListMemberStart(size_t end) const;
   void ScanEntityRules();
   void ScanCompounds();
   void PropagateAliases();
+  // "유니트리(Unitree Robotics)는 ... Unitree는", "파이낸셜타임스(FT)": a Latin name found once in
+  // full is the same entity where its short form recurs (IsShortFormOf), when only one full
+  // name has that short form.
+  void UnionShortForms();
   bool BoundaryOk(size_t begin, size_t end) const;
   // Marks the mentions strictly inside [begin, end) dead: a longer name supersedes them.
   void KillInside(size_t begin, size_t end);
@@ -197,6 +225,12 @@ class DocExtractor {
   // "독일 BASF는", "대만 PSMC와": a Latin name right after a country and before a subject or
   // conjunction particle is an organisation of that country, typed as a company.
   std::string LabelAfterCountry(size_t begin, size_t end, double* conf) const;
+  // Whether `word` is a role word that says what the name after it is ("자회사", "기업인"): a
+  // lexicon `before` cue, also with the copula's 인; a transliteration does not extend over it.
+  bool IsRoleWord(std::string_view word) const;
+  // Whether [begin, end) is a bullet's "(head)" ("- (Figure AI) ...", "▲(Oracle) ..."), which
+  // names whom the bullet is about; a footnote's "* (Full Name)" is none.
+  bool IsBulletHead(size_t begin, size_t end) const;
   // "비거 마린 그룹(Vigor Marine Group)": a transliteration has as many words as the Latin name
   // it spells. From `begin`, the start of the last Hangul word before "(", the start of the
   // whole transliteration: one more Hangul word per further Latin word, never over a name
@@ -648,7 +682,7 @@ std::string DocExtractor::LabelFromCoordination(size_t begin, size_t end, double
   }
   // Nor is a run that continues an English phrase ("Transport & Environment").
   if (begin >= 2 && text_[begin - 1] == ' ' && !IsHangul(CodePointBefore(text_, begin - 1)) &&
-      text_[begin - 2] != ',') {
+      text_[begin - 2] != ',' && !IsHangul(CodePointAt(text_, begin, &len))) {
     return "";
   }
   std::string label;
@@ -763,13 +797,30 @@ size_t DocExtractor::ExtendTransliteration(size_t begin, const std::string& lati
     while (wb > 0 && IsHangul(CodePointBefore(text_, wb))) wb -= 3;
     if (wb == begin - 1 || (wb > 0 && IsWordChar(CodePointBefore(text_, wb)))) break;
     const std::string_view word = text_.substr(wb, begin - 1 - wb);
-    if (MentionEndingAt(begin - 1) >= 0 || b_.IsStopName(word)) break;
+    if (MentionEndingAt(begin - 1) >= 0 || b_.IsStopName(word) || IsRoleWord(word)) break;
     bool particle = false;
     for (std::string_view p : kParticles) particle = particle || EndsWith(word, p);
     if (particle) break;
     begin = wb;
   }
   return begin;
+}
+
+bool DocExtractor::IsRoleWord(std::string_view word) const {
+  // "기업인 X": the role word with the copula's adnominal 인 ("a company that is X").
+  if (EndsWith(word, "인")) word.remove_suffix(std::string_view("인").size());
+  for (const LabelCue& c : b_.before_cues) {
+    if (c.text.size() == word.size() + 1 && StartsWith(c.text, word) && c.text.back() == ' ') {
+      return true;
+    }
+  }
+  // "건설사", "환경단체": a compound of three or more syllables with a role ending.
+  constexpr size_t kMinRole = 9;  // bytes: three syllables
+  if (word.size() < kMinRole) return false;
+  for (const LabelCue& c : b_.role_endings) {
+    if (EndsWith(word, c.text)) return true;
+  }
+  return false;
 }
 
 std::string DocExtractor::LabelFromListContext(size_t end, double* conf) const {
@@ -784,8 +835,8 @@ std::string DocExtractor::LabelFromListContext(size_t end, double* conf) const {
   for (std::string_view etc : {" 등의", " 등이", " 등"}) {
     if (!StartsWith(text_.substr(at), etc)) continue;
     // "X 등 기업", and past the words that narrow the kind: "X 등 주요 휴머노이드 기업과",
-    // "X(Y) 등이 협력 기업으로".
-    constexpr int kMaxModifiers = 2;
+    // "X(Y) 등이 협력 기업으로", "X(Y) 등 자국 AI 칩 기업".
+    constexpr int kMaxModifiers = 3;
     size_t head = at + etc.size();
     for (int skipped = 0; skipped <= kMaxModifiers; ++skipped) {
       double c = 0;
@@ -973,7 +1024,15 @@ void DocExtractor::ScanParenDefinitions() {
           if (label.empty() && spelled) label = LabelFromSharedHead(close + 1, &conf);
           // "큐에라(QuEra) 등이 협력 기업으로": the kind a list ends in.
           if (label.empty() && spelled) label = LabelFromListContext(close + 1, &conf);
-          x = AddMention(xb, open, label, conf, "signal:definition");
+          // "유니트리(Unitree Robotics)는", "포드(Ford)와": a spelled-out name that acts in its
+          // clause with no other cue is most often a company (config actor_label).
+          const bool actor = label.empty() && spelled && !b_.actor_label.empty() &&
+                             IsSpelledName(y) && ActsInClause(text_, close + 1);
+          if (actor) {
+            label = b_.actor_label;
+            conf = 0.55;
+          }
+          x = AddMention(xb, open, label, conf, actor ? "signal:actor" : "signal:definition");
         }
       }
     }
@@ -1305,8 +1364,94 @@ void DocExtractor::ScanLatinNames() {
     if (label.empty()) label = LabelFromSharedHead(e, &conf);
     if (label.empty()) label = LabelFromSubjectVerb(text_, e, b_.subject_verbs, &conf);
     if (label.empty()) label = LabelFromObjectVerb(text_, e, b_.object_verbs, &conf);
+    const bool actor = label.empty() && !b_.actor_label.empty() && IsSpelledName(s) &&
+                       (ActsInClause(text_, e) || IsBulletHead(b, e));
+    if (actor) {
+      label = b_.actor_label;
+      conf = 0.55;
+    }
     if (label.empty()) continue;
-    AddMention(b, e, label, conf * 0.9, "signal:latin-name");
+    AddMention(b, e, label, conf * 0.9, actor ? "signal:actor" : "signal:latin-name");
+  }
+}
+
+bool DocExtractor::IsBulletHead(size_t begin, size_t end) const {
+  if (begin == 0 || text_[begin - 1] != '(' || end >= text_.size() || text_[end] != ')') {
+    return false;
+  }
+  const size_t open = begin - 1;
+  if (EndsWith(text_.substr(0, open), "▲")) return true;
+  const size_t line_begin = open == 0 ? 0 : text_.rfind('\n', open - 1) + 1;  // npos + 1 == 0
+  const std::string_view marks = text_.substr(line_begin, open - line_begin);
+  // Bullet marks and spaces only; "* (Full Name)" opens a footnote, which spells a name out.
+  return marks.find('*') == std::string_view::npos && LineSubjectStart(text_, line_begin) > open;
+}
+
+// "SK오션플랜트는", "LS전선은", "HD현대중공업": a Korean business group's Latin initials written
+// onto a Hangul word name one of its companies; the word's suffix, its context or, as the
+// subject or partner of its clause, config actor_label types it. Initials that are a stop name
+// ("AI반도체") or a single letter ("D램") are no group's.
+void DocExtractor::ScanPrefixedNames() {
+  constexpr size_t kMinInitials = 2, kMaxInitials = 4;
+  constexpr size_t kMinWord = 6;  // bytes: two syllables
+  for (size_t at = 0; at < text_.size();) {
+    const size_t b = at;
+    if (text_[b] < 'A' || text_[b] > 'Z' || (b > 0 && IsWordChar(CodePointBefore(text_, b)))) {
+      ++at;
+      continue;
+    }
+    size_t h = b;
+    while (h < text_.size() && text_[h] >= 'A' && text_[h] <= 'Z') ++h;
+    at = h;
+    int len = 0;
+    if (h - b < kMinInitials || h - b > kMaxInitials || h >= text_.size() ||
+        !IsHangul(CodePointAt(text_, h, &len)) || b_.IsStopName(text_.substr(b, h - b))) {
+      continue;
+    }
+    size_t word_end = h;
+    while (word_end < text_.size() && IsHangul(CodePointAt(text_, word_end, &len))) word_end += 3;
+    at = word_end;
+    // The name ends where the word's trailing particles begin.
+    size_t e = h + kMinWord;
+    while (e < word_end && ParticleEnd(e) != word_end) e += 3;
+    if (e > word_end || b_.FindByName(text_.substr(h, e - h)) >= 0 || Overlaps(b, e)) continue;
+    double conf = 0.6;
+    // "QT전선": the word may be the suffix itself, the initials being the rest of the name.
+    std::string label = LabelFromSuffix(text_.substr(b, e - b));
+    if (label.empty()) label = LabelOfSuffixWord(text_.substr(h, e - h));
+    if (label.empty()) label = LabelFromContext(b, e, &conf);
+    if (label.empty()) label = LabelFromSubjectVerb(text_, e, b_.subject_verbs, &conf);
+    if (label.empty()) label = LabelFromObjectVerb(text_, e, b_.object_verbs, &conf);
+    if (label.empty()) label = LabelFromCoordination(b, e, &conf);
+    if (label.empty() && (ActsInClause(text_, e) || IsBulletHead(b, e))) {
+      label = b_.actor_label;
+      conf = 0.55;
+    }
+    if (!label.empty()) AddMention(b, e, label, conf * 0.9, "signal:prefixed-name");
+  }
+}
+
+void DocExtractor::LabelListedDefinitions() {
+  constexpr size_t kMaxDefinition = 90;
+  // Each round types the members next to a member typed in the round before; a list is short.
+  constexpr int kMaxRounds = 4;
+  for (int round = 0; round < kMaxRounds; ++round) {
+    bool changed = false;
+    for (size_t i = 0; i < ms_.size(); ++i) {
+      const Mention& m = ms_[i];
+      if (m.dead || m.dict >= 0 || !m.label.empty() || m.rule != "signal:definition" ||
+          m.span.end >= text_.size() || text_[m.span.end] != '(') {
+        continue;
+      }
+      const size_t close = text_.find(')', m.span.end);
+      if (close == std::string_view::npos || close - m.span.end > kMaxDefinition) continue;
+      double conf = 0;
+      const std::string label = LabelFromCoordination(m.span.begin, close + 1, &conf);
+      if (label.empty()) continue;
+      SetCue(static_cast<int>(i), label, conf * 0.9);
+      changed = true;
+    }
+    if (!changed) break;
   }
 }
 
@@ -1514,6 +1659,35 @@ void DocExtractor::ScanCompounds() {
       g.confidence = 0.7;
       g.rule = "signal:possessor-compound";
     }
+  }
+}
+
+void DocExtractor::UnionShortForms() {
+  // The Latin surfaces of the live mentions, one mention each, in text order.
+  std::vector<std::pair<std::string_view, int>> latin;
+  for (size_t i = 0; i < ms_.size(); ++i) {
+    if (ms_[i].dead) continue;
+    const std::string_view s = text_.substr(ms_[i].span.begin, ms_[i].span.end - ms_[i].span.begin);
+    if (!IsLatinName(s)) continue;
+    bool seen = false;
+    for (const auto& [t, m] : latin) seen = seen || t == s;
+    if (!seen) latin.push_back({s, static_cast<int>(i)});
+  }
+  for (const auto& [s, m] : latin) {
+    if (ms_[m].dict >= 0) continue;  // a dictionary name is its own entity
+    int full = -1;
+    bool ambiguous = false;
+    for (const auto& [t, n] : latin) {
+      if (!IsShortFormOf(s, t)) continue;
+      ambiguous = ambiguous || full >= 0;  // "Siemens": "Siemens Energy" or "Siemens Gamesa"
+      full = n;
+    }
+    if (full < 0 || ambiguous) continue;
+    // A short form typed otherwise names something else ("Figure" Company, "Figure 02").
+    const std::string& sl = ms_[m].label;
+    const std::string fl = ms_[full].dict >= 0 ? b_.entries[ms_[full].dict].label : ms_[full].label;
+    if (!sl.empty() && !fl.empty() && sl != fl) continue;
+    Union(full, m);
   }
 }
 
@@ -2243,10 +2417,13 @@ Extraction DocExtractor::Run() {
   ScanParenDefinitions();
   ScanFootnotes();
   ScanLatinNames();
+  ScanPrefixedNames();
   ScanSuffixNames();
   ScanKoreanSubjects();
   ScanListMembers();
+  LabelListedDefinitions();
   PropagateAliases();
+  UnionShortForms();
 
   // Entity 0 is the document itself.
   Entity doc;
@@ -2285,7 +2462,11 @@ Extraction DocExtractor::Run() {
         e.rule = b_.entries[dict].source;
         e.confidence = kDictConfidence;
       } else {
+        // A publisher no dictionary knows and no suffix types: a name spelled out ("TrendForce",
+        // "Counterpoint") is most often a firm (research, consulting, a newspaper); an acronym
+        // most often a public body or an institute.
         std::string l = LabelFromSuffix(d_.source);
+        if (l.empty() && IsSpelledName(d_.source)) l = b_.actor_label;
         e.label = l.empty() ? b_.publisher_default_label : l;
         e.name = d_.source;
         e.rule = "structure:publisher";
@@ -2293,6 +2474,18 @@ Extraction DocExtractor::Run() {
       }
       for (size_t k = 0; k < x.entities.size(); ++k) {
         if (x.entities[k].name == e.name && x.entities[k].label == e.label) pub = static_cast<int>(k);
+      }
+      // "(英 Financial Times)" over "FT는 ...", "(McKinsey)" over "맥킨지(McKinsey & Company)":
+      // the body's entity, when exactly one of its Latin aliases is a short or a full form of it.
+      for (size_t k = 1; k < x.entities.size() && pub < 0 && dict < 0; ++k) {
+        if (x.entities[k].label != e.label) continue;
+        for (const std::string& a : x.entities[k].aliases) {
+          if (IsShortFormOf(a, d_.source) || IsShortFormOf(d_.source, a)) {
+            pub = static_cast<int>(k);
+            break;
+          }
+        }
+        if (pub >= 0) x.entities[k].aliases.push_back(d_.source);
       }
       if (pub < 0) {
         e.aliases = {d_.source};

@@ -526,6 +526,9 @@ struct Bundle::Impl {
   std::string publisher_default_label = "Organization";
   std::string company_label = "Company";  // "X社", "Name (Country)" rows, "NVIDIA 저사양 칩"
   std::string model_label;  // "AMD의 MI308": a model number after its maker; "" = not typed
+  // "Glencore는", "유니트리(Unitree Robotics)는", "포드(Ford)와": a name spelled out in Latin
+  // that is the subject or the partner of its clause and has no other cue; "" = not typed
+  std::string actor_label;
 
   int FindByName(std::string_view surface) const;  // -1 when unknown
   bool IsStopName(std::string_view surface) const;
@@ -547,6 +550,15 @@ std::string LabelFromSubjectVerb(std::string_view text, size_t end,
 // its clause holds none of them before another object. Sets *conf.
 std::string LabelFromObjectVerb(std::string_view text, size_t end,
                                 const std::vector<LabelCue>& verbs, double* conf);
+// Whether `name` is spelled out in Latin letters as a proper name is: a capital first, a
+// lower-case letter (not an acronym, "CSP", "GPU"; not a common noun, "topoconductor") and no
+// digit (a model, "Xe-100", or a numbered site, "Hornsea 4").
+bool IsSpelledName(std::string_view name);
+// "Glencore는 ...", "포드(Ford)와 합작", "노키아(Nokia)로부터 인수": whether the name ending at
+// `end` acts in its clause: it carries a subject particle (은/는/이/가, also after a footnote
+// mark, as SubjectParticleEnd reads it) or 로부터 ("from"), then a space or comma, or a
+// partner's 와/과 before a Korean word (before a name they join two names: "X와 Y의 경쟁").
+bool ActsInClause(std::string_view text, size_t end);
 // Where the first sentence of the line starting at `line_begin` starts: past bullet marks and
 // spaces and a leading "(head) " ("- (한국) 고려아연은 ..." -> "고려아연은 ...").
 size_t LineSubjectStart(std::string_view text, size_t line_begin);

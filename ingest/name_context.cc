@@ -93,6 +93,32 @@ std::string LabelFromObjectVerb(std::string_view text, size_t end,
   return label;
 }
 
+bool IsSpelledName(std::string_view name) {
+  if (name.empty() || name[0] < 'A' || name[0] > 'Z') return false;  // "topoconductor"
+  bool lower = false;
+  for (char c : name) {
+    if (c >= '0' && c <= '9') return false;
+    lower = lower || (c >= 'a' && c <= 'z');
+  }
+  return lower;
+}
+
+bool ActsInClause(std::string_view text, size_t end) {
+  if (SubjectParticleEnd(text, end) != std::string_view::npos) return true;
+  // "와/과" and a Korean word make a partner ("X와 합작", "X와 함께"); before another name
+  // they join two names ("X와 Y의 경쟁"), and "와의" qualifies a noun.
+  for (std::string_view p : {"와 ", "과 "}) {
+    if (text.substr(end, p.size()) != p) continue;
+    int len = 0;
+    const size_t after = end + p.size();
+    return after < text.size() && IsHangul(CodePointAt(text, after, &len));
+  }
+  const std::string_view from = "로부터";
+  const size_t after = end + from.size();
+  return text.substr(end, from.size()) == from && after < text.size() &&
+         (text[after] == ' ' || text[after] == ',');
+}
+
 size_t LineSubjectStart(std::string_view text, size_t line_begin) {
   static constexpr std::string_view kBullets[] = {"-", "•", "●", "▪", "■", "○", "※", " ", "\t"};
   size_t at = line_begin;

@@ -13,6 +13,7 @@ namespace kg::ingest {
 namespace {
 
 using ::testing::Contains;
+using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Not;
 
@@ -28,6 +29,22 @@ class EntitiesTest : public ShippedBundleTest {
       }
     }
     return nullptr;
+  }
+
+  // Extracts "TITLE (英 SOURCE, 1.30)" and `body` as a document whose publisher is `source`.
+  Extraction RunWithSource(const std::string& title, const std::string& source,
+                           const std::string& body) {
+    Document d;
+    d.id = "t";
+    d.title = title;
+    d.source = source;
+    d.source_country = "英";
+    d.published = "1.30";
+    d.title_offset = 0;
+    d.text = title + " (英 " + source + ", 1.30)\n\n" + body;
+    auto x = Extractor(*bundle_).Extract(d);
+    EXPECT_TRUE(x.ok()) << x.status();
+    return x.ok() ? *std::move(x) : Extraction{};
   }
 
   static bool HasAlias(const Entity& e, const std::string& alias) {
@@ -186,7 +203,7 @@ TEST_F(EntitiesTest, ACoordinatedNameTakesTheLabelOfItsNeighbour) {
 // A country says nothing of what is coordinated with it, nor does the owner in "X와 Y의 Z".
 TEST_F(EntitiesTest, ACountryOrAPossessorTypesNoCoordinate) {
   Extraction x =
-      Run("- 미국과 Qorvane는 새 협의체를 구성\n"
+      Run("- 미국과 Qorvane의 협의체가 출범\n"
           "- 스타트업 Brenlo가 성장하는 가운데 Qelta와 Brenlo의 경쟁이 심화\n");
   EXPECT_NE(Find(x, "Company", "Brenlo"), nullptr);
   EXPECT_THAT(LabelsOf(x, "Qorvane"), IsEmpty());
@@ -213,9 +230,14 @@ TEST_F(EntitiesTest, AMakingVerbOfItsClauseMakesTheSubjectACompany) {
       Run("- Qorvane는 '23.10월 고순도 소재 생산을 시작\n"
           "- Tesmar*가 '24.5월 현지 기업과 합작을 발표\n"
           "- Ulvane는 내년 회의를 열 예정이며, 생산 확대를 논의\n");
-  EXPECT_NE(Find(x, "Company", "Qorvane"), nullptr);
+  const Entity* qorvane = Find(x, "Company", "Qorvane");
+  ASSERT_NE(qorvane, nullptr);
+  EXPECT_EQ(qorvane->rule, "signal:latin-name");
   EXPECT_NE(Find(x, "Company", "Tesmar"), nullptr);
-  EXPECT_THAT(LabelsOf(x, "Ulvane"), IsEmpty());
+  // Ulvane is a company only as the subject of its clause (config actor_label), not by the verb.
+  const Entity* ulvane = Find(x, "Company", "Ulvane");
+  ASSERT_NE(ulvane, nullptr);
+  EXPECT_EQ(ulvane->rule, "signal:actor");
 }
 
 // "- 벨로닉스는 ... 생산을 중단": an unknown Korean word that opens a bullet as the subject of a
@@ -247,7 +269,8 @@ TEST_F(EntitiesTest, WhatIsSuppliedOrMassProducedIsAProduct) {
           "- 스타트업 Ulvane는 Virdo와 협력\n");
   EXPECT_NE(Find(x, "Product", "Qelvo X9"), nullptr);
   EXPECT_NE(Find(x, "Product", "Velka"), nullptr);
-  EXPECT_THAT(LabelsOf(x, "Virdo"), IsEmpty());
+  // A partner is no product: the company it works with.
+  EXPECT_THAT(LabelsOf(x, "Virdo"), ElementsAre("Company"));
 }
 
 // "벨로르(Vellordyne)는 ... 출시": a transliteration with its Latin spelling takes the label
@@ -351,7 +374,7 @@ TEST_F(EntitiesTest, AFoundedNameIsACompany) {
 TEST_F(EntitiesTest, ACoordinateIsFoundPastItsDefinition) {
   Extraction x =
       Run("- 스타트업 벨로닉(Velonic)과 벨마르파트너스(VMP)가 지분을 50%씩 보유\n"
-          "- 텔미라(Telmira)와 카스텐인프라(KIP)가 지분을 보유\n");
+          "- 텔미라(Telmira)·카스텐인프라(KIP)가 지분을 보유\n");
   EXPECT_NE(Find(x, "Company", "VMP"), nullptr);
   EXPECT_THAT(LabelsOf(x, "KIP"), IsEmpty());
 }
@@ -407,6 +430,102 @@ TEST_F(EntitiesTest, ASpelledNameAfterACountryIsACompanyUnlessAHeadOrPlaceFollow
   EXPECT_THAT(LabelsOf(x, "Vellona"), Not(Contains("Company")));
   EXPECT_THAT(LabelsOf(x, "Karven"), Not(Contains("Company")));
   EXPECT_THAT(LabelsOf(x, "방문"), IsEmpty());
+}
+
+// "Qorvane는", "텔미라(Telmira)와 합작", "Brenlo로부터 인수", "- (Tesmar) ...": a name spelled
+// out in Latin that acts in its clause, with no other cue, is a company (config actor_label);
+// an acronym, a model number, a lower-case word, a quoted name or a name joined to another
+// name is not typed by it.
+TEST_F(EntitiesTest, ASpelledOutNameThatActsInItsClauseIsACompany) {
+  Extraction x =
+      Run("- Qorvane는 '24.3월 새 데이터센터를 열었다\n"
+          "- 텔미라(Telmira)와 합작해 공장을 세움\n"
+          "- 벨로닉스는 Brenlo로부터 지분을 넘겨받음\n"
+          "- (Tesmar) 현지 공장을 가동\n"
+          "- QRX는 내년 회의를 연다\n"
+          "- Xe-200은 내년 가동 예정\n"
+          "- 토포소재(topomaterial)는 새로운 소재\n"
+          "- 'Quillon'은 새로운 구조\n"
+          "- Marrow와 Kestel의 경쟁이 심화\n");
+  for (const char* name : {"Qorvane", "Telmira", "Brenlo", "Tesmar"}) {
+    const Entity* e = Find(x, "Company", name);
+    ASSERT_NE(e, nullptr) << name;
+    EXPECT_EQ(e->rule, "signal:actor") << name;
+  }
+  for (const char* name : {"QRX", "Xe-200", "topomaterial", "Quillon", "Marrow"}) {
+    EXPECT_THAT(LabelsOf(x, name), IsEmpty()) << name;
+  }
+}
+
+// "(美 Trendline, 1.30)": a publisher no dictionary knows is a company when its name is spelled
+// out, an organisation (config publisher_default_label) when it is an acronym.
+TEST_F(EntitiesTest, ASpelledOutPublisherIsACompany) {
+  Extraction firm = RunWithSource("신형 모터 시장 점검", "Trendline", "- 시장은 성장세\n");
+  EXPECT_NE(Find(firm, "Company", "Trendline"), nullptr);
+  Extraction body = RunWithSource("신형 모터 시장 점검", "QRXI", "- 시장은 성장세\n");
+  EXPECT_NE(Find(body, "Organization", "QRXI"), nullptr);
+}
+
+// "KX오션텍은", "QT전선": a business group's initials written onto a Hangul word name one of its
+// companies, typed by the word's suffix or as the subject of its clause; "AI반도체" (a stop
+// name's initials) and "D램" (one letter) are none.
+TEST_F(EntitiesTest, AGroupsInitialsOnAHangulWordNameACompany) {
+  Extraction x =
+      Run("- KX오션텍은 해상 구조물을 수출\n"
+          "- QT전선의 공장이 가동\n"
+          "- AI반도체는 수요가 증가\n"
+          "- D램은 가격이 하락\n");
+  const Entity* ocean = Find(x, "Company", "KX오션텍");
+  ASSERT_NE(ocean, nullptr);
+  EXPECT_EQ(ocean->rule, "signal:prefixed-name");
+  EXPECT_NE(Find(x, "Company", "QT전선"), nullptr);
+  EXPECT_THAT(LabelsOf(x, "AI반도체"), IsEmpty());
+  EXPECT_THAT(LabelsOf(x, "D램"), IsEmpty());
+}
+
+// "풍력타워 기업인 씨에스윈드(CS Wind)": a transliteration does not reach back over the role word
+// before it, so the bare Korean name is its alias and is found again where it recurs.
+TEST_F(EntitiesTest, ATransliterationStopsAtTheRoleWordBeforeIt) {
+  Extraction x =
+      Run("- 세계 1위 타워 기업인 씨에스텔(CS Tel)은 해외 공장을 인수\n"
+          "- 씨에스텔은 '25년 증설을 발표\n");
+  const Entity* e = Find(x, "Company", "CS Tel");
+  ASSERT_NE(e, nullptr);
+  EXPECT_TRUE(HasAlias(*e, "씨에스텔"));
+  EXPECT_FALSE(HasAlias(*e, "기업인 씨에스텔"));
+  EXPECT_EQ(e->mentions.size(), 3u);
+}
+
+// "유니트리(Unitree Robotics) ... Unitree는", "(英 Financial Times)" over "FT는": a short form of
+// a name found in full is the same entity, unless two full names share it.
+TEST_F(EntitiesTest, AShortFormIsTheEntityOfItsOnlyFullName) {
+  Extraction x =
+      RunWithSource("신형 모터 시장 점검", "Norvo Daily",
+                    "- 벨로닉(Velonic Labs)은 '24.5월 로봇을 출시\n"
+                    "- Velonic은 내년 증산 예정\n"
+                    "- 영국 언론사 ND는 보고서에서 성장을 전망\n"
+                    "- 텔마 에너지(Telma Energy)와 텔마 그리드(Telma Grid)는 합병을 논의\n"
+                    "- Telma는 지주회사로 전환\n");
+  const Entity* labs = Find(x, "Company", "Velonic Labs");
+  ASSERT_NE(labs, nullptr);
+  EXPECT_TRUE(HasAlias(*labs, "Velonic"));
+  const Entity* daily = Find(x, "Company", "ND");
+  ASSERT_NE(daily, nullptr);
+  EXPECT_TRUE(Related(x, "신형 모터 시장 점검", "PUBLISHED_BY", "ND"));
+  EXPECT_EQ(Find(x, "Company", "Norvo Daily"), daily);
+  const Entity* telma = Find(x, "Company", "Telma");
+  ASSERT_NE(telma, nullptr);
+  EXPECT_FALSE(HasAlias(*telma, "Telma Energy"));
+  EXPECT_FALSE(HasAlias(*telma, "Telma Grid"));
+}
+
+// "혼다(Honda), 벨로닉(Velonic), 카스텐(Kasten)이": a spelled-out member left untyped when it was
+// scanned takes the label of the members typed after it.
+TEST_F(EntitiesTest, AnUntypedListMemberTakesTheLabelOfALaterMember) {
+  Extraction x = Run("- 혼도(Hondo), 벨로닉(Velonic), 카스텐(Kasten)이 공동 충전망을 구축\n");
+  EXPECT_NE(Find(x, "Company", "Kasten"), nullptr);
+  EXPECT_NE(Find(x, "Company", "Velonic"), nullptr);
+  EXPECT_NE(Find(x, "Company", "Hondo"), nullptr);
 }
 
 }  // namespace
