@@ -33,6 +33,9 @@ namespace kg::ingest {
 namespace {
 
 constexpr double kDictConfidence = 0.95;
+// A name typed config actor_label only because it acts in its clause ("Glencore는", "- (Tesla)"):
+// the weakest of the discovered labels, one cue and a frequent one.
+constexpr double kActorConfidence = 0.55;
 
 struct Mention {
   Span span;
@@ -1030,7 +1033,7 @@ void DocExtractor::ScanParenDefinitions() {
                              IsSpelledName(y) && ActsInClause(text_, close + 1);
           if (actor) {
             label = b_.actor_label;
-            conf = 0.55;
+            conf = kActorConfidence;
           }
           x = AddMention(xb, open, label, conf, actor ? "signal:actor" : "signal:definition");
         }
@@ -1368,7 +1371,7 @@ void DocExtractor::ScanLatinNames() {
                        (ActsInClause(text_, e) || IsBulletHead(b, e));
     if (actor) {
       label = b_.actor_label;
-      conf = 0.55;
+      conf = kActorConfidence;
     }
     if (label.empty()) continue;
     AddMention(b, e, label, conf * 0.9, actor ? "signal:actor" : "signal:latin-name");
@@ -1425,7 +1428,7 @@ void DocExtractor::ScanPrefixedNames() {
     if (label.empty()) label = LabelFromCoordination(b, e, &conf);
     if (label.empty() && (ActsInClause(text_, e) || IsBulletHead(b, e))) {
       label = b_.actor_label;
-      conf = 0.55;
+      conf = kActorConfidence;
     }
     if (!label.empty()) AddMention(b, e, label, conf * 0.9, "signal:prefixed-name");
   }
