@@ -570,7 +570,8 @@ class Loader {
         std::string def = "(?:\\(\\x01\\d+:[A-Za-z~]+\\x02\\)|\\([^()\\n]{1,60}\\))?\\*?社?";
         // A later member of a list may be preceded by its country ("일본 A, 태국 B와").
         std::string country = "(?:\\x01\\d+:" + b_->country_label + "\\x02 )?";
-        std::string body = list ? one + def + "(?:(?:, ?| ?· ?|/| 및 |과 |와 |, 그리고 |과|와)" +
+        std::string body = list ? one + def +
+                                      "(?:(?:, ?| ?· ?|/| 및 |과 |와 |, 그리고 |과|와|,? and )" +
                                       country + one + def + ")*"
                                 : one;
         if (group == "X") out += "(?:" + body + ")";

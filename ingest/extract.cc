@@ -1050,8 +1050,12 @@ void DocExtractor::ScanParenDefinitions() {
         ym = AddMention(yb, ye, "", 0, "signal:definition");
       }
     }
-    // A table row head "Product(Company)", "Company(Country)" is not a definition.
-    if (x >= 0 && ym >= 0 && !IsRowHead(open, close)) Union(x, ym);
+    // A table row head "Product(Company)", "Company(Country)" is not a definition; nor is a
+    // country in brackets after a name in running text, "Halvard Capital(미국)": it says where
+    // the name is from (the rules read it as based_in_edge), it is no alias of it.
+    const bool country_note =
+        ym >= 0 && ms_[ym].dict >= 0 && b_.entries[ms_[ym].dict].label == b_.country_label;
+    if (x >= 0 && ym >= 0 && !IsRowHead(open, close) && !country_note) Union(x, ym);
   }
 }
 
@@ -1586,6 +1590,9 @@ void DocExtractor::ScanListMembers() {
 
 // Entity rules: phrases that name a policy or measure, with the relations the phrase states.
 void DocExtractor::ScanEntityRules() {
+  // Names made by an earlier entity rule: a later rule's name may not overlap one ("25% 관세"
+  // inside "철강 수입품에 대한 25% 관세"), so the first rule that names a measure wins.
+  std::vector<Span> made;
   for (const EntityRule& rule : b_.entity_rules) {
     const RE2& re = *rule.re;
     int n = re.NumberOfCapturingGroups();
@@ -1599,6 +1606,11 @@ void DocExtractor::ScanEntityRules() {
       const re2::StringPiece& name = g[names.at("name")];
       size_t nb = name.data() - text_.data(), ne = nb + name.size();
       if (name.empty() || MentionAt(nb, ne) >= 0) continue;
+      if (std::any_of(made.begin(), made.end(),
+                      [&](const Span& s) { return nb < s.end && s.begin < ne; })) {
+        continue;
+      }
+      made.push_back({static_cast<uint32_t>(nb), static_cast<uint32_t>(ne)});
       Mention m;
       m.span = {static_cast<uint32_t>(nb), static_cast<uint32_t>(ne)};
       m.label = rule.label;

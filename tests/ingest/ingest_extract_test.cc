@@ -779,5 +779,140 @@ TEST_F(ExtractTest, BuyerOfASaleAndIngredientsOfADefinedMaterial) {
   }
 }
 
+// A person next to an organization and a role noun leads it, in either order and in English
+// ("X社 Y CEO", "Y X社 회장", "X社의 CEO Y", "Y, chief executive of X"); a name joined by 와 is
+// no such pair.
+TEST_F(ExtractTest, PersonWithCompanyAndRoleLeadsIt) {
+  Extraction x =
+      Run("- Norvexa社 요한 베르크(Johan Berg) CEO는 '25.3월 새 공장 건설을 발표\n"
+          "- 리사 수(Lisa Su) Kelvora社 회장은 투자 확대를 발표\n"
+          "- Zorvex社의 CEO 다니엘 오르테가(Daniel Ortega)는 투자를 발표\n"
+          "- Brixel社와 젠슨 황(Jensen Huang) CEO는 협력을 논의\n"
+          "- Satya Nadella, chief executive of Halvorsen社, said the company would invest.\n");
+  const Relation* r = FindRel(x, "Johan Berg", "LEADS", "Norvexa");
+  ASSERT_NE(r, nullptr) << Explain(x);
+  ASSERT_NE(Prop(*r, "role"), nullptr);
+  EXPECT_EQ(Prop(*r, "role")->as_string(), "CEO");
+  EXPECT_NE(FindRel(x, "Lisa Su", "LEADS", "Kelvora"), nullptr);
+  EXPECT_NE(FindRel(x, "Daniel Ortega", "LEADS", "Zorvex"), nullptr);
+  EXPECT_EQ(FindRel(x, "Jensen Huang", "LEADS", "Brixel"), nullptr);
+  EXPECT_NE(FindRel(x, "Satya Nadella", "LEADS", "Halvorsen"), nullptr);
+}
+
+// Where a company is from: "독일의 X", "X는 미국 텍사스주에 본사를 두고", "X(미국)" in running
+// text (the bracketed country is no alias of the name), "(중국) X 연구진은", "미국 법인 X".
+TEST_F(ExtractTest, CountryOfACompanyInRunningText) {
+  Extraction x =
+      Run("- 독일의 Quantel Marine은 새 선박을 건조\n"
+          "- Norvexa社는 미국 텍사스주에 본사를 두고 있으며 배터리를 생산\n"
+          "- 주요 기업으로는 마이크론(미국), 키옥시아(일본) 등이 있음\n"
+          "- 유럽 기업으로는 Halvard Capital(미국)이 참여\n"
+          "- (중국) Zorvex社 연구진은 새 양자컴퓨터를 공개\n"
+          "- 영국 법인 Brixel社는 공장을 건설\n");
+  EXPECT_NE(FindRel(x, "Quantel Marine", "BASED_IN", "Germany"), nullptr) << Explain(x);
+  EXPECT_NE(FindRel(x, "Norvexa", "BASED_IN", "United States"), nullptr);
+  EXPECT_NE(FindRel(x, "Micron Technology", "BASED_IN", "United States"), nullptr);
+  EXPECT_NE(FindRel(x, "Kioxia", "BASED_IN", "Japan"), nullptr);
+  EXPECT_NE(FindRel(x, "Zorvex", "BASED_IN", "China"), nullptr);
+  EXPECT_NE(FindRel(x, "Brixel", "BASED_IN", "United Kingdom"), nullptr);
+  const Entity* us = Find(x, "Country", "United States");
+  ASSERT_NE(us, nullptr);
+  EXPECT_EQ(std::count(us->aliases.begin(), us->aliases.end(), "Capital"), 0);
+}
+
+// Members and participants: "A, B 등 N개국이 P에 참여", "P 회원국인 A와 B" (but "P 회원국으로서
+// X와의 협력": X is a partner, not a member), "A와 B는 P의 최종 단계에 진입", a membership stated
+// beside a leading role, and English "A and B joined P".
+TEST_F(ExtractTest, MembersAndParticipantsOfAProgram) {
+  Extraction x =
+      Run("- 한국, 일본, 호주 등 14개국이 광물안보파트너십(MSP)에 참여\n"
+          "- 아르테미스 프로그램 회원국인 캐나다와 인도는 협력을 강화\n"
+          "- 한국은 광물안보파트너십(MSP) 회원국으로서 EU와의 협력을 확대\n"
+          "- Norvexa社와 Kelvora社는 아르테미스 프로그램의 최종 단계에 진입\n"
+          "- 한국은 '23년 광물안보파트너십에 가입했으며, '24년 의장국으로 MSP를 주도\n"
+          "- France and Italy joined the Artemis Program.\n");
+  for (const char* c : {"South Korea", "Japan", "Australia"}) {
+    EXPECT_NE(FindRel(x, c, "PARTICIPATES_IN", "Mineral Security Partnership"), nullptr)
+        << c << Explain(x);
+  }
+  for (const char* c : {"Canada", "India", "Norvexa", "Kelvora", "France", "Italy"}) {
+    EXPECT_NE(FindRel(x, c, "PARTICIPATES_IN", "Artemis Program"), nullptr) << c;
+  }
+  EXPECT_EQ(FindRel(x, "European Union", "PARTICIPATES_IN", "Mineral Security Partnership"),
+            nullptr);
+  EXPECT_NE(FindRel(x, "South Korea", "LEADS", "Mineral Security Partnership"), nullptr);
+}
+
+// What a measure targets: "P는 A, B 등 N개 품목에 적용", "P의 적용 대상은 A, B", "X를 P에 추가",
+// "A와 B를 대상으로 하는 P", "A·B 관련 품목에 대한 수출 허가제" (a measure named by its phrase).
+TEST_F(ExtractTest, TargetsOfAMeasure) {
+  Extraction x =
+      Run("- 「탄소국경조정제도(CBAM)」는 철강, 알루미늄, 시멘트 등 6개 품목에 적용\n"
+          "- 「핵심원자재법(CRMA)」의 적용 대상은 리튬, 니켈, 코발트 등 34종 광물\n"
+          "- 미국 상무부는 Norvexa社를 거래제한 명단(Entity List)에 추가\n"
+          "- 미국은 중국과 홍콩을 대상으로 하는 「AI 확산 규칙」을 발표\n"
+          "- 중국은 갈륨·게르마늄 관련 품목에 대한 수출 허가제를 시행\n");
+  for (const char* m : {"Steel", "Aluminium"}) {
+    EXPECT_NE(FindRel(x, "Carbon Border Adjustment Mechanism", "TARGETS", m), nullptr)
+        << m << Explain(x);
+  }
+  for (const char* m : {"Lithium", "Nickel", "Cobalt"}) {
+    EXPECT_NE(FindRel(x, "Critical Raw Materials Act", "TARGETS", m), nullptr) << m;
+  }
+  EXPECT_NE(FindRel(x, "Entity List", "TARGETS", "Norvexa"), nullptr);
+  EXPECT_NE(FindRel(x, "AI Diffusion Rule", "TARGETS", "China"), nullptr);
+  EXPECT_NE(FindRel(x, "AI Diffusion Rule", "TARGETS", "Hong Kong"), nullptr);
+  ASSERT_NE(Find(x, "Policy", "수출 허가제"), nullptr);
+  EXPECT_NE(FindRel(x, "수출 허가제", "TARGETS", "Gallium"), nullptr);
+  EXPECT_NE(FindRel(x, "수출 허가제", "TARGETS", "Germanium"), nullptr);
+}
+
+// Funding by the size of a programme ("N유로 규모의 'P' 프로그램을 통해", "* (P) X가 N유로 규모의
+// 예산으로 출범시킨 프로그램"), investment into a project, and who runs a programme ("X가 운영하는
+// P"; "A, B가 공동 추진하는 P" are its participants, not its leaders).
+TEST_F(ExtractTest, FundingRunningAndInvestingInAProgramme) {
+  Extraction x = Run(
+      "- EU는 '21년부터 955억 유로 규모의 '호라이즌 유럽(Horizon Europe)' 프로그램을 통해 연구를 "
+      "지원\n"
+      "* (Artemis Program) 미국 정부가 '19년 930억 달러 규모의 예산으로 출범시킨 달 탐사 프로그램\n"
+      "- Norvexa社는 '24.4월 아르테미스 프로그램 확장에 10억 달러를 투자\n"
+      "- NASA가 운영하는 아르테미스 프로그램은 달 착륙을 추진\n"
+      "- Kelvora社, Zorvex社가 공동 추진하는 스타게이트 프로젝트는 데이터센터를 건설\n");
+  const Relation* eu = FindRel(x, "European Union", "FUNDS", "Horizon Europe");
+  ASSERT_NE(eu, nullptr) << Explain(x);
+  ASSERT_NE(Prop(*eu, "amount"), nullptr);
+  EXPECT_DOUBLE_EQ(Prop(*eu, "amount")->as_double(), 9.55e10);
+  EXPECT_NE(FindRel(x, "United States", "FUNDS", "Artemis Program"), nullptr);
+  EXPECT_NE(FindRel(x, "Norvexa", "INVESTS_IN", "Artemis Program"), nullptr);
+  EXPECT_NE(FindRel(x, "NASA", "LEADS", "Artemis Program"), nullptr);
+  EXPECT_NE(FindRel(x, "Kelvora", "PARTICIPATES_IN", "Stargate Project"), nullptr);
+  EXPECT_NE(FindRel(x, "Zorvex", "PARTICIPATES_IN", "Stargate Project"), nullptr);
+  EXPECT_EQ(FindRel(x, "Zorvex", "LEADS", "Stargate Project"), nullptr);
+}
+
+// Who leads a programme, stated around it ("X가 이끄는 P", "P는 A와 B가 공동 주도", "X는 P를
+// 이끌고"), a company's country in a predicate ("X는 스웨덴 배터리 기업으로"), and a tariff on a
+// country with words between the two ("미국은 '25.4월 중국에 145% 관세를 부과").
+TEST_F(ExtractTest, LeadersCountriesAndTariffsAroundTheirClause) {
+  Extraction x =
+      Run("- Norvexa社가 이끄는 아르테미스 프로그램은 달 착륙을 추진\n"
+          "- 스타게이트 프로젝트는 Kelvora社와 Zorvex社가 공동 주도\n"
+          "- Brixel社는 광물안보파트너십(MSP)을 이끌고 있음\n"
+          "- Quantel社는 스웨덴 배터리 기업으로, 전고체 배터리를 개발\n"
+          "- Halvard社는 미국 기업과 협력을 확대\n"
+          "- 미국은 '25.4월 중국에 145% 관세를 부과\n"
+          "- 캐나다는 멕시코에 대한 관세 부과를 유예\n");
+  EXPECT_NE(FindRel(x, "Norvexa", "LEADS", "Artemis Program"), nullptr) << Explain(x);
+  EXPECT_NE(FindRel(x, "Kelvora", "LEADS", "Stargate Project"), nullptr);
+  EXPECT_NE(FindRel(x, "Zorvex", "LEADS", "Stargate Project"), nullptr);
+  EXPECT_NE(FindRel(x, "Brixel", "LEADS", "Mineral Security Partnership"), nullptr);
+  EXPECT_NE(FindRel(x, "Quantel", "BASED_IN", "Sweden"), nullptr);
+  EXPECT_EQ(FindRel(x, "Halvard", "BASED_IN", "United States"), nullptr);
+  const Relation* t = FindRel(x, "United States", "IMPOSES_TARIFF", "China");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->rule, "tariff.on-country-levied");
+  EXPECT_EQ(FindRel(x, "Canada", "IMPOSES_TARIFF", "Mexico"), nullptr);
+}
+
 }  // namespace
 }  // namespace kg::ingest
