@@ -249,6 +249,26 @@ class Loader {
       if (!label.empty() && !HasLabel(label)) {
         return LineError(p, l.number, absl::StrCat("unknown vertex label ", label));
       }
+      // Technology and product phrases (PhraseLexicon): a head gives its label.
+      if (kind == "phrase_head" && label.empty()) {
+        return LineError(p, l.number, "phrase_head needs a LABEL");
+      }
+      if (kind == "phrase_verb") {
+        b_->phrases.verbs.push_back(text);
+        continue;
+      }
+      if (kind == "phrase_head") {
+        b_->phrases.heads.push_back({text, label});
+        continue;
+      }
+      if (kind == "phrase_stop") {
+        b_->phrases.stops.insert(text);
+        continue;
+      }
+      if (kind == "phrase_general") {
+        b_->phrases.generals.insert(text);
+        continue;
+      }
       if (kind == "particle") b_->particles.push_back(text);
       else if (kind == "attached") b_->attached_suffixes.push_back(text);
       else if (kind == "company_form") AddCompanyForm(text);
@@ -291,6 +311,7 @@ class Loader {
     std::stable_sort(b_->name_suffixes.begin(), b_->name_suffixes.end(), cue_longest);
     std::stable_sort(b_->before_cues.begin(), b_->before_cues.end(), cue_longest);
     std::stable_sort(b_->after_cues.begin(), b_->after_cues.end(), cue_longest);
+    std::stable_sort(b_->phrases.heads.begin(), b_->phrases.heads.end(), cue_longest);
     return absl::OkStatus();
   }
 

@@ -48,6 +48,15 @@ struct Mention {
   std::string name;  // canonical name chosen by the signal (compounds), else empty
   bool nested = false;  // may contain other mentions (entity rules)
   bool dead = false;    // superseded by a longer name around it
+  // A technology or product phrase read from its verb (ScanObjectPhrases): an entity only when
+  // it takes part in a relation, as a generic dictionary term is.
+  bool relation_only = false;
+  // Of such a phrase headed by a general noun ("해수 탈염 기술"): where the phrase ends without
+  // it, a name of the same thing ("해수 탈염"); 0 when none.
+  uint32_t short_end = 0;
+  // A generic term ("로봇 기술") that is such a verb's object: its entity is no generic term in
+  // this document, and is kept only when related.
+  bool verb_object = false;
   int parent = -1;  // union-find
 };
 
@@ -190,6 +199,14 @@ class DocExtractor {
   // "A, B, C 등 N개 기업": the Korean members of a list of three or more names take the
   // label of the kind it ends in.
   void ScanListMembers();
+  // "X는 네오디뮴 자석을 개발", "산업용 로봇 개발을 시작": a noun phrase no dictionary lists that
+  // is the object of a verb of lexicon `phrase_verb` and ends in a `phrase_head` noun is a
+  // technology or product of the head's label (FindObjectPhrases), kept when a relation takes it.
+  void ScanObjectPhrases();
+  // Whether mention `m` may be a modifier inside such a phrase of `label`: a generic dictionary
+  // term ("반도체 패키징 기술"), or a term of another label than the phrase's and no company or
+  // country ("네오디뮴 자석"). A term of the phrase's own label is the thing ("해수 탈염 기술").
+  bool IsPhraseModifier(const Mention& m, const std::string& label) const;
   // "혼다(Honda), 현대차, 메르세데스-벤츠(Mercedes-Benz), 스텔란티스(Stellantis)가": a spelled-out
   // name left without a label takes that of a list member typed after it was scanned.
   void LabelListedDefinitions();
@@ -286,6 +303,7 @@ class DocExtractor {
   mutable MentionIndex index_;          // see Index()
   std::vector<int> entity_of_mention_;  // after Resolve
   std::vector<bool> generic_entity_;    // after Resolve: a generic dictionary term
+  std::vector<bool> relation_only_entity_;  // after Resolve: only relation_only mentions
   std::vector<PendingLink> links_;
   // Of each union-find root: the dictionary entry of its group, or -1 (a group holds at most
   // one, since Union never merges two). Kept by Union, so that it need not scan every mention.
@@ -1588,6 +1606,74 @@ void DocExtractor::ScanListMembers() {
   }
 }
 
+bool DocExtractor::IsPhraseModifier(const Mention& m, const std::string& label) const {
+  if (m.dict < 0) return false;
+  const DictEntry& e = b_.entries[m.dict];
+  return e.generic || (e.label != label && e.label != b_.company_label &&
+                       e.label != b_.country_label && e.label != b_.actor_label);
+}
+
+void DocExtractor::ScanObjectPhrases() {
+  // Below the cues of names: a phrase is read from its verb and head alone.
+  constexpr double kPhraseConfidence = 0.45;
+  for (const ObjectPhrase& p : FindObjectPhrases(text_, b_.phrases)) {
+    // "로봇 기술 개발에 주력": a generic term that ends the phrase at a word's start is this
+    // verb's object here, an end of its relation.
+    if (const int g = MentionEndingAt(p.end);
+        g >= 0 && ms_[g].dict >= 0 && b_.entries[ms_[g].dict].generic &&
+        std::find(p.word_begins.begin(), p.word_begins.end(), ms_[g].span.begin) !=
+            p.word_begins.end()) {
+      ms_[g].verb_object = true;
+      continue;
+    }
+    // The phrase starts after the last name in it ("HVDC 해저 전력케이블"); a generic term in
+    // it ("반도체") is part of it. A name or term at its head leaves it to that mention.
+    size_t begin = std::string_view::npos;
+    for (size_t w = p.word_begins.size(); w-- > 0;) {
+      const size_t wb = p.word_begins[w];
+      const size_t we = w + 1 < p.word_begins.size() ? p.word_begins[w + 1] - 1 : p.end;
+      bool name = false;
+      for (size_t at = wb; at < we && !name; ++at) {
+        const int m = MentionCovering(at);
+        name = m >= 0 && !ms_[m].nested &&
+               (w + 1 == p.word_begins.size() || !IsPhraseModifier(ms_[m], p.label));
+      }
+      if (name) break;
+      begin = wb;
+    }
+    if (begin == std::string_view::npos) continue;
+    // "엔비디아의 AI 가속기를 생산": a phrase its owner's name qualifies is that owner's thing,
+    // which the rules read from the owner.
+    if (begin >= 2 && text_[begin - 1] == ' ') {
+      const size_t owner = text_.find_last_of(" \t\n", begin - 2);
+      const size_t ob = owner == std::string_view::npos ? 0 : owner + 1;
+      if (EndsWith(text_.substr(ob, begin - 1 - ob), "의") && MentionCovering(ob) >= 0) continue;
+    }
+    // After the cut at a name, the head alone must still name something.
+    if (begin == p.word_begins.back() &&
+        b_.phrases.IsBareStop(text_.substr(begin, p.end - begin))) {
+      continue;
+    }
+    // "AI 기술": a general head after a common token names nothing more than the token.
+    const size_t head = p.word_begins.back();
+    const bool general_head = b_.phrases.generals.contains(AV(text_.substr(head, p.end - head)));
+    if (general_head && head > begin && b_.IsStopName(text_.substr(begin, head - 1 - begin))) {
+      continue;
+    }
+    bool crossed = false;  // a mention that starts before the phrase or ends after it
+    for (size_t at = begin; at < p.end && !crossed; ++at) {
+      const int m = MentionCovering(at);
+      crossed = m >= 0 && (ms_[m].span.begin < begin || ms_[m].span.end > p.end);
+    }
+    if (crossed) continue;
+    KillInside(begin, p.end);
+    const int m = AddMention(begin, p.end, p.label, kPhraseConfidence, "signal:object-phrase");
+    if (m < 0 || ms_[m].rule != "signal:object-phrase") continue;
+    ms_[m].relation_only = true;
+    if (general_head && head > begin) ms_[m].short_end = static_cast<uint32_t>(head - 1);
+  }
+}
+
 // Entity rules: phrases that name a policy or measure, with the relations the phrase states.
 void DocExtractor::ScanEntityRules() {
   // Names made by an earlier entity rule: a later rule's name may not overlap one ("25% 관세"
@@ -1713,8 +1799,9 @@ void DocExtractor::PropagateAliases() {
   std::vector<int> mention_of_surface;
   absl::flat_hash_set<std::string_view> done;
   for (size_t i = 0; i < ms_.size(); ++i) {
-    // Dictionary names were found everywhere by the gazetteer already.
-    if (ms_[i].nested || ms_[i].dead || !ms_[i].name.empty()) continue;
+    // Dictionary names were found everywhere by the gazetteer already; a phrase read from its
+    // verb is an end there, not a name wherever its words recur.
+    if (ms_[i].nested || ms_[i].dead || !ms_[i].name.empty() || ms_[i].relation_only) continue;
     std::string_view surface = text_.substr(ms_[i].span.begin, ms_[i].span.end - ms_[i].span.begin);
     if (surface.size() < 4 || !done.insert(surface).second || b_.IsStopName(surface)) continue;
     surfaces.push_back(surface);
@@ -1810,6 +1897,12 @@ void DocExtractor::Resolve(Extraction* x) {
       if (std::find(e.aliases.begin(), e.aliases.end(), s) == e.aliases.end()) {
         e.aliases.push_back(s);
       }
+      if (const Mention& mm = ms_[m]; mm.short_end > mm.span.begin) {
+        std::string short_name = Trim(text_.substr(mm.span.begin, mm.short_end - mm.span.begin));
+        if (std::find(e.aliases.begin(), e.aliases.end(), short_name) == e.aliases.end()) {
+          e.aliases.push_back(std::move(short_name));
+        }
+      }
       e.mentions.push_back(ms_[m].span);
     }
     // The same canonical entity may come from two groups (an alias pair and a bare mention).
@@ -1829,11 +1922,27 @@ void DocExtractor::Resolve(Extraction* x) {
     }
     for (int m : members) entity_of_mention_[m] = idx;
   }
+  relation_only_entity_.assign(x->entities.size(), false);
+  for (size_t i = 0; i < ms_.size(); ++i) {
+    const int e = entity_of_mention_[i];
+    if (e >= 0 && ms_[i].relation_only) relation_only_entity_[e] = true;
+  }
+  for (size_t i = 0; i < ms_.size(); ++i) {
+    const int e = entity_of_mention_[i];
+    if (e >= 0 && !ms_[i].relation_only) relation_only_entity_[e] = false;
+  }
   generic_entity_.assign(x->entities.size(), false);
   for (size_t i = 0; i < x->entities.size(); ++i) {
     int dict = b_.FindByName(x->entities[i].name);
     generic_entity_[i] = dict >= 0 && b_.entries[dict].generic &&
                          b_.entries[dict].label == x->entities[i].label;
+  }
+  for (size_t i = 0; i < ms_.size(); ++i) {
+    const int e = entity_of_mention_[i];
+    if (e >= 0 && ms_[i].verb_object && generic_entity_[e]) {
+      generic_entity_[e] = false;
+      relation_only_entity_[e] = true;
+    }
   }
 }
 
@@ -2436,6 +2545,7 @@ Extraction DocExtractor::Run() {
   ScanSuffixNames();
   ScanKoreanSubjects();
   ScanListMembers();
+  ScanObjectPhrases();
   LabelListedDefinitions();
   PropagateAliases();
   UnionShortForms();
@@ -2569,7 +2679,7 @@ Extraction DocExtractor::Run() {
     // looked up here.
     bool generic;
     if (i < generic_entity_.size()) {
-      generic = generic_entity_[i];
+      generic = generic_entity_[i] || relation_only_entity_[i];
     } else {
       int dict = b_.FindByName(x.entities[i].name);
       generic = dict >= 0 && b_.entries[dict].generic &&

@@ -466,6 +466,43 @@ void FindTriggerRelations(const TriggerTable& table, std::string_view tagged,
                           const std::vector<size_t>& subject_places,
                           const std::vector<size_t>& topic_places, std::vector<TriggerHit>* hits);
 
+// ---- technology and product phrases as relation ends (name_context.cc) ------------------------
+
+// What reads a noun phrase no dictionary lists as a technology or a product: the verbs whose
+// object it is (lexicon `phrase_verb`: 개발, 생산, 탑재...), the head nouns that give its label
+// (`phrase_head`: 배터리 -> Product, 공정 -> Technology; a head word ends in one), the words that
+// are no modifier in such a phrase and name nothing as its head alone (`phrase_stop`: 분야, 세계,
+// 제품...), and the general heads that name nothing alone either but without which a phrase is
+// the same thing's name (`phrase_general`: "해수 탈염 기술" is "해수 탈염").
+struct PhraseLexicon {
+  std::vector<std::string> verbs;
+  std::vector<LabelCue> heads;  // longest first
+  absl::flat_hash_set<std::string> stops;
+  absl::flat_hash_set<std::string> generals;
+  // Whether a head word alone names nothing.
+  bool IsBareStop(std::string_view word) const {
+    return stops.contains(AV(word)) || generals.contains(AV(word));
+  }
+  bool empty() const { return verbs.empty() || heads.empty(); }
+};
+
+// A candidate phrase: its words [word_begins[i], next space) from the first modifier to the head,
+// the head's end (before its particle) and the label its head gives.
+struct ObjectPhrase {
+  std::vector<size_t> word_begins;
+  size_t end = 0;
+  std::string label;
+};
+
+// "네오디뮴 자석을 개발", "급속 충전기를 생산해", "산업용 로봇 개발을 시작", "로봇 차량 개발에
+// 주력": the noun phrases that are the object of a phrase verb, marked by 을/를 right before the
+// verb (or one short word before it, "을 자체 개발"), or the first part of a compound whose last
+// word is the verb ("Y 개발을", "Y 생산의", "Y 제조,"). A phrase is its head word (ending in a
+// `phrase_head` cue) and up to two modifiers before it: words without a particle, a digit, a
+// bracket or an adnominal ending (효율적, 새로운), and none of `phrase_stop`. A head alone must be
+// longer than its cue ("풍력타워", not "타워"). In text order.
+std::vector<ObjectPhrase> FindObjectPhrases(std::string_view text, const PhraseLexicon& lex);
+
 struct Bundle::Impl {
   std::string dir;
   std::vector<std::string> vertex_labels;
@@ -490,6 +527,7 @@ struct Bundle::Impl {
   std::vector<LabelCue> subject_verbs;  // "X가 ... 양산": a verb of X's clause -> X is a Company
   std::vector<LabelCue> role_endings;   // "건설사 X(Y)": how the role word before X ends
   std::vector<LabelCue> object_verbs;  // "X를 ... 인수": the verb X is the object of -> its label
+  PhraseLexicon phrases;               // technology and product phrases as relation ends
   std::vector<std::string> subnational_markers;        // " 주": a state, not a country
   // A bare alias whose entity depends on the country it is said of: "상무부" is the U.S.
   // Department of Commerce by default, China's ministry in "(중국) 상무부는". Built from the

@@ -1,6 +1,8 @@
 // Labels for names no dictionary lists, read from the clause around them (ingest/internal.h).
 
 #include <algorithm>
+#include <initializer_list>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -170,6 +172,189 @@ std::string LabelFromRoleWord(std::string_view text, size_t begin,
     }
   }
   return "";
+}
+
+namespace {
+
+bool EndsWithAny(std::string_view word, std::initializer_list<std::string_view> tails) {
+  for (std::string_view t : tails) {
+    if (word.size() > t.size() && word.substr(word.size() - t.size()) == t) return true;
+  }
+  return false;
+}
+
+// Where the word that ends at `end` starts: after the space, tab or line break before it.
+size_t WordStart(std::string_view text, size_t end) {
+  const size_t sp = text.find_last_of(" \t\n", end == 0 ? 0 : end - 1);
+  return sp == std::string_view::npos || sp >= end ? 0 : sp + 1;
+}
+
+// Whether `word` may be a word of a technology or product phrase: Hangul, Latin letters and
+// digits, "-" and "·" ("브랜드·특허"), no bracket, quote or footnote mark.
+bool IsPhraseWord(std::string_view word) {
+  if (word.empty()) return false;
+  for (size_t i = 0; i < word.size();) {
+    int len = 0;
+    const uint32_t c = CodePointAt(word, i, &len);
+    if (!IsHangul(c) && !IsLatinAlnum(c) && c != '-' && c != 0xB7) return false;
+    i += static_cast<size_t>(len);
+  }
+  return true;
+}
+
+std::string HeadLabel(std::string_view word, const PhraseLexicon& lex, bool* bare);
+
+// A modifier of a phrase: a phrase word with no particle or adnominal ending ("저가의",
+// "효율적", "새로운", "않는" end the phrase before them), not a number or a date ("12단",
+// "'24년"), nor one of `stops`.
+bool IsModifier(std::string_view word, const PhraseLexicon& lex) {
+  // "인공지능(AI) 기반": a word may carry its Latin spelling.
+  const size_t open = word.find('(');
+  if (open != std::string_view::npos && open > 0 && word.back() == ')') {
+    const std::string_view latin = word.substr(open + 1, word.size() - open - 2);
+    if (latin.empty() || !IsPhraseWord(latin) ||
+        !IsLatinAlnum(static_cast<unsigned char>(latin[0]))) {
+      return false;
+    }
+    word = word.substr(0, open);
+  }
+  // A stop word is no modifier, unless it is a head noun itself ("로봇 차량").
+  bool bare = false;
+  if (!IsPhraseWord(word) || (word[0] >= '0' && word[0] <= '9') ||
+      (lex.stops.contains(AV(word)) && HeadLabel(word, lex, &bare).empty())) {
+    return false;
+  }
+  // Particles, adnominal endings and the connective endings of a verb ("선정되어", "가동해서").
+  return !EndsWithAny(
+      word, {"의",   "을",   "를",   "은",   "는",   "이",   "가",   "에",   "와",   "과",  "로",
+             "도",   "만",   "서",   "한",   "된",   "던",   "할",   "적",   "인",   "운",  "되어",
+             "하여", "아서", "어서", "하고", "하며", "되고", "되며", "으며", "지만", "면서"});
+}
+
+// The label of a head word: that of the longest `phrase_head` cue it ends in; "" when none.
+// A head that is only its cue ("타워") is `*bare`.
+std::string HeadLabel(std::string_view word, const PhraseLexicon& lex, bool* bare) {
+  if (!IsPhraseWord(word)) return "";
+  for (const LabelCue& c : lex.heads) {
+    if (word.size() >= c.text.size() && word.substr(word.size() - c.text.size()) == c.text) {
+      *bare = word.size() == c.text.size();
+      return c.label;
+    }
+  }
+  return "";
+}
+
+// Whether the verb ending at `end` closes a word here: its ending or a particle follows
+// ("개발을", "개발해", "개발 중"), or punctuation; not a longer noun ("개발자", "생산량").
+bool VerbEndsWord(std::string_view text, size_t end, bool compound) {
+  if (end >= text.size()) return !compound;
+  const char c = text[end];
+  if (c == ',' || c == '.' || c == ')') return true;
+  if (c == ' ' || c == '\n') {
+    return !compound || text.substr(end, std::string_view(" 중").size()) == " 중";
+  }
+  int len = 0;
+  const uint32_t cp = CodePointAt(text, end, &len);
+  // After "Y 개발" a particle or a verb ending makes the compound the predicate's noun.
+  static constexpr std::u16string_view kCompound = u"을를에도하한했해할중";
+  static constexpr std::u16string_view kObject = u"하한했해할중에을를도";
+  const std::u16string_view allowed = compound ? kCompound : kObject;
+  return cp < 0x10000 && allowed.find(static_cast<char16_t>(cp)) != std::u16string_view::npos;
+}
+
+}  // namespace
+
+std::vector<ObjectPhrase> FindObjectPhrases(std::string_view text, const PhraseLexicon& lex) {
+  std::vector<ObjectPhrase> out;
+  if (lex.empty()) return out;
+  constexpr size_t kSyllable = 3;  // bytes of a Hangul syllable
+  constexpr int kMaxBetween = 3;   // words between the object and its verb
+  constexpr int kMaxModifiers = 3;
+  // {head word's begin, head's end} of each object a verb occurrence takes.
+  std::vector<std::pair<size_t, size_t>> heads;
+  for (const std::string& verb : lex.verbs) {
+    for (size_t at = text.find(verb); at != std::string_view::npos;
+         at = text.find(verb, at + verb.size())) {
+      if (at < 2 || text[at - 1] != ' ') continue;
+      heads.clear();
+      size_t word_end = at - 1;
+      size_t word_begin = WordStart(text, word_end);
+      std::string_view word = text.substr(word_begin, word_end - word_begin);
+      // "Y 개발을 시작", "Y 생산에 주력": the first part of a compound whose last word is the verb.
+      if (!EndsWithAny(word, {"을", "를", "도"}) && VerbEndsWord(text, at + verb.size(), true)) {
+        heads.push_back({word_begin, word_end});
+      }
+      // "Y를 개발", "Y를 자체 개발", "Y를 글로벌 시장에 출시": the accusative a few words
+      // before the verb, with no other role's particle nor a comma between them.
+      if (VerbEndsWord(text, at + verb.size(), false)) {
+        for (int w = 0; w <= kMaxBetween && word_begin >= 2 && !word.empty(); ++w) {
+          if (EndsWithAny(word, {"을", "를", "도"})) {
+            heads.push_back({word_begin, word_end - kSyllable});
+            break;
+          }
+          // Another role's particle, or a verb's ending ("Y를 개발하고 Z에 공급": Y is the
+          // first verb's), closes the search.
+          if (!IsPhraseWord(word) ||
+              EndsWithAny(word, {"은", "는", "이", "가", "의", "와", "과", "고", "해", "며", "하여",
+                                 "되어", "면서"}) ||
+              text[word_begin - 1] != ' ') {
+            break;
+          }
+          word_end = word_begin - 1;
+          word_begin = WordStart(text, word_end);
+          word = text.substr(word_begin, word_end - word_begin);
+        }
+      }
+      // "X가 개발한 Y는", "X가 개발 중인 Y를": the phrase the verb's relative clause modifies,
+      // up to its first word with a particle.
+      for (std::string_view ending : {"한 ", "하는 ", "했던 ", " 중인 "}) {
+        const size_t from = at + verb.size();
+        if (text.substr(from, ending.size()) != ending) continue;
+        size_t b = from + ending.size();
+        for (int w = 0; w <= kMaxModifiers && b < text.size(); ++w) {
+          const size_t e = std::min(text.find_first_of(" \t\n", b), text.size());
+          const std::string_view next = text.substr(b, e - b);
+          if (EndsWithAny(next,
+                          {"은", "는", "이", "가", "을", "를", "에", "의", "로", "과", "와"})) {
+            const size_t particle = EndsWithAny(next, {"으로"}) ? 2 * kSyllable : kSyllable;
+            heads.push_back({b, e - particle});
+            break;
+          }
+          if (!IsModifier(next, lex) || e >= text.size() || text[e] != ' ') break;
+          b = e + 1;
+        }
+      }
+      for (const auto& [head_begin, head_end] : heads) {
+        const std::string_view head = text.substr(head_begin, head_end - head_begin);
+        bool bare = false;
+        ObjectPhrase p;
+        p.label = HeadLabel(head, lex, &bare);
+        if (p.label.empty()) continue;
+        p.end = head_end;
+        p.word_begins.push_back(head_begin);
+        for (int m = 0; m < kMaxModifiers; ++m) {
+          const size_t b = p.word_begins.back();
+          if (b < 2 || text[b - 1] != ' ') break;
+          const size_t mb = WordStart(text, b - 1);
+          if (!IsModifier(text.substr(mb, b - 1 - mb), lex)) break;
+          p.word_begins.push_back(mb);
+        }
+        // A head that is only a general word ("기술", "제품") names nothing alone.
+        if (bare && p.word_begins.size() == 1 && lex.IsBareStop(head)) continue;
+        std::reverse(p.word_begins.begin(), p.word_begins.end());
+        out.push_back(std::move(p));
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const ObjectPhrase& a, const ObjectPhrase& b) {
+    return a.end != b.end ? a.end < b.end : a.word_begins.front() < b.word_begins.front();
+  });
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const ObjectPhrase& a, const ObjectPhrase& b) {
+                          return a.end == b.end && a.word_begins == b.word_begins;
+                        }),
+            out.end());
+  return out;
 }
 
 }  // namespace kg::ingest

@@ -343,6 +343,78 @@ TEST_F(EntitiesTest, ANumberEndingBothSpellingsBelongsToTheName) {
   EXPECT_THAT(LabelsOf(x, "4"), IsEmpty());
 }
 
+// "X는 아연공기 배터리를 개발", "X는 액체냉각 시스템을 도입", "X는 산업용 로봇 개발을 시작":
+// a noun phrase no dictionary lists that a phrase verb takes as its object and that ends in a
+// head noun (lexicon phrase_head) is a technology or product of the head's label, and the end of
+// the relation its clause states; its modifiers stop at a particle, an adnominal ending or a
+// stop word, and a phrase named by a general head ("기술") is also known without it.
+TEST_F(EntitiesTest, AnUnknownPhraseAVerbTakesIsATechnologyOrProductEnd) {
+  Extraction x =
+      Run("- Qorvane社는 아연공기 배터리를 개발\n"
+          "- Brenlo社는 데이터센터에 액체냉각 시스템을 도입\n"
+          "- Velonic社는 '24년부터 산업용 로봇 개발을 시작\n"
+          "- Talvo社는 저가의 폐열 회수 기술도 개발 중\n");
+  EXPECT_THAT(LabelsOf(x, "아연공기 배터리"), ElementsAre("Product"));
+  EXPECT_TRUE(Related(x, "Qorvane", "DEVELOPS", "아연공기 배터리"));
+  EXPECT_THAT(LabelsOf(x, "액체냉각 시스템"), ElementsAre("Technology"));
+  EXPECT_TRUE(Related(x, "Brenlo", "USES", "액체냉각 시스템"));
+  EXPECT_THAT(LabelsOf(x, "산업용 로봇"), ElementsAre("Technology"));
+  EXPECT_TRUE(Related(x, "Velonic", "DEVELOPS", "산업용 로봇"));
+  const Entity* t = Find(x, "Technology", "폐열 회수 기술");
+  ASSERT_NE(t, nullptr);
+  EXPECT_TRUE(HasAlias(*t, "폐열 회수"));
+  EXPECT_TRUE(Related(x, "Talvo", "DEVELOPS", "폐열 회수 기술"));
+  EXPECT_THAT(LabelsOf(x, "저가의 폐열 회수 기술"), IsEmpty());
+}
+
+// "X社가 개발한 고체전해질 배터리는": the phrase a relative clause of a phrase verb modifies is
+// its object too, up to the first word with a particle.
+TEST_F(EntitiesTest, ThePhraseARelativeClauseModifiesIsItsObject) {
+  Extraction x = Run("- Qorvane社가 자체 개발한 고체전해질 배터리는 '26년 출시 예정\n");
+  EXPECT_THAT(LabelsOf(x, "고체전해질 배터리"), ElementsAre("Product"));
+  EXPECT_TRUE(Related(x, "Qorvane", "DEVELOPS", "고체전해질 배터리"));
+}
+
+// A table whose header names a method column ("방식") types its cells as technologies, which the
+// row's company uses; "X 기반 Y": a product built on a technology uses it.
+TEST_F(EntitiesTest, AMethodColumnAndABasedOnPhraseStateWhatIsUsed) {
+  Extraction x =
+      Run("■ 주요 기업의 구현 방식 ■\n"
+          "\n"
+          "기업\t방식\t비고\n"
+          "Qorvane(미국)\t광자 얽힘\t'25년 시제품\n"
+          "\n"
+          "- Brenlo社는 광자 얽힘 기반 양자칩 '텔미라(Telmira)'를 공개\n");
+  EXPECT_THAT(LabelsOf(x, "광자 얽힘"), ElementsAre("Technology"));
+  EXPECT_TRUE(Related(x, "Qorvane", "USES", "광자 얽힘"));
+  EXPECT_TRUE(Related(x, "Telmira", "USES", "광자 얽힘"));
+}
+
+// A phrase no relation takes is no entity; a general head alone ("기술을 개발"), a phrase after
+// an adnominal ending ("효율적"), one whose owner qualifies it ("X의 AI 가속기") and a verb that is
+// part of a longer noun ("개발자") name nothing.
+TEST_F(EntitiesTest, APhraseWithoutARelationOrAHeadOfItsOwnIsNoEntity) {
+  Extraction x =
+      Run("- 아연공기 배터리를 개발하는 것이 과제\n"
+          "- Qorvane社는 효율적 기술을 개발\n"
+          "- Brenlo社는 Qorvane社의 AI 가속기를 생산\n"
+          "- Velonic社는 로봇 차량 개발자를 채용\n");
+  EXPECT_THAT(LabelsOf(x, "아연공기 배터리"), IsEmpty());
+  EXPECT_THAT(LabelsOf(x, "기술"), IsEmpty());
+  EXPECT_THAT(LabelsOf(x, "효율적 기술"), IsEmpty());
+  EXPECT_THAT(LabelsOf(x, "AI 가속기"), IsEmpty());
+  EXPECT_THAT(LabelsOf(x, "로봇 차량"), IsEmpty());
+}
+
+// "독일은 로봇 기술 개발에 주력": a generic dictionary term that is a phrase verb's object is an
+// end of the relation its clause states (and an entity then); elsewhere it stays generic.
+TEST_F(EntitiesTest, AGenericTermAVerbTakesIsAnEnd) {
+  Extraction x = Run("- (독일) 독일은 제조 분야의 로봇 기술 개발에 주력\n");
+  EXPECT_TRUE(Related(x, "독일", "DEVELOPS", "로봇 기술"));
+  Extraction y = Run("- (독일) 독일은 로봇 기술 분야의 인력이 부족\n");
+  EXPECT_THAT(LabelsOf(y, "로봇 기술"), IsEmpty());
+}
+
 // "X(Y)를 미국 사모펀드 Z에 매각", "'X'를 개시", "Qorvane를 8억 3,000만 달러에 인수": the verb
 // whose object a spelled name is types it (lexicon object_verb), a few words on; a verb after a
 // second object is that object's, and before an acronym X is a common noun.

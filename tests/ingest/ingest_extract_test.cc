@@ -1,5 +1,7 @@
 // The built-in extractor on short texts: gazetteer, signals, resolution, rules, qualifiers.
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include "gtest/gtest.h"
 #include "ingest/ingest.h"
@@ -46,6 +48,29 @@ TEST_F(ExtractTest, BundleLoadsCountriesFromIcuAndRules) {
 
 TEST_F(ExtractTest, MissingBundleDirectoryIsNotFound) {
   EXPECT_EQ(Bundle::Load("/nonexistent/bundle").status().code(), absl::StatusCode::kNotFound);
+}
+
+// A lexicon phrase head gives a label; one without a label is an error naming its line.
+TEST_F(ExtractTest, APhraseHeadWithoutALabelIsAnError) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(::testing::TempDir()) / "phrase_head_bundle";
+  fs::remove_all(dir);
+  fs::copy(KG_INGEST_TEST_DATA, dir, fs::copy_options::recursive);
+  const size_t lines = [&] {
+    std::ifstream in(dir / "lexicon.tsv");
+    size_t n = 0;
+    for (std::string l; std::getline(in, l);) ++n;
+    return n;
+  }();
+  std::ofstream(dir / "lexicon.tsv", std::ios::app) << "phrase_head\t배터리\n";
+  auto bad = Bundle::Load(dir.string());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("lexicon.tsv:" + std::to_string(lines + 1) +
+                                        ": phrase_head needs a LABEL"),
+            std::string::npos)
+      << bad.status();
+  fs::remove_all(dir);
 }
 
 TEST_F(ExtractTest, AliasesWithParticlesResolveToOneEntity) {
