@@ -34,6 +34,7 @@ AtomMatcher::AtomMatcher(const std::vector<std::string>& atoms) : num_atoms_(ato
     return int32_t{-1};
   };
   for (size_t i = 0; i < atoms.size(); ++i) {
+    atom_len_.push_back(static_cast<uint32_t>(atoms[i].size()));
     int32_t state = 0;
     for (unsigned char raw : atoms[i]) {
       const unsigned char b = fold_[raw];
@@ -135,9 +136,12 @@ void AtomMatcher::BuildDenseTable() {
   fail_.clear();
 }
 
-void AtomMatcher::Report(int32_t state, uint64_t* seen, std::vector<int>* found) const {
-  for (int32_t i = out_begin_[state], end = out_begin_[state + 1]; i < end; ++i) {
+void AtomMatcher::Report(int32_t state, uint64_t* seen, std::vector<int>* found, size_t end,
+                         uint32_t* last_start) const {
+  for (int32_t i = out_begin_[state], stop = out_begin_[state + 1]; i < stop; ++i) {
     const int32_t atom = out_[i];
+    // Occurrences are reported by ascending end, so the last one reported starts last.
+    if (last_start != nullptr) last_start[atom] = static_cast<uint32_t>(end - atom_len_[atom]);
     const uint64_t bit = uint64_t{1} << (atom & 63);
     if ((seen[atom >> 6] & bit) != 0) continue;
     seen[atom >> 6] |= bit;
@@ -155,7 +159,30 @@ int32_t AtomMatcher::Next(int32_t state, unsigned char b) const {
   return root_[b];
 }
 
-void AtomMatcher::Match(std::string_view text, std::vector<int>* found) const {
+template <bool kPositions>
+void AtomMatcher::Scan(std::string_view text, uint64_t* seen, std::vector<int>* found,
+                       uint32_t* last_start) const {
+  int32_t state = 0;
+  if (dense()) {
+    const uint16_t* delta = delta_.data();
+    const size_t stride = num_classes_;
+    for (size_t i = 0; i < text.size(); ++i) {
+      const uint16_t entry = delta[static_cast<size_t>(state) * stride +
+                                   class_of_[static_cast<unsigned char>(text[i])]];
+      state = entry & kStateMask;
+      if ((entry & kReports) != 0)
+        Report(state, seen, found, i + 1, kPositions ? last_start : nullptr);
+    }
+  } else {
+    for (size_t i = 0; i < text.size(); ++i) {
+      state = Next(state, fold_[static_cast<unsigned char>(text[i])]);
+      Report(state, seen, found, i + 1, kPositions ? last_start : nullptr);
+    }
+  }
+}
+
+void AtomMatcher::Match(std::string_view text, std::vector<int>* found,
+                        std::vector<uint32_t>* last_start) const {
   found->clear();
   // Short atoms ("을", "한") occur at most positions: each is reported once, not sorted out later.
   // The bitmap is on the stack up to 4096 atoms: Match runs once per unit of text.
@@ -167,20 +194,11 @@ void AtomMatcher::Match(std::string_view text, std::vector<int>* found) const {
     heap_seen.assign(words, 0);
     seen = heap_seen.data();
   }
-  int32_t state = 0;
-  if (dense()) {
-    const uint16_t* delta = delta_.data();
-    const size_t stride = num_classes_;
-    for (unsigned char raw : text) {
-      const uint16_t entry = delta[static_cast<size_t>(state) * stride + class_of_[raw]];
-      state = entry & kStateMask;
-      if ((entry & kReports) != 0) Report(state, seen, found);
-    }
+  if (last_start != nullptr) {
+    if (last_start->size() < num_atoms_) last_start->resize(num_atoms_);
+    Scan<true>(text, seen, found, last_start->data());
   } else {
-    for (unsigned char raw : text) {
-      state = Next(state, fold_[raw]);
-      Report(state, seen, found);
-    }
+    Scan<false>(text, seen, found, nullptr);
   }
   std::sort(found->begin(), found->end());
 }

@@ -322,8 +322,10 @@ class DocExtractor {
   std::vector<size_t> subject_places_;
   std::vector<size_t> topic_places_;  // the subject places whose particle is the topic 은/는
   std::vector<int> atoms_;
-  std::vector<uint64_t> clause_bits_;  // RulePrefilter::Candidates' buffer
+  std::vector<uint32_t> atom_last_start_;  // of each atom in atoms_: where it last starts
+  RulePrefilter::Scratch prefilter_scratch_;
   std::vector<int> candidates_;
+  std::vector<uint32_t> candidate_last_start_;  // no match of candidates_[i] starts after it
   std::vector<re2::StringPiece> groups_;
   PlaceholderStarts starts_;              // places_ as MatchRule takes them
   std::vector<uint64_t> entity_tag_bit_;  // of each entity's placeholders (PlaceholderTagBit)
@@ -2222,7 +2224,9 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
   // Which rules can match at all: the atoms present in the unit (ASCII case ignored), then the
   // filter; every rule if there is no filter.
   std::vector<int>& candidates = candidates_;
+  std::vector<uint32_t>& last_starts = candidate_last_start_;
   candidates.clear();
+  last_starts.clear();
   // A whole line with only a few line rules to try: trying them costs less than the atom scan.
   // Not a cliff: the threshold is where the two cost about the same (session 8, the bench
   // corpus under callgrind, today's 4 line rules: 902M instructions per MB trying them, 909M
@@ -2233,16 +2237,22 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
   } else if (b_.rule_filter != nullptr) {
     std::vector<int>& atoms = atoms_;
     atoms.clear();
-    b_.rule_atoms->Match(tagged, &atoms);
-    b_.rule_prefilter.Candidates(atoms, &clause_bits_, &candidates);
+    b_.rule_atoms->Match(tagged, &atoms, &atom_last_start_);
+    b_.rule_prefilter.Candidates(atoms, atom_last_start_, &prefilter_scratch_, &candidates,
+                                 &last_starts);
   } else {
     for (size_t i = 0; i < b_.rules.size(); ++i) candidates.push_back(static_cast<int>(i));
   }
   // Line rules first, then unit rules: the order in which separate line and unit calls ran them.
   for (const bool line_pass : {true, false}) {
     if ((scopes & (line_pass ? kLineScope : kUnitScope)) == 0) continue;
-    for (int rule_index : candidates) {
+    for (size_t c = 0; c < candidates.size(); ++c) {
+      const int rule_index = candidates[c];
       const Rule& rule = b_.rules[rule_index];
+      // Where the atoms say its last match can start (none known: anywhere).
+      const size_t last_start = c < last_starts.size() && last_starts[c] != UINT32_MAX
+                                    ? last_starts[c]
+                                    : std::string::npos;
       if (rule.line_scope != line_pass) continue;
       if (rule.min_mentions > static_cast<int>(places.size())) continue;
       const RE2& re = *rule.re;
@@ -2253,7 +2263,7 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
       re2::StringPiece input(tagged);
       size_t start = 0;
       while (start <= tagged.size() &&
-             MatchRule(rule, input, start, groups.data(), ngroups + 1, &starts_)) {
+             MatchRule(rule, input, start, groups.data(), ngroups + 1, &starts_, last_start)) {
         std::vector<int> subjects, objects;
         std::vector<std::pair<std::string, graph::Value>> props;
         for (const auto& [k, v] : rule.const_props) props.emplace_back(k, graph::Value(v));

@@ -216,8 +216,12 @@ class AtomMatcher {
  public:
   // `atoms` must be lowercase in ASCII (RE2's FilteredRE2 atoms are).
   explicit AtomMatcher(const std::vector<std::string>& atoms);
-  // Indexes of the atoms that occur in `text` (ASCII case ignored), each once, ascending.
-  void Match(std::string_view text, std::vector<int>* found) const;
+  // Indexes of the atoms that occur in `text` (ASCII case ignored), each once, ascending. With
+  // `last_start` (sized to size() here), also where each atom found last occurs: the byte its
+  // last occurrence starts at is (*last_start)[atom] (the entries of atoms not found are left as
+  // they were, so the vector need not be cleared between calls).
+  void Match(std::string_view text, std::vector<int>* found,
+             std::vector<uint32_t>* last_start = nullptr) const;
   // Whether Match runs on the complete transition table (false when the automaton has too many
   // states for 16-bit entries: then it follows failure links). For tests.
   bool dense() const { return !delta_.empty(); }
@@ -226,10 +230,16 @@ class AtomMatcher {
  private:
   int32_t Next(int32_t state, unsigned char b) const;  // the goto, through failure links
   void BuildDenseTable();
-  // Adds the atoms that end at `state` to `found`, each once (`seen` is a bitmap of atoms).
-  void Report(int32_t state, uint64_t* seen, std::vector<int>* found) const;
+  // Adds the atoms that end at `state` to `found`, each once (`seen` is a bitmap of atoms); with
+  // `last_start`, records where each of them starts, given that they end before byte `end`.
+  void Report(int32_t state, uint64_t* seen, std::vector<int>* found, size_t end,
+              uint32_t* last_start) const;
+  template <bool kPositions>
+  void Scan(std::string_view text, uint64_t* seen, std::vector<int>* found,
+            uint32_t* last_start) const;
 
   size_t num_atoms_ = 0;
+  std::vector<uint32_t> atom_len_;  // bytes of each atom
   // An entry of delta_ (below): the next state's number, with kReports set when atoms end there.
   static constexpr uint16_t kReports = 0x8000;
   static constexpr uint16_t kStateMask = 0x7FFF;
@@ -308,6 +318,13 @@ struct Rule {
   static constexpr uint64_t kAnyTag = ~uint64_t{0};
   // When every match starts with a mention placeholder: what can follow that placeholder.
   FollowSet follow;
+  // The pattern starts with "^" (before its first byte, if any): a match starts at the text's
+  // first byte or nowhere.
+  bool at_text_start = false;
+  // The pattern has a gap that can run across placeholders to the end of the unit ("[^\n]*?"):
+  // a failed anchored attempt costs BitState the rest of the unit, so MatchRule asks RE2's DFA
+  // whether anything matches there before it asks for the groups. See rule_match.cc.
+  bool dfa_first = false;
 };
 
 // The bit of a placeholder's tag ("Company", "Product~" for a generic term) among the bundle's
@@ -360,9 +377,12 @@ void RelaxRule(Rule* rule, int min_bound = 8);
 // when the rule has one and anchored at each occurrence of its first byte when it has one: the
 // same match, group 0 and every named group (with a relaxed regex other groups are left empty).
 // `starts` (optional) are the text's placeholders: those whose tag the rule's first_tags leave
-// out are not tried as a start (the same match, fewer attempts).
+// out are not tried as a start (the same match, fewer attempts). `last_start`: a byte no match
+// of the rule can start after (RulePrefilter::Candidates finds one from the atoms' positions);
+// attempts after it are not made.
 bool MatchRule(const Rule& rule, re2::StringPiece text, size_t start, re2::StringPiece* groups,
-               int ngroups, const PlaceholderStarts* starts = nullptr);
+               int ngroups, const PlaceholderStarts* starts = nullptr,
+               size_t last_start = std::string_view::npos);
 
 // A phrase that names an entity the dictionaries cannot list ("철강 수입품에 대한 25% 관세"):
 // a regex over the raw text whose group "name" is the entity; `relations` link it (or other

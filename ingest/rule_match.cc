@@ -198,13 +198,22 @@ size_t CodePoints(re2::StringPiece s) {
 
 // The byte every match of `p` starts with, or -1: the pattern's first atom is that literal
 // (ASCII, or an \xHH escape below 0x80), inside groups that are neither optional nor split by an
-// alternative, and the pattern has no top-level alternative.
-int FirstByteOfEveryMatch(std::string_view p) {
+// alternative, and the pattern has no top-level alternative. A "^" may come before that literal
+// (`*at_text_start` says so): then the one match there can be starts at the text's first byte.
+int FirstByteOfEveryMatch(std::string_view p, bool* at_text_start) {
+  *at_text_start = false;
   size_t i = 0;
   int initial_groups = 0;
   Atom a = ReadAtom(p, i);
-  for (; a.kind == AtomKind::kOpen; a = ReadAtom(p, i)) {
-    ++initial_groups;
+  for (;; a = ReadAtom(p, i)) {
+    if (a.kind == AtomKind::kOpen) {
+      ++initial_groups;
+    } else if (a.kind == AtomKind::kOther && a.text == "^" && !*at_text_start &&
+               ReadQuantifier(p, a.next).text.empty()) {
+      *at_text_start = true;
+    } else {
+      break;
+    }
     i = a.next;
   }
   int byte = -1;
@@ -215,30 +224,58 @@ int FirstByteOfEveryMatch(std::string_view p) {
     if (!absl::SimpleHexAtoi(AV(a.text.substr(2)), &v)) return -1;
     byte = v;
   }
-  if (byte < 0 || byte >= 0x80 || !ReadQuantifier(p, a.next).text.empty()) return -1;
+  if (byte < 0 || byte >= 0x80 || !ReadQuantifier(p, a.next).text.empty()) {
+    *at_text_start = false;
+    return -1;
+  }
   // Open groups: true for the initial ones, which must be neither skipped nor split.
   std::vector<bool> open(initial_groups, true);
   for (i = a.next; i < p.size();) {
     a = ReadAtom(p, i);
-    if (a.kind == AtomKind::kBad || a.kind == AtomKind::kEnd) return -1;
+    if (a.kind == AtomKind::kBad || a.kind == AtomKind::kEnd) break;
     if (a.kind == AtomKind::kOpen) {
       open.push_back(false);
       i = a.next;
       continue;
     }
     if (a.kind == AtomKind::kAlt) {
-      if (open.empty() || open.back()) return -1;
+      if (open.empty() || open.back()) break;
       i = a.next;
       continue;
     }
     const Quantifier q = ReadQuantifier(p, a.next);
     if (a.kind == AtomKind::kClose) {
-      if (open.empty() || (open.back() && q.min == 0)) return -1;
+      if (open.empty() || (open.back() && q.min == 0)) break;
       open.pop_back();
     }
     i = q.next;
   }
+  if (i < p.size()) {  // stopped early: not every match starts there
+    *at_text_start = false;
+    return -1;
+  }
   return byte;
+}
+
+// Whether `p` has an unbounded repetition of a class that admits the placeholder byte 0x01 (or
+// of "."): a gap that can run past every mention to the end of the unit, "[^\n]*?".
+bool HasGapAcrossMentions(std::string_view p) {
+  for (size_t i = 0; i < p.size();) {
+    const Atom a = ReadAtom(p, i);
+    if (a.kind == AtomKind::kEnd || a.kind == AtomKind::kBad) return false;
+    if (a.kind == AtomKind::kOpen || a.kind == AtomKind::kAlt || a.kind == AtomKind::kClose) {
+      i = a.next;
+      if (a.kind == AtomKind::kClose) i = ReadQuantifier(p, i).next;
+      continue;
+    }
+    const Quantifier q = ReadQuantifier(p, a.next);
+    const bool admits_placeholder =
+        a.text == "." || (a.kind == AtomKind::kClass && a.text.substr(0, 2) == "[^" &&
+                          a.text.find("\\x01") == std::string_view::npos);
+    if (q.max < 0 && admits_placeholder) return true;
+    i = q.next;
+  }
+  return false;
 }
 
 // The characters a (sub)pattern's matches can start with.
@@ -438,7 +475,8 @@ FollowSet LeadingFollowSet(std::string_view pattern) {
 }
 
 void RelaxRule(Rule* rule, int min_bound) {
-  rule->first_byte = FirstByteOfEveryMatch(rule->pattern);
+  rule->first_byte = FirstByteOfEveryMatch(rule->pattern, &rule->at_text_start);
+  rule->dfa_first = HasGapAcrossMentions(rule->pattern);
   std::optional<RelaxedPattern> relaxed = RelaxBoundedRepeats(rule->pattern, min_bound);
   if (!relaxed) return;
   RE2::Options opt;
@@ -484,24 +522,35 @@ void RelaxRule(Rule* rule, int min_bound) {
 
 namespace {
 
-// re.Match(text, start, text.size(), UNANCHORED, groups, n). When every match starts with one
-// byte, the leftmost match is the first anchored match at an occurrence of that byte: RE2 then
-// runs BitState from each (a few bytes where nothing matches) instead of a forward DFA over the
-// text, a reverse DFA over the match and BitState over it, which cost three times as much.
+// re.Match(text, start, text.size(), UNANCHORED, groups, n), given that no match starts after
+// `last_start`. When every match starts with one byte, the leftmost match is the first anchored
+// match at an occurrence of that byte: RE2 then runs BitState from each (a few bytes where
+// nothing matches) instead of a forward DFA over the text, a reverse DFA over the match and
+// BitState over it, which cost three times as much.
 //
 // A placeholder whose tag is not among the rule's `first_tags`, or followed by a character not in
 // its `follow` set, starts no match: it is skipped without running RE2. Other occurrences of the
-// byte (one written in the text itself) are tried.
+// byte (one written in the text itself) are tried. A rule whose pattern starts with "^" is tried
+// at the text's first byte only.
+//
+// A rule with a gap across mentions (Rule::dfa_first) asks RE2 first whether anything matches
+// at the byte, without groups: RE2 answers that with its DFA, a table step per byte, where
+// BitState would clear a bitmap of program size x the rest of the unit and walk it. Only when
+// something matches does BitState run for the groups. (For rules without such a gap, most failed
+// attempts fail within a few bytes, where BitState is cheaper than the DFA's own overhead.)
 bool LeftmostMatch(const RE2& re, const Rule& rule, const PlaceholderStarts* starts,
-                   re2::StringPiece text, size_t start, re2::StringPiece* groups, int n) {
+                   re2::StringPiece text, size_t start, re2::StringPiece* groups, int n,
+                   size_t last_start) {
+  if (start > last_start) return false;
   if (rule.first_byte < 0) return re.Match(text, start, text.size(), RE2::UNANCHORED, groups, n);
   const std::string_view view(text.data(), text.size());
   const char first = static_cast<char>(rule.first_byte);
   const bool by_follow =
       starts != nullptr && !rule.follow.any && starts->next.size() == starts->pos.size();
   const bool filter = starts != nullptr && (rule.first_tags != Rule::kAnyTag || by_follow);
+  const size_t end = rule.at_text_start ? 0 : last_start;
   size_t k = 0;  // the first placeholder at or after `at`
-  for (size_t at = view.find(first, start); at != std::string_view::npos;
+  for (size_t at = view.find(first, start); at != std::string_view::npos && at <= end;
        at = view.find(first, at + 1)) {
     if (filter) {
       while (k < starts->pos.size() && starts->pos[k] < at) ++k;
@@ -511,6 +560,9 @@ bool LeftmostMatch(const RE2& re, const Rule& rule, const PlaceholderStarts* sta
         continue;
       }
     }
+    if (rule.dfa_first && !re.Match(text, at, text.size(), RE2::ANCHOR_START, nullptr, 0)) {
+      continue;
+    }
     if (re.Match(text, at, text.size(), RE2::ANCHOR_START, groups, n)) return true;
   }
   return false;
@@ -519,23 +571,27 @@ bool LeftmostMatch(const RE2& re, const Rule& rule, const PlaceholderStarts* sta
 }  // namespace
 
 bool MatchRule(const Rule& rule, re2::StringPiece text, size_t start, re2::StringPiece* groups,
-               int ngroups, const PlaceholderStarts* starts) {
+               int ngroups, const PlaceholderStarts* starts, size_t last_start) {
   const RE2& exact = *rule.re;
   if (rule.relaxed == nullptr) {
-    return LeftmostMatch(exact, rule, starts, text, start, groups, ngroups);
+    return LeftmostMatch(exact, rule, starts, text, start, groups, ngroups, last_start);
   }
   const RE2& relaxed = *rule.relaxed;
   thread_local std::vector<re2::StringPiece> found;
   found.assign(relaxed.NumberOfCapturingGroups() + 1, re2::StringPiece());
   if (!LeftmostMatch(relaxed, rule, starts, text, start, found.data(),
-                     static_cast<int>(found.size()))) {
+                     static_cast<int>(found.size()), last_start)) {
     return false;  // nor does the exact regex, whose matches the relaxed one all accepts
   }
   for (const BoundCheck& check : rule.bound_checks) {
     const bool over = check.overrun != nullptr
                           ? RE2::PartialMatch(found[0], *check.overrun)
                           : CodePoints(found[check.group]) > static_cast<size_t>(check.max_chars);
-    if (over) return exact.Match(text, start, text.size(), RE2::UNANCHORED, groups, ngroups);
+    if (over) {
+      // No exact match starts before the relaxed one (it would be a relaxed match too).
+      const size_t from = found[0].data() - text.data();
+      return LeftmostMatch(exact, rule, starts, text, from, groups, ngroups, last_start);
+    }
   }
   for (int i = 0; i < ngroups; ++i) groups[i] = re2::StringPiece();
   if (ngroups > 0) groups[0] = found[0];

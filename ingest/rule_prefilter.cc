@@ -89,6 +89,14 @@ RulePrefilter RulePrefilter::Build(const std::vector<std::string>& patterns,
     }
     p.rule_first_clause_.push_back(static_cast<uint32_t>(p.clause_first_atom_.size() - 1));
   }
+  const size_t num_clauses = p.clause_first_atom_.size() - 1;
+  p.first_clauses_.assign((num_clauses + 63) / 64, 0);
+  for (size_t r = 0; r + 1 < p.rule_first_clause_.size(); ++r) {
+    const uint32_t first = p.rule_first_clause_[r], end = p.rule_first_clause_[r + 1];
+    if (first == end) p.rules_without_clauses_.push_back(static_cast<int>(r));
+    if (first < end) p.first_clauses_[first >> 6] |= uint64_t{1} << (first & 63);
+    for (uint32_t c = first; c < end; ++c) p.clause_rule_.push_back(static_cast<uint32_t>(r));
+  }
   // The clauses of each atom (the inverse of clause_atoms_), ascending.
   p.atom_first_clause_.assign(p.atoms_.size() + 1, 0);
   for (uint32_t a : p.clause_atoms_) ++p.atom_first_clause_[a + 1];
@@ -104,24 +112,60 @@ RulePrefilter RulePrefilter::Build(const std::vector<std::string>& patterns,
   return p;
 }
 
-void RulePrefilter::Candidates(const std::vector<int>& found, std::vector<uint64_t>* scratch,
-                               std::vector<int>* rules) const {
+void RulePrefilter::Candidates(const std::vector<int>& found, std::vector<int>* rules) const {
+  Scratch scratch;
+  std::vector<uint32_t> last_start(atoms_.size(), 0), latest;
+  Candidates(found, last_start, &scratch, rules, &latest);
+}
+
+void RulePrefilter::Candidates(const std::vector<int>& found,
+                               const std::vector<uint32_t>& last_start, Scratch* scratch,
+                               std::vector<int>* rules, std::vector<uint32_t>* latest) const {
   rules->clear();
-  // The clauses the atoms found satisfy, then the rules all of whose clauses are among them: a
-  // unit holds a few dozen atoms, each in a few clauses, against ~150 rules of ~250 clauses.
-  std::vector<uint64_t>& satisfied = *scratch;
-  satisfied.assign((clause_first_atom_.size() + 63) / 64, 0);
+  latest->clear();
+  // The clauses the atoms found satisfy, with the last start of their atoms; then the rules whose
+  // first clause is among them (a unit holds a few dozen atoms, each in a few clauses, against
+  // ~180 rules of ~300 clauses), each named when all its clauses are.
+  const size_t num_clauses = clause_rule_.size();
+  std::vector<uint64_t>& satisfied = scratch->satisfied;
+  std::vector<uint32_t>& clause_last = scratch->clause_last;
+  satisfied.assign(first_clauses_.size(), 0);
+  clause_last.resize(num_clauses);  // an entry counts once its clause's bit is set
   for (int a : found) {
+    const uint32_t at = last_start[a];
     for (uint32_t i = atom_first_clause_[a]; i < atom_first_clause_[a + 1]; ++i) {
       const uint32_t c = atom_clauses_[i];
-      satisfied[c >> 6] |= uint64_t{1} << (c & 63);
+      const uint64_t bit = uint64_t{1} << (c & 63);
+      if ((satisfied[c >> 6] & bit) == 0) {
+        satisfied[c >> 6] |= bit;
+        clause_last[c] = at;
+      } else if (at > clause_last[c]) {
+        clause_last[c] = at;
+      }
     }
   }
-  for (size_t r = 0; r + 1 < rule_first_clause_.size(); ++r) {
-    uint32_t c = rule_first_clause_[r];
-    while (c < rule_first_clause_[r + 1] && (satisfied[c >> 6] >> (c & 63) & 1) != 0) ++c;
-    if (c == rule_first_clause_[r + 1]) rules->push_back(static_cast<int>(r));
+  auto always = rules_without_clauses_.begin();
+  auto add_always_before = [&](size_t r) {
+    for (; always != rules_without_clauses_.end() && static_cast<size_t>(*always) < r; ++always) {
+      rules->push_back(*always);
+      latest->push_back(UINT32_MAX);
+    }
+  };
+  for (size_t w = 0; w < satisfied.size(); ++w) {
+    for (uint64_t firsts = satisfied[w] & first_clauses_[w]; firsts != 0; firsts &= firsts - 1) {
+      const uint32_t first = static_cast<uint32_t>(w * 64 + __builtin_ctzll(firsts));
+      const uint32_t r = clause_rule_[first];
+      uint32_t c = first, last = UINT32_MAX;
+      for (; c < rule_first_clause_[r + 1] && (satisfied[c >> 6] >> (c & 63) & 1) != 0; ++c) {
+        last = std::min(last, clause_last[c]);
+      }
+      if (c < rule_first_clause_[r + 1]) continue;
+      add_always_before(r);
+      rules->push_back(static_cast<int>(r));
+      latest->push_back(last);
+    }
   }
+  add_always_before(num_rules());
 }
 
 std::vector<std::vector<int>> RulePrefilter::Clauses(int rule) const {

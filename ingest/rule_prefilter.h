@@ -29,9 +29,19 @@ class RulePrefilter {
   // that the rule can do without are not needed), which the caller's scan reports.
   const std::vector<std::string>& atoms() const { return atoms_; }
   // The rules, ascending, whose every clause has an atom in `found` (indexes into atoms(), any
-  // order). `scratch` is a buffer the caller keeps between calls.
-  void Candidates(const std::vector<int>& found, std::vector<uint64_t>* scratch,
-                  std::vector<int>* rules) const;
+  // order). The overload below, with positions, is what extraction calls.
+  void Candidates(const std::vector<int>& found, std::vector<int>* rules) const;
+
+  // The same rules, and the last byte each one's match can start at: every clause has an atom
+  // inside each match, so a match starts at or before the last start of some atom of each clause
+  // (`last_start` as AtomMatcher::Match fills it, by atom). (*latest)[i] is that byte for
+  // (*rules)[i]; UINT32_MAX for a rule without clauses. `scratch` is kept by the caller.
+  struct Scratch {
+    std::vector<uint64_t> satisfied;    // a bit per clause
+    std::vector<uint32_t> clause_last;  // of a satisfied clause: the last start of its atoms
+  };
+  void Candidates(const std::vector<int>& found, const std::vector<uint32_t>& last_start,
+                  Scratch* scratch, std::vector<int>* rules, std::vector<uint32_t>* latest) const;
 
   size_t num_rules() const { return rule_first_clause_.size() - 1; }
   // The clauses of `rule`, each as atom indexes (ascending). For tests.
@@ -44,6 +54,11 @@ class RulePrefilter {
   std::vector<uint32_t> clause_atoms_;
   std::vector<uint32_t> atom_first_clause_ = {0};  // atom a: atom_clauses_ [a], [a + 1]
   std::vector<uint32_t> atom_clauses_;
+  // The bits of clauses that come first in their rule (a rule is named only if its first clause
+  // is satisfied: Candidates visits those rules alone), and each clause's rule.
+  std::vector<uint64_t> first_clauses_;
+  std::vector<uint32_t> clause_rule_;
+  std::vector<int> rules_without_clauses_;  // named whatever the atoms
 };
 
 }  // namespace kg::ingest

@@ -77,6 +77,12 @@ TEST(AtomMatcherTest, FindsWhatASubstringSearchFinds) {
     std::vector<int> got;
     matcher.Match(text, &got);
     EXPECT_EQ(got, want) << text;
+    // With positions: where each atom found last starts.
+    std::vector<uint32_t> last_start;
+    matcher.Match(text, &got, &last_start);
+    EXPECT_EQ(got, want) << text;
+    ASSERT_EQ(last_start.size(), atoms.size());
+    for (int a : got) EXPECT_EQ(last_start[a], lower.rfind(atoms[a])) << atoms[a] << " in " << text;
   }
 }
 
@@ -319,9 +325,15 @@ TEST(MatchRuleTest, SameMatchesAsTheExactRegex) {
       // Short bounds only: not relaxed, but anchored at each placeholder.
       {R"((?P<S>\x01\d+:(?:Company)\x02)(?:가|는) [^\x01\n]{0,3}(?P<O>\x01\d+:(?:Program)\x02))",
        {company + "가 ", company + "는 ", "참여 ", "기업 연합에 ", program, " "}},
+      // At the text's start only: anchored at its first byte alone.
+      {R"(^(?P<S>\x01\d+:(?:Company)\x02)(?:\t[^\t\n]*)*?\t(?P<O>\x01\d+:(?:Program)\x02))",
+       {company, "\t", "기술 ", program, " "}},
+      // A gap across mentions: the DFA asked first.
+      {R"((?P<S>\x01\d+:(?:Company)\x02)(?:가|는) [^\n]*?(?P<O>\x01\d+:(?:Program)\x02)를 (?:개발|출시))",
+       {company + "가 ", company + "는 ", program, "를 개발", "를 ", "출시", " ", "x"}},
   };
   std::mt19937 rng(11);
-  int relaxed_rules = 0, anchored_rules = 0;
+  int relaxed_rules = 0, anchored_rules = 0, at_text_start = 0, dfa_first = 0;
   for (const auto& [pattern, pieces] : cases) {
     Rule rule;
     rule.pattern = pattern;
@@ -330,6 +342,8 @@ TEST(MatchRuleTest, SameMatchesAsTheExactRegex) {
     RelaxRule(&rule, 4);
     relaxed_rules += rule.relaxed != nullptr;
     anchored_rules += rule.first_byte == 1;
+    at_text_start += rule.at_text_start;
+    dfa_first += rule.dfa_first;
     const int n = rule.re->NumberOfCapturingGroups() + 1;
     int matched = 0;
     for (int round = 0; round < 3000; ++round) {
@@ -351,10 +365,13 @@ TEST(MatchRuleTest, SameMatchesAsTheExactRegex) {
         }
       }
     }
-    EXPECT_GT(matched, 500) << pattern;
+    // A match at the text's start needs start 0 and a company first: far fewer.
+    EXPECT_GT(matched, rule.at_text_start ? 20 : 500) << pattern;
   }
   EXPECT_EQ(relaxed_rules, 3);
-  EXPECT_EQ(anchored_rules, 3);  // not the one that may start with a space
+  EXPECT_EQ(anchored_rules, 5);  // not the one that may start with a space
+  EXPECT_EQ(at_text_start, 1);
+  EXPECT_EQ(dfa_first, 2);  // "[^\t\n]*" and "[^\n]*?": neither stops at a placeholder
 }
 
 // The default rules with their relaxed and anchored regexes give exactly the extraction of the
@@ -372,6 +389,8 @@ TEST(MatchRuleTest, SameExtractionAsTheExactRegexes) {
     rule.relaxed.reset();
     rule.first_byte = -1;
     rule.first_tags = Rule::kAnyTag;
+    rule.at_text_start = false;
+    rule.dfa_first = false;
   }
   EXPECT_GT(with_relaxed, 50);
   EXPECT_GT(anchored, 50);
@@ -537,6 +556,60 @@ TEST(MatchRuleTest, FollowSetsSkipOnlyWhatCannotMatch) {
   }
   EXPECT_GT(matched, 100);
   EXPECT_GT(skippable, 10000);
+}
+
+// The last start the prefilter gives each rule from its atoms' positions skips only attempts
+// where no match starts: every default rule the prefilter names, on the seed brief's lines with
+// some words replaced by placeholders, with and without that bound, from many start positions.
+TEST(MatchRuleTest, AtomPositionsSkipOnlyWhatCannotMatch) {
+  auto bundle = Bundle::Load(KG_INGEST_TEST_DATA);
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  const Bundle::Impl& impl = (*bundle)->impl();
+  ASSERT_NE(impl.rule_atoms, nullptr);
+  const std::vector<std::string> lines = SeedLines();
+  ASSERT_FALSE(lines.empty());
+  std::mt19937 rng(19);
+  int matched = 0, bounded = 0;
+  std::vector<int> atoms, rules;
+  std::vector<uint32_t> last_start, latest;
+  RulePrefilter::Scratch scratch;
+  for (int round = 0; round < 1500; ++round) {
+    std::string text;
+    int placeholders = 0;
+    for (std::string_view word : Split(lines[rng() % lines.size()], ' ')) {
+      if (!text.empty()) text += ' ';
+      if (word.size() < 6 || rng() % 3 != 0) {
+        text += word;
+        continue;
+      }
+      const int label = static_cast<int>(rng() % impl.vertex_labels.size());
+      absl::StrAppend(&text, "\x01", ++placeholders, ":", impl.vertex_labels[label], "\x02",
+                      AV(word.substr(word.size() - 3)));
+    }
+    impl.rule_atoms->Match(text, &atoms, &last_start);
+    impl.rule_prefilter.Candidates(atoms, last_start, &scratch, &rules, &latest);
+    const re2::StringPiece input(text);
+    for (size_t i = 0; i < rules.size(); ++i) {
+      const Rule& rule = impl.rules[rules[i]];
+      const size_t bound = latest[i] == UINT32_MAX ? std::string::npos : latest[i];
+      bounded += bound < text.size();
+      const int n = rule.re->NumberOfCapturingGroups() + 1;
+      for (size_t start = 0; start <= text.size(); start += 1 + rng() % 64) {
+        std::vector<re2::StringPiece> want(n), got(n);
+        const bool w = MatchRule(rule, input, start, want.data(), n);
+        const bool g = MatchRule(rule, input, start, got.data(), n, nullptr, bound);
+        ASSERT_EQ(w, g) << rule.id << " on " << text << " from " << start;
+        if (!w) continue;
+        ++matched;
+        for (int k = 0; k < n; ++k) {
+          EXPECT_EQ(want[k].data(), got[k].data()) << rule.id << " group " << k << " in " << text;
+          EXPECT_EQ(want[k].size(), got[k].size()) << rule.id << " group " << k << " in " << text;
+        }
+      }
+    }
+  }
+  EXPECT_GT(matched, 100);
+  EXPECT_GT(bounded, 1000);
 }
 
 // ---- Latin-script runs ---------------------------------------------------------------------------

@@ -97,22 +97,50 @@ TEST(RulePrefilterTest, AConjunctionOfAlternativesBecomesOneClauseEach) {
   EXPECT_EQ(p.Clauses(1), std::vector<std::vector<int>>{Indexes(p.atoms(), {"delta"})});
   EXPECT_TRUE(p.Clauses(2).empty());  // no literal: every unit may match it
 
-  std::vector<uint64_t> scratch;
   std::vector<int> rules;
-  p.Candidates({}, &scratch, &rules);
+  p.Candidates({}, &rules);
   EXPECT_EQ(rules, std::vector<int>{2});
-  p.Candidates(Indexes(p.atoms(), {"beta", "gamma"}), &scratch, &rules);
+  p.Candidates(Indexes(p.atoms(), {"beta", "gamma"}), &rules);
   EXPECT_EQ(rules, (std::vector<int>{0, 2}));
-  p.Candidates(Indexes(p.atoms(), {"alpha", "delta"}), &scratch, &rules);
+  p.Candidates(Indexes(p.atoms(), {"alpha", "delta"}), &rules);
   EXPECT_EQ(rules, (std::vector<int>{1, 2}));
+}
+
+// With the atoms' positions: each rule named, with the last byte its match can start at, the
+// least over its clauses of the last start of an atom of the clause.
+TEST(RulePrefilterTest, LatestStartIsTheLeastOverClausesOfTheirAtomsLastStart) {
+  const std::vector<std::string> patterns = {"(?:alpha|beta)x+gamma", "delta", "[a-z]+"};
+  RulePrefilter p = RulePrefilter::Build(patterns, AtomsOf(patterns), kMinAtomLen);
+  std::vector<uint32_t> last_start(p.atoms().size(), 999);  // entries of absent atoms: unread
+  auto at = [&](const std::string& atom) -> uint32_t& {
+    return last_start[Indexes(p.atoms(), {atom})[0]];
+  };
+  at("alpha") = 10;
+  at("beta") = 3;
+  at("gamma") = 20;
+  at("delta") = 7;
+  RulePrefilter::Scratch scratch;
+  std::vector<int> rules;
+  std::vector<uint32_t> latest;
+  p.Candidates(Indexes(p.atoms(), {"alpha", "beta", "gamma"}), last_start, &scratch, &rules,
+               &latest);
+  EXPECT_EQ(rules, (std::vector<int>{0, 2}));
+  EXPECT_EQ(latest, (std::vector<uint32_t>{10, UINT32_MAX}));  // min(max(10, 3), 20)
+  at("gamma") = 5;
+  p.Candidates(Indexes(p.atoms(), {"gamma", "beta", "delta"}), last_start, &scratch, &rules,
+               &latest);
+  EXPECT_EQ(rules, (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(latest, (std::vector<uint32_t>{3, 7, UINT32_MAX}));  // min(3, 5); delta
+  p.Candidates(Indexes(p.atoms(), {"gamma"}), last_start, &scratch, &rules, &latest);
+  EXPECT_EQ(rules, std::vector<int>{2});
+  EXPECT_EQ(latest, std::vector<uint32_t>{UINT32_MAX});
 }
 
 TEST(RulePrefilterTest, ARegexThatDoesNotCompileIsNamedAlways) {
   const std::vector<std::string> patterns = {"(unclosed", "delta"};
   RulePrefilter p = RulePrefilter::Build(patterns, {"delta"}, kMinAtomLen);
-  std::vector<uint64_t> scratch;
   std::vector<int> rules;
-  p.Candidates({}, &scratch, &rules);
+  p.Candidates({}, &rules);
   EXPECT_EQ(rules, std::vector<int>{0});
 }
 
@@ -145,14 +173,13 @@ TEST(RulePrefilterTest, AgreesWithFilteredRe2OnRandomConjunctionsOfAlternatives)
   const std::vector<std::string> atoms = AtomsOf(patterns);
   RulePrefilter p = RulePrefilter::Build(patterns, atoms, kMinAtomLen);
   const FilterPerPattern alone(patterns, atoms);
-  std::vector<uint64_t> scratch;
   std::vector<int> rules;
   for (int trial = 0; trial < 300; ++trial) {
     std::vector<int> present;
     for (size_t a = 0; a < atoms.size(); ++a) {
       if (pick(3) == 0) present.push_back(static_cast<int>(a));
     }
-    p.Candidates(Reindex(present, atoms, p.atoms()), &scratch, &rules);
+    p.Candidates(Reindex(present, atoms, p.atoms()), &rules);
     for (size_t r = 0; r < patterns.size(); ++r) {
       const bool named = std::binary_search(rules.begin(), rules.end(), static_cast<int>(r));
       EXPECT_EQ(named, alone.Names(r, present)) << patterns[r] << " trial " << trial;
@@ -176,7 +203,6 @@ TEST(RulePrefilterTest, ShippedRulesNameEveryRuleTheirOwnFilterNames) {
   ASSERT_LE(b.rule_prefilter.atoms().size(), atoms.size());
   const FilterPerPattern alone(patterns, atoms);
   std::mt19937 rng(5);
-  std::vector<uint64_t> scratch;
   std::vector<int> rules;
   size_t named_total = 0;
   for (int trial = 0; trial < 200; ++trial) {
@@ -185,8 +211,7 @@ TEST(RulePrefilterTest, ShippedRulesNameEveryRuleTheirOwnFilterNames) {
     for (size_t a = 0; a < atoms.size(); ++a) {
       if (rng() % keep == 0) present.push_back(static_cast<int>(a));
     }
-    b.rule_prefilter.Candidates(Reindex(present, atoms, b.rule_prefilter.atoms()), &scratch,
-                                &rules);
+    b.rule_prefilter.Candidates(Reindex(present, atoms, b.rule_prefilter.atoms()), &rules);
     named_total += rules.size();
     for (size_t r = 0; r < patterns.size(); ++r) {
       if (!alone.Names(r, present)) continue;
