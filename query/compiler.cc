@@ -43,7 +43,7 @@ const std::vector<std::string>& KnownSteps() {
       "concat",     "length",   "split",     "conjoin",    "toUpper",    "toLower",   "trim",
       "lTrim",      "rTrim",    "substring", "replace",    "asString",   "toE",       "toV",
       "discard",    "iterate",  "toList",    "next",       "sample",     "labels",    "element",
-      "math",       "match",    "format"};
+      "math",       "match",    "format",    "coin"};
   return *steps;
 }
 
@@ -123,7 +123,7 @@ absl::StatusOr<std::unique_ptr<Pipeline>> Compiler::Compile(const Traversal& t, 
   }
   std::vector<const Step*> steps;
   for (const auto& s : t.steps) steps.push_back(&s);
-  RewriteInfixConnectives(&steps);
+  if (ctx_->connective_strategy) RewriteInfixConnectives(&steps);
   for (size_t i = 0; i < steps.size(); ++i) {
     if (steps[i]->name != "addV") continue;
     size_t insert = i + 1;

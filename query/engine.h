@@ -60,6 +60,10 @@ class Context {
   bool track_path = false;
   bool path_objects_read = false;  // some step reads path objects, not only as() labels
   bool productive_by = false;  // withStrategies(ProductiveByStrategy)
+  // ConnectiveStrategy (on unless withoutStrategies(ConnectiveStrategy)): a.or().b is or(a, b).
+  // Without it a bare or() is a filter with no children (it passes nothing), a bare and() one
+  // that passes everything.
+  bool connective_strategy = true;
   // How elementMap()/valueMap() show labels: multi-label (TinkerPop 4), a set of every label,
   // or one string (QueryOptions::multi_label, overridden by g.with("singlelabel"/"multilabel")).
   bool multi_label = true;

@@ -55,6 +55,27 @@ bool PropertyValues(Context* ctx, const Value& obj, const std::string& key, std:
                    ": it is not an element or a map")));
 }
 
+namespace {
+
+// A vertex property's id, "<vertex>:<key>:<n>": the owner's internal id (unique and never reused,
+// unlike a user-supplied id, which may itself contain ':'), the key, and the value's ordinal among
+// the values of that key. So it is unique, the same on every read of a snapshot, and unchanged by
+// writes to the vertex's other keys. Derived rather than stored, the store keeping no id per
+// property: a GraphSON file's vertex property ids are not kept (TinkerPop's
+// UserSuppliedVertexPropertyIds feature).
+Value VertexPropertyId(Context* ctx, const VertexPropertyRef& vp) {
+  int64_t ordinal = 0;
+  if (auto v = ctx->GetVertex(vp.vertex)) {
+    const auto& props = v->properties;
+    for (int64_t i = 0; i < vp.index && i < static_cast<int64_t>(props.size()); ++i) {
+      if (props[i].key == vp.key) ++ordinal;
+    }
+  }
+  return Value(absl::StrCat(vp.vertex, ":", vp.key, ":", ordinal));
+}
+
+}  // namespace
+
 bool TokenValue(Context* ctx, const Value& obj, Token t, std::optional<Value>* out) {
   switch (obj.kind()) {
     case Value::Kind::kVertex:
@@ -71,8 +92,9 @@ bool TokenValue(Context* ctx, const Value& obj, Token t, std::optional<Value>* o
     case Value::Kind::kVertexProperty:
       if (t == Token::kKey || t == Token::kLabel) *out = Value(obj.vertex_property().key);
       else if (t == Token::kValue) *out = Value::FromGraph(obj.vertex_property().value);
-      else if (t == Token::kId) *out = Value(static_cast<int64_t>(obj.vertex_property().index));
-      return true;
+      else if (t == Token::kId)
+        *out = VertexPropertyId(ctx, obj.vertex_property());
+      return ctx->ok();
     case Value::Kind::kProperty:
       if (t == Token::kKey) *out = Value(obj.property().key);
       else if (t == Token::kValue) *out = Value::FromGraph(obj.property().value);

@@ -21,6 +21,21 @@
 #include "absl/strings/str_join.h"
 
 namespace kg::query {
+namespace {
+
+// flatMap() and coalesce() are TinkerPop FlatMapSteps: each result object continues the parent's
+// traverser (its path, labels and sack), so the child's own steps leave nothing in the path.
+// local(), union() and optional() pass the child's traversers on whole.
+void ContinueParent(Context* ctx, const Traverser& t, std::vector<Traverser>* out) {
+  for (auto& r : *out) {
+    int64_t bulk = r.bulk;
+    Value obj = std::move(r.obj);
+    r = ctx->Extend(t, std::move(obj));
+    r.bulk = bulk;
+  }
+}
+
+}  // namespace
 
 absl::Status Compiler::AddChoose(Pipeline* p, const Step& s) {
   Context* ctx = ctx_;
@@ -190,7 +205,10 @@ std::optional<absl::Status> Compiler::AddBranchStep(Pipeline* p, const Step& s,
       if (name == "coalesce") {
         for (const auto& k : kids) {
           if (!k->RunPerUnit(t, out)) return false;
-          if (!out->empty()) return true;
+          if (!out->empty()) {
+            ContinueParent(ctx, t, out);
+            return true;
+          }
         }
         return true;
       }
@@ -212,6 +230,7 @@ std::optional<absl::Status> Compiler::AddBranchStep(Pipeline* p, const Step& s,
         return true;
       }
       if (!kids[0]->RunPerUnit(t, out)) return false;
+      if (name == "flatMap") ContinueParent(ctx, t, out);
       return true;
     }));
     return absl::OkStatus();

@@ -343,7 +343,8 @@ std::optional<absl::Status> Compiler::AddFilterStep(Pipeline* p, const Step& s,
       KG_ASSIGN(c, Child(a));
       kids.push_back(c);
     }
-    if (kids.empty() || ((n == "not" || n == "filter") && kids.size() != 1)) {
+    bool bare_connective = kids.empty() && (n == "and" || n == "or") && !ctx->connective_strategy;
+    if ((kids.empty() && !bare_connective) || ((n == "not" || n == "filter") && kids.size() != 1)) {
       return Err(s.pos, absl::StrCat(n, "() takes ", n == "not" || n == "filter" ? "one traversal" : "traversals"));
     }
     std::string name = n;
@@ -514,6 +515,14 @@ std::optional<absl::Status> Compiler::AddFilterStep(Pipeline* p, const Step& s,
     KG_ASSIGN(amount, Eval(s.args[a]));
     if (!amount.is_integer()) return Err(s.args[a].pos, "sample() expects an integer amount");
     p->Add(local ? steps::SampleLocal(ctx, amount.ToInt64()) : steps::SampleGlobal(ctx, amount.ToInt64()));
+    return absl::OkStatus();
+  }
+
+  if (n == "coin") {
+    KG_RETURN_IF_ERROR(NArgs(s, 1, 1));
+    KG_ASSIGN(p_value, Eval(s.args[0]));
+    if (!p_value.is_number()) return Err(s.args[0].pos, "coin() expects a probability (a number)");
+    p->Add(steps::Coin(ctx, p_value.ToDouble()));
     return absl::OkStatus();
   }
 

@@ -49,6 +49,15 @@ absl::Status Compiler::Source(const Step& s) {
     }
     return absl::OkStatus();
   }
+  if (s.name == "withoutStrategies") {
+    for (const auto& a : s.args) {
+      if (a.kind == Expr::Kind::kParam && a.name == "ConnectiveStrategy") {
+        ctx_->connective_strategy = false;
+        notes.push_back("without ConnectiveStrategy: a bare and()/or() has no child traversals");
+      }
+    }
+    return absl::OkStatus();
+  }
   if (s.name == "withBulk") {
     if (s.args.size() != 1) return Err(s.pos, "withBulk() takes true or false");
     auto v = Eval(s.args[0]);

@@ -1,4 +1,5 @@
-// sample(n) and sample(Scope.local, n): a random sample without replacement.
+// sample(n) and sample(Scope.local, n): a random sample without replacement; coin(p): a random
+// filter.
 //
 // Global: a barrier that draws n of its input traversers (each unit of bulk is one candidate),
 // each draw weighted by the by() value (a number; without by() every unit weighs 1). A
@@ -8,6 +9,7 @@
 // Local: n elements of a list (or entries of a map) in their original order; fewer when the
 // collection is smaller.
 #include <algorithm>
+#include <cmath>
 #include <random>
 #include <utility>
 
@@ -130,10 +132,44 @@ std::vector<size_t> SamplePositions(size_t size, int64_t n) {
   return pos;
 }
 
+// TinkerPop's CoinStep: each unit of a traverser's bulk passes with the probability (a bulk of
+// 100 or more keeps its expected share, rounded); a traverser left without bulk is filtered out.
+class CoinOp : public Op {
+ public:
+  CoinOp(Context* ctx, double probability) : Op(ctx, "coin"), probability_(probability) {}
+  std::string Describe() const override { return absl::StrCat("coin(", probability_, ")"); }
+  bool Next(Traverser* out) override {
+    while (Pull(out)) {
+      if (!ctx_->Tick()) return false;
+      int64_t kept = 0;
+      if (out->bulk < 100) {
+        std::uniform_real_distribution<double> draw(0.0, 1.0);
+        for (int64_t i = 0; i < out->bulk; ++i) {
+          if (probability_ >= draw(Rng())) ++kept;
+        }
+      } else {
+        kept = std::llround(probability_ * static_cast<double>(out->bulk));
+      }
+      if (kept == 0) continue;
+      out->bulk = kept;
+      ++out_count;
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  double probability_;
+};
+
 }  // namespace
 
 std::unique_ptr<Op> SampleGlobal(Context* ctx, int64_t amount) {
   return std::make_unique<SampleGlobalOp>(ctx, amount);
+}
+
+std::unique_ptr<Op> Coin(Context* ctx, double probability) {
+  return std::make_unique<CoinOp>(ctx, probability);
 }
 
 std::unique_ptr<Op> SampleLocal(Context* ctx, int64_t amount) {

@@ -54,6 +54,8 @@ std::unique_ptr<Op> Format(Context* ctx, std::string format);
 // sample(n), modulated by at most one by() (the weight): a barrier that passes n units of bulk
 // drawn at random without replacement (sample.cc).
 std::unique_ptr<Op> SampleGlobal(Context* ctx, int64_t amount);
+// coin(p): each unit of bulk passes with probability p (sample.cc).
+std::unique_ptr<Op> Coin(Context* ctx, double probability);
 // sample(Scope.local, n): n elements of a list or entries of a map, in order (sample.cc).
 std::unique_ptr<Op> SampleLocal(Context* ctx, int64_t amount);
 

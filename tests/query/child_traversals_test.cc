@@ -47,6 +47,24 @@ TEST_F(ChildTraversalsTest, MapFlatMapAndCoalesceSeeOneTraverser) {
               ElementsAre("{1=30}"));
 }
 
+TEST_F(ChildTraversalsTest, FlatMapAndCoalesceResultsContinueTheParentsPath) {
+  // TinkerPop's FlatMapSteps: the child's own steps and labels stay out of the path; local()
+  // and union() pass the child's traversers on whole.
+  EXPECT_THAT(Ok("g.V().flatMap(out().out()).path().by('name')"),
+              UnorderedElementsAre("path[marko, ripple]", "path[marko, lop]"));
+  EXPECT_THAT(
+      Ok("g.V(1, 2).coalesce(out('created').in('created'), out()).path().by('name')"),
+      UnorderedElementsAre("path[marko, marko]", "path[marko, josh]", "path[marko, peter]"));
+  EXPECT_THAT(Ok("g.V().local(out().out()).path().by('name')"),
+              UnorderedElementsAre("path[marko, josh, ripple]", "path[marko, josh, lop]"));
+  EXPECT_THAT(Ok("g.V().union(out().out()).path().by('name')"),
+              UnorderedElementsAre("path[marko, josh, ripple]", "path[marko, josh, lop]"));
+  EXPECT_THAT(Ok("g.V(1).flatMap(out('knows').as('x')).select('x')"), ElementsAre());
+  // Each of the child's results counts: three walks lead from marko back to marko.
+  EXPECT_THAT(Ok("g.V(1).flatMap(both().both()).hasId(1).path().by('name')"),
+              ElementsAre("path[marko, marko]", "path[marko, marko]", "path[marko, marko]"));
+}
+
 TEST_F(ChildTraversalsTest, FiltersAndByModulatorsSeeOneTraverser) {
   EXPECT_THAT(Ok(std::string(kWalks) + ".where(count().is(1)).count()"), ElementsAre("30"));
   EXPECT_THAT(Ok(std::string(kWalks) + ".not(count().is(1)).count()"), ElementsAre("0"));

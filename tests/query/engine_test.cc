@@ -441,6 +441,18 @@ TEST_F(EngineTest, InfixAndTakesTheRestOfTheTraversal) {
   EXPECT_THAT(r, ::testing::ElementsAre("v[1]"));
 }
 
+TEST_F(EngineTest, WithoutConnectiveStrategyABareConnectiveHasNoChildren) {
+  // or() with no child passes nothing; and() with none passes everything.
+  KG_RUN_OK(r,
+            "g.withoutStrategies(ConnectiveStrategy).V().has('name', 'marko').or()."
+            "where(__.in('knows').has('name', 'marko'))");
+  EXPECT_THAT(r, ::testing::ElementsAre());
+  KG_RUN_OK(a, "g.withoutStrategies(ConnectiveStrategy).V().and().out('knows').values('name')");
+  EXPECT_THAT(a, ::testing::UnorderedElementsAre("vadas", "josh"));
+  KG_RUN_OK(infix, "g.V().has('name', 'marko').or().where(__.in('knows').has('name', 'marko'))");
+  EXPECT_THAT(infix, ::testing::UnorderedElementsAre("v[1]", "v[2]", "v[4]"));
+}
+
 TEST_F(EngineTest, WhereLooksThroughConnectivesForLabels) {
   KG_RUN_OK(r, "g.V().as('a').out('created').as('b').where(and(as('b').in(), "
                "not(as('a').out('created').has('name', 'ripple')))).select('a', 'b').by('name').order().by(select('a'))");
@@ -462,6 +474,21 @@ TEST_F(EngineTest, SampleDrawsWithoutReplacement) {
   auto bad = Run("g.V().sample('x')");
   ASSERT_FALSE(bad.ok());
   EXPECT_THAT(bad.status().message(), HasSubstr("sample() expects an integer amount"));
+}
+
+TEST_F(EngineTest, CoinKeepsEachUnitOfBulkWithItsProbability) {
+  KG_RUN_OK(all, "g.V().coin(1.0).values('name')");
+  EXPECT_THAT(all, ::testing::ElementsAre("marko", "vadas", "lop", "josh", "ripple", "peter"));
+  KG_RUN_OK(walks, "g.V().repeat(both()).times(2).coin(1).count()");
+  EXPECT_THAT(walks, ::testing::ElementsAre("30"));
+  KG_RUN_OK(none, "g.V().coin(0.0).count()");
+  EXPECT_THAT(none, ::testing::ElementsAre("0"));
+  auto bad = Run("g.V().coin('x')");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(),
+            "line 1, column 12: coin() expects a probability (a number)\n"
+            "  g.V().coin('x')\n"
+            "             ^");
 }
 
 TEST_F(EngineTest, SelectByTraversalLooksUpAnyKey) {

@@ -30,6 +30,24 @@ TEST_F(ValueMapTest, WithTokensChoosesWhichTokens) {
             "                                             ^");
 }
 
+TEST_F(ValueMapTest, VertexPropertiesHaveStableUniqueIds) {
+  // "<vertex>:<key>:<n>": the owner's internal id (v[1] is marko), the key, the value's
+  // ordinal among that key's values.
+  EXPECT_THAT(Ok("g.V(1).properties().id()"), ElementsAre("1:name:0", "1:age:0"));
+  EXPECT_THAT(Ok("g.V().properties().id().dedup().count()"), ElementsAre("12"));
+  EXPECT_THAT(Ok("g.V().properties().hasId('2:age:0').value()"), ElementsAre("27"));
+  EXPECT_THAT(Ok("g.V(1).properties('age').valueMap().with(WithOptions.tokens)"),
+              ElementsAre("{id=1:age:0, key=age, value=29}"));
+  EXPECT_THAT(Ok("g.V(1).properties('name').elementMap()"),
+              ElementsAre("{id=1:name:0, key=name, value=marko}"));
+  // A list property numbers its values; other keys' writes leave an id alone.
+  EXPECT_THAT(Ok("g.V(1).property(list, 'alias', 'm').property(list, 'alias', 'mk')."
+                 "properties('alias').id()"),
+              ElementsAre("1:alias:0", "1:alias:1"));
+  EXPECT_THAT(Ok("g.V(1).properties('age').drop()"), ElementsAre());
+  EXPECT_THAT(Ok("g.V(1).properties('alias').id()"), ElementsAre("1:alias:0", "1:alias:1"));
+}
+
 TEST_F(ValueMapTest, ByAppliesToValuesNotTokens) {
   EXPECT_THAT(Ok("g.with('singlelabel').V(2).valueMap('name', 'age').with(WithOptions.tokens, "
                  "WithOptions.labels).by(unfold())"),
