@@ -444,7 +444,8 @@ TEST_F(RelationFramesTest, SupplyToTheOwnerOfAProductAndProductionOnAnothersLine
 }
 
 TEST_F(RelationFramesTest, WideReadingsCarryTheirLevelInRuleAndConfidence) {
-  Extraction x = Run("- Zorvex社는 올해 Quillan社 지분 인수를 마쳤다.\n");
+  // (A form no specific rule reads: "Y 지분 인수를 마쳤다" is invests.acquisition-completed.)
+  Extraction x = Run("- Zorvex社는 올해 Quillan社 지분 인수에 나섰다.\n");
   const Relation* r = FindRel(x, "Zorvex", "INVESTS_IN", "Quillan");
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->rule, "trigger.INVESTS_IN.지분.wide_object");
