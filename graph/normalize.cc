@@ -30,13 +30,37 @@ std::string CollapseWhitespace(const icu::UnicodeString& text) {
   return utf8;
 }
 
-// ASCII text needs no ICU: NFKC leaves it as it is and case folding is lower-casing. Most keys
-// of bulk imports are ASCII ids, so this is the hot path.
-bool NormalizeAscii(std::string_view text, bool fold_case, std::string* out) {
+// The code point of a precomposed Hangul syllable (U+AC00..U+D7A3) encoded at text[i] (3 bytes),
+// or 0.
+char32_t HangulSyllableAt(std::string_view text, size_t i) {
+  if (i + 3 > text.size()) return 0;
+  const auto b0 = static_cast<unsigned char>(text[i]);
+  const auto b1 = static_cast<unsigned char>(text[i + 1]);
+  const auto b2 = static_cast<unsigned char>(text[i + 2]);
+  if ((b0 & 0xF0) != 0xE0 || (b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80) return 0;
+  const char32_t c = (static_cast<char32_t>(b0 & 0x0F) << 12) |
+                     (static_cast<char32_t>(b1 & 0x3F) << 6) | (b2 & 0x3F);
+  return c >= 0xAC00 && c <= 0xD7A3 ? c : 0;
+}
+
+// Text of ASCII and precomposed Hangul syllables needs no ICU: NFKC leaves both as they are (a
+// syllable is its own canonical composition; only a conjoining or compatibility jamo after it
+// could compose with it, and those take the ICU path), case folding is lower-casing ASCII, and
+// neither holds non-ASCII white space. Most keys of bulk imports are ASCII ids and most names an
+// ingest of Korean articles upserts are Hangul and ASCII, so this is the hot path.
+bool NormalizeWithoutIcu(std::string_view text, bool fold_case, std::string* out) {
   out->clear();
   bool pending_space = false;
-  for (char c : text) {
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      if (HangulSyllableAt(text, i) == 0) return false;
+      if (pending_space) out->push_back(' ');
+      pending_space = false;
+      out->append(text.substr(i, 3));
+      i += 2;
+      continue;
+    }
     if (c == ' ' || (c >= '\t' && c <= '\r')) {  // ASCII White_Space
       pending_space = !out->empty();
       continue;
@@ -50,7 +74,7 @@ bool NormalizeAscii(std::string_view text, bool fold_case, std::string* out) {
 
 absl::StatusOr<std::string> Normalize(std::string_view text, bool fold_case) {
   std::string ascii;
-  if (NormalizeAscii(text, fold_case, &ascii)) return ascii;
+  if (NormalizeWithoutIcu(text, fold_case, &ascii)) return ascii;
   if (!IsValidUtf8(text)) {
     return absl::InvalidArgumentError("text is not valid UTF-8");
   }

@@ -16,6 +16,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/node_hash_map.h"
 #include "absl/status/statusor.h"
+#include "graph/absl_compat.h"
 #include "graph/codec.h"
 #include "graph/kv/kv.h"
 #include "graph/layout.h"
@@ -74,7 +75,7 @@ class ProvenanceBuffer {
   // A document's string table, with each string's index.
   struct Strings {
     std::deque<std::string> strings;  // a deque: `index` points into its strings
-    absl::flat_hash_map<std::string_view, uint32_t> index;
+    absl::flat_hash_map<std::string_view, uint32_t, StringViewHash> index;
     bool dirty = false;
     uint32_t Intern(std::string_view s);
     void Clear();

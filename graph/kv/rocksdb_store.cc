@@ -321,7 +321,10 @@ std::unique_ptr<Cursor> RocksTxn::Scan(Space space, std::string_view begin, std:
 }
 
 absl::StatusOr<rocksdb::WriteBatch*> RocksTxn::FinalBatch() {
-  batch_.Clear();
+  // Room for every key and value and each record's few bytes of framing (a type, a column
+  // family and two lengths), so that the batch is not regrown and copied as it fills.
+  constexpr size_t kRecordFraming = 12;
+  batch_ = rocksdb::WriteBatch(buffer_.bytes() + kRecordFraming * buffer_.keys());
   rocksdb::Status s;
   for (int i = 0; i < kNumSpaces && s.ok(); ++i) {
     rocksdb::ColumnFamilyHandle* cf = store_->cf(static_cast<Space>(i));

@@ -24,6 +24,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "graph/absl_compat.h"
 #include "graph/kv/kv.h"
 
 namespace kg::kv {
@@ -80,11 +81,17 @@ class WriteBuffer {
 
   // Key and value bytes written so far (overwrites included): an estimate of the commit's size.
   size_t bytes() const { return bytes_; }
+  // Distinct keys written, over every space.
+  size_t keys() const {
+    size_t n = 0;
+    for (const SpaceBuffer& b : spaces_) n += b.entries.size();
+    return n;
+  }
 
  private:
   struct SpaceBuffer {
     std::vector<Entry> entries;                             // in the order first written
-    absl::flat_hash_map<std::string_view, uint32_t> index;  // key -> entries[i]
+    absl::flat_hash_map<std::string_view, uint32_t, StringViewHash> index;  // key -> entries[i]
     std::vector<uint32_t> order;  // indexes of entries in key order, up to `ordered` of them
     size_t ordered = 0;           // entries[0, ordered) are in `order`
   };

@@ -249,5 +249,25 @@ TEST(NormalizeTest, AsciiFastPathAgreesWithIcu) {
   }
 }
 
+TEST(NormalizeTest, HangulSyllablesTakeTheFastPathAndAgreeWithIcu) {
+  // Precomposed syllables (the first, the last, and others) with ASCII around them: the fast
+  // path keeps them as they are; the same text with a non-ASCII, non-Hangul character after it
+  // goes through ICU, which must give the same result.
+  for (const std::string text :
+       {"가", "힣", "  삼성전자 \t Co", "SK하이닉스", "한국 수출입 은행", "엔비디아(NVIDIA)"}) {
+    absl::StatusOr<std::string> fast = CanonicalKey(text);
+    absl::StatusOr<std::string> icu = CanonicalKey(text + "é");
+    ASSERT_TRUE(fast.ok() && icu.ok()) << text;
+    EXPECT_EQ(*fast + "é", *icu) << text;
+  }
+  EXPECT_EQ(*CanonicalKey("  삼성전자 \t Co "), "삼성전자 co");
+  // A conjoining final jamo (U+11A8) composes with the syllable before it; a compatibility jamo
+  // (U+3131) becomes a conjoining one: neither is a syllable, so both go through ICU.
+  EXPECT_EQ(*CanonicalKey("가\xE1\x86\xA8"), "각");
+  EXPECT_EQ(*CanonicalKey("\xE3\x84\xB1"), "\xE1\x84\x80");
+  // A syllable cut short is broken UTF-8, whichever path sees it.
+  EXPECT_EQ(CanonicalKey("가\xEA\xB0").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace kg::graph
