@@ -250,8 +250,8 @@ class Loader {
         return LineError(p, l.number, absl::StrCat("unknown vertex label ", label));
       }
       // Technology and product phrases (PhraseLexicon): a head gives its label.
-      if (kind == "phrase_head" && label.empty()) {
-        return LineError(p, l.number, "phrase_head needs a LABEL");
+      if ((kind == "phrase_head" || kind == "model_head") && label.empty()) {
+        return LineError(p, l.number, absl::StrCat(kind, " needs a LABEL"));
       }
       if (kind == "phrase_verb") {
         b_->phrases.verbs.push_back(text);
@@ -267,6 +267,15 @@ class Loader {
       }
       if (kind == "phrase_general") {
         b_->phrases.generals.insert(text);
+        continue;
+      }
+      // Model names (ModelNameShape): what makes a number no model, what makes a code one.
+      if (kind == "reference_word") {
+        b_->reference_words.insert(text);
+        continue;
+      }
+      if (kind == "model_head") {
+        b_->model_heads.push_back({text, label});
         continue;
       }
       if (kind == "particle") b_->particles.push_back(text);
@@ -288,6 +297,9 @@ class Loader {
       return a.size() > b.size();
     };
     std::stable_sort(b_->particles.begin(), b_->particles.end(), longest_first);
+    std::stable_sort(
+        b_->model_heads.begin(), b_->model_heads.end(),
+        [](const LabelCue& a, const LabelCue& b) { return a.text.size() > b.text.size(); });
     std::stable_sort(b_->attached_suffixes.begin(), b_->attached_suffixes.end(), longest_first);
     b_->suffixes_by_first.clear();
     for (const auto* list : {&b_->attached_suffixes, &b_->particles}) {

@@ -259,6 +259,25 @@ class DocExtractor {
   // "AMD의 MI308", "엔비디아 H800": a model number (Latin with a digit) right after a company,
   // with or without 의, is that company's product.
   std::string LabelAfterMaker(size_t begin, size_t end, double* conf) const;
+  // "Galaxy S25", "Long March 6A" (ModelShape::kBrandModel) are config model_label's, or of the
+  // label of a phrase head right after them ("X 1.0 표준"); a code, "YFQ-44A", only before such
+  // a head ("YFQ-44A 드론"). "" otherwise.
+  // `name` is the run or a spelling in brackets ("팰컨 9(Falcon 9)"); `end` is where it ends.
+  std::string LabelOfModelName(std::string_view name, size_t end, double* conf) const;
+  // The label of the `model_head` that ends the word after the space at `at` (before its
+  // particle), alone or as the last part of a Korean compound: "드론을" -> Product, "GPU에" ->
+  // Product, "공정" -> Technology; "" when none does.
+  std::string LabelOfHeadWord(size_t at) const;
+  // "NVIDIA H20", "Samsung Galaxy S25": where the model after a company already found in the
+  // Latin run [begin, end) starts (it is then typed on its own), or npos when the name there is
+  // no company or the rest of the run overlaps another name or holds no digit.
+  size_t ModelAfterName(size_t begin, size_t end) const;
+  // "Halvard Capital Partners(미국)는": whether a "(Country)" note follows `end`, which says
+  // where the name before it is from (an organisation's, in running text most often a company's).
+  bool HasCountryNote(size_t end) const;
+  // "Helvar의 Modul 7", "Qorvik의 QX-9": a name whose 의 owns a model name is its maker, a
+  // company; "" otherwise.
+  std::string LabelOfMaker(size_t end, double* conf) const;
   // "Oracle과 X", "X, Arm", "A·X": a name coordinated with a name of a known label (not a
   // country, not a generic term) has that label.
   std::string LabelFromCoordination(size_t begin, size_t end, double* conf) const;
@@ -675,6 +694,84 @@ std::string DocExtractor::LabelAfterMaker(size_t begin, size_t end, double* conf
   return b_.model_label;
 }
 
+std::string DocExtractor::LabelOfHeadWord(size_t at) const {
+  if (at >= text_.size() || text_[at] != ' ') return "";
+  size_t word_end = at + 1;
+  int len = 0;
+  while (word_end < text_.size() && IsWordChar(CodePointAt(text_, word_end, &len))) {
+    word_end += len;
+  }
+  const std::string_view word = text_.substr(at + 1, word_end - at - 1);
+  for (const LabelCue& h : b_.model_heads) {  // longest first
+    for (size_t cut = word.find(h.text); cut != std::string_view::npos;
+         cut = word.find(h.text, cut + 1)) {
+      // "공격드론": a Korean compound may end in the head; "CAP" does not end in "AP".
+      if (cut > 0 && !IsHangul(CodePointBefore(word, cut))) continue;
+      const size_t head_end = at + 1 + cut + h.text.size();
+      if (head_end == word_end || ParticleEnd(head_end) == word_end) return h.label;
+    }
+  }
+  return "";
+}
+
+std::string DocExtractor::LabelOfModelName(std::string_view name, size_t end, double* conf) const {
+  if (b_.model_label.empty()) return "";
+  const ModelShape shape = ModelNameShape(name, b_.reference_words);
+  if (shape == ModelShape::kNone) return "";
+  // "JASM 1공장", "2호기": a number written onto a Korean noun counts what it names.
+  const size_t tail = ParticleEnd(end);
+  int len = 0;
+  if (tail < text_.size() && IsHangul(CodePointAt(text_, tail, &len))) return "";
+  std::string label = LabelOfHeadWord(end);
+  if (label.empty() && shape == ModelShape::kBrandModel) label = b_.model_label;
+  *conf = 0.6;
+  return label;
+}
+
+std::string DocExtractor::LabelOfMaker(size_t end, double* conf) const {
+  const std::string_view of = "의 ";
+  if (b_.model_label.empty() || text_.substr(end, of.size()) != of) return "";
+  const size_t model = end + of.size();
+  // A model starts with a capital ("Modul 7", "QX-9"); FindLatinRun would look past the rest.
+  if (model >= text_.size() || text_[model] < 'A' || text_[model] > 'Z') return "";
+  const std::pair<size_t, size_t> run = FindLatinRun(text_, model);
+  if (run.first != model || ModelNameShape(text_.substr(model, run.second - model),
+                                           b_.reference_words) == ModelShape::kNone) {
+    return "";
+  }
+  *conf = 0.6;
+  return b_.company_label;
+}
+
+bool DocExtractor::HasCountryNote(size_t end) const {
+  if (end >= text_.size() || text_[end] != '(') return false;
+  const int m = MentionAt(end + 1, text_.find(')', end));
+  return m >= 0 && ms_[m].dict >= 0 && b_.entries[ms_[m].dict].label == b_.country_label;
+}
+
+size_t DocExtractor::ModelAfterName(size_t begin, size_t end) const {
+  const int m = MentionCovering(begin);
+  if (m < 0) return std::string_view::npos;
+  const std::string& maker = ms_[m].dict >= 0 ? b_.entries[ms_[m].dict].label : ms_[m].label;
+  if (maker != b_.company_label) return std::string_view::npos;  // "Horizon Europe Cluster 4"
+  const size_t model = ms_[m].span.end + 1;
+  if (model >= end || text_[model - 1] != ' ' || Overlaps(model, end)) {
+    return std::string_view::npos;
+  }
+  const std::string_view rest = text_.substr(model, end - model);
+  if (rest.find_first_of("0123456789") == std::string_view::npos) {
+    return std::string_view::npos;
+  }
+  // "JASM 1공장", "X 2024년": a number after a name counts or dates; "Intel 18A" is a model.
+  const size_t tail = ParticleEnd(end);
+  int len = 0;
+  if (rest.find_first_not_of("0123456789.") == std::string_view::npos ||
+      (tail < text_.size() && IsHangul(CodePointAt(text_, tail, &len)))) {
+    return std::string_view::npos;
+  }
+  return model;
+}
+
 std::string DocExtractor::CoordinateLabel(int m) const {
   if (m < 0 || ms_[m].dead) return "";
   if (ms_[m].dict < 0) return ms_[m].label;
@@ -1047,6 +1144,11 @@ void DocExtractor::ScanParenDefinitions() {
           if (label.empty() && spelled) label = LabelFromSharedHead(close + 1, &conf);
           // "큐에라(QuEra) 등이 협력 기업으로": the kind a list ends in.
           if (label.empty() && spelled) label = LabelFromListContext(close + 1, &conf);
+          // "팰컨 9(Falcon 9)을 발사", "에스트링크 2(Estlink 2)가": a model spelled out, its
+          // number ending both spellings ("이펑 3호(Yi Peng 3)" counts: a ship's name).
+          if (label.empty() && spelled && IsLatinAlnum(prev)) {
+            label = LabelOfModelName(y, close + 1, &conf);
+          }
           // "유니트리(Unitree Robotics)는", "포드(Ford)와": a spelled-out name that acts in its
           // clause with no other cue is most often a company (config actor_label).
           const bool actor = label.empty() && spelled && !b_.actor_label.empty() &&
@@ -1366,9 +1468,8 @@ void DocExtractor::ScanLatinNames() {
        run = FindLatinRun(text_, run.second)) {
     if (IsLatinAlnum(CodePointBefore(text_, run.first))) continue;
     // A leading word in lower case is prose, not part of a name ("announces DKK 60").
-    const size_t b = SkipLowerCaseWords(text_, run.first, run.second);
+    size_t b = SkipLowerCaseWords(text_, run.first, run.second);
     if (b >= run.second) continue;
-    const size_t run_size = run.second - b;
     size_t e = run.second;
     // Trailing descriptors ("BlueLynx D2D IP") are not part of the name.
     while (true) {
@@ -1377,6 +1478,18 @@ void DocExtractor::ScanLatinNames() {
       if (!b_.IsStopName(text_.substr(sp + 1, e - sp - 1))) break;
       e = sp;
     }
+    // "Torvik Blue Systems(노르웨이)": before a country note the definition scan took the last
+    // word alone, a stub with no label; the run is the name.
+    const int stub = MentionEndingAt(e);
+    if (stub >= 0 && HasCountryNote(e) && ms_[stub].dict < 0 && ms_[stub].label.empty() &&
+        ms_[stub].span.begin > b && !Overlaps(b, ms_[stub].span.begin)) {
+      KillInside(b, e);
+    }
+    if (Overlaps(b, e)) {  // "NVIDIA H20": a known name, then its model
+      b = ModelAfterName(b, e);
+      if (b == std::string_view::npos) continue;
+    }
+    const size_t run_size = run.second - b;
     std::string s(text_.substr(b, e - b));
     if (!HasUpperOrDigit(s) || Overlaps(b, e) || b_.IsStopName(s)) continue;
     double conf = 0;
@@ -1391,14 +1504,20 @@ void DocExtractor::ScanLatinNames() {
     if (label.empty()) label = LabelFromSharedHead(e, &conf);
     if (label.empty()) label = LabelFromSubjectVerb(text_, e, b_.subject_verbs, &conf);
     if (label.empty()) label = LabelFromObjectVerb(text_, e, b_.object_verbs, &conf);
+    if (label.empty()) label = LabelOfMaker(e, &conf);
+    const bool model =
+        label.empty() && !(label = LabelOfModelName(text_.substr(b, e - b), e, &conf)).empty();
     const bool actor = label.empty() && !b_.actor_label.empty() && IsSpelledName(s) &&
-                       (ActsInClause(text_, e) || IsBulletHead(b, e));
+                       (ActsInClause(text_, e) || IsBulletHead(b, e) || HasCountryNote(e));
     if (actor) {
       label = b_.actor_label;
       conf = kActorConfidence;
     }
     if (label.empty()) continue;
-    AddMention(b, e, label, conf * 0.9, actor ? "signal:actor" : "signal:latin-name");
+    AddMention(b, e, label, conf * 0.9,
+               actor   ? "signal:actor"
+               : model ? "signal:model-name"
+                       : "signal:latin-name");
   }
 }
 

@@ -548,6 +548,8 @@ struct Bundle::Impl {
   std::vector<LabelCue> role_endings;   // "건설사 X(Y)": how the role word before X ends
   std::vector<LabelCue> object_verbs;  // "X를 ... 인수": the verb X is the object of -> its label
   PhraseLexicon phrases;               // technology and product phrases as relation ends
+  absl::flat_hash_set<std::string> reference_words;  // "Article" 5: a number after it is no model
+  std::vector<LabelCue> model_heads;  // "YFQ-44A 드론": a head noun that makes a code a model
   std::vector<std::string> subnational_markers;        // " 주": a state, not a country
   // A bare alias whose entity depends on the country it is said of: "상무부" is the U.S.
   // Department of Commerce by default, China's ministry in "(중국) 상무부는". Built from the
@@ -612,6 +614,20 @@ std::string LabelFromObjectVerb(std::string_view text, size_t end,
 // lower-case letter (not an acronym, "CSP", "GPU"; not a common noun, "topoconductor") and no
 // digit (a model, "Xe-100", or a numbered site, "Hornsea 4").
 bool IsSpelledName(std::string_view name);
+// What a Latin run reads as when it holds a digit (ModelNameShape):
+//  kBrandModel: a brand spelled out as a name and further capitalised words, then a word with a
+//    digit and what follows it: "Galaxy S25", "Exynos 2400", "Long March 6A", "Snapdragon 8
+//    Elite". Not when its first word is a reference word (lexicon `reference_word`:
+//    "Article 5", "Phase 3"; "Long March 6A" is a model) nor when the number is a year ("Vision
+//    2030", "Horizon 2020").
+//  kCode: a single code of letters and digits, with hyphens or colons: "YFQ-44A", "MI308",
+//    "NXT:1980i"; on its own it is as likely a standard or a quantity ("HBM3E", "Q3", "CO2"),
+//    so only a head noun after it makes it a model ("YFQ-44A 드론"); so too a brand and a
+//    version, "Zentra 2.0", a standard's as often as a product's.
+//  kNone: anything else (no digit; an acronym before a number, "COP 28", "USD 100").
+enum class ModelShape { kNone, kBrandModel, kCode };
+ModelShape ModelNameShape(std::string_view name,
+                          const absl::flat_hash_set<std::string>& reference_words);
 // "Glencore는 ...", "포드(Ford)와 합작", "노키아(Nokia)로부터 인수": whether the name ending at
 // `end` acts in its clause: it carries a subject particle (은/는/이/가, also after a footnote
 // mark, as SubjectParticleEnd reads it) or 로부터 ("from"), then a space or comma, or a

@@ -105,6 +105,74 @@ bool IsSpelledName(std::string_view name) {
   return lower;
 }
 
+namespace {
+
+bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAsciiUpper(char c) { return c >= 'A' && c <= 'Z'; }
+bool IsAsciiLower(char c) { return c >= 'a' && c <= 'z'; }
+
+// "1998", "2030": four digits that read as a year.
+bool IsYear(std::string_view w) {
+  return w.size() == 4 && (w.substr(0, 2) == "19" || w.substr(0, 2) == "20") &&
+         std::all_of(w.begin(), w.end(), IsAsciiDigit);
+}
+
+// "YFQ-44A", "MI308", "NXT:1980i": letters first, then letters, digits, '-' or ':', with a digit.
+bool IsModelCode(std::string_view w) {
+  if (w.size() < 2 || !IsAsciiUpper(w[0])) return false;
+  bool digit = false;
+  for (char c : w) {
+    if (IsAsciiDigit(c)) {
+      digit = true;
+    } else if (!IsAsciiUpper(c) && !IsAsciiLower(c) && c != '-' && c != ':') {
+      return false;
+    }
+  }
+  return digit && w.back() != '-' && w.back() != ':';
+}
+
+}  // namespace
+
+ModelShape ModelNameShape(std::string_view name,
+                          const absl::flat_hash_set<std::string>& reference_words) {
+  std::vector<std::string_view> words;
+  for (size_t at = 0; at < name.size();) {
+    size_t sp = name.find(' ', at);
+    if (sp == std::string_view::npos) sp = name.size();
+    if (sp > at) words.push_back(name.substr(at, sp - at));
+    at = sp + 1;
+  }
+  size_t first_digit = 0;
+  while (first_digit < words.size() &&
+         std::none_of(words[first_digit].begin(), words[first_digit].end(), IsAsciiDigit)) {
+    ++first_digit;
+  }
+  if (first_digit == words.size()) return ModelShape::kNone;
+  if (first_digit == 0) {
+    return words.size() == 1 && IsModelCode(words[0]) ? ModelShape::kCode : ModelShape::kNone;
+  }
+  // The brand: spelled out as a name ("Galaxy", not "COP" or "USD"), then capitalised words.
+  if (!IsSpelledName(words[0]) || reference_words.contains(AV(words[0]))) return ModelShape::kNone;
+  for (size_t i = 1; i < first_digit; ++i) {
+    if (!IsAsciiUpper(words[i][0])) return ModelShape::kNone;
+  }
+  const std::string_view number = words[first_digit];
+  if (IsYear(number)) return ModelShape::kNone;
+  // "Galaxy S25", "Long March 6A", "Falcon 9", "Snapdragon 8 Elite": a model word or a number;
+  // a version, "UCIe 1.0", "AV 2.0", is as often a standard's as a product's.
+  if (std::all_of(number.begin(), number.end(),
+                  [](char c) { return IsAsciiDigit(c) || c == '.'; })) {
+    return number.find('.') == std::string_view::npos ? ModelShape::kBrandModel : ModelShape::kCode;
+  }
+  if (!IsModelCode(number) &&
+      !(IsAsciiDigit(number[0]) && std::all_of(number.begin(), number.end(), [](char c) {
+          return IsAsciiDigit(c) || IsAsciiUpper(c) || IsAsciiLower(c) || c == '-';
+        }))) {
+    return ModelShape::kNone;
+  }
+  return ModelShape::kBrandModel;
+}
+
 bool ActsInClause(std::string_view text, size_t end) {
   if (SubjectParticleEnd(text, end) != std::string_view::npos) return true;
   // "와/과" and a Korean word make a partner ("X와 합작", "X와 함께"); before another name

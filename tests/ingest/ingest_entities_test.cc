@@ -343,6 +343,69 @@ TEST_F(EntitiesTest, ANumberEndingBothSpellingsBelongsToTheName) {
   EXPECT_THAT(LabelsOf(x, "4"), IsEmpty());
 }
 
+// "Zentra S25", "Long Varen 6A": a brand spelled out as a name, then a word with a digit, is a
+// model (config model_label) with no other cue, also spelled out in brackets ("벨로리 7(Velori
+// 7)"); a code ("KX-44A") only before a head noun (lexicon model_head); after a known maker the
+// model is its own name and the maker stays a company. A reference ("Article 5"), a year
+// ("Vision 2030"), an acronym before a number ("COP 28"), a code with no head and a number a
+// Korean counter ends ("카이룬 5호(Kairun 5)") are no model.
+TEST_F(EntitiesTest, ABrandAndANumberOrACodeBeforeAHeadNounIsAModel) {
+  Extraction x =
+      Run("- Zentra S25의 판매량은 전년 대비 20% 증가\n"
+          "- Long Varen 6A는 올해 두 차례 발사되었다\n"
+          "- 공군은 KX-44A 드론의 시험 비행을 마쳤다\n"
+          "- NVIDIA QZ90의 출하가 늘었다\n"
+          "- Article 5에 따라 Vision 2030의 목표와 COP 28 합의를 점검\n"
+          "- March 2025 이후 TQ7 수요와 DKK 60 규모의 거래가 늘었다\n"
+          "- 벨로리 7(Velori 7)을 발사했고 화물선 카이룬 5호(Kairun 5)가 입항\n");
+  EXPECT_THAT(LabelsOf(x, "Zentra S25"), ElementsAre("Product"));
+  EXPECT_THAT(LabelsOf(x, "Long Varen 6A"), ElementsAre("Product"));
+  EXPECT_THAT(LabelsOf(x, "KX-44A"), ElementsAre("Product"));
+  EXPECT_THAT(LabelsOf(x, "QZ90"), ElementsAre("Product"));
+  EXPECT_THAT(LabelsOf(x, "NVIDIA"), ElementsAre("Company"));
+  const Entity* spelled = Find(x, "Product", "Velori 7");
+  ASSERT_NE(spelled, nullptr);
+  EXPECT_TRUE(HasAlias(*spelled, "벨로리 7"));
+  for (const char* none :
+       {"Article 5", "Vision 2030", "COP 28", "March 2025", "TQ7", "DKK 60", "Kairun 5"}) {
+    EXPECT_THAT(LabelsOf(x, none), IsEmpty()) << none;
+  }
+}
+
+// "Halvard Capital Partners(미국)는": a name spelled out in Latin words with a country note in
+// brackets is an organisation of that country, typed as config actor_label, whose last word
+// alone ("Partners") is no name; an acronym before the note is not typed so.
+TEST_F(EntitiesTest, ASpelledNameBeforeACountryNoteIsACompany) {
+  Extraction x =
+      Run("- Halvard Capital Partners(미국)는 배터리 기업에 투자했고 QXR(미국)도 참여\n"
+          "- 이 회사는 Torvik Blue Lines(노르웨이)와 협력\n");
+  EXPECT_THAT(LabelsOf(x, "Halvard Capital Partners"), ElementsAre("Company"));
+  EXPECT_THAT(LabelsOf(x, "Torvik Blue Lines"), ElementsAre("Company"));
+  EXPECT_TRUE(Related(x, "Torvik Blue Lines", "BASED_IN", "노르웨이"));
+  EXPECT_THAT(LabelsOf(x, "Partners"), IsEmpty());
+  EXPECT_THAT(LabelsOf(x, "QXR"), IsEmpty());
+}
+
+// "자국산 고체전해질 배터리를 개발": where a thing is made (lexicon phrase_stop) is no part of
+// the phrase that names it.
+TEST_F(EntitiesTest, AnOriginModifierIsNoPartOfAnObjectPhrase) {
+  Extraction x = Run("- Qorvane社는 자국산 고체전해질 배터리를 개발\n");
+  EXPECT_TRUE(Related(x, "Qorvane", "DEVELOPS", "고체전해질 배터리"));
+  EXPECT_THAT(LabelsOf(x, "자국산 고체전해질 배터리"), IsEmpty());
+}
+
+// "로비글루타이드", "테라펜티닙", "카르벨리주맙": a word ending in an INN stem as Korean writes it
+// (lexicon suffix: 타이드, 닙, 맙...) is a drug, a product; a short word ending so is not.
+TEST_F(EntitiesTest, AWordEndingInADrugStemIsAProduct) {
+  Extraction x =
+      Run("- Qorvane社는 로비글루타이드와 테라펜티닙의 임상을 마쳤고 카르벨리주맙을 출시\n"
+          "- 정부는 펩타이드 연구를 지원\n");
+  EXPECT_THAT(LabelsOf(x, "로비글루타이드"), ElementsAre("Product"));
+  EXPECT_THAT(LabelsOf(x, "테라펜티닙"), ElementsAre("Product"));
+  EXPECT_THAT(LabelsOf(x, "카르벨리주맙"), ElementsAre("Product"));
+  EXPECT_THAT(LabelsOf(x, "펩타이드"), IsEmpty());
+}
+
 // "X는 아연공기 배터리를 개발", "X는 액체냉각 시스템을 도입", "X는 산업용 로봇 개발을 시작":
 // a noun phrase no dictionary lists that a phrase verb takes as its object and that ends in a
 // head noun (lexicon phrase_head) is a technology or product of the head's label, and the end of

@@ -287,12 +287,20 @@ TEST_F(ExtractTest, LatinNameAfterACountryIsACompany) {
 }
 
 TEST_F(ExtractTest, ModelNumberAfterItsMakerIsAProduct) {
-  Extraction x = Run("- 미국은 엔비디아의 QX900과 Helvar의 Modul 7을 수출 통제 대상에 추가\n");
+  Extraction x =
+      Run("- 미국은 엔비디아의 QX900과 Helvar의 Modul 7을 수출 통제 대상에 추가\n"
+          "- Kestrel의 Lumen 판매가 늘었다\n");
   const Entity* q = Find(x, "Product", "QX900");
   ASSERT_NE(q, nullptr) << Explain(x);
   EXPECT_NE(FindRel(x, "NVIDIA", "DEVELOPS", "QX900"), nullptr);
-  // Without a digit it is not a model number; after an unknown maker there is no maker.
-  for (const Entity& e : x.entities) EXPECT_NE(e.label + e.name, "ProductModul 7");
+  // A name whose 의 owns a model name is its maker, a company.
+  ASSERT_NE(Find(x, "Company", "Helvar"), nullptr) << Explain(x);
+  EXPECT_NE(FindRel(x, "Helvar", "DEVELOPS", "Modul 7"), nullptr);
+  // Without a digit it is not a model number, and its owner no maker.
+  for (const Entity& e : x.entities) {
+    EXPECT_NE(e.name, "Lumen");
+    EXPECT_NE(e.name, "Kestrel");
+  }
 }
 
 TEST_F(ExtractTest, NamingSuffixBeforeAnAcronymTypesTheName) {

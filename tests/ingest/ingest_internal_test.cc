@@ -768,5 +768,20 @@ TEST(DisplayWidthTest, PadsAndCutsByColumns) {
   EXPECT_EQ(PadToWidth("", 2), "  ");
 }
 
+TEST(ModelNameShapeTest, BrandThenNumberOrACodeAloneNothingElse) {
+  const absl::flat_hash_set<std::string> refs = {"Article", "Phase", "March"};
+  for (const char* brand_model :
+       {"Galaxy S25", "Exynos 2400", "Long March 6A", "Snapdragon 8 Elite", "Falcon 9"}) {
+    EXPECT_EQ(ModelNameShape(brand_model, refs), ModelShape::kBrandModel) << brand_model;
+  }
+  for (const char* code : {"YFQ-44A", "MI308", "NXT:1980i", "H20", "Zentra 2.0"}) {
+    EXPECT_EQ(ModelNameShape(code, refs), ModelShape::kCode) << code;
+  }
+  for (const char* none : {"Article 5", "Phase 3", "March 2025", "Vision 2030", "COP 28", "USD 100",
+                           "Galaxy", "KP-FHR", "XQ-", "Galaxy s25 Ultra", "5G", "Long march 6A"}) {
+    EXPECT_EQ(ModelNameShape(none, refs), ModelShape::kNone) << none;
+  }
+}
+
 }  // namespace
 }  // namespace kg::ingest
