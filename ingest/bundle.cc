@@ -464,9 +464,12 @@ class Loader {
       rule.re = std::make_unique<RE2>(rule.pattern, opt);
       if (!rule.re->ok()) return fail(absl::StrCat("bad pattern: ", rule.re->error()));
       RelaxRule(&rule);
-      rule.first_tags = FirstTags(pattern, rule.first_byte);
-      if (rule.first_byte == 0x01 && LeadsWithMentionMacro(pattern)) {
-        rule.follow = LeadingFollowSet(rule.pattern);
+      // Past a lead character ("(?:^|[\s•])(?:{O:Country})"), the mention the match starts with.
+      std::string_view body = std::string_view(pattern).substr(rule.lead_size);
+      while (rule.lead_size > 0 && body.substr(0, 3) == "(?:") body.remove_prefix(3);
+      rule.first_tags = FirstTags(body, rule.first_byte);
+      if (rule.first_byte == 0x01 && LeadsWithMentionMacro(body)) {
+        rule.follow = LeadingFollowSet(std::string_view(rule.pattern).substr(rule.lead_size));
       }
       b_->rules.push_back(std::move(rule));
     }
@@ -638,31 +641,44 @@ static bool AtomSafe(std::string_view atom) {
   return true;
 }
 
-static void BuildRuleFilter(Bundle::Impl* b) {
-  if (b->rules.empty()) return;
+// The clauses of atoms of `patterns` (regexp i == rule i) and their atom scanner; false when
+// there is no safe filter (a case-insensitive pattern, an atom with a cased letter).
+static bool BuildPrefilter(const std::vector<std::string>& patterns,
+                           std::unique_ptr<re2::FilteredRE2>* filter_out, RulePrefilter* prefilter,
+                           std::unique_ptr<AtomMatcher>* atom_matcher) {
+  if (patterns.empty()) return false;
   // Atoms of 2 bytes and more (a Hangul syllable is 3): measured the most selective here.
   constexpr int kMinAtomLen = 2;
   auto filter = std::make_unique<re2::FilteredRE2>(kMinAtomLen);
   RE2::Options opt;
   opt.set_log_errors(false);
-  for (const Rule& rule : b->rules) {
-    if (rule.pattern.find("(?i") != std::string::npos) return;
+  for (const std::string& pattern : patterns) {
+    if (pattern.find("(?i") != std::string::npos) return false;
     int id = -1;
-    if (filter->Add(rule.pattern, opt, &id) != RE2::NoError ||
-        id != static_cast<int>(&rule - b->rules.data())) {
-      return;
+    if (filter->Add(pattern, opt, &id) != RE2::NoError ||
+        id != static_cast<int>(&pattern - patterns.data())) {
+      return false;
     }
   }
   std::vector<std::string> atoms;
   filter->Compile(&atoms);
   for (const std::string& a : atoms) {
-    if (!AtomSafe(a)) return;
+    if (!AtomSafe(a)) return false;
   }
+  *prefilter = RulePrefilter::Build(patterns, atoms, kMinAtomLen);
+  *atom_matcher = std::make_unique<AtomMatcher>(prefilter->atoms());
+  *filter_out = std::move(filter);
+  return true;
+}
+
+static void BuildRuleFilter(Bundle::Impl* b) {
   std::vector<std::string> patterns;
   for (const Rule& rule : b->rules) patterns.push_back(rule.pattern);
-  b->rule_prefilter = RulePrefilter::Build(patterns, atoms, kMinAtomLen);
-  b->rule_atoms = std::make_unique<AtomMatcher>(b->rule_prefilter.atoms());
-  b->rule_filter = std::move(filter);
+  BuildPrefilter(patterns, &b->rule_filter, &b->rule_prefilter, &b->rule_atoms);
+  std::vector<std::string> entity_patterns;
+  for (const EntityRule& rule : b->entity_rules) entity_patterns.push_back(rule.re->pattern());
+  std::unique_ptr<re2::FilteredRE2> entity_filter;
+  BuildPrefilter(entity_patterns, &entity_filter, &b->entity_rule_prefilter, &b->entity_rule_atoms);
 }
 
 // The country a qualified alias names and the bare alias it qualifies: "중국 상무부" and

@@ -1800,7 +1800,19 @@ void DocExtractor::ScanEntityRules() {
   // Names made by an earlier entity rule: a later rule's name may not overlap one ("25% 관세"
   // inside "철강 수입품에 대한 25% 관세"), so the first rule that names a measure wins.
   std::vector<Span> made;
-  for (const EntityRule& rule : b_.entity_rules) {
+  // The rules whose atoms the text holds (all when there is no prefilter), in order.
+  std::vector<int> rules;
+  if (b_.entity_rule_atoms != nullptr) {
+    std::vector<int> atoms;
+    std::vector<uint32_t> last_start, latest;
+    RulePrefilter::Scratch scratch;
+    b_.entity_rule_atoms->Match(text_, &atoms, &last_start);
+    b_.entity_rule_prefilter.Candidates(atoms, last_start, &scratch, &rules, &latest);
+  } else {
+    for (size_t i = 0; i < b_.entity_rules.size(); ++i) rules.push_back(static_cast<int>(i));
+  }
+  for (const int rule_index : rules) {
+    const EntityRule& rule = b_.entity_rules[rule_index];
     const RE2& re = *rule.re;
     int n = re.NumberOfCapturingGroups();
     std::vector<re2::StringPiece> g(n + 1);

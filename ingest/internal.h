@@ -321,6 +321,13 @@ struct Rule {
   // The pattern starts with "^" (before its first byte, if any): a match starts at the text's
   // first byte or nowhere.
   bool at_text_start = false;
+  // The pattern starts with one character before its first byte ("(?:^|[\s•])", "['‘]?"):
+  // the size of that lead in the pattern, 0 when there is none. A match then starts at the
+  // character before an occurrence of first_byte, at that byte itself when the lead may be empty
+  // (lead_optional), or at the text's first byte through a "^" alternative (lead_caret).
+  size_t lead_size = 0;
+  bool lead_optional = false;
+  bool lead_caret = false;
   // The pattern has a gap that can run across placeholders to the end of the unit ("[^\n]*?"):
   // a failed anchored attempt costs BitState the rest of the unit, so MatchRule asks RE2's DFA
   // whether anything matches there before it asks for the groups. See rule_match.cc.
@@ -577,6 +584,10 @@ struct Bundle::Impl {
   std::unique_ptr<AtomMatcher> rule_atoms;  // atom index == index into rule_prefilter.atoms()
   std::vector<int> line_rules;              // the rules of scope "line", in order
   std::vector<EntityRule> entity_rules;
+  // The same prefilter over the entity rules, which ScanEntityRules asks once per document
+  // (each rule is an unanchored search of the whole text). Null atoms: every entity rule runs.
+  RulePrefilter entity_rule_prefilter;
+  std::unique_ptr<AtomMatcher> entity_rule_atoms;
   TriggerTable triggers;  // triggers.tsv; no frames when the bundle has none
   std::string country_label = "Country";
   std::string document_label = "Document";

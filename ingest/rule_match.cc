@@ -257,6 +257,57 @@ int FirstByteOfEveryMatch(std::string_view p, bool* at_text_start) {
   return byte;
 }
 
+// One character before a pattern's first byte: "[\s•]", "(?:^|[\s•])", "['‘]?".
+struct Lead {
+  size_t size = 0;        // in the pattern; 0: no such lead
+  bool optional = false;  // it may be empty anywhere ("?")
+  bool caret = false;     // it may be empty at the text's start ("^" among its alternatives)
+};
+
+// Whether `a` matches exactly one character: a class, a literal, "." or a class escape.
+bool IsOneCharacter(const Atom& a) {
+  if (a.kind == AtomKind::kClass || a.kind == AtomKind::kLiteral) return true;
+  if (a.kind != AtomKind::kOther) return false;
+  if (a.text == ".") return true;
+  if (a.text.size() < 2 || a.text[0] != '\\') return false;
+  return std::string_view("sSdDwWpP").find(a.text[1]) != std::string_view::npos;
+}
+
+// The lead at the start of `p`: one such character, alone or as alternatives of a "(?:...)"
+// group that may also hold "^", quantified by nothing or "?". No lead (size 0) otherwise.
+Lead ReadLead(std::string_view p) {
+  Lead lead;
+  Atom a = ReadAtom(p, 0);
+  size_t end = 0;
+  if (IsOneCharacter(a)) {
+    end = a.next;
+  } else if (a.kind == AtomKind::kOpen && a.text == "(?:") {
+    for (size_t i = a.next;;) {
+      const Atom alt = ReadAtom(p, i);
+      if (alt.kind == AtomKind::kOther && alt.text == "^") {
+        lead.caret = true;
+      } else if (!IsOneCharacter(alt)) {
+        return {};
+      }
+      if (!ReadQuantifier(p, alt.next).text.empty()) return {};
+      const Atom after = ReadAtom(p, alt.next);
+      if (after.kind == AtomKind::kClose) {
+        end = after.next;
+        break;
+      }
+      if (after.kind != AtomKind::kAlt) return {};
+      i = after.next;
+    }
+  } else {
+    return {};
+  }
+  const Quantifier q = ReadQuantifier(p, end);
+  if (!q.text.empty() && (q.min != 0 || q.max != 1)) return {};
+  lead.optional = !q.text.empty();
+  lead.size = q.next;
+  return lead;
+}
+
 // Whether `p` has an unbounded repetition of a class that admits the placeholder byte 0x01 (or
 // of "."): a gap that can run past every mention to the end of the unit, "[^\n]*?".
 bool HasGapAcrossMentions(std::string_view p) {
@@ -476,6 +527,23 @@ FollowSet LeadingFollowSet(std::string_view pattern) {
 
 void RelaxRule(Rule* rule, int min_bound) {
   rule->first_byte = FirstByteOfEveryMatch(rule->pattern, &rule->at_text_start);
+  rule->lead_size = 0;
+  rule->lead_optional = rule->lead_caret = false;
+  if (rule->first_byte < 0) {
+    // One character before the first byte: the match starts at the character before it.
+    const Lead lead = ReadLead(rule->pattern);
+    bool at_text_start = false;
+    const int byte = lead.size == 0
+                         ? -1
+                         : FirstByteOfEveryMatch(std::string_view(rule->pattern).substr(lead.size),
+                                                 &at_text_start);
+    if (byte >= 0 && !at_text_start) {
+      rule->first_byte = byte;
+      rule->lead_size = lead.size;
+      rule->lead_optional = lead.optional;
+      rule->lead_caret = lead.caret;
+    }
+  }
   rule->dfa_first = HasGapAcrossMentions(rule->pattern);
   std::optional<RelaxedPattern> relaxed = RelaxBoundedRepeats(rule->pattern, min_bound);
   if (!relaxed) return;
@@ -531,7 +599,9 @@ namespace {
 // A placeholder whose tag is not among the rule's `first_tags`, or followed by a character not in
 // its `follow` set, starts no match: it is skipped without running RE2. Other occurrences of the
 // byte (one written in the text itself) are tried. A rule whose pattern starts with "^" is tried
-// at the text's first byte only.
+// at the text's first byte only. A rule with a lead character (Rule::lead_size) is tried at the
+// character before each occurrence, then at the occurrence itself when the lead may be empty:
+// every match starts at one of those, and they come in text order.
 //
 // A rule with a gap across mentions (Rule::dfa_first) asks RE2 first whether anything matches
 // at the byte, without groups: RE2 answers that with its DFA, a table step per byte, where
@@ -549,8 +619,18 @@ bool LeftmostMatch(const RE2& re, const Rule& rule, const PlaceholderStarts* sta
       starts != nullptr && !rule.follow.any && starts->next.size() == starts->pos.size();
   const bool filter = starts != nullptr && (rule.first_tags != Rule::kAnyTag || by_follow);
   const size_t end = rule.at_text_start ? 0 : last_start;
+  // An anchored attempt at `from`.
+  auto attempt = [&](size_t from) {
+    if (rule.dfa_first && !re.Match(text, from, text.size(), RE2::ANCHOR_START, nullptr, 0)) {
+      return false;
+    }
+    return re.Match(text, from, text.size(), RE2::ANCHOR_START, groups, n);
+  };
+  // With a lead character, the byte is up to 4 bytes after the match's start.
+  const size_t lead_reach = rule.lead_size == 0 ? 0 : 4;
+  const size_t find_end = end > std::string_view::npos - lead_reach ? end : end + lead_reach;
   size_t k = 0;  // the first placeholder at or after `at`
-  for (size_t at = view.find(first, start); at != std::string_view::npos && at <= end;
+  for (size_t at = view.find(first, start); at != std::string_view::npos && at <= find_end;
        at = view.find(first, at + 1)) {
     if (filter) {
       while (k < starts->pos.size() && starts->pos[k] < at) ++k;
@@ -560,10 +640,22 @@ bool LeftmostMatch(const RE2& re, const Rule& rule, const PlaceholderStarts* sta
         continue;
       }
     }
-    if (rule.dfa_first && !re.Match(text, at, text.size(), RE2::ANCHOR_START, nullptr, 0)) {
+    if (rule.lead_size == 0) {
+      if (attempt(at)) return true;
       continue;
     }
-    if (re.Match(text, at, text.size(), RE2::ANCHOR_START, groups, n)) return true;
+    // The starts this byte allows, in order: the character before it, then the byte itself.
+    // They rise with `at` (the character before a later byte starts at or after this one).
+    size_t before = at;
+    while (before > 0 && before + 4 > at &&
+           (static_cast<unsigned char>(view[before - 1]) & 0xC0) == 0x80) {
+      --before;
+    }
+    if (before > 0) --before;
+    if (before > end) return false;
+    if (before < at && before >= start && attempt(before)) return true;
+    const bool itself = rule.lead_optional || (rule.lead_caret && at == 0);
+    if (itself && at <= end && attempt(at)) return true;
   }
   return false;
 }

@@ -322,6 +322,10 @@ TEST(MatchRuleTest, SameMatchesAsTheExactRegex) {
       {R"((?:^|\s)(?P<O>\x01\d+:(?:Country)\x02) (?:(?:[^\x01\n ,]{1,4}|\x01\d+:[A-Za-z~]+\x02) ){0,2}(?P<S>\x01\d+:(?:Company)\x02))",
        {" " + country + " ", country + " ", "기업 ", "스타트업 ", "반도체기업들 ", company,
         program + " ", ", "}},
+      // One character before the placeholder, or none: anchored there too (a lead).
+      {R"(['‘]?(?P<O>\x01\d+:(?:Program)\x02)'?(?:을|를) [^\x01\n]{0,6}?(?:출범|설립))",
+       {"'" + program + "'을 ", "‘" + program + "를 ", program + "을 ", "'", "‘", "새로 ", "출범",
+        "설립", " ", "x"}},
       // Short bounds only: not relaxed, but anchored at each placeholder.
       {R"((?P<S>\x01\d+:(?:Company)\x02)(?:가|는) [^\x01\n]{0,3}(?P<O>\x01\d+:(?:Program)\x02))",
        {company + "가 ", company + "는 ", "참여 ", "기업 연합에 ", program, " "}},
@@ -333,7 +337,7 @@ TEST(MatchRuleTest, SameMatchesAsTheExactRegex) {
        {company + "가 ", company + "는 ", program, "를 개발", "를 ", "출시", " ", "x"}},
   };
   std::mt19937 rng(11);
-  int relaxed_rules = 0, anchored_rules = 0, at_text_start = 0, dfa_first = 0;
+  int relaxed_rules = 0, anchored_rules = 0, at_text_start = 0, dfa_first = 0, leads = 0;
   for (const auto& [pattern, pieces] : cases) {
     Rule rule;
     rule.pattern = pattern;
@@ -344,6 +348,7 @@ TEST(MatchRuleTest, SameMatchesAsTheExactRegex) {
     anchored_rules += rule.first_byte == 1;
     at_text_start += rule.at_text_start;
     dfa_first += rule.dfa_first;
+    leads += rule.lead_size > 0;
     const int n = rule.re->NumberOfCapturingGroups() + 1;
     int matched = 0;
     for (int round = 0; round < 3000; ++round) {
@@ -368,8 +373,9 @@ TEST(MatchRuleTest, SameMatchesAsTheExactRegex) {
     // A match at the text's start needs start 0 and a company first: far fewer.
     EXPECT_GT(matched, rule.at_text_start ? 20 : 500) << pattern;
   }
-  EXPECT_EQ(relaxed_rules, 3);
-  EXPECT_EQ(anchored_rules, 5);  // not the one that may start with a space
+  EXPECT_EQ(relaxed_rules, 4);
+  EXPECT_EQ(anchored_rules, 7);  // with the two whose match may start a character before
+  EXPECT_EQ(leads, 2);
   EXPECT_EQ(at_text_start, 1);
   EXPECT_EQ(dfa_first, 2);  // "[^\t\n]*" and "[^\n]*?": neither stops at a placeholder
 }
@@ -391,6 +397,7 @@ TEST(MatchRuleTest, SameExtractionAsTheExactRegexes) {
     rule.first_tags = Rule::kAnyTag;
     rule.at_text_start = false;
     rule.dfa_first = false;
+    rule.lead_size = 0;
   }
   EXPECT_GT(with_relaxed, 50);
   EXPECT_GT(anchored, 50);
@@ -409,6 +416,38 @@ TEST(MatchRuleTest, SameExtractionAsTheExactRegexes) {
   }
 }
 
+// The entity rules run only where the text holds their atoms: the same extraction as running
+// every entity rule, over the seed and the dev set, and some documents skip some rule.
+TEST(EntityRulePrefilterTest, SameExtractionAsRunningEveryEntityRule) {
+  auto filtered = Bundle::Load(KG_INGEST_TEST_DATA);
+  auto every = Bundle::Load(KG_INGEST_TEST_DATA);
+  ASSERT_TRUE(filtered.ok() && every.ok());
+  const Bundle::Impl& impl = (*filtered)->impl();
+  ASSERT_NE(impl.entity_rule_atoms, nullptr);
+  ASSERT_GE(impl.entity_rules.size(), 2u);
+  const_cast<Bundle::Impl&>((*every)->impl()).entity_rule_atoms.reset();
+  Extractor a(*filtered), b(*every);
+  int skipped = 0;
+  for (const std::string f : {"/seed/000_9bcd69e6ea19a6da.txt", "/devset/dev-D1.txt",
+                              "/devset/dev-D2.txt", "/devset/dev-D3.txt", "/devset/dev-D4.txt"}) {
+    auto docs = ReadTextFile(kShared + f);
+    ASSERT_TRUE(docs.ok()) << docs.status();
+    for (const Document& d : *docs) {
+      std::vector<int> atoms, rules;
+      std::vector<uint32_t> last_start, latest;
+      RulePrefilter::Scratch scratch;
+      impl.entity_rule_atoms->Match(d.text, &atoms, &last_start);
+      impl.entity_rule_prefilter.Candidates(atoms, last_start, &scratch, &rules, &latest);
+      skipped += static_cast<int>(impl.entity_rules.size() - rules.size());
+      auto x = a.Extract(d);
+      auto y = b.Extract(d);
+      ASSERT_TRUE(x.ok() && y.ok());
+      EXPECT_EQ(Explain(*x), Explain(*y)) << d.id;
+    }
+  }
+  EXPECT_GT(skipped, 10);
+}
+
 // A rule whose pattern starts with a mention macro knows the labels its matches start with.
 TEST(MatchRuleTest, FirstTagsAreTheLabelsOfTheLeadingMention) {
   auto bundle = Bundle::Load(KG_INGEST_TEST_DATA);
@@ -424,6 +463,12 @@ TEST(MatchRuleTest, FirstTagsAreTheLabelsOfTheLeadingMention) {
     if (rule.id == "participates.role-as") {  // {S*:Company|Organization|Country}...
       EXPECT_EQ(rule.first_tags,
                 bit("Company", false) | bit("Organization", false) | bit("Country", false));
+    }
+    if (rule.id == "based.country-name") {  // (?:^|[\s•])(?:{O:Country})...: past its lead
+      EXPECT_GT(rule.lead_size, 0u);
+      EXPECT_TRUE(rule.lead_caret);
+      EXPECT_FALSE(rule.lead_optional);
+      EXPECT_EQ(rule.first_tags, bit("Country", false));
     }
     if (rule.first_byte != 1) {
       EXPECT_EQ(rule.first_tags, Rule::kAnyTag) << rule.id;
