@@ -393,6 +393,14 @@ std::string EncodeVertexRow(const VertexRow& row) {
     PutValue(&out, p.value);
     PutNamedValues(&out, p.meta);
   }
+  // The property ids trailer: one value per property (null: none), written only when some
+  // property has an id, so a row without one is encoded as before the trailer existed and a
+  // row written before it reads with no ids.
+  bool any_id = std::any_of(row.properties.begin(), row.properties.end(),
+                            [](const VertexProperty& p) { return !p.id.is_null(); });
+  if (any_id) {
+    for (const VertexProperty& p : row.properties) PutValue(&out, p.id);
+  }
   return out;
 }
 
@@ -409,10 +417,15 @@ bool DecodeVertexRow(std::string_view in, VertexRow* row) {
   if (!GetVarint(&in, &n) || n > in.size()) return false;
   row->properties.resize(n);
   for (VertexProperty& p : row->properties) {
+    p.id = Value();
     if (!GetLengthPrefixed(&in, &p.key) || !GetValue(&in, &p.value) ||
         !GetNamedValues(&in, &p.meta)) {
       return false;
     }
+  }
+  if (in.empty()) return true;  // no property ids trailer
+  for (VertexProperty& p : row->properties) {
+    if (!GetValue(&in, &p.id)) return false;
   }
   return in.empty();
 }

@@ -61,7 +61,9 @@ bool GetLengthPrefixed(std::string_view* in, std::string* s);
 void PutValue(std::string* out, const Value& value);
 bool GetValue(std::string_view* in, Value* value);
 
-// A vertex row: labels as ids, key, external id, properties.
+// A vertex row: labels as ids, key, external id, properties, then, only when some property has a
+// user-supplied id, a trailer of one id value per property (null for none). Rows without the
+// trailer (all rows written before it existed) decode with null ids.
 struct VertexRow {
   std::vector<LabelId> labels;
   std::string key;

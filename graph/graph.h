@@ -77,6 +77,7 @@ struct PropertyWrite {
   Value value;
   Cardinality cardinality = Cardinality::kSingle;
   std::vector<std::pair<std::string, Value>> meta;
+  Value id;  // the vertex property's user-supplied id (VertexProperty::id); null when none
 };
 
 // Declared property index: vertices of `label` by the value of `key`, values of `type`

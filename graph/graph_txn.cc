@@ -37,7 +37,7 @@ bool LeavesUnchanged(const std::vector<VertexProperty>& props, const PropertyWri
     if (only != nullptr) return false;  // replacing several values by one changes the row
     only = &e;
   }
-  return only != nullptr && only->value == p.value && only->meta == p.meta;
+  return only != nullptr && only->value == p.value && only->meta == p.meta && only->id == p.id;
 }
 
 }  // namespace

@@ -38,6 +38,7 @@ absl::Status ValidateProperty(const PropertyWrite& p) {
   if (p.key.empty()) return absl::InvalidArgumentError("property key is empty");
   if (absl::Status s = ValidateText("property key", p.key); !s.ok()) return s;
   if (absl::Status s = ValidateValue(p.key, p.value); !s.ok()) return s;
+  if (absl::Status s = ValidateValue(p.key, p.id); !s.ok()) return s;
   for (const auto& [k, v] : p.meta) {
     if (absl::Status s = ValidateText("meta-property key", k); !s.ok()) return s;
     if (absl::Status s = ValidateValue(k, v); !s.ok()) return s;
@@ -47,7 +48,7 @@ absl::Status ValidateProperty(const PropertyWrite& p) {
 
 // Applies one property write to a vertex row's properties (see Cardinality).
 void ApplyVertexProperty(std::vector<VertexProperty>* props, const PropertyWrite& p) {
-  VertexProperty added{p.key, p.value, p.meta};
+  VertexProperty added{p.key, p.value, p.meta, p.id};
   if (p.cardinality == Cardinality::kSet) {
     for (const VertexProperty& existing : *props) {
       if (existing.key == p.key && existing.value == p.value) return;

@@ -22,6 +22,9 @@ struct VertexProperty {
   std::string key;
   Value value;
   std::vector<std::pair<std::string, Value>> meta;  // meta-properties, insertion order
+  // The id a user supplied (a GraphSON file's vertex property id); null when none, the query
+  // layer then deriving one from the owner, the key and the value's ordinal.
+  Value id = Value();
   friend bool operator==(const VertexProperty&, const VertexProperty&) = default;
 };
 

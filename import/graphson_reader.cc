@@ -151,6 +151,11 @@ absl::Status ReadVertexProperties(const json& v, GraphsonLine* out) {
       if (!value.ok()) return value.status();
       if (value->is_null()) continue;
       graph::PropertyWrite write(key, *std::move(value), cardinality);
+      if (vp.contains("id")) {  // kept as the vertex property's id (properties().id())
+        absl::StatusOr<Value> id = Decode(vp["id"]);
+        if (!id.ok()) return id.status();
+        write.id = *std::move(id);
+      }
       if (vp.contains("properties") && vp["properties"].is_object()) {
         for (const auto& [meta_key, meta_value] : vp["properties"].items()) {
           absl::StatusOr<Value> meta = Decode(meta_value);

@@ -152,6 +152,13 @@ int OrderCompare(const Value& a, const Value& b) {
     case Value::Kind::kVertex: return Cmp(a.vertex().id, b.vertex().id);
     case Value::Kind::kEdge: return CompareEdges(a.edge(), b.edge());
     case Value::Kind::kVertexProperty:
+      // TinkerPop orders elements by id: a user-supplied one when both have it, else the derived
+      // id's parts, numerically (owner, then position among the owner's properties).
+      if (!a.vertex_property().id.is_null() && !b.vertex_property().id.is_null()) {
+        int c = OrderCompare(Value::FromGraph(a.vertex_property().id),
+                             Value::FromGraph(b.vertex_property().id));
+        if (c != 0) return c;
+      }
       return Cmp(a.vertex_property().vertex, b.vertex_property().vertex) != 0
                  ? Cmp(a.vertex_property().vertex, b.vertex_property().vertex)
                  : Cmp(a.vertex_property().index, b.vertex_property().index);

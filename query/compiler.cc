@@ -43,7 +43,7 @@ const std::vector<std::string>& KnownSteps() {
       "concat",     "length",   "split",     "conjoin",    "toUpper",    "toLower",   "trim",
       "lTrim",      "rTrim",    "substring", "replace",    "asString",   "toE",       "toV",
       "discard",    "iterate",  "toList",    "next",       "sample",     "labels",    "element",
-      "math",       "match",    "format",    "coin"};
+      "math",       "match",    "format",    "coin",       "branch"};
   return *steps;
 }
 

@@ -155,6 +155,9 @@ absl::StatusOr<GraphsonStats> ImportGraphson(graph::GraphTxn& txn, std::string_v
           if (auto s = Decode(vp["value"], ln, &v); !s.ok()) return s;
           graph::PropertyWrite w(key, std::move(v),
                                  vals.size() > 1 ? graph::Cardinality::kList : graph::Cardinality::kSingle);
+          if (vp.contains("id")) {  // kept: properties().id() reads it
+            if (auto s = Decode(vp["id"], ln, &w.id); !s.ok()) return s;
+          }
           if (vp.contains("properties") && vp["properties"].is_object()) {
             for (const auto& [mk, mv] : vp["properties"].items()) {
               graph::Value m;

@@ -57,13 +57,13 @@ bool PropertyValues(Context* ctx, const Value& obj, const std::string& key, std:
 
 namespace {
 
-// A vertex property's id, "<vertex>:<key>:<n>": the owner's internal id (unique and never reused,
-// unlike a user-supplied id, which may itself contain ':'), the key, and the value's ordinal among
-// the values of that key. So it is unique, the same on every read of a snapshot, and unchanged by
-// writes to the vertex's other keys. Derived rather than stored, the store keeping no id per
-// property: a GraphSON file's vertex property ids are not kept (TinkerPop's
-// UserSuppliedVertexPropertyIds feature).
+// A vertex property's id: the one its GraphSON file supplied (TinkerPop's
+// UserSuppliedVertexPropertyIds), else "<vertex>:<key>:<n>": the owner's internal id (unique and
+// never reused, unlike a user-supplied id, which may itself contain ':'), the key, and the value's
+// ordinal among the values of that key. So a derived id is unique, the same on every read of a
+// snapshot, and unchanged by writes to the vertex's other keys.
 Value VertexPropertyId(Context* ctx, const VertexPropertyRef& vp) {
+  if (!vp.id.is_null()) return Value::FromGraph(vp.id);
   int64_t ordinal = 0;
   if (auto v = ctx->GetVertex(vp.vertex)) {
     const auto& props = v->properties;

@@ -71,6 +71,8 @@ struct VertexPropertyRef {
   graph::Value value;
   int64_t index = 0;  // position among the vertex's properties: part of its identity
   std::vector<std::pair<std::string, graph::Value>> meta;
+  // The user-supplied id (graph::VertexProperty::id); null: derived (TokenValue's T.id).
+  graph::Value id = graph::Value();
 };
 
 // A property of an edge, or a meta-property of a vertex property.

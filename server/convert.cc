@@ -143,6 +143,7 @@ void VertexToProto(const graph::Vertex& vertex, bool with_properties, v1::Vertex
     v1::VertexProperty* vp = out->add_properties();
     vp->set_key(p.key);
     GraphValueToProto(p.value, vp->mutable_value());
+    if (!p.id.is_null()) GraphValueToProto(p.id, vp->mutable_id());
     for (const auto& [k, v] : p.meta) {
       v1::Property* m = vp->add_meta();
       m->set_key(k);
@@ -250,6 +251,7 @@ void QueryValueToProto(const query::Value& value, v1::Value* out, VertexFiller* 
       vp->set_key(p.key);
       vp->set_vertex_id(p.vertex);
       GraphValueToProto(p.value, vp->mutable_value());
+      if (!p.id.is_null()) GraphValueToProto(p.id, vp->mutable_id());
       for (const auto& [k, v] : p.meta) {
         v1::Property* m = vp->add_meta();
         m->set_key(k);

@@ -218,63 +218,59 @@ class UnionOp : public Op {
   size_t active_ = ~size_t{0};
 };
 
-// choose(): if/then/else or option() dispatch.
+// choose() and branch(): if/then/else or option() dispatch.
 struct ChooseState {
   std::shared_ptr<Pipeline> cond, then_b, else_b;  // if/then/else form
   bool pred_form = false;
   Predicate pred;
-  std::vector<std::pair<Predicate, std::shared_ptr<Pipeline>>> options;
+  // option(pick, branch): the choice matches a pick value or predicate, or (branch() only) a
+  // traversal that produces something when started at the choice.
+  struct Option {
+    Predicate pred;
+    std::shared_ptr<Pipeline> pick_traversal;  // set: the pick is this traversal, not pred
+    std::shared_ptr<Pipeline> branch;
+  };
+  std::vector<Option> options;
   std::optional<By> selector;  // choose(T.label) / choose("key")
-  std::shared_ptr<Pipeline> none, unproductive;
-  bool has_none = false, has_unproductive = false;
+  // option(Pick.none / Pick.unproductive / Pick.any, branch). choose() keeps the first none and
+  // unproductive option (a traverser takes one branch) and has no any; branch() keeps all.
+  std::vector<std::shared_ptr<Pipeline>> none, unproductive, any;
+  // branch(), TinkerPop's BranchStep: a traverser goes down every option its choice matches,
+  // and every Pick.any option; without a match, down the Pick.none options or nowhere. Else
+  // choose() (ChooseStep): the first match only; without one, Pick.none's first option or on
+  // unchanged (its default none and unproductive options are identity()).
+  bool every_match = false;
 };
-// Where choose() sends a traverser: one of the state's branches, or nullptr to pass it through.
-using RouteFn = std::function<bool(const Traverser&, Pipeline** branch)>;
+// Where choose() or branch() sends a traverser: the branches in output order; a nullptr stands
+// for identity() (the traverser passes on unchanged).
+using RouteFn = std::function<bool(const Traverser&, std::vector<Pipeline*>* branches)>;
 
-// choose() runs each branch as one traversal over every traverser routed to it, as TinkerPop's
-// BranchStep: a limit() or range() in a branch counts across them, and a branch with a barrier
-// (order(), count()...) emits once the input is exhausted. A branch without a barrier streams:
-// its results follow each traverser fed to it.
+// choose() and branch() run each branch as one traversal over every traverser routed to it, as
+// TinkerPop's BranchStep: a limit() or range() in a branch counts across them. Without a barrier
+// (order(), count()...) in any branch, each traverser's results follow it, branch after branch
+// in routing order. With one, the whole input is routed first, then every branch that got
+// traversers emits in option order: the traversers that took identity(), the Pick.none,
+// Pick.unproductive and Pick.any options, then the then/else or value options as declared.
 class ChooseOp : public Op {
  public:
-  ChooseOp(Context* ctx, std::shared_ptr<ChooseState> st, RouteFn route)
-      : Op(ctx, "choose"), state(std::move(st)), route_(std::move(route)) {}
+  ChooseOp(Context* ctx, std::string name, std::shared_ptr<ChooseState> st, RouteFn route)
+      : Op(ctx, std::move(name)), state(std::move(st)), route_(std::move(route)) {}
   std::shared_ptr<ChooseState> state;
 
   bool Next(Traverser* out) override {
-    for (;;) {
-      if (streaming_ != nullptr) {
-        if (streaming_->Next(out)) return Emit();
-        if (!ctx_->ok()) return false;
-        streaming_ = nullptr;
-      }
-      if (input_done_) return DrainBarrierBranches(out);
-      Traverser t;
-      if (!Pull(&t)) {
-        if (!ctx_->ok()) return false;
-        input_done_ = true;
-        drained_ = 0;
-        continue;
-      }
-      if (!ctx_->Tick()) return false;
-      Pipeline* branch = nullptr;
-      if (!route_(t, &branch)) return false;
-      if (branch == nullptr) {
-        *out = std::move(t);
-        return Emit();
-      }
-      branch->Feed(std::move(t));
-      if (!branch->HasBarrier()) {
-        streaming_ = branch;
-      } else if (std::find(fed_.begin(), fed_.end(), branch) == fed_.end()) {
-        fed_.push_back(branch);
-      }
+    if (has_barrier_ < 0) {
+      has_barrier_ = 0;
+      for (Pipeline* b : Branches()) has_barrier_ |= b->HasBarrier() ? 1 : 0;
     }
+    return has_barrier_ != 0 ? NextAfterInput(out) : NextStreaming(out);
   }
   void Reset() override {
     for (Pipeline* b : Branches()) b->Reset();
     fed_.clear();
-    streaming_ = nullptr;
+    streaming_.clear();
+    streaming_pos_ = 0;
+    ctx_->Release(passed_.size());
+    passed_.clear();
     input_done_ = false;
     drained_ = 0;
     Op::Reset();
@@ -285,34 +281,101 @@ class ChooseOp : public Op {
     ++out_count;
     return true;
   }
-  // After the input is exhausted: the results of the branches with barriers that were fed, in
-  // the order they were first fed; false (ready for more input) once all are drained. A branch
-  // that got nothing emits nothing (its fold() would otherwise give an empty list).
-  bool DrainBarrierBranches(Traverser* out) {
-    for (; drained_ < fed_.size(); ++drained_) {
-      if (fed_[drained_]->Next(out)) return Emit();
+  // Without barriers: route one traverser, then emit what each of its branches gives.
+  bool NextStreaming(Traverser* out) {
+    for (;;) {
+      for (; streaming_pos_ < streaming_.size(); ++streaming_pos_) {
+        Pipeline* branch = streaming_[streaming_pos_];
+        if (branch == nullptr) {
+          ++streaming_pos_;
+          *out = std::move(passing_);
+          return Emit();
+        }
+        if (branch->Next(out)) return Emit();
+        if (!ctx_->ok()) return false;
+      }
+      streaming_.clear();
+      streaming_pos_ = 0;
+      Traverser t;
+      if (!Pull(&t)) return false;
+      if (!ctx_->Tick()) return false;
+      routed_.clear();
+      if (!route_(t, &routed_)) return false;
+      for (Pipeline* branch : routed_) {
+        if (branch == nullptr) {
+          passing_ = t;
+        } else {
+          branch->Feed(t);  // each branch gets its own copy (TinkerPop's split())
+        }
+        streaming_.push_back(branch);
+      }
+    }
+  }
+  // With a barrier: route the whole input, then drain the branches in option order; false
+  // (ready for more input) once all are drained.
+  bool NextAfterInput(Traverser* out) {
+    if (!input_done_) {
+      for (Traverser t; Pull(&t);) {
+        if (!ctx_->Tick()) return false;
+        routed_.clear();
+        if (!route_(t, &routed_)) return false;
+        for (Pipeline* branch : routed_) {
+          if (branch == nullptr) {
+            if (!ctx_->Hold(1)) return false;
+            passed_.push_back(t);
+          } else {
+            branch->Feed(t);
+            if (std::find(fed_.begin(), fed_.end(), branch) == fed_.end()) fed_.push_back(branch);
+          }
+        }
+      }
+      if (!ctx_->ok()) return false;
+      input_done_ = true;
+      drained_ = 0;
+      // A branch that got nothing emits nothing (its fold() would otherwise give []).
+      std::vector<Pipeline*> order;
+      for (Pipeline* b : Branches()) {
+        if (std::find(fed_.begin(), fed_.end(), b) != fed_.end()) order.push_back(b);
+      }
+      fed_ = std::move(order);
+    }
+    if (drained_ < passed_.size()) {
+      *out = std::move(passed_[drained_++]);
+      return Emit();
+    }
+    for (; drained_ - passed_.size() < fed_.size(); ++drained_) {
+      if (fed_[drained_ - passed_.size()]->Next(out)) return Emit();
       if (!ctx_->ok()) return false;
     }
     fed_.clear();
+    ctx_->Release(passed_.size());
+    passed_.clear();
     input_done_ = false;
     return false;
   }
+  // Every branch, in TinkerPop's option order (BranchStep.getGlobalChildren()).
   std::vector<Pipeline*> Branches() const {
     std::vector<Pipeline*> out;
     auto add = [&](const std::shared_ptr<Pipeline>& b) {
       if (b && std::find(out.begin(), out.end(), b.get()) == out.end()) out.push_back(b.get());
     };
+    for (const auto* picks : {&state->none, &state->unproductive, &state->any}) {
+      for (const auto& b : *picks) add(b);
+    }
     add(state->then_b);
     add(state->else_b);
-    for (const auto& [pred, branch] : state->options) add(branch);
-    add(state->none);
-    add(state->unproductive);
+    for (const auto& o : state->options) add(o.branch);
     return out;
   }
 
   RouteFn route_;
-  Pipeline* streaming_ = nullptr;  // the branch the last traverser went to, when it streams
-  std::vector<Pipeline*> fed_;     // branches with barriers fed since they last emitted
+  int has_barrier_ = -1;              // some branch has a barrier; -1: not yet known
+  std::vector<Pipeline*> routed_;     // the current traverser's branches
+  std::vector<Pipeline*> streaming_;  // its branches (nullptr: identity), emitting in turn
+  size_t streaming_pos_ = 0;
+  Traverser passing_;              // the traverser itself, for a nullptr in streaming_
+  std::vector<Traverser> passed_;  // with a barrier: the traversers that took identity()
+  std::vector<Pipeline*> fed_;     // with a barrier: the branches fed, then in option order
   bool input_done_ = false;
   size_t drained_ = 0;
 };

@@ -39,8 +39,14 @@ void ContinueParent(Context* ctx, const Traverser& t, std::vector<Traverser>* ou
 
 absl::Status Compiler::AddChoose(Pipeline* p, const Step& s) {
   Context* ctx = ctx_;
+  const bool branch_step = s.name == "branch";
+  if (branch_step &&
+      (s.args.size() != 1 || s.args[0].kind != Expr::Kind::kTraversal || IsPredicate(s.args[0]))) {
+    return Err(s.pos, "branch() takes one traversal, whose first result picks the option()s");
+  }
   if (s.args.empty() || s.args.size() > 3) return Err(s.pos, "choose() takes 1 to 3 arguments");
   auto st = std::make_shared<ChooseState>();
+  st->every_match = branch_step;
   std::string en = EnumName(s.args[0]);
   if (IsPredicate(s.args[0])) {
     auto pr = EvalPred(s.args[0]);
@@ -84,8 +90,7 @@ absl::Status Compiler::AddChoose(Pipeline* p, const Step& s) {
     st->else_b = *e;
   }
   ChooseState* raw = st.get();
-  p->Add(std::make_unique<ChooseOp>(ctx, st, [ctx, raw, if_form](const Traverser& t, Pipeline** branch) {
-    *branch = nullptr;
+  auto route = [ctx, raw, if_form](const Traverser& t, std::vector<Pipeline*>* branches) {
     if (if_form) {
       bool yes;
       if (raw->pred_form) {
@@ -93,7 +98,7 @@ absl::Status Compiler::AddChoose(Pipeline* p, const Step& s) {
       } else if (!raw->cond->Any(t, &yes)) {
         return false;
       }
-      *branch = (yes ? raw->then_b : raw->else_b).get();
+      branches->push_back((yes ? raw->then_b : raw->else_b).get());
       return true;
     }
     std::optional<Value> pick;
@@ -102,21 +107,47 @@ absl::Status Compiler::AddChoose(Pipeline* p, const Step& s) {
     } else if (!raw->cond->First(t, &pick)) {
       return false;
     }
-    if (!pick) {  // without an unproductive option the traverser passes through
-      if (raw->has_unproductive) *branch = raw->unproductive.get();
-      return true;
-    }
-    for (const auto& [pred, b] : raw->options) {
-      bool match;
-      if (!TestPredicate(ctx, pred, t, *pick, &match)) return false;
-      if (match) {
-        *branch = b.get();
-        return true;
+    // The Pick options first, then the matching value options (TinkerPop's option order).
+    auto add_all = [&](const std::vector<std::shared_ptr<Pipeline>>& picks) {
+      for (const auto& b : picks) branches->push_back(b.get());
+    };
+    std::vector<Pipeline*> matched;
+    if (pick) {
+      for (const auto& option : raw->options) {
+        bool match;
+        if (option.pick_traversal != nullptr) {
+          Traverser at_choice = t;
+          at_choice.obj = *pick;
+          if (!option.pick_traversal->Any(at_choice, &match)) return false;
+        } else if (!TestPredicate(ctx, option.pred, t, *pick, &match)) {
+          return false;
+        }
+        if (!match) continue;
+        matched.push_back(option.branch.get());
+        if (!raw->every_match) break;  // choose(): the first match
       }
     }
-    if (raw->has_none) *branch = raw->none.get();
+    if (!raw->every_match) {  // choose(): one branch; identity() when no option applies
+      if (!matched.empty()) {
+        branches->push_back(matched[0]);
+      } else if (!pick) {
+        branches->push_back(raw->unproductive.empty() ? nullptr : raw->unproductive[0].get());
+      } else {
+        branches->push_back(raw->none.empty() ? nullptr : raw->none[0].get());
+      }
+      return true;
+    }
+    // branch(): an unproductive choice takes the Pick.unproductive options, else Pick.none's.
+    if (!pick && !raw->unproductive.empty()) {
+      add_all(raw->unproductive);
+    } else if (matched.empty()) {
+      add_all(raw->none);
+    }
+    add_all(raw->any);
+    branches->insert(branches->end(), matched.begin(), matched.end());
     return true;
-  }));
+  };
+  p->Add(std::make_unique<ChooseOp>(ctx, branch_step ? "branch" : "choose", st, std::move(route)));
   return absl::OkStatus();
 }
 
@@ -236,7 +267,7 @@ std::optional<absl::Status> Compiler::AddBranchStep(Pipeline* p, const Step& s,
     return absl::OkStatus();
   }
 
-  if (n == "choose") return AddChoose(p, s);
+  if (n == "choose" || n == "branch") return AddChoose(p, s);
   return std::nullopt;
 }
 

@@ -109,7 +109,8 @@ bool Properties(Context* ctx, const Value& obj, const std::vector<std::string>& 
     for (size_t i = 0; i < v->properties.size(); ++i) {
       const auto& p = v->properties[i];
       if (!wanted(p.key)) continue;
-      out->push_back(Value(VertexPropertyRef{v->id, p.key, p.value, static_cast<int64_t>(i), p.meta}));
+      out->push_back(
+          Value(VertexPropertyRef{v->id, p.key, p.value, static_cast<int64_t>(i), p.meta, p.id}));
     }
     return true;
   }
@@ -327,7 +328,8 @@ std::optional<absl::Status> Compiler::AddMapStep(Pipeline* p, const Step& s,
           auto v = ctx->GetVertex(vp->first);
           if (v && vp->second < static_cast<int64_t>(v->properties.size())) {
             const auto& p = v->properties[vp->second];
-            out->push_back(Value(VertexPropertyRef{v->id, p.key, p.value, vp->second, p.meta}));
+            out->push_back(
+                Value(VertexPropertyRef{v->id, p.key, p.value, vp->second, p.meta, p.id}));
           }
           return ctx->ok();
         }

@@ -139,21 +139,33 @@ std::optional<absl::Status> Compiler::AddModulatorStep(Pipeline* p, const Step& 
       branch = b;
       if (s.args.size() == 1) return Err(s.pos, "option() needs a pick value and a traversal");
       std::string en = EnumName(s.args[0]);
+      ChooseState* st = ch->state.get();
       // choose() runs only the first matching option, so a second option(Pick.none) or
-      // option(Pick.unproductive) is never taken.
+      // option(Pick.unproductive) is never taken; branch() runs every one.
+      auto add_pick = [&](std::vector<std::shared_ptr<Pipeline>>* picks) {
+        if (st->every_match || picks->empty()) picks->push_back(branch);
+      };
       if (en == "Pick.none") {
-        if (!ch->state->has_none) ch->state->none = branch;
-        ch->state->has_none = true;
+        add_pick(&st->none);
       } else if (en == "Pick.unproductive") {
-        if (!ch->state->has_unproductive) ch->state->unproductive = branch;
-        ch->state->has_unproductive = true;
-      } else {
-        if (s.args[0].kind == Expr::Kind::kTraversal && !IsPredicate(s.args[0])) {
+        add_pick(&st->unproductive);
+      } else if (en == "Pick.any") {
+        if (!st->every_match) {
+          return Err(s.args[0].pos,
+                     "choose() cannot have an option(Pick.any): a traverser takes one option; "
+                     "use branch()");
+        }
+        st->any.push_back(branch);
+      } else if (s.args[0].kind == Expr::Kind::kTraversal && !IsPredicate(s.args[0])) {
+        if (!st->every_match) {
           return Err(s.args[0].pos,
                      "Traversal is not allowed as a Pick token for choose().option()");
         }
+        KG_ASSIGN(pick, Child(s.args[0]));
+        st->options.push_back({Predicate(), pick, branch});
+      } else {
         KG_ASSIGN(pred, EvalPred(s.args[0]));
-        ch->state->options.emplace_back(pred, branch);
+        st->options.push_back({pred, nullptr, branch});
       }
       return absl::OkStatus();
     }
@@ -197,7 +209,7 @@ std::optional<absl::Status> Compiler::AddModulatorStep(Pipeline* p, const Step& 
       else return Err(s.args[0].pos, "option() of mergeV/mergeE expects Merge.onCreate, onMatch, outV or inV");
       return absl::OkStatus();
     }
-    return Err(s.pos, "option() must follow choose(), mergeV() or mergeE()");
+    return Err(s.pos, "option() must follow choose(), branch(), mergeV() or mergeE()");
   }
 
   if (n == "from" || n == "to") {

@@ -44,6 +44,7 @@ absl::Status DropMetaProperties(Context* ctx, const std::vector<MetaPropertyRef>
     for (const auto& p : (*v)->properties) {
       if (p.key != key) continue;
       graph::PropertyWrite w(p.key, p.value, graph::Cardinality::kList);
+      w.id = p.id;  // a rewritten property keeps its id
       auto [begin, end] = metas.equal_range(rewritten.size());
       for (const auto& [meta_key, meta_value] : p.meta) {
         bool dropped = false;

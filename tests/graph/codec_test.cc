@@ -162,6 +162,37 @@ TEST(CodecTest, TruncatedOrGarbageRowsAreRejected) {
   }
 }
 
+// A row whose properties have no user-supplied ids is encoded without the ids trailer: byte for
+// byte what rows were before it existed, so those read back with null ids. Ids round-trip, and a
+// trailer cut short is rejected.
+TEST(CodecTest, VertexPropertyIdsAreATrailerThatRowsWithoutIdsLack) {
+  codec::VertexRow row;
+  row.labels = {3};
+  row.key = "marko";
+  row.properties = {{"name", Value("marko"), {}}, {"age", Value(29), {}}};
+  std::string without = codec::EncodeVertexRow(row);
+  codec::VertexRow back;
+  ASSERT_TRUE(codec::DecodeVertexRow(without, &back));
+  EXPECT_TRUE(back.properties[0].id.is_null());
+  EXPECT_TRUE(back.properties[1].id.is_null());
+
+  row.properties[1].id = Value(int64_t{7});
+  std::string with = codec::EncodeVertexRow(row);
+  ASSERT_GT(with.size(), without.size());
+  EXPECT_EQ(with.substr(0, without.size()), without);  // the old encoding, then the trailer
+  ASSERT_TRUE(codec::DecodeVertexRow(with, &back));
+  EXPECT_EQ(back.properties, row.properties);
+  EXPECT_TRUE(back.properties[0].id.is_null());
+  EXPECT_EQ(back.properties[1].id, Value(int64_t{7}));
+
+  // Decoding a row without ids into a row that held some clears them.
+  ASSERT_TRUE(codec::DecodeVertexRow(without, &back));
+  EXPECT_TRUE(back.properties[1].id.is_null());
+  for (size_t cut = without.size() + 1; cut < with.size(); ++cut) {
+    EXPECT_FALSE(codec::DecodeVertexRow(std::string_view(with).substr(0, cut), &back)) << cut;
+  }
+}
+
 TEST(CodecTest, DeeplyNestedValueIsRejectedNotRecursedWithoutBound) {
   std::string bytes;
   for (int i = 0; i < 100000; ++i) bytes.append("\x09\x01");  // list of one list of ...

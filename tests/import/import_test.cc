@@ -382,6 +382,12 @@ TEST_P(ImportTest, GraphsonIdsBecomeKeysAndEdgesAreReadFromOutE) {
   auto vadas = **r->GetVertex(**r->FindVertexByKey("person", "3"));
   EXPECT_THAT(vadas.labels, ElementsAre("person", "employee"));
   EXPECT_THAT(vadas.Values("location"), UnorderedElementsAre(Value("santa fe"), Value("brussels")));
+  // Vertex property ids are kept with their values (properties().id() reads them).
+  std::vector<std::pair<Value, Value>> ids;
+  for (const graph::VertexProperty& p : vadas.properties) ids.emplace_back(p.value, p.id);
+  EXPECT_THAT(ids, UnorderedElementsAre(std::pair(Value("vadas"), Value(int32_t{3})),
+                                        std::pair(Value("santa fe"), Value(int32_t{4})),
+                                        std::pair(Value("brussels"), Value(int32_t{5}))));
   EXPECT_TRUE(graph_->Verify().ok()) << graph_->Verify();
 
   // The same file again merges: ids are keys.

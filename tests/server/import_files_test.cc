@@ -276,6 +276,23 @@ TEST_F(ImportFilesTest, GraphsonFilesGoThroughTheSameMachinery) {
   ASSERT_EQ(dump.size(), 12u);
   EXPECT_EQ(dump[0], "E 1 created 3 {weight=0.4d}");
   EXPECT_EQ(dump[6], "V person 1 {age=29, name=\"marko\"}");
+  // The file's vertex property ids are kept and go on the wire (VertexProperty.id).
+  {
+    auto ctx = Ctx();
+    v1::QueryRequest q;
+    q.set_gremlin("g.V().has('name', 'vadas').properties()");
+    auto reader = ts_.stub->Query(ctx.get(), q);
+    std::vector<std::string> ids;
+    for (v1::QueryResponse resp; reader->Read(&resp);) {
+      for (const v1::Value& v : resp.results()) {
+        ids.push_back(v.vertex_property().key() + "=" +
+                      std::to_string(v.vertex_property().id().int64_value()));
+      }
+    }
+    grpc::Status st = reader->Finish();
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    EXPECT_THAT(ids, ::testing::UnorderedElementsAre("name=2", "age=3"));
+  }
   ImportResult broken = Import({{"broken.json", "{\"id\":1,\"label\":\"x\"}\n{not json\n"}});
   EXPECT_EQ(broken.status.error_code(), grpc::INVALID_ARGUMENT);
   // The reader's own wording is import/'s to test; here: the client's name and the position.
