@@ -629,8 +629,8 @@ bool IsSpelledName(std::string_view name);
 //  kBrandModel: a brand spelled out as a name and further capitalised words, then a word with a
 //    digit and what follows it: "Galaxy S25", "Exynos 2400", "Long March 6A", "Snapdragon 8
 //    Elite". Not when its first word is a reference word (lexicon `reference_word`:
-//    "Article 5", "Phase 3"; "Long March 6A" is a model) nor when the number is a year ("Vision
-//    2030", "Horizon 2020").
+//    "Article 5", "Phase 3"; "Long March 6A" is a model) nor when the number is a year or a span of
+//    years ("Vision 2030", "Outlook 2025-2029").
 //  kCode: a single code of letters and digits, with hyphens or colons: "YFQ-44A", "MI308",
 //    "NXT:1980i"; on its own it is as likely a standard or a quantity ("HBM3E", "Q3", "CO2"),
 //    so only a head noun after it makes it a model ("YFQ-44A 드론"); so too a brand and a

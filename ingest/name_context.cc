@@ -157,7 +157,10 @@ ModelShape ModelNameShape(std::string_view name,
     if (!IsAsciiUpper(words[i][0])) return ModelShape::kNone;
   }
   const std::string_view number = words[first_digit];
-  if (IsYear(number)) return ModelShape::kNone;
+  // "Vision 2030", "Outlook 2025-2029": a year or a span of years dates a title.
+  if (IsYear(number) || (number.size() > 5 && number[4] == '-' && IsYear(number.substr(0, 4)))) {
+    return ModelShape::kNone;
+  }
   // "Galaxy S25", "Long March 6A", "Falcon 9", "Snapdragon 8 Elite": a model word or a number;
   // a version, "UCIe 1.0", "AV 2.0", is as often a standard's as a product's.
   if (std::all_of(number.begin(), number.end(),

@@ -822,8 +822,9 @@ TEST(ModelNameShapeTest, BrandThenNumberOrACodeAloneNothingElse) {
   for (const char* code : {"YFQ-44A", "MI308", "NXT:1980i", "H20", "Zentra 2.0"}) {
     EXPECT_EQ(ModelNameShape(code, refs), ModelShape::kCode) << code;
   }
-  for (const char* none : {"Article 5", "Phase 3", "March 2025", "Vision 2030", "COP 28", "USD 100",
-                           "Galaxy", "KP-FHR", "XQ-", "Galaxy s25 Ultra", "5G", "Long march 6A"}) {
+  for (const char* none :
+       {"Article 5", "Phase 3", "March 2025", "Vision 2030", "Market Outlook 2025-2029", "COP 28",
+        "USD 100", "Galaxy", "KP-FHR", "XQ-", "Galaxy s25 Ultra", "5G", "Long march 6A"}) {
     EXPECT_EQ(ModelNameShape(none, refs), ModelShape::kNone) << none;
   }
 }
