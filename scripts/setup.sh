@@ -9,7 +9,7 @@ packages=(
   librocksdb-dev rocksdb-tools
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev libicu-dev
-  libre2-dev nlohmann-json3-dev
+  libre2-dev nlohmann-json3-dev libjemalloc-dev
   python3-grpcio python3-protobuf
 )
 
