@@ -79,8 +79,10 @@ class GraphSonWriter : public GraphWriter {
       }
       json props = json::object();
       for (const v1::VertexProperty& p : v.properties()) {
-        json entry = {{"id", Typed("g:Int64", next_property_id_++)},
-                      {"value", ToGraphSon(p.value())}};
+        // The id the property was given (a GraphSON import's), else a number of our own.
+        json entry = {
+            {"id", p.has_id() ? ToGraphSon(p.id()) : Typed("g:Int64", next_property_id_++)},
+            {"value", ToGraphSon(p.value())}};
         if (p.meta_size() > 0) {
           json meta = json::object();
           for (const v1::Property& m : p.meta()) meta[m.key()] = ToGraphSon(m.value());
