@@ -20,6 +20,10 @@ namespace kg::ingest {
 namespace {
 
 const std::string kShared = KG_SHARED_DIR;
+// The seed brief and the dev set, under kShared: the texts the equivalence tests run over.
+const char* const kSeedAndDev[] = {"/seed/000_9bcd69e6ea19a6da.txt", "/devset/dev-D1.txt",
+                                   "/devset/dev-D2.txt", "/devset/dev-D3.txt",
+                                   "/devset/dev-D4.txt"};
 
 // The seed brief's lines longer than 20 bytes: text for the randomised rule-matching tests.
 std::vector<std::string> SeedLines() {
@@ -226,8 +230,7 @@ TEST(RulePrefilterTest, SameExtractionAsRunningEveryRule) {
   impl.rule_atoms.reset();
   Extractor with(*filtered), without(*plain);
   int relations = 0;
-  for (const std::string f : {"/seed/000_9bcd69e6ea19a6da.txt", "/devset/dev-D1.txt",
-                              "/devset/dev-D2.txt", "/devset/dev-D3.txt", "/devset/dev-D4.txt"}) {
+  for (const std::string f : kSeedAndDev) {
     auto docs = ReadTextFile(kShared + f);
     ASSERT_TRUE(docs.ok()) << docs.status();
     for (const Document& d : *docs) {
@@ -403,8 +406,7 @@ TEST(MatchRuleTest, SameExtractionAsTheExactRegexes) {
   EXPECT_GT(anchored, 50);
   EXPECT_GT(with_tags, 60);
   Extractor a(*relaxed), b(*exact);
-  for (const std::string f : {"/seed/000_9bcd69e6ea19a6da.txt", "/devset/dev-D1.txt",
-                              "/devset/dev-D2.txt", "/devset/dev-D3.txt", "/devset/dev-D4.txt"}) {
+  for (const std::string f : kSeedAndDev) {
     auto docs = ReadTextFile(kShared + f);
     ASSERT_TRUE(docs.ok()) << docs.status();
     for (const Document& d : *docs) {
@@ -428,8 +430,7 @@ TEST(EntityRulePrefilterTest, SameExtractionAsRunningEveryEntityRule) {
   const_cast<Bundle::Impl&>((*every)->impl()).entity_rule_atoms.reset();
   Extractor a(*filtered), b(*every);
   int skipped = 0;
-  for (const std::string f : {"/seed/000_9bcd69e6ea19a6da.txt", "/devset/dev-D1.txt",
-                              "/devset/dev-D2.txt", "/devset/dev-D3.txt", "/devset/dev-D4.txt"}) {
+  for (const std::string f : kSeedAndDev) {
     auto docs = ReadTextFile(kShared + f);
     ASSERT_TRUE(docs.ok()) << docs.status();
     for (const Document& d : *docs) {
