@@ -1505,8 +1505,11 @@ void DocExtractor::ScanLatinNames() {
     if (label.empty()) label = LabelFromSubjectVerb(text_, e, b_.subject_verbs, &conf);
     if (label.empty()) label = LabelFromObjectVerb(text_, e, b_.object_verbs, &conf);
     if (label.empty()) label = LabelOfMaker(e, &conf);
-    const bool model =
-        label.empty() && !(label = LabelOfModelName(text_.substr(b, e - b), e, &conf)).empty();
+    bool model = false;
+    if (label.empty()) {
+      label = LabelOfModelName(text_.substr(b, e - b), e, &conf);
+      model = !label.empty();
+    }
     const bool actor = label.empty() && !b_.actor_label.empty() && IsSpelledName(s) &&
                        (ActsInClause(text_, e) || IsBulletHead(b, e) || HasCountryNote(e));
     if (actor) {
