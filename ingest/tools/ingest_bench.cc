@@ -2,7 +2,8 @@
 //
 //   ingest_bench [--benchmark_filter=...]      (corpus size: $KG_BENCH_MB, default 50)
 //
-// BM_IngestEndToEnd/0 is the CPU cost on one core (store not synced); BM_IngestEndToEnd/1 syncs
+// BM_IngestEndToEnd/0 is the CPU cost on one core (store not synced; the CPU time of every thread,
+// RocksDB's background flushes included); BM_IngestEndToEnd/1 syncs
 // every Graph::Write, as a server does, and is timed on the wall clock.
 //
 // The corpus is the seed brief and the dev set, repeated with new document ids until it holds
@@ -116,7 +117,13 @@ void BM_IngestEndToEnd(benchmark::State& state) {
 
 BENCHMARK(BM_Clean)->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(BM_Extract)->Unit(benchmark::kMillisecond)->Iterations(1);
-BENCHMARK(BM_IngestEndToEnd)->Arg(0)->Unit(benchmark::kMillisecond)->Iterations(1);
+// CPU time of the whole process, not only this thread's: RocksDB's flushes and compactions run
+// on its background threads, and they are part of the cost of ingesting on one core.
+BENCHMARK(BM_IngestEndToEnd)
+    ->Arg(0)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->MeasureProcessCPUTime();
 BENCHMARK(BM_IngestEndToEnd)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
 
 }  // namespace
