@@ -301,6 +301,9 @@ class Graph {
   virtual absl::Status Verify() = 0;
 
   virtual const std::string& dir() const = 0;
+  // The options it was opened with (alias_properties tells the query planner which keys the
+  // name/alias index answers).
+  virtual const GraphOptions& options() const = 0;
 
   // Starts an offline bulk load (bulk_loader.h). Other writes wait until it commits or is
   // destroyed.

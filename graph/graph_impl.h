@@ -125,7 +125,7 @@ class GraphImpl : public Graph {
   std::mutex& write_mu() { return write_mu_; }
   kv::Store& store() { return *store_; }
   Catalog& catalog() { return catalog_; }
-  const GraphOptions& options() const { return options_; }
+  const GraphOptions& options() const override { return options_; }
   uint64_t next_id() const { return next_id_; }
   void set_next_id(uint64_t id) { next_id_ = id; }
   // For whatever writes rows outside a transaction while holding write_mu() (the bulk loader):

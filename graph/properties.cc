@@ -65,10 +65,11 @@ void ApplyVertexProperty(std::vector<VertexProperty>* props, const PropertyWrite
       return;
     }
   }
-  // Keep a key's values together: insert after the last value of the same key.
+  // Keep a key's values together: insert after the last value of the same key. A new key goes
+  // last, so properties list in the order their keys were first written (as TinkerGraph's do).
   auto last = std::find_if(props->rbegin(), props->rend(),
                            [&](const VertexProperty& e) { return e.key == p.key; });
-  props->insert(last.base(), std::move(added));
+  props->insert(last == props->rend() ? props->end() : last.base(), std::move(added));
 }
 
 void ApplyEdgeProperty(std::vector<std::pair<std::string, Value>>* props, std::string_view key,

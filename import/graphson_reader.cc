@@ -13,7 +13,8 @@ namespace kg::import {
 namespace {
 
 using graph::Value;
-using json = nlohmann::json;
+// Ordered: a vertex's properties are written in the order the file lists them.
+using json = nlohmann::ordered_json;
 
 absl::Status Bad(int64_t column, std::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(column, ": ", Sv(what)));

@@ -55,6 +55,10 @@ class Context {
  public:
   graph::GraphReader* reader = nullptr;
   graph::GraphTxn* txn = nullptr;  // non-null when the query may write
+  // The keys whose values the graph's name/alias index holds (GraphOptions::alias_properties,
+  // set by Execute from the graph queried): has(k, v) on one of them is an index lookup, and
+  // has(first key, v) also passes a vertex whose other alias keys hold v.
+  std::vector<std::string> alias_properties = {"name", "aliases"};
   QueryOptions options;
   absl::Time deadline = absl::InfiniteFuture();
   bool track_path = false;

@@ -23,10 +23,13 @@ int64_t SatMul(int64_t a, int64_t b);
 bool ExpandOk(Context* ctx, int64_t bulk);
 // "<step> expects <wanted> but got <v>".
 absl::Status TypeError(const std::string& step, const Value& v, const std::string& wanted);
-// Numeric addition with TinkerPop's promotion: int + int stays int unless it overflows.
-Value Add(const Value& a, const Value& b);
-// `a` added `bulk` times (sum() of a bulked traverser).
-Value Multiply(const Value& a, int64_t bulk);
+// Numeric addition with TinkerPop's promotion (NumberHelper.add): the wider of the two types,
+// any floating point giving floating point; an int that overflows becomes a long, a float a
+// double. A long has nothing wider: TinkerPop raises "long overflow" (an Arithmetic Error),
+// reported through `long_overflow` when given (else the result is a double).
+Value Add(const Value& a, const Value& b, bool* long_overflow = nullptr);
+// `a` added `bulk` times (sum() of a bulked traverser), promoted as Add() is.
+Value Multiply(const Value& a, int64_t bulk, bool* long_overflow = nullptr);
 // Replaces a predicate's traversal arguments by their values for `t`; false on error,
 // `*productive` false when one yields nothing.
 bool Bind(Context* ctx, const Predicate& p, const Traverser& t, Predicate* out, bool* productive);

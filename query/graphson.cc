@@ -11,7 +11,8 @@
 namespace kg::query {
 namespace {
 
-using json = nlohmann::json;
+// Ordered: a vertex's properties are written in the order the file lists them.
+using json = nlohmann::ordered_json;
 
 absl::Status Bad(int line, std::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat("GraphSON line ", line, ": ", std::string(what)));

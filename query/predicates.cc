@@ -49,17 +49,16 @@ absl::Status TypeError(const std::string& step, const Value& v, const std::strin
       absl::StrCat(step, parens, " expects ", wanted, " but got ", v.DebugString()));
 }
 
-// Numeric addition with TinkerPop's promotion: int + int stays int unless it overflows.
-Value Add(const Value& a, const Value& b) {
-  if (a.is_null()) return b;
-  if (a.kind() == Value::Kind::kDouble || b.kind() == Value::Kind::kDouble) {
-    return Value(a.ToDouble() + b.ToDouble());
-  }
-  if (a.kind() == Value::Kind::kFloat || b.kind() == Value::Kind::kFloat) {
-    return Value(static_cast<float>(a.ToDouble() + b.ToDouble()));
-  }
-  int64_t x = a.ToInt64(), y = b.ToInt64(), r;
-  if (__builtin_add_overflow(x, y, &r)) return Value(static_cast<double>(x) + static_cast<double>(y));
+namespace {
+
+// A float result that overflowed: TinkerPop computes it again as a double.
+Value FloatOrDouble(double exact) {
+  float f = static_cast<float>(exact);
+  return std::isinf(f) ? Value(exact) : Value(f);
+}
+
+// An integer result: an int while both inputs were ints and it fits, else a long.
+Value IntOrLong(const Value& a, const Value& b, int64_t r) {
   if (a.kind() == Value::Kind::kInt32 && b.kind() == Value::Kind::kInt32 &&
       r >= std::numeric_limits<int32_t>::min() && r <= std::numeric_limits<int32_t>::max()) {
     return Value(static_cast<int32_t>(r));
@@ -67,19 +66,36 @@ Value Add(const Value& a, const Value& b) {
   return Value(r);
 }
 
-Value Multiply(const Value& a, int64_t bulk) {
+}  // namespace
+
+Value Add(const Value& a, const Value& b, bool* long_overflow) {
+  if (a.is_null()) return b;
+  if (a.kind() == Value::Kind::kDouble || b.kind() == Value::Kind::kDouble) {
+    return Value(a.ToDouble() + b.ToDouble());
+  }
+  if (a.kind() == Value::Kind::kFloat || b.kind() == Value::Kind::kFloat) {
+    return FloatOrDouble(a.ToDouble() + b.ToDouble());
+  }
+  int64_t x = a.ToInt64(), y = b.ToInt64(), r;
+  if (__builtin_add_overflow(x, y, &r)) {
+    if (long_overflow != nullptr) *long_overflow = true;
+    return Value(static_cast<double>(x) + static_cast<double>(y));
+  }
+  return IntOrLong(a, b, r);
+}
+
+Value Multiply(const Value& a, int64_t bulk, bool* long_overflow) {
   if (bulk == 1) return a;
   if (a.kind() == Value::Kind::kDouble) return Value(a.as_double() * static_cast<double>(bulk));
-  if (a.kind() == Value::Kind::kFloat) return Value(a.as_float() * static_cast<float>(bulk));
+  if (a.kind() == Value::Kind::kFloat) {
+    return FloatOrDouble(static_cast<double>(a.as_float()) * static_cast<double>(bulk));
+  }
   int64_t r;
   if (__builtin_mul_overflow(a.ToInt64(), bulk, &r)) {
+    if (long_overflow != nullptr) *long_overflow = true;
     return Value(a.ToDouble() * static_cast<double>(bulk));
   }
-  if (a.kind() == Value::Kind::kInt32 && r >= std::numeric_limits<int32_t>::min() &&
-      r <= std::numeric_limits<int32_t>::max()) {
-    return Value(static_cast<int32_t>(r));
-  }
-  return Value(r);
+  return IntOrLong(a, a, r);
 }
 
 bool IsIterable(const Value& v) {

@@ -94,9 +94,11 @@ class BufferedCursor : public Cursor {
   std::string profile_;
 };
 
-std::unique_ptr<Context> NewContext(const QueryOptions& options, const Traversal& t) {
+std::unique_ptr<Context> NewContext(const graph::Graph& graph, const QueryOptions& options,
+                                    const Traversal& t) {
   auto ctx = std::make_unique<Context>();
   ctx->options = options;
+  ctx->alias_properties = graph.options().alias_properties;
   ctx->multi_label = options.multi_label;
   ctx->allow_null_properties = options.allow_null_property_values;
   if (options.limits.timeout != absl::InfiniteDuration()) {
@@ -137,7 +139,7 @@ std::string TrailingMode(Traversal* t) {
 absl::StatusOr<std::string> ExplainParsed(graph::Graph& graph, const Traversal& t, std::string_view text,
                                           const QueryOptions& options) {
   auto reader = graph.Snapshot();
-  auto ctx = NewContext(options, t);
+  auto ctx = NewContext(graph, options, t);
   ctx->reader = reader.get();
   auto q = CompileQuery(t, text, ctx.get());
   if (!q.ok()) return q.status();
@@ -166,7 +168,7 @@ absl::StatusOr<std::unique_ptr<Cursor>> Execute(graph::Graph& graph, std::string
   if (mode == "profile") opts.profile = true;
 
   if (!IsMutating(t)) {
-    auto ctx = NewContext(opts, t);
+    auto ctx = NewContext(graph, opts, t);
     auto cursor = std::make_unique<StreamingCursor>(graph.Snapshot(), std::move(ctx));
     if (absl::Status s = cursor->Start(t, gremlin); !s.ok()) return s;
     if (mode != "profile") return std::unique_ptr<Cursor>(std::move(cursor));
@@ -182,7 +184,7 @@ absl::StatusOr<std::unique_ptr<Cursor>> Execute(graph::Graph& graph, std::string
   std::string profile;
   absl::Status compile_status;
   absl::Status run = graph.Write([&](graph::GraphTxn& txn) -> absl::Status {
-    auto ctx = NewContext(opts, t);
+    auto ctx = NewContext(graph, opts, t);
     ctx->reader = &txn;
     ctx->txn = &txn;
     auto q = CompileQuery(t, gremlin, ctx.get());

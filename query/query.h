@@ -20,6 +20,9 @@
 //    nothing. Its results are buffered (they are needed before commit anyway).
 //  - Limits are checked while the traversal runs (every step, every few storage keys), so a
 //    runaway repeat() ends with an error rather than exhausting memory.
+//  - has("name", v) on a vertex also passes when v is one of its "aliases" (the names an
+//    extractor found for the entity): V().has("name", "Samsung") finds the vertex named
+//    "Samsung Electronics" with that alias. It is answered from the name/alias index.
 //  - Error codes: INVALID_ARGUMENT for a malformed query ("line L, column C: expected ...", then
 //    the line and a caret), an unknown step (with the nearest known one) or a type error (naming
 //    the step and the value); RESOURCE_EXHAUSTED when max_traversers or max_results is passed

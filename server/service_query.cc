@@ -55,6 +55,16 @@ absl::StatusOr<query::QueryOptions> MakeOptions(grpc::ServerContext* context,
   return opts;
 }
 
+// The engine's deadline error names the timeout for people ("timeout 200ms"); the detail
+// gives it to programs in the request's own unit, as the other limits are given.
+void AddDeadlineDetail(const absl::Status& status, const query::QueryOptions& opts,
+                       v1::ErrorDetail* detail) {
+  if (status.code() != absl::StatusCode::kDeadlineExceeded) return;
+  if (opts.limits.timeout == absl::InfiniteDuration()) return;
+  detail->set_limit_name("timeout_ms");
+  detail->set_limit_value(absl::ToInt64Milliseconds(opts.limits.timeout));
+}
+
 grpc::Status CheckQueryText(const v1::QueryRequest& req) {
   if (req.gremlin().empty()) {
     return MakeStatus(grpc::StatusCode::INVALID_ARGUMENT, "the query is empty");
@@ -97,7 +107,11 @@ grpc::Status KnowledgeGraphService::Query(grpc::ServerContext* context,
   }
   absl::StatusOr<std::unique_ptr<query::Cursor>> cursor =
       query::Execute(*graph_, request->gremlin(), *opts);
-  if (!cursor.ok()) return ToGrpcStatus(cursor.status());
+  if (!cursor.ok()) {
+    v1::ErrorDetail detail;
+    AddDeadlineDetail(cursor.status(), *opts, &detail);
+    return ToGrpcStatus(cursor.status(), detail);
+  }
 
   std::unique_ptr<graph::GraphReader> reader;
   std::unique_ptr<VertexFiller> filler;
@@ -144,6 +158,7 @@ grpc::Status KnowledgeGraphService::Query(grpc::ServerContext* context,
   absl::Status status = (*cursor)->status();
   if (!status.ok()) {
     v1::ErrorDetail detail;
+    AddDeadlineDetail(status, *opts, &detail);
     detail.set_elapsed_ms(elapsed_ms());
     detail.set_partial_results(static_cast<int64_t>(sent));
     // Results computed before the error still reach the client; the status says why it ended.

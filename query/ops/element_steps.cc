@@ -89,6 +89,24 @@ bool HasTest(Context* ctx, const Traverser& t, const Value& key, const Predicate
   }
   std::vector<Value> vals;
   if (!PropertyValues(ctx, obj, key.as_string(), &vals)) return false;
+  // A vertex's aliases are names too: has("name", v) also passes when v is one of them (the
+  // name/alias index that answers V().has("name", v) finds both). The name key is the first of
+  // the graph's alias keys, the aliases the others. has("name") alone still asks for the name
+  // property. Aliases are a multi-property or one property holding a list.
+  const std::vector<std::string>& alias_keys = ctx->alias_properties;
+  if (pred && obj.is_vertex() && !alias_keys.empty() && key.as_string() == alias_keys[0]) {
+    for (size_t k = 1; k < alias_keys.size(); ++k) {
+      std::vector<Value> aliases;
+      if (!PropertyValues(ctx, obj, alias_keys[k], &aliases)) return false;
+      for (auto& a : aliases) {
+        if (a.is_collection()) {
+          for (const auto& x : a.as_list()) vals.push_back(x);
+        } else {
+          vals.push_back(std::move(a));
+        }
+      }
+    }
+  }
   for (const auto& v : vals) {
     if (!pred || pred->Test(v)) {
       *keep = true;

@@ -109,15 +109,12 @@ class GraphStartOp : public Op {
         if (l) stream_ = r->ScanVerticesWithLabel(*l);
         return true;
       }
-      case Plan::kAlias: {
-        std::optional<graph::LabelId> l;
-        if (!label.empty()) {
-          l = r->FindLabel(label);
-          if (!l) return true;
-        }
-        stream_ = r->FindByAlias(value.as_string(), l);
+      case Plan::kAlias:
+        // Not narrowed to `label`: the store narrows by primary label only, and hasLabel()
+        // matches any of a vertex's labels. The has()/hasLabel() filters after this step stay.
+        if (!label.empty() && !r->FindLabel(label)) return true;
+        stream_ = r->FindByAlias(value.as_string());
         return true;
-      }
       case Plan::kIndexExact: {
         graph::Value gv;
         value.ToGraph(&gv);

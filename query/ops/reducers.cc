@@ -124,7 +124,15 @@ struct Reducer {
         return ctx->Fail(absl::InvalidArgumentError(
             absl::StrCat(kind, "() expects numbers but got ", v.DebugString())));
       }
-      acc = any ? Add2(acc, Multiply(v, bulk)) : Multiply(v, bulk);
+      bool overflow = false;
+      Value added = Multiply(v, bulk, &overflow);
+      if (any) added = kg::query::Add(acc, added, &overflow);
+      if (overflow) {
+        return ctx->Fail(absl::OutOfRangeError(absl::StrCat(
+            kind, "(): long overflow (", any ? acc.DebugString() + " + " : "", v.DebugString(),
+            bulk == 1 ? "" : absl::StrCat(" x ", bulk), " does not fit in a long)")));
+      }
+      acc = std::move(added);
       n = SatAdd(n, bulk);
       any = true;
       return true;
@@ -162,7 +170,6 @@ struct Reducer {
       default: return v;
     }
   }
-  static Value Add2(const Value& a, const Value& b) { return kg::query::Add(a, b); }
   std::optional<Value> Finish() const {
     if (counting) return Value(n);
     if (!any) return saw_null ? std::optional<Value>(Value()) : std::nullopt;

@@ -156,7 +156,9 @@ void Compiler::PlanVertexScan(GraphStartOp* op, const std::vector<const Step*>& 
       }
     }
   }
-  if (value && value->is_string() && (key == "name" || key == "aliases")) {
+  const std::vector<std::string>& alias_keys = ctx_->alias_properties;
+  if (value && value->is_string() &&
+      std::find(alias_keys.begin(), alias_keys.end(), key) != alias_keys.end()) {
     op->plan = GraphStartOp::Plan::kAlias;
     op->label = label;
     op->value = *value;

@@ -2,6 +2,7 @@
 // compile errors do: "line L, column C: <step>() ...", then the query line and a caret under
 // the step. The innermost step is named when the error comes out of a child traversal.
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "gmock/gmock.h"
@@ -108,6 +109,63 @@ TEST_F(RuntimeErrorsTest, AFailedMutationNamesItsStepAndWritesNothing) {
                 "sum() expects numbers but got marko");
   EXPECT_THAT(Ok("g.V().count()"), ElementsAre("6"));
   EXPECT_THAT(Ok("g.E().count()"), ElementsAre("6"));
+}
+
+// Whatever ran before the failure (addV, addE, property, drop, mergeV, mergeE, in a child
+// traversal or after a barrier) and whatever fails (a step's error, a limit, the deadline), the
+// graph is as it was: every vertex and edge with every property.
+TEST_F(RuntimeErrorsTest, AFailingMutationQueryWritesNothingWhateverRanBefore) {
+  auto state = [&] {
+    std::vector<std::string> s = Ok("g.V().elementMap()");
+    for (const auto& e : Ok("g.E().elementMap()")) s.push_back(e);
+    for (const auto& p : Ok("g.V().properties().elementMap()")) s.push_back(p);
+    return s;
+  };
+  const std::vector<std::string> before = state();
+  ASSERT_EQ(before.size(), 6u + 6u + 12u);
+  const char* failing[] = {
+      "g.addV('x').property('name', 'new').V(1).values('name').sum()",
+      "g.V(1).addE('knows').to(V(6)).property('weight', 1.0d).V(1).values('name').sum()",
+      "g.V(1).property('age', 100).property('nick', 'mo').values('name').sum()",
+      "g.V().outE('knows').drop().fold().V(2).values('name').sum()",
+      "g.V(2).drop().fold().V(1).values('name').sum()",
+      "g.E().properties('weight').drop().fold().V(1).values('name').sum()",
+      "g.V().properties('age').drop().fold().V(1).values('name').sum()",
+      "g.mergeV([name: 'new']).option(Merge.onCreate, [name: 'new', age: 1])"
+      ".V(1).values('name').sum()",
+      "g.mergeE([(T.label): 'knows', (Direction.OUT): 1, (Direction.IN): 6])"
+      ".V(1).values('name').sum()",
+      "g.mergeV([name: 'marko']).option(Merge.onMatch, [age: 30]).V(1).values('name').sum()",
+      "g.V(1).sideEffect(addV('y').property('name', 'y')).sideEffect(values('name').sum())",
+      "g.V().as('a').addE('self').to('a').fold().V(1).values('name').sum()",
+      "g.addV('a').property('name', 'a').addE('to').to(V(1)).inV().addE('x').to(V(999))",
+      "g.with('vertexLabelCardinality', 'one').addV('a').addV('b', 'c')",
+      "g.V(1).property(single, 'age', V(2).values('name', 'age'))",
+  };
+  for (const char* q : failing) {
+    EXPECT_FALSE(Error(q).empty()) << q;
+    EXPECT_EQ(state(), before) << q;
+  }
+  // Limits: the result count, traversers held, the deadline.
+  QueryOptions results;
+  results.limits.max_results = 3;
+  EXPECT_EQ(Error("g.V().property('seen', true)", results),
+            "query exceeded max_results = 3 (results returned)");
+  EXPECT_EQ(state(), before);
+  QueryOptions held;
+  held.limits.max_traversers = 4;
+  EXPECT_THAT(Error("g.V().property('seen', true).order().by('name')", held),
+              ::testing::HasSubstr("max_traversers = 4"));
+  EXPECT_EQ(state(), before);
+  QueryOptions deadline;
+  deadline.limits.timeout = absl::Milliseconds(50);
+  deadline.limits.max_traversers = ~uint64_t{0};
+  EXPECT_THAT(Error("g.V().property('seen', true).repeat(both()).emit().count()", deadline),
+              ::testing::HasSubstr("query exceeded its deadline (timeout 50ms)"));
+  EXPECT_EQ(state(), before);
+  // The same queries without the failing end write.
+  EXPECT_THAT(Ok("g.V(1).property('nick', 'mo').values('nick')"), ElementsAre("mo"));
+  EXPECT_NE(state(), before);
 }
 
 TEST_F(RuntimeErrorsTest, OnlyTheFirstErrorIsReported) {

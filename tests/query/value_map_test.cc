@@ -30,6 +30,26 @@ TEST_F(ValueMapTest, WithTokensChoosesWhichTokens) {
             "                                             ^");
 }
 
+// A vertex's properties list in the order their keys were first written, as TinkerGraph's do:
+// a new key goes after the others, another value of a key joins that key's values.
+TEST_F(ValueMapTest, PropertiesListInTheOrderTheirKeysWereFirstWritten) {
+  EXPECT_THAT(Ok("g.V(1).property('nick', 'mo').properties().key()"),
+              ElementsAre("name", "age", "nick"));
+  EXPECT_THAT(Ok("g.V(1).property(list, 'name', 'mark').property('zone', 1).properties().key()"),
+              ElementsAre("name", "name", "age", "nick", "zone"));
+  EXPECT_THAT(Ok("g.V(1).property('age', 30).properties().value()"),
+              ElementsAre("marko", "mark", "30", "mo", "1"));
+  EXPECT_THAT(Ok("g.V(1).valueMap()"),
+              ElementsAre("{name=[marko, mark], age=[30], nick=[mo], zone=[1]}"));
+  EXPECT_THAT(Ok("g.addV('person').property('b', 1).property('a', 2).property('c', 3)"
+                 ".property('a', 4).properties().key()"),
+              ElementsAre("b", "a", "a", "c"));
+  // A GraphSON file's order is kept (software lists name, then lang).
+  EXPECT_THAT(Ok("g.V(3).properties().key()"), ElementsAre("name", "lang"));
+  EXPECT_THAT(Ok("g.E(7).property('z', 1).property('a', 2).valueMap()"),
+              ElementsAre("{weight=0.5, z=1, a=2}"));
+}
+
 TEST_F(ValueMapTest, VertexPropertiesHaveStableUniqueIds) {
   // The modern graph's file gives each vertex property an id (0..11), kept with it.
   EXPECT_THAT(Ok("g.V(1).properties().id()"), ElementsAre("0", "1"));

@@ -111,6 +111,11 @@ TEST_F(ServerTest, QueryStreamsBatchesWithParameters) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_THAT(Strings(values), UnorderedElementsAre("OpenAI", "SoftBank"));
   EXPECT_EQ(messages, 3);  // two batches of one, then the last (empty) with stats
+  // An alias is a name to has(): the Korean name finds the same program.
+  (*q.mutable_params())["who"].set_string_value("스타게이트 프로젝트");
+  values = RunQuery(stub(), q, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(Strings(values), UnorderedElementsAre("OpenAI", "SoftBank"));
 }
 
 TEST_F(ServerTest, QueryKeepsTypesAndFillsVertices) {
@@ -173,7 +178,31 @@ TEST_F(ServerTest, ResultLimitIsResourceExhausted) {
   grpc::Status status;
   RunQuery(stub(), q, &status);
   EXPECT_EQ(status.error_code(), grpc::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(status.error_message(), "query exceeded max_results = 2 (results returned)");
   EXPECT_EQ(Detail(status).limit_name(), "max_results");
+  EXPECT_EQ(Detail(status).limit_value(), 2);
+}
+
+TEST_F(ServerTest, TraverserLimitIsResourceExhaustedForReadsAndWrites) {
+  for (const char* gremlin :
+       {"g.V().order().by('name')", "g.V().property('seen', true).order().by('name')"}) {
+    v1::QueryRequest q;
+    q.set_gremlin(gremlin);
+    q.mutable_limits()->set_max_traversers(2);
+    grpc::Status status;
+    RunQuery(stub(), q, &status);
+    EXPECT_EQ(status.error_code(), grpc::RESOURCE_EXHAUSTED) << gremlin;
+    EXPECT_THAT(status.error_message(), ::testing::HasSubstr("max_traversers = 2")) << gremlin;
+    EXPECT_EQ(Detail(status).limit_name(), "max_traversers") << gremlin;
+    EXPECT_EQ(Detail(status).limit_value(), 2) << gremlin;
+  }
+  v1::QueryRequest written;
+  written.set_gremlin("g.V().has('seen').count()");
+  grpc::Status status;
+  auto count = RunQuery(stub(), written, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(count.size(), 1u);
+  EXPECT_EQ(count[0].int64_value(), 0);  // the failed write wrote nothing
 }
 
 // A traversal that runs for minutes in constant memory: walks of length 40 stream one by one
@@ -194,6 +223,10 @@ TEST_F(ServerTest, TimeoutIsDeadlineExceeded) {
   RunQuery(stub(), q, &status);
   EXPECT_EQ(status.error_code(), grpc::DEADLINE_EXCEEDED) << status.error_message();
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_THAT(status.error_message(),
+              ::testing::HasSubstr("query exceeded its deadline (timeout 200ms)"));
+  EXPECT_EQ(Detail(status).limit_name(), "timeout_ms");
+  EXPECT_EQ(Detail(status).limit_value(), 200);
 }
 
 TEST_F(ServerTest, ClientCancellationStopsTheQueryOnTheServer) {
