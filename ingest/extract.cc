@@ -2333,7 +2333,7 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
       for (std::string_view j : {"은 ", "는 ", "은,", "는,"}) {
         if (StartsWith(rest, j)) subj = topic = true;
       }
-      for (std::string_view j : {"이 ", "가 ", "께서 "}) {
+      for (std::string_view j : {"이 ", "가 ", "께서 ", "도 "}) {
         if (StartsWith(rest, j)) subj = true;
       }
       if (subj) {
@@ -2537,7 +2537,10 @@ void DocExtractor::AddTriggerRelations(Extraction* x) {
   absl::flat_hash_set<std::pair<std::pair<int, int>, uint32_t>> related_in;  // {pair, unit}
   for (const Relation& r : x->relations) {
     related.insert({pair_of(r.subject, r.object), r.edge});
-    related_in.insert({pair_of(r.subject, r.object), r.evidence.begin});
+    // Where a name is based is read off the noun phrase ("일본 X"), not off the clause's verb:
+    // it leaves the verb's reading free ("일본 X는 ..., 일본 정부는 X에 ... 지원").
+    if (r.edge != b_.based_in_edge)
+      related_in.insert({pair_of(r.subject, r.object), r.evidence.begin});
   }
   Rule rule;
   rule.confidence = b_.triggers.confidence;

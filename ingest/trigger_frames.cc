@@ -170,7 +170,9 @@ std::vector<size_t> Coordinated(std::string_view tagged, const std::vector<Tagge
                                 size_t k, const std::vector<std::string>& labels) {
   std::vector<size_t> out = {k};
   while (k > 0) {
-    const size_t from = AfterName(tagged, mentions[k - 1].end);
+    size_t from = AfterName(tagged, mentions[k - 1].end);
+    // The previous mention may be the Latin spelling inside a name's definition, "A(A), B와".
+    if (from < tagged.size() && tagged[from] == ')') ++from;
     if (from > mentions[k].pos) break;
     std::string_view between = tagged.substr(from, mentions[k].pos - from);
     if (between != "와 " && between != "과 " && between != "·" && between != ", " &&
@@ -216,10 +218,57 @@ size_t NearestMarked(const TriggerTable& table, const std::vector<std::string>& 
   return std::string_view::npos;
 }
 
+bool EndsInParticle(std::string_view word);
+
+// "... '" -> "... ": drops an opening quote that ends `s` (it opens the name that follows).
+void RemoveOpeningQuoteAtEnd(std::string_view* s) {
+  for (std::string_view quote : {"'", "‘", "「", "“"}) {
+    if (s->size() >= quote.size() && s->substr(s->size() - quote.size()) == quote) {
+      s->remove_suffix(quote.size());
+      return;
+    }
+  }
+}
+
+// Whether `s` is the subject of a relative clause that modifies `object` ("A가 주관하는 (차세대)
+// P에 참여": A runs P; the subject of 참여 is another name): between them a verb with an
+// adnominal ending, then at most kCompoundWords words with no particle and an opening quote.
+bool SubjectOfRelativeBefore(std::string_view tagged, const TaggedMention& s,
+                             const TaggedMention& object) {
+  const size_t from = AfterName(tagged, s.end);
+  if (object.pos <= from) return false;
+  std::string_view between = tagged.substr(from, object.pos - from);
+  bool particle = false;
+  for (std::string_view p : {"이 ", "가 "}) {
+    if (HasPrefix(between, p)) {
+      between.remove_prefix(p.size());
+      particle = true;
+      break;
+    }
+  }
+  if (!particle) return false;
+  RemoveOpeningQuoteAtEnd(&between);
+  if (between.empty() || between.back() != ' ') return false;
+  between.remove_suffix(1);
+  if (between.find_first_of("\x01,") != std::string_view::npos) return false;
+  const std::vector<std::string_view> words = Split(between, ' ');
+  if (words.empty() || words.size() > 1 + kCompoundWords) return false;
+  for (size_t w = 1; w < words.size(); ++w) {
+    if (words[w].empty() || EndsInParticle(words[w])) return false;
+  }
+  for (std::string_view ending : {"는", "한", "된", "던"}) {
+    if (words[0].size() > ending.size() &&
+        words[0].substr(words[0].size() - ending.size()) == ending) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // The subject place for a trigger at `pos` whose marked names are `marked`: the nearest other
 // name before the trigger followed by a subject particle ("X는 Y에", or "Y와 X가"), in the
 // clause or carried over as a topic; npos when none fits.
-size_t SubjectPlace(const std::vector<std::string>& labels,
+size_t SubjectPlace(const std::vector<std::string>& labels, std::string_view tagged,
                     const std::vector<TaggedMention>& mentions,
                     const std::vector<size_t>& subject_places,
                     const std::vector<size_t>& topic_places, size_t clause, size_t pos,
@@ -227,6 +276,7 @@ size_t SubjectPlace(const std::vector<std::string>& labels,
   for (auto it = subject_places.rbegin(); it != subject_places.rend(); ++it) {
     const TaggedMention& s = mentions[*it];
     if (s.end > pos || std::find(marked.begin(), marked.end(), *it) != marked.end()) continue;
+    if (SubjectOfRelativeBefore(tagged, s, mentions[marked.back()])) continue;
     if (!LabelFits(labels, s.label)) return std::string_view::npos;
     if (s.pos < clause &&
         std::find(topic_places.begin(), topic_places.end(), *it) == topic_places.end()) {
@@ -252,12 +302,12 @@ void AddCompanions(std::string_view tagged, const std::vector<TaggedMention>& me
 }
 
 // The name a trigger ending at `end` modifies as a relative clause ("주관하는 'Y'", "출자한
-// Y"), or npos.
+// Y", "양산 중인 Y"), or npos.
 size_t RelativeHead(std::string_view tagged, const std::vector<TaggedMention>& mentions,
                     size_t end) {
   std::string_view rest = tagged.substr(end);
   bool relative = false;
-  for (std::string_view ending : {"한 ", "하는 ", "했던 ", "하던 "}) {
+  for (std::string_view ending : {"한 ", "하는 ", "했던 ", "하던 ", " 중인 "}) {
     if (HasPrefix(rest, ending)) {
       rest.remove_prefix(ending.size());
       relative = true;
@@ -313,14 +363,42 @@ bool TakesAccusative(const TriggerFrame& f) {
   return false;
 }
 
+// Whether the code point before `pos` is a Hangul syllable: the trigger then ends a longer word
+// ("연구개발에 활용" is no 개발 of the name before it).
+bool InsideWord(std::string_view tagged, size_t pos) {
+  if (pos < 3) return false;
+  const auto lead = static_cast<unsigned char>(tagged[pos - 3]);
+  if (lead < 0xEA || lead > 0xED) return false;
+  int len = 0;
+  const uint32_t c = CodePointAt(tagged, pos - 3, &len);
+  return len == 3 && c >= 0xAC00 && c <= 0xD7A3;
+}
+
+// Whether the trigger ending at `end` is the head of its noun phrase, the noun its clause's verb
+// governs: a particle or a verb ending follows it ("Y 개발을 진행", "Y 생산에 나서", "Y 지분을
+// 확보", "Y 개발 중"), not another noun ("Y 개발 프로그램", "Y 생산 시설을", "Y 개발사"), which
+// the phrase only modifies.
+bool HeadsItsPhrase(std::string_view tagged, size_t end) {
+  std::string_view rest = tagged.substr(end);
+  // (Not 로: "Y 주도로" says by whom, "Y 개발로" because of what.)
+  for (std::string_view next : {"을", "를", "에", "이", "가", "은", "는", "도", "하", "한", "해",
+                                "했", "할", " 중", "과", "와"}) {
+    if (HasPrefix(rest, next)) return true;
+  }
+  return false;
+}
+
 // The wide object reading: a name that heads a compound noun phrase ending in the frame's object
 // mark ("Y 케이블 구축에 투자": the mark is on the phrase's last word, at most kCompoundWords
 // words on), or, for an accusative frame, the phrase that ends at the trigger ("Y 생산", "Y
-// 개발을 진행"). No word before the last carries a particle, and the mark is at most
-// kMaxObjectGap before the trigger. The nearest mention of the clause when it fits `labels` and
-// is no `@owner_not` name ("미국 공장에" says where), or npos.
+// 개발을 진행") when the trigger heads it (HeadsItsPhrase). No word before the last carries a
+// particle, and the mark is at most kMaxObjectGap before the trigger, which starts a word. The
+// nearest mention of the clause when it fits `labels` and is no `@owner_not` name ("미국 공장에"
+// says where), or npos.
 size_t CompoundObject(const TriggerTable& table, const TriggerFrame& f, std::string_view tagged,
-                      const std::vector<TaggedMention>& mentions, size_t clause, size_t pos) {
+                      const std::vector<TaggedMention>& mentions, size_t clause, size_t pos,
+                      size_t end) {
+  if (InsideWord(tagged, pos)) return std::string_view::npos;
   size_t k = MentionsBefore(mentions, pos);
   if (k == 0 || mentions[--k].pos < clause) return std::string_view::npos;
   const TaggedMention& m = mentions[k];
@@ -343,7 +421,7 @@ size_t CompoundObject(const TriggerTable& table, const TriggerFrame& f, std::str
     if (EndsInParticle(word)) break;
     b = e + 1;
   }
-  return b == pos && TakesAccusative(f) ? k : std::string_view::npos;
+  return b == pos && TakesAccusative(f) && HeadsItsPhrase(tagged, end) ? k : std::string_view::npos;
 }
 
 // Whether the noun phrase ending at the trigger describes the name right after it ("SMR 개발
@@ -356,12 +434,7 @@ bool DescribesNextName(std::string_view tagged, size_t end) {
   const size_t next = tagged.find('\x01', end);
   if (next == std::string_view::npos) return false;
   std::string_view between = tagged.substr(end, next - end);
-  for (std::string_view quote : {"'", "‘", "「", "“"}) {
-    if (between.size() >= quote.size() && between.substr(between.size() - quote.size()) == quote) {
-      between.remove_suffix(quote.size());
-      break;
-    }
-  }
+  RemoveOpeningQuoteAtEnd(&between);
   if (between.empty() || between.back() != ' ') return false;
   between.remove_suffix(1);
   int words = 0;
@@ -378,7 +451,8 @@ bool DescribesNextName(std::string_view tagged, size_t end) {
 // Whether the trigger ending at `end` modifies the noun after it ("사용하는 삼원계", "개발한
 // 모델"): the clause's names are then not its subject.
 bool IsRelative(std::string_view tagged, size_t end) {
-  for (std::string_view ending : {"한 ", "하는 ", "했던 ", "하던 ", "할 ", "된 ", "되는 "}) {
+  for (std::string_view ending :
+       {"한 ", "하는 ", "했던 ", "하던 ", " 중인 ", "할 ", "된 ", "되는 "}) {
     if (HasPrefix(tagged.substr(end), ending)) return true;
   }
   return false;
@@ -464,7 +538,7 @@ void MatchTrigger(const TriggerTable& table, const TriggerFrame& f, int fi, int 
       NearestMarked(table, marked_labels, f.object_marks, tagged, mentions, clause, pos);
   TriggerHit::Reading reading = TriggerHit::kMarked;
   if (marked == std::string_view::npos && !f.reverse && table.wide_object_confidence > 0) {
-    marked = CompoundObject(table, f, tagged, mentions, clause, pos);
+    marked = CompoundObject(table, f, tagged, mentions, clause, pos, end);
     if (DescribesNextName(tagged, end)) marked = std::string_view::npos;
     reading = TriggerHit::kWideObject;
   }
@@ -485,8 +559,8 @@ void MatchTrigger(const TriggerTable& table, const TriggerFrame& f, int fi, int 
   const size_t head = f.reverse ? std::string_view::npos : RelativeHead(tagged, mentions, end);
   size_t subject = head != std::string_view::npos && LabelFits(subject_labels, mentions[head].label)
                        ? head
-                       : SubjectPlace(subject_labels, mentions, subject_places, topic_places,
-                                      clause, pos, marked_list);
+                       : SubjectPlace(subject_labels, tagged, mentions, subject_places,
+                                      topic_places, clause, pos, marked_list);
   if (subject == std::string_view::npos && table.wide_subject_confidence > 0 &&
       RelativeHead(tagged, mentions, end) == std::string_view::npos && !IsRelative(tagged, end)) {
     subject = UnmarkedSubject(subject_labels, tagged, mentions, subject_places, clause, pos,

@@ -322,6 +322,81 @@ TEST(TriggerFramesTest, CompoundDescribingTheNextNameIsNoWideObject) {
   EXPECT_EQ(Pairs(with("을 늘리며 ")), (std::vector<std::vector<int>>{{5, 1, 2}, {3, 1, 3}}));
 }
 
+// "Y 생산 시설을 지었다": the phrase ending at the trigger only modifies the noun after it, so Y
+// is no object; a particle or verb ending on the trigger makes it the phrase's head. A trigger
+// that ends a longer word ("대량생산") is no trigger of the wide reading.
+TEST(TriggerFramesTest, WideObjectNeedsATriggerThatHeadsItsPhraseAndStartsAWord) {
+  auto produce = [](const std::string& after_name) {
+    return Tagged()
+        .Name(1, "Company", true, true)
+        .Text("는 ")
+        .Name(2, "Product")
+        .Text(after_name)
+        .Find(WideTable());
+  };
+  EXPECT_TRUE(produce(" 생산 시설을 지었다").empty());
+  EXPECT_TRUE(produce(" 생산체제를 갖췄다").empty());
+  EXPECT_EQ(Pairs(produce(" 생산에 나섰다")), (std::vector<std::vector<int>>{{5, 1, 2}}));
+  EXPECT_EQ(Pairs(produce(" 생산 중이다")), (std::vector<std::vector<int>>{{5, 1, 2}}));
+  EXPECT_EQ(Pairs(produce(" 설비를 늘려 생산했다")), (std::vector<std::vector<int>>{{5, 1, 2}}));
+  EXPECT_TRUE(produce(" 설비를 늘려 대량생산했다").empty());
+}
+
+// "A가 주관하는 P에 투자": A is the subject of the relative clause that names P, not of 투자.
+TEST(TriggerFramesTest, SubjectOfARelativeClauseBeforeTheObjectIsNotTheSubject) {
+  auto invest = [](bool topic) {
+    Tagged t;
+    if (topic) t.Name(1, "Company", true, true).Text("는 ");
+    return t.Name(2, "Company", true)
+        .Text("가 주관하는 신규 ")
+        .Name(3, "Company")
+        .Text("에 투자했다")
+        .Find(Table());
+  };
+  EXPECT_EQ(Pairs(invest(true)), (std::vector<std::vector<int>>{{0, 1, 3}}));
+  EXPECT_TRUE(invest(false).empty());
+  // "A가 올해 B에 투자": no adnominal ending, A is the subject.
+  EXPECT_EQ(Pairs(Tagged()
+                      .Name(2, "Company", true)
+                      .Text("가 올해 ")
+                      .Name(3, "Company")
+                      .Text("에 투자했다")
+                      .Find(Table())),
+            (std::vector<std::vector<int>>{{0, 2, 3}}));
+}
+
+// "A가 생산 중인 Y": the relative clause in 중인 relates A to the name it modifies.
+TEST(TriggerFramesTest, ProgressiveRelativeClauseRelatesItsSubjectToTheNameAfterIt) {
+  auto produce = [](const std::string& after) {
+    Tagged t;
+    t.Name(1, "Company", true).Text("가 생산 중인 ");
+    if (after.empty())
+      t.Name(2, "Product").Text("는 성능이 높다");
+    else
+      t.Text(after);
+    return t.Find(WideTable());
+  };
+  EXPECT_EQ(Pairs(produce("")), (std::vector<std::vector<int>>{{5, 1, 2}}));
+  EXPECT_TRUE(produce("공장은 크다").empty());
+}
+
+// "A는 B(B'), C(C')과 협력": a Latin spelling in a definition does not break the list.
+TEST(TriggerFramesTest, ListedNamesWithDefinitionsAreAllObjects) {
+  auto hits = Tagged()
+                  .Name(1, "Company", true, true)
+                  .Text("는 ")
+                  .Name(2, "Company")
+                  .Text("(")
+                  .Name(2, "Company")
+                  .Text("), ")
+                  .Name(3, "Company")
+                  .Text("(")
+                  .Name(3, "Company")
+                  .Text(")와 3자 협력을 발표했다")
+                  .Find(Table());
+  EXPECT_EQ(Pairs(hits), (std::vector<std::vector<int>>{{3, 1, 3}, {3, 1, 2}}));
+}
+
 TEST(TriggerFramesTest, ClauseWithoutASubjectParticleTakesItsFirstNameAsTheWideSubject) {
   auto hits = Tagged()
                   .Text("(")
@@ -448,13 +523,123 @@ TEST_F(RelationFramesTest, WideReadingsCarryTheirLevelInRuleAndConfidence) {
   Extraction x = Run("- Zorvex社는 올해 Quillan社 지분 인수에 나섰다.\n");
   const Relation* r = FindRel(x, "Zorvex", "INVESTS_IN", "Quillan");
   ASSERT_NE(r, nullptr);
-  EXPECT_EQ(r->rule, "trigger.INVESTS_IN.지분.wide_object");
+  // (지분 only modifies 인수, the head of "지분 인수에 나섰다".)
+  EXPECT_EQ(r->rule, "trigger.INVESTS_IN.인수.wide_object");
   EXPECT_DOUBLE_EQ(r->confidence, 0.40);
   Extraction y = Run("- (Zorvex社) '24.2월 Quillan社 설비 구축에 10억 달러를 투자했다.\n");
   const Relation* s = FindRel(y, "Zorvex", "INVESTS_IN", "Quillan");
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->rule, "trigger.INVESTS_IN.투자.wide_subject");
   EXPECT_DOUBLE_EQ(s->confidence, 0.35);
+}
+
+TEST_F(RelationFramesTest, AdditiveDoMarksASubject) {
+  // "X도 Y에 투자": 도 ("also") stands where the subject particle would.
+  Extraction x = Run("- Zorvex社도 지난해 Quillan社에 대규모 투자를 단행했다.\n");
+  const Relation* r = FindRel(x, "Zorvex", "INVESTS_IN", "Quillan");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->rule, "trigger.INVESTS_IN.투자");
+  // "Y에도 투자": 에도 marks the object, and without a subject there is no relation.
+  EXPECT_EQ(RelationsBetween(Run("- 올해 Zorvex社 공장과 Quillan社에도 투자가 몰렸다.\n"), "Zorvex",
+                             "Quillan"),
+            0);
+}
+
+TEST_F(RelationFramesTest, ComitativeWithTopicOrAdditiveMarksAPartner) {
+  Extraction x = Run("- Zorvex社는 Quillan社와는 수소 재활용 분야에서 협력하기로 했다.\n");
+  const Relation* r = FindRel(x, "Zorvex", "PARTNERS_WITH", "Quillan");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->rule, "trigger.PARTNERS_WITH.협력");
+  EXPECT_EQ(RelationsBetween(Run("- Zorvex社는 Quillan社와는 협력하지 않기로 했다.\n"), "Zorvex",
+                             "Quillan"),
+            0);
+}
+
+TEST_F(RelationFramesTest, MakerOfAPartMountedInAHostSuppliesTheHostsOwner) {
+  // "P에는 A의 X와 B의 Y가 탑재": both makers supply the host's owner, the clause's subject.
+  Extraction x =
+      Run("- Zorvex社가 양산 중인 전차에는 Quillan社의 엔진과 Morrow社의 변속기가 탑재된다.\n");
+  const Relation* first = FindRel(x, "Quillan", "SUPPLIES", "Zorvex");
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(first->rule, "supplies.part-in-host");
+  const Relation* second = FindRel(x, "Morrow", "SUPPLIES", "Zorvex");
+  ASSERT_NE(second, nullptr);
+  EXPECT_EQ(second->rule, "supplies.part-in-host-second");
+  // "X는 P에 B의 Y를 적용", and "B의 Y는 X의 P에도 탑재".
+  EXPECT_NE(FindRel(Run("- Zorvex社는 신형 차량에 Quillan社의 배터리를 적용했다.\n"), "Quillan",
+                    "SUPPLIES", "Zorvex"),
+            nullptr);
+  Extraction y = Run("- Quillan社의 배터리는 Zorvex社의 신형 차량에도 탑재됐다.\n");
+  const Relation* mounted = FindRel(y, "Quillan", "SUPPLIES", "Zorvex");
+  ASSERT_NE(mounted, nullptr);
+  EXPECT_EQ(mounted->rule, "supplies.part-mounted-in");
+  // No mounting verb: the part is only tested, nobody supplies anybody.
+  EXPECT_EQ(RelationsBetween(Run("- Zorvex社는 신형 차량에 Quillan社의 배터리를 시험했다.\n"),
+                             "Zorvex", "Quillan"),
+            0);
+}
+
+TEST_F(RelationFramesTest, ExportContractWithACountrysMinistrySuppliesTheCountry) {
+  Extraction x =
+      Run("- Zorvex社는 폴란드 군비청과 전차 180대를 공급하는 2차 이행계약을 체결했다.\n");
+  const Relation* r = FindRel(x, "Zorvex", "SUPPLIES", "Poland");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->rule, "supplies.export-contract");
+  // A contract to buy is no supply by the buyer.
+  EXPECT_EQ(FindRel(Run("- Zorvex社는 폴란드 군비청과 전차 180대를 구매하는 계약을 체결했다.\n"),
+                    "Zorvex", "SUPPLIES", "Poland"),
+            nullptr);
+}
+
+TEST_F(RelationFramesTest, AffiliateUnderAParentAndRoundLeaders) {
+  Extraction x = Run("- Zorvex社 그룹 산하 Quillan社와 협력해 트럭을 개발한다.\n");
+  const Relation* r = FindRel(x, "Zorvex", "INVESTS_IN", "Quillan");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->rule, "invests.parent-of");
+  // "X 산하 연구소와 Y가": Y is no affiliate of X, the word after 산하 is.
+  EXPECT_EQ(FindRel(Run("- Zorvex社 산하 연구소와 Quillan社가 협력한다.\n"), "Zorvex", "INVESTS_IN",
+                    "Quillan"),
+            nullptr);
+  Extraction y = Run("- Quillan社는 지난해 Zorvex社 주도로 5억 달러를 조달했다.\n");
+  const Relation* led = FindRel(y, "Zorvex", "INVESTS_IN", "Quillan");
+  ASSERT_NE(led, nullptr);
+  EXPECT_EQ(led->rule, "invests.led-round");
+  // Led, but no money raised: no investment, and "X 주도로" makes X no object of 주도.
+  Extraction z = Run("- Quillan社는 Zorvex社 주도로 공장을 지었다.\n");
+  EXPECT_EQ(RelationsBetween(z, "Zorvex", "Quillan"), 0);
+}
+
+TEST_F(RelationFramesTest, ListedCompaniesSelectedUnderAProgrammeTakePartInIt) {
+  Extraction x =
+      Run("- 「Nexa 프로그램」에 따라 Quillan社, Morrow社 등 2개 기업이 지원 대상으로 선정됐다.\n");
+  for (const char* name : {"Quillan", "Morrow"}) {
+    const Relation* r = FindRel(x, name, "PARTICIPATES_IN", "Nexa 프로그램");
+    ASSERT_NE(r, nullptr) << name;
+    EXPECT_EQ(r->rule, "participates.list-selected");
+  }
+  // Listed, but neither selected nor joining: nothing.
+  EXPECT_EQ(FindRel(Run("- 「Nexa 프로그램」에 따라 Quillan社, Morrow社 등 2개 기업이 공장을 "
+                        "지었다.\n"),
+                    "Quillan", "PARTICIPATES_IN", "Nexa 프로그램"),
+            nullptr);
+}
+
+TEST_F(RelationFramesTest, ContractOfAPartnershipButNotOfAServiceBought) {
+  Extraction x = Run("- Zorvex社는 Quillan社와 20년 전력구매계약(PPA)을 체결했다.\n");
+  const Relation* r = FindRel(x, "Zorvex", "PARTNERS_WITH", "Quillan");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->rule, "partners.contract");
+  // A contract manufacturing deal is a supply, not a partnership.
+  Extraction y = Run("- Zorvex社는 Quillan社와 위탁생산 계약을 맺었다.\n");
+  EXPECT_EQ(FindRel(y, "Zorvex", "PARTNERS_WITH", "Quillan"), nullptr);
+  EXPECT_NE(FindRel(y, "Zorvex", "SUPPLIES", "Quillan"), nullptr);
+}
+
+TEST_F(RelationFramesTest, UserIsTheNearestSubjectNotTheRelativeClausesSubject) {
+  // "X가 개발하는 P는 Y를 사용": P uses Y; X only develops P.
+  Extraction x = Run("- Zorvex社가 개발한 소형 원자로는 리튬인산철(LFP)을 사용한다.\n");
+  EXPECT_EQ(FindRel(x, "Zorvex", "USES", "Lithium iron phosphate"), nullptr);
+  EXPECT_NE(FindRel(x, "소형 원자로", "USES", "Lithium iron phosphate"), nullptr);
 }
 
 TEST_F(RelationFramesTest, ARuleInTheSameSentenceWins) {
