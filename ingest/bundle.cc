@@ -285,6 +285,7 @@ class Loader {
       else if (kind == "stop") b_->stop_names.insert(NameKey(text));
       else if (kind == "subnational") b_->subnational_markers.push_back(text);
       else if (kind == "suffix") b_->name_suffixes.push_back({text, label});
+      else if (kind == "prefix") b_->name_prefixes.push_back({text, label});
       else if (kind == "before") b_->before_cues.push_back({text, label});
       else if (kind == "after") b_->after_cues.push_back({text, label});
       else if (kind == "column") b_->column_cues.push_back({text, label});

@@ -213,6 +213,14 @@ class DocExtractor {
   size_t ListMemberStart(size_t end) const;
   void ScanEntityRules();
   void ScanCompounds();
+  // "갤럭시 S25", "엑시노스 2400", "라마 3.2", "스냅드래곤 8 엘리트(Snapdragon 8 Elite)": a
+  // dictionary brand of config model_label (no generic term) followed by a model of it
+  // (BrandModelEnd, SpelledModelEnd) is that model, a name of its own. Runs on the gazetteer's
+  // mentions, before anything indexes them.
+  void ExtendBrandModels();
+  // Whether the model part [begin, end) of a brand's name measures rather than names: a
+  // number and a unit ("Hermes 50 MW", "45TOPS"), or a counter written onto it ("1공장").
+  bool IsBrandModelTail(size_t begin, size_t end) const;
   void PropagateAliases();
   // "유니트리(Unitree Robotics)는 ... Unitree는", "파이낸셜타임스(FT)": a Latin name found once in
   // full is the same entity where its short form recurs (IsShortFormOf), when only one full
@@ -268,6 +276,10 @@ class DocExtractor {
   // particle), alone or as the last part of a Korean compound: "드론을" -> Product, "GPU에" ->
   // Product, "공정" -> Technology; "" when none does.
   std::string LabelOfHeadWord(size_t at) const;
+  // "EUV 장비 NXE:3800E를", "첫 EUV 장비인 EXE:5000을", "개량 모델인 K2PL로": a code of letters
+  // and digits (ModelShape::kCode) right after a `model_head` word, itself or with the copula's
+  // 인, is a model of the head's label; "" otherwise.
+  std::string LabelOfHeadBefore(std::string_view name, size_t begin, double* conf) const;
   // "NVIDIA H20", "Samsung Galaxy S25": where the model after a company already found in the
   // Latin run [begin, end) starts (it is then typed on its own), or npos when the name there is
   // no company or the rest of the run overlaps another name or holds no digit.
@@ -584,10 +596,16 @@ void DocExtractor::SetCue(int m, const std::string& label, double conf) {
 }
 
 std::string DocExtractor::LabelFromSuffix(std::string_view name) const {
-  auto it = b_.suffixes_by_last.find(CodePointBefore(name, name.size()));
-  if (it == b_.suffixes_by_last.end()) return "";
-  for (const LabelCue& c : it->second) {
-    if (EndsWith(name, c.text) && name.size() > c.text.size() + 3) return c.label;
+  if (auto it = b_.suffixes_by_last.find(CodePointBefore(name, name.size()));
+      it != b_.suffixes_by_last.end()) {
+    for (const LabelCue& c : it->second) {
+      if (EndsWith(name, c.text) && name.size() > c.text.size() + 3) return c.label;
+    }
+  }
+  // "Project Cypress", "프로젝트 IKE": a head noun that English and its transliterations put
+  // first (lexicon `prefix`, which ends in its space), then the name.
+  for (const LabelCue& c : b_.name_prefixes) {
+    if (StartsWith(name, c.text) && name.size() > c.text.size()) return c.label;
   }
   return "";
 }
@@ -714,11 +732,36 @@ std::string DocExtractor::LabelOfHeadWord(size_t at) const {
   return "";
 }
 
+std::string DocExtractor::LabelOfHeadBefore(std::string_view name, size_t begin,
+                                            double* conf) const {
+  // "시리즈 C-1": a short code after a word is as often a round or a grade as a model.
+  constexpr size_t kMinCode = 4;
+  if (begin < 2 || text_[begin - 1] != ' ' || name.size() < kMinCode ||
+      ModelNameShape(name, b_.reference_words) != ModelShape::kCode) {
+    return "";
+  }
+  const size_t space = text_.find_last_of(" \t\n", begin - 2);
+  const size_t word_begin = space == std::string_view::npos ? 0 : space + 1;
+  std::string_view word = text_.substr(word_begin, begin - 1 - word_begin);
+  if (EndsWith(word, "인")) word.remove_suffix(std::string_view("인").size());
+  for (const LabelCue& h : b_.model_heads) {  // longest first
+    // "장비", "검사장비": the head itself or the last part of a Korean compound.
+    if (!EndsWith(word, h.text)) continue;
+    const size_t cut = word.size() - h.text.size();
+    if (cut > 0 && !IsHangul(CodePointBefore(word, cut))) continue;
+    *conf = 0.6;
+    return h.label;
+  }
+  return "";
+}
+
 std::string DocExtractor::LabelOfModelName(std::string_view name, size_t end, double* conf) const {
   if (b_.model_label.empty()) return "";
   const ModelShape shape = ModelNameShape(name, b_.reference_words);
   if (shape == ModelShape::kNone) return "";
-  // "JASM 1공장", "2호기": a number written onto a Korean noun counts what it names.
+  // "JASM 1공장", "2호기": a number written onto a Korean noun counts what it names; "Reach
+  // Nearly 60%" is a share.
+  if (end < text_.size() && text_[end] == '%') return "";
   const size_t tail = ParticleEnd(end);
   int len = 0;
   if (tail < text_.size() && IsHangul(CodePointAt(text_, tail, &len))) return "";
@@ -1475,7 +1518,9 @@ void DocExtractor::ScanLatinNames() {
     while (true) {
       size_t sp = text_.rfind(' ', e - 1);
       if (sp == std::string_view::npos || sp <= b) break;
-      if (!b_.IsStopName(text_.substr(sp + 1, e - sp - 1))) break;
+      // ... nor is a measure: "NPU 48TOPS", "TSMC 3nm".
+      const std::string_view last = text_.substr(sp + 1, e - sp - 1);
+      if (!b_.IsStopName(last) && !IsMeasure(last)) break;
       e = sp;
     }
     // "Torvik Blue Systems(노르웨이)": before a country note the definition scan took the last
@@ -1491,7 +1536,7 @@ void DocExtractor::ScanLatinNames() {
     }
     const size_t run_size = run.second - b;
     std::string s(text_.substr(b, e - b));
-    if (!HasUpperOrDigit(s) || Overlaps(b, e) || b_.IsStopName(s)) continue;
+    if (!HasUpperOrDigit(s) || Overlaps(b, e) || b_.IsStopName(s) || IsMeasure(s)) continue;
     double conf = 0;
     std::string label = LabelFromContext(b, e, &conf);
     if (label.empty() && e != b + run_size) label = LabelFromContext(b, b + run_size, &conf);
@@ -1508,6 +1553,7 @@ void DocExtractor::ScanLatinNames() {
     bool model = false;
     if (label.empty()) {
       label = LabelOfModelName(text_.substr(b, e - b), e, &conf);
+      if (label.empty()) label = LabelOfHeadBefore(text_.substr(b, e - b), b, &conf);
       model = !label.empty();
     }
     const bool actor = label.empty() && !b_.actor_label.empty() && IsSpelledName(s) &&
@@ -1895,6 +1941,82 @@ void DocExtractor::ScanCompounds() {
       g.dict = -1;
       g.confidence = 0.7;
       g.rule = "signal:possessor-compound";
+    }
+  }
+}
+
+bool DocExtractor::IsBrandModelTail(size_t begin, size_t end) const {
+  std::string_view prev;
+  for (size_t at = begin; at < end;) {
+    size_t e = text_.find_first_of(" (", at);
+    if (e == std::string_view::npos || e > end) e = end;
+    const std::string_view word = text_.substr(at, e - at);
+    const bool number =
+        !prev.empty() && prev.find_first_not_of("0123456789.,") == std::string_view::npos;
+    if (!word.empty() && (IsMeasure(word) || (number && b_.IsStopName(word)))) return false;
+    prev = word;
+    at = e + 1;
+  }
+  if (end >= text_.size()) return true;
+  int len = 0;
+  if (!IsHangul(CodePointAt(text_, end, &len))) return true;
+  // "S25는", "2400이": a particle; "1공장", "3종": a counter.
+  const size_t particles = ParticleEnd(end);
+  return particles > end &&
+         (particles >= text_.size() || !IsHangul(CodePointAt(text_, particles, &len)));
+}
+
+void DocExtractor::ExtendBrandModels() {
+  for (size_t i = 0; i < ms_.size(); ++i) {
+    Mention& m = ms_[i];
+    if (m.dead || m.dict < 0) continue;
+    const DictEntry& brand = b_.entries[m.dict];
+    const bool model = !b_.model_label.empty() && brand.label == b_.model_label;
+    if (brand.generic || (!model && brand.label != b_.company_label)) continue;
+    // "칼자이스 SMT(Carl Zeiss SMT)", "스냅드래곤 8 엘리트(Snapdragon 8 Elite)": the brackets
+    // spell out a longer name that starts with the dictionary's.
+    size_t end = m.span.end;
+    for (const std::string& alias : brand.aliases) {
+      if (end == m.span.end && IsLatinName(alias)) end = SpelledModelEnd(text_, m.span.end, alias);
+    }
+    const bool spelled = end != m.span.end;
+    if (!spelled && model) end = BrandModelEnd(text_, m.span.end);
+    if (end == m.span.end || !IsBrandModelTail(m.span.end, end)) continue;
+    // "에너지 물류기업 아틀라스 에너지 솔루션스(Atlas Energy Solutions)": its suffix or a cue
+    // types the longer name; a model number after a brand that they type otherwise is none.
+    double conf = 0;
+    std::string label = LabelFromSuffix(text_.substr(m.span.begin, end - m.span.begin));
+    if (label.empty()) label = LabelFromContext(m.span.begin, end, &conf);
+    if (!spelled && !label.empty() && label != b_.model_label) continue;
+    if (label.empty()) label = brand.label;
+    // A word the dictionary also lists ("Kimi K2": "K2" a tank's) is part of the longer name.
+    for (size_t j = i + 1; j < ms_.size() && ms_[j].span.begin < end; ++j) ms_[j].dead = true;
+    // "EXAONE 4.0", "라마 3" + ".2": a dotted version is a release of the brand's product, the
+    // same entity; a model number ("갤럭시 S25") names a product of its own.
+    const std::string tail = Trim(text_.substr(m.span.end, end - m.span.end));
+    m.span.end = static_cast<uint32_t>(end);
+    if (tail.find('.') != std::string::npos &&
+        tail.find_first_not_of("0123456789.") == std::string::npos) {
+      continue;
+    }
+    m.dict = -1;
+    m.label = label;
+    m.confidence = 0.7;
+    m.rule = "signal:brand-model";
+    if (!spelled) continue;
+    // The brand found inside the brackets ("(Carl Zeiss SMT)") is the spelling's start: the
+    // spelling is the same longer name, which the definition scan then joins to it.
+    const size_t close = text_.find(')', end);
+    for (size_t j = i + 1; j < ms_.size() && ms_[j].span.begin < close; ++j) {
+      Mention& in = ms_[j];
+      if (in.dead || in.span.begin != end + 1 || in.span.end >= close) continue;
+      for (size_t k = j + 1; k < ms_.size() && ms_[k].span.begin < close; ++k) ms_[k].dead = true;
+      in.span.end = static_cast<uint32_t>(close);
+      in.dict = -1;
+      in.label = label;
+      in.confidence = m.confidence;
+      in.rule = m.rule;
+      break;
     }
   }
 }
@@ -2679,6 +2801,7 @@ Extraction DocExtractor::Run() {
   x.mentions_edge = b_.mentions_edge;
   ScanGazetteer();
   ResolveByCountryContext();
+  ExtendBrandModels();
   ScanEntityRules();
   ScanCompounds();
   ScanQuotes();

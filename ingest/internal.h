@@ -546,6 +546,7 @@ struct Bundle::Impl {
   absl::flat_hash_set<std::string> ambiguous;          // aliases that are also common words
   absl::flat_hash_set<std::string> stop_names;          // NameKey of names that are never entities
   std::vector<LabelCue> name_suffixes;                 // 연구소 -> Organization
+  std::vector<LabelCue> name_prefixes;                 // "Project " -> Program
   absl::flat_hash_map<uint32_t, std::vector<LabelCue>> suffixes_by_last;  // by last code point
   absl::flat_hash_map<uint32_t, std::vector<std::string>> particles_by_last;
   std::vector<LabelCue> before_cues;                   // "스타트업 " + Name -> Company
@@ -639,6 +640,17 @@ bool IsSpelledName(std::string_view name);
 enum class ModelShape { kNone, kBrandModel, kCode };
 ModelShape ModelNameShape(std::string_view name,
                           const absl::flat_hash_set<std::string>& reference_words);
+// "갤럭시 S25", "엑시노스 2400이", "아이폰 16 Pro에", "라이젠 AI 300을", "라마 3.2": where the
+// model after a brand name ending at `end` ends. The model is the brand's version ("3" + ".2")
+// and up to three further Latin words, each a capital, a digit or a code ("S25", "16", "Pro",
+// "AI", "200V"), with a digit among them; the last word with or after the digit ends it. `end`
+// when no model follows. The caller checks what comes after (a particle, not a counter: "1공장").
+size_t BrandModelEnd(std::string_view text, size_t end);
+// "스냅드래곤 8 엘리트(Snapdragon 8 Elite)", "제미나이 나노(Gemini Nano)": where the Korean
+// spelling of a model after the brand ending at `end` ends (at the "("), when the brackets right
+// after it spell the brand as `brand_latin` and then as many words as the Korean has after the
+// brand; `end` otherwise.
+size_t SpelledModelEnd(std::string_view text, size_t end, std::string_view brand_latin);
 // "Glencore는 ...", "포드(Ford)와 합작", "노키아(Nokia)로부터 인수": whether the name ending at
 // `end` acts in its clause: it carries a subject particle (은/는/이/가, also after a footnote
 // mark, as SubjectParticleEnd reads it) or 로부터 ("from"), then a space or comma, or a

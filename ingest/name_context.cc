@@ -176,6 +176,101 @@ ModelShape ModelNameShape(std::string_view name,
   return ModelShape::kBrandModel;
 }
 
+size_t BrandModelEnd(std::string_view text, size_t end) {
+  auto model_char = [](char c) {
+    return IsAsciiDigit(c) || IsAsciiUpper(c) || IsAsciiLower(c) || c == '-' || c == '.' ||
+           c == ':' || c == '+';
+  };
+  size_t at = end;
+  bool digit = false;
+  size_t model_end = end;
+  // "라마 3" + ".2": a version written onto the brand's own number.
+  if (at > 0 && IsAsciiDigit(text[at - 1]) && at + 1 < text.size() && text[at] == '.' &&
+      IsAsciiDigit(text[at + 1])) {
+    ++at;
+    while (at < text.size() && IsAsciiDigit(text[at])) ++at;
+    digit = true;
+    model_end = at;
+  }
+  // "H800 2,048개": a brand that is a model number itself takes a version, no further model.
+  constexpr int kMaxWords = 3;
+  for (int w = 0; w < kMaxWords && !IsAsciiDigit(text[end - 1]); ++w) {
+    const size_t b = at + 1;
+    if (b >= text.size() || text[at] != ' ' || !(IsAsciiDigit(text[b]) || IsAsciiUpper(text[b]))) {
+      break;
+    }
+    size_t e = b;
+    while (e < text.size() && model_char(text[e])) ++e;
+    while (e > b && !IsAsciiDigit(text[e - 1]) && !IsAsciiUpper(text[e - 1]) &&
+           !IsAsciiLower(text[e - 1]) && text[e - 1] != '+') {
+      --e;  // "S25." at a sentence's end
+    }
+    // A word ends at a space, punctuation or a Korean particle, not inside a Latin word.
+    const std::string_view word = text.substr(b, e - b);
+    if (e < text.size() && static_cast<unsigned char>(text[e]) < 0x80 &&
+        (IsAsciiDigit(text[e]) || IsAsciiUpper(text[e]) || IsAsciiLower(text[e]))) {
+      break;
+    }
+    // "갤럭시 2025": a year dates the brand, it names no model of it; "20kg", "3nm" measure it;
+    // "2,048" counts.
+    if (IsYear(word) ||
+        (e < text.size() && text[e] == ',' && e + 1 < text.size() && IsAsciiDigit(text[e + 1]))) {
+      break;
+    }
+    const size_t unit = word.find_first_not_of("0123456789.");
+    if (unit > 0 && unit != std::string_view::npos &&
+        std::all_of(word.begin() + unit, word.end(), IsAsciiLower)) {
+      break;
+    }
+    digit = digit || std::any_of(word.begin(), word.end(), IsAsciiDigit);
+    at = e;
+    if (digit) model_end = e;
+  }
+  return digit ? model_end : end;
+}
+
+size_t SpelledModelEnd(std::string_view text, size_t end, std::string_view brand_latin) {
+  // The Korean words after the brand, up to "(" on the same line: at most three.
+  constexpr int kMaxWords = 3;
+  int korean_words = 0;
+  size_t at = end;
+  while (korean_words <= kMaxWords && at < text.size() && text[at] == ' ') {
+    size_t e = at + 1;
+    while (e < text.size() && text[e] != ' ' && text[e] != '(' && text[e] != '\n' &&
+           text[e] != ',' && text[e] != ')') {
+      ++e;
+    }
+    if (e == at + 1) return end;
+    ++korean_words;
+    at = e;
+  }
+  if (korean_words == 0 || korean_words > kMaxWords || at >= text.size() || text[at] != '(') {
+    return end;
+  }
+  const size_t close = text.find(')', at);
+  if (close == std::string_view::npos) return end;
+  const std::string_view latin = text.substr(at + 1, close - at - 1);
+  if (latin.size() <= brand_latin.size() + 1 ||
+      latin.substr(0, brand_latin.size()) != brand_latin || latin[brand_latin.size()] != ' ' ||
+      latin.find('\n') != std::string_view::npos) {
+    return end;
+  }
+  // The Latin words after the brand: as many as the Korean ones, all Latin.
+  int latin_words = 0;
+  for (size_t i = brand_latin.size(); i < latin.size(); ++i) {
+    const char c = latin[i];
+    if (c == ' ') {
+      if (i + 1 >= latin.size() || !(IsAsciiDigit(latin[i + 1]) || IsAsciiUpper(latin[i + 1]))) {
+        return end;  // "Gemini models": a model's words are capitalised or numbers
+      }
+      ++latin_words;
+    } else if (static_cast<unsigned char>(c) >= 0x80) {
+      return end;
+    }
+  }
+  return latin_words == korean_words ? at : end;
+}
+
 bool ActsInClause(std::string_view text, size_t end) {
   if (SubjectParticleEnd(text, end) != std::string_view::npos) return true;
   // "와/과" and a Korean word make a partner ("X와 합작", "X와 함께"); before another name

@@ -123,7 +123,8 @@ std::pair<size_t, size_t> FindLatinRun(std::string_view text, size_t from) {
     if (u >= 0xC3 && u <= 0xC9 && AccentedLetterLength(text, b) > 0) break;
   }
   if (b >= text.size()) return {std::string_view::npos, std::string_view::npos};
-  size_t e = SkipJoinedParts(text, SkipAlnum(text, b + LetterLength(text, b)), "-.&/");
+  // "NXT:1980i": a colon between letters and digits joins a model code.
+  size_t e = SkipJoinedParts(text, SkipAlnum(text, b + LetterLength(text, b)), "-.&/:");
   // Further words that start with a capital or a digit: " D2D", " 2.0".
   while (e + 1 < text.size() && text[e] == ' ' && CapitalOrDigitAt(text, e + 1)) {
     e = SkipJoinedParts(text, SkipAlnum(text, e + 1), "-.");

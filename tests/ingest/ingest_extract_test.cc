@@ -3,12 +3,17 @@
 #include <filesystem>
 #include <fstream>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ingest/ingest.h"
 #include "tests/ingest/shipped_bundle_test.h"
 
 namespace kg::ingest {
 namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::Not;
 
 class ExtractTest : public ShippedBundleTest {
  protected:
@@ -38,6 +43,70 @@ class ExtractTest : public ShippedBundleTest {
   }
 
 };
+
+// A dictionary brand and the model after it name the model, a product of its own; a dotted
+// version is a release of the brand's product; a spelled-out longer name is its own entity,
+// typed by its cues or as the brand is. A year, a measure or a count after a brand is none.
+TEST_F(ExtractTest, ABrandAndItsModelNameTheModel) {
+  Extraction x =
+      Run("- 삼성전자는 갤럭시 S25를 출시했고 엑시노스 2400이 들어갔다\n"
+          "- 퀄컴 스냅드래곤 8 엘리트(Snapdragon 8 Elite)는 TSMC가 생산\n"
+          "- 독일 칼자이스 SMT(Carl Zeiss SMT)는 반사 광학계를 공급\n"
+          "- 메타는 라마 3.2(Llama 3.2) 경량 모델을 공개\n"
+          "- 갤럭시 2025년 판매는 늘었고 HALEU 20kg을 확보했으며 엔비디아 H800 2,048개로 학습\n");
+  for (const char* model : {"갤럭시 S25", "엑시노스 2400", "Snapdragon 8 Elite"}) {
+    const Entity* e = Find(x, "Product", model);
+    ASSERT_NE(e, nullptr) << model;
+    EXPECT_EQ(e->rule, "signal:brand-model") << model;
+  }
+  EXPECT_THAT(Find(x, "Product", "Snapdragon 8 Elite")->aliases, Contains("스냅드래곤 8 엘리트"));
+  const Entity* zeiss = Find(x, "Company", "Carl Zeiss SMT");
+  ASSERT_NE(zeiss, nullptr);
+  EXPECT_THAT(zeiss->aliases, Contains("칼자이스 SMT"));
+  EXPECT_EQ(Find(x, "Company", "Carl Zeiss"), nullptr);
+  const Entity* llama = Find(x, "Product", "Llama 3");
+  ASSERT_NE(llama, nullptr);
+  EXPECT_THAT(llama->aliases, Contains("라마 3.2"));
+  const Entity* galaxy = Find(x, "Product", "Samsung Galaxy");
+  ASSERT_NE(galaxy, nullptr);
+  EXPECT_THAT(galaxy->aliases, ElementsAre("갤럭시"));
+  for (const Entity& e : x.entities) {
+    for (const char* none : {"엘리트", "갤럭시 2025", "HALEU 20kg", "H800 2"}) {
+      EXPECT_THAT(e.aliases, Not(Contains(none))) << e.name;
+    }
+  }
+}
+
+// "EUV 장비 NXE:3800E를", "개량 모델인 K2PL로": a code right after a model head is a model;
+// a short code there ("시리즈 C-1", a funding round) and a measure ("TSMC 3nm", "NPU
+// 48TOPS") or a share ("Reach Nearly 60%") name nothing.
+TEST_F(ExtractTest, ACodeAfterAModelHeadIsAModel) {
+  Extraction x =
+      Run("- 라피더스는 EUV 장비 NXE:3800E를 들여왔고, 현대로템은 개량 모델인 K2PL로 제작\n"
+          "- 아마존이 시리즈 C-1 투자를 주도했고 인텔은 48TOPS NPU를, 코어 칩은 TSMC 3nm 생산\n"
+          "- 표: 인텔 설계, NPU 48TOPS, TSMC 3nm 생산\n"
+          "(참고 : IDC, AI PCs Forecast to Reach Nearly 60% of PC Shipments by 2027)\n");
+  EXPECT_NE(Find(x, "Product", "NXE:3800E"), nullptr);
+  EXPECT_NE(Find(x, "Product", "K2PL"), nullptr);
+  for (const Entity& e : x.entities) {
+    for (const char* none : {"C-1", "3nm", "NPU 48TOPS", "48TOPS", "Reach Nearly 60"}) {
+      EXPECT_THAT(e.aliases, Not(Contains(none))) << e.name;
+    }
+  }
+}
+
+// "Project Cypress", "프로젝트 사이프러스": a name that starts with a head noun English puts
+// first (lexicon prefix) takes its label; a common noun phrase is no name.
+TEST_F(ExtractTest, ANameStartingWithAPrefixHeadTakesItsLabel) {
+  Extraction x =
+      Run("- 에너지부는 '프로젝트 사이프러스(Project Cypress)'를 허브로 선정했고, "
+          "CCS 프로젝트 9건을 지원\n");
+  const Entity* cypress = Find(x, "Program", "Project Cypress");
+  ASSERT_NE(cypress, nullptr);
+  EXPECT_THAT(cypress->aliases, Contains("프로젝트 사이프러스"));
+  for (const Entity& e : x.entities)
+    EXPECT_THAT(e.aliases, Not(Contains("프로젝트 9건"))) << e.name;
+}
 
 TEST_F(ExtractTest, BundleLoadsCountriesFromIcuAndRules) {
   EXPECT_GT((*bundle_)->DictionaryEntries(), 700u);  // ~250 ICU regions + the dictionaries

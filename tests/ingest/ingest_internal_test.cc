@@ -5,6 +5,8 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/escaping.h"
@@ -827,6 +829,52 @@ TEST(ModelNameShapeTest, BrandThenNumberOrACodeAloneNothingElse) {
        {"Article 5", "Phase 3", "March 2025", "Vision 2030", "Market Outlook 2025-2029", "COP 28",
         "USD 100", "Galaxy", "KP-FHR", "XQ-", "Galaxy s25 Ultra", "5G", "Long march 6A"}) {
     EXPECT_EQ(ModelNameShape(none, refs), ModelShape::kNone) << none;
+  }
+}
+
+// Where the model after a dictionary brand ends: Latin words with a digit among them, or a
+// version written onto the brand's own number; not a year, a measure or a count.
+TEST(BrandModelEndTest, LatinWordsWithADigitAfterTheBrand) {
+  auto model = [](std::string_view text, std::string_view brand) {
+    const size_t end = BrandModelEnd(text, brand.size());
+    return std::string(text.substr(0, end));
+  };
+  EXPECT_EQ(model("갤럭시 S25 전 모델에", "갤럭시"), "갤럭시 S25");
+  EXPECT_EQ(model("엑시노스 2400이 들어갔다", "엑시노스"), "엑시노스 2400");
+  EXPECT_EQ(model("아이폰 16 Pro에 넣고", "아이폰"), "아이폰 16 Pro");
+  EXPECT_EQ(model("라이젠 AI 300을 출시", "라이젠"), "라이젠 AI 300");
+  EXPECT_EQ(model("코어 울트라 200V(루나레이크)를", "코어 울트라"), "코어 울트라 200V");
+  EXPECT_EQ(model("라마 3.2(Llama 3.2)", "라마 3"), "라마 3.2");
+  EXPECT_EQ(model("창정 6A 발사", "창정"), "창정 6A");
+  EXPECT_EQ(model("Zentra S9.", "Zentra"), "Zentra S9");
+  for (auto [text, brand] : std::vector<std::pair<std::string_view, std::string_view>>{
+           {"갤럭시 2025년 판매", "갤럭시"},      // a year
+           {"HALEU 20kg을 확보", "HALEU"},        // a measure
+           {"H800 2,048개로 학습", "H800"},       // a model number takes no further number
+           {"Zentra 2,048대", "Zentra"},          // a count
+           {"갤럭시 AI 기능", "갤럭시"},          // no digit
+           {"갤럭시 판매량", "갤럭시"},           // no Latin word
+           {"Zentra S25Ultra", "Zentra S25"}}) {  // inside a word
+    EXPECT_EQ(BrandModelEnd(text, brand.size()), brand.size()) << text;
+  }
+}
+
+// "스냅드래곤 8 엘리트(Snapdragon 8 Elite)": the brackets spell the brand and as many
+// capitalised words or numbers as the Korean has after it.
+TEST(SpelledModelEndTest, TheBracketsSpellTheBrandAndTheRest) {
+  const std::string_view elite = "스냅드래곤 8 엘리트(Snapdragon 8 Elite)는";
+  EXPECT_EQ(SpelledModelEnd(elite, std::string_view("스냅드래곤").size(), "Snapdragon"),
+            elite.find('('));
+  const std::string_view nano = "제미나이 나노(Gemini Nano)를";
+  EXPECT_EQ(SpelledModelEnd(nano, std::string_view("제미나이").size(), "Gemini"), nano.find('('));
+  for (auto [text, brand, latin] :
+       std::vector<std::tuple<std::string_view, std::string_view, std::string_view>>{
+           {"스냅드래곤 칩(Snapdragon 8 Elite)", "스냅드래곤", "Snapdragon"},  // 1 word, 2 spelled
+           {"제미나이 모델(Gemini models)", "제미나이", "Gemini"},             // lower case
+           {"제미나이 나노(Galaxy Nano)", "제미나이", "Gemini"},               // another brand
+           {"제미나이 나노(제미나이 Nano)", "제미나이", "Gemini"},             // not Latin
+           {"제미나이 나노는 (Gemini Nano)", "제미나이", "Gemini"}}) {         // not right after
+    EXPECT_EQ(SpelledModelEnd(text, brand.size(), latin), brand.size()) << text;
   }
 }
 
