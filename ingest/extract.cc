@@ -2363,6 +2363,15 @@ void DocExtractor::AddCoordinatedNames(size_t place, std::vector<int>* out) cons
   }
 }
 
+// What RunRulesOnUnit reads around a unit's names, as constant views: a braced list of string
+// literals built its views (a strlen each) for every placeholder of every unit.
+constexpr std::string_view kHeadMarks[] = {" ", "-", "•", "▲", "●", "▪", "※", "*", "\t"};
+constexpr std::string_view kNameTails[] = {" CEO",        " 대통령",   " 정부",     " 행정부",
+                                           " 이니셔티브", " 프로젝트", " 프로그램", " 사업",
+                                           " 연합",       " 컨소시엄", " 그룹",     " 연구진"};
+constexpr std::string_view kTopicParticles[] = {"은 ", "는 ", "은,", "는,"};
+constexpr std::string_view kSubjectParticles[] = {"이 ", "가 ", "께서 ", "도 "};
+
 void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int scopes) {
   // The unit with typed placeholders; "*" footnote marks and a company form ("社") after a name
   // are dropped.
@@ -2422,7 +2431,7 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
     while (i < tagged.size()) {
       std::string_view rest = std::string_view(tagged).substr(i);
       bool skipped = false;
-      for (std::string_view mark : {" ", "-", "•", "▲", "●", "▪", "※", "*", "\t"}) {
+      for (std::string_view mark : kHeadMarks) {
         if (StartsWith(rest, mark)) {
           i += mark.size();
           skipped = true;
@@ -2446,16 +2455,14 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
       // A footnote mark after the definition, "X(Y)*는" (one right after the name is dropped).
       while (StartsWith(rest, "*")) rest.remove_prefix(1);
       if (StartsWith(rest, "社")) rest.remove_prefix(std::string_view("社").size());
-      for (std::string_view tail :
-           {" CEO", " 대통령", " 정부", " 행정부", " 이니셔티브", " 프로젝트", " 프로그램", " 사업",
-            " 연합", " 컨소시엄", " 그룹", " 연구진"}) {
+      for (std::string_view tail : kNameTails) {
         if (StartsWith(rest, tail)) rest.remove_prefix(tail.size());
       }
       bool subj = false, topic = false;
-      for (std::string_view j : {"은 ", "는 ", "은,", "는,"}) {
+      for (std::string_view j : kTopicParticles) {
         if (StartsWith(rest, j)) subj = topic = true;
       }
-      for (std::string_view j : {"이 ", "가 ", "께서 ", "도 "}) {
+      for (std::string_view j : kSubjectParticles) {
         if (StartsWith(rest, j)) subj = true;
       }
       if (subj) {

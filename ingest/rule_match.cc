@@ -30,6 +30,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "ingest/internal.h"
 
 namespace kg::ingest {
@@ -439,11 +440,52 @@ class FirstReader {
   bool bad_ = false;
 };
 
+// A group of RelaxBoundedRepeats' output that is still open.
+struct OpenGroup {
+  size_t first_site = 0;  // index of the first site inside it
+  size_t begin = 0;       // where it starts in the output pattern
+  bool plain = true;      // "(?:" with no capturing group inside
+};
+
+// Groups repeated at most this many times are written out copy by copy (see UnrollGroup).
+constexpr int kMaxUnrolledRepeats = 4;
+
+// Replaces the group at the end of out->pattern (from `g.begin`, its sites from `g.first_site`)
+// by `q`'s copies of it, nested as RE2 expands a bounded repetition itself (x{1,3}? is
+// x(?:x(?:x)??)??; simplify.cc), so the program and its order of paths are the same. Each copy
+// holds its own copies of the sites, named apart, so that every run of a site has a group of its
+// own and its bound can be checked exactly (in x{0,2}? the one group would hold the last run only).
+void UnrollGroup(const OpenGroup& g, const Quantifier& q, RelaxedPattern* out) {
+  const std::string body = out->pattern.substr(g.begin);
+  const size_t sites_end = out->sites.size();
+  auto copy = [&](int k) {
+    if (k == 0) return body;
+    std::string text = body;
+    for (size_t s = g.first_site; s < sites_end; ++s) {
+      RelaxedSite site = out->sites[s];
+      site.group = absl::StrCat(AV(kBoundGroup), out->sites.size());
+      text = absl::StrReplaceAll(text, {{absl::StrCat("(?P<", out->sites[s].group, ">"),
+                                         absl::StrCat("(?P<", site.group, ">")}});
+      out->sites.push_back(std::move(site));
+    }
+    return text;
+  };
+  std::vector<std::string> copies;
+  for (int k = 0; k < q.max; ++k) copies.push_back(copy(k));
+  std::string unrolled;
+  for (int k = 0; k < q.min; ++k) unrolled += copies[k];
+  std::string suffix;
+  const char* optional = q.lazy ? ")??" : ")?";
+  for (int k = q.max - 1; k >= q.min; --k)
+    suffix = absl::StrCat("(?:", copies[k], suffix, optional);
+  out->pattern.replace(g.begin, std::string::npos, unrolled + suffix);
+}
+
 }  // namespace
 
 std::optional<RelaxedPattern> RelaxBoundedRepeats(std::string_view p, int min_bound) {
   RelaxedPattern out;
-  std::vector<size_t> open_groups;  // index of the first site inside each open group
+  std::vector<OpenGroup> open_groups;
   std::string_view prev_literal;    // the atom just before, when a plain literal
   bool any = false;
   for (size_t i = 0; i < p.size();) {
@@ -453,7 +495,10 @@ std::optional<RelaxedPattern> RelaxBoundedRepeats(std::string_view p, int min_bo
       case AtomKind::kBad:
         return std::nullopt;
       case AtomKind::kOpen:
-        open_groups.push_back(out.sites.size());
+        if (a.text != "(?:") {
+          for (OpenGroup& g : open_groups) g.plain = false;
+        }
+        open_groups.push_back({out.sites.size(), out.pattern.size(), a.text == "(?:"});
         out.pattern.append(a.text);
         prev_literal = {};
         i = a.next;
@@ -466,16 +511,21 @@ std::optional<RelaxedPattern> RelaxBoundedRepeats(std::string_view p, int min_bo
       case AtomKind::kClose: {
         if (open_groups.empty()) return std::nullopt;
         const Quantifier q = ReadQuantifier(p, a.next);
-        // A repeated group may run a site many times; its group holds only the last run.
-        if (q.Repeats()) {
-          for (size_t s = open_groups.back(); s < out.sites.size(); ++s)
-            out.sites[s].repeated = true;
-        }
+        const OpenGroup g = open_groups.back();
         open_groups.pop_back();
         out.pattern.append(a.text);
-        out.pattern.append(q.text);
         prev_literal = {};
         i = q.next;
+        if (q.Repeats() && g.first_site < out.sites.size() && g.plain && q.max >= 0 &&
+            q.max <= kMaxUnrolledRepeats) {
+          UnrollGroup(g, q, &out);
+          continue;
+        }
+        // A repeated group may run a site many times; its group holds only the last run.
+        if (q.Repeats()) {
+          for (size_t s = g.first_site; s < out.sites.size(); ++s) out.sites[s].repeated = true;
+        }
+        out.pattern.append(q.text);
         continue;
       }
       default:

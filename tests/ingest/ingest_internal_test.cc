@@ -302,6 +302,37 @@ TEST(RelaxBoundedRepeatsTest, LeavesPatternsItCannotReadOrNeedNotRelax) {
   EXPECT_FALSE(optional_group->sites[0].repeated);  // "?" runs it at most once
 }
 
+// A group repeated a few times is written copy by copy, nested as RE2 expands the repetition,
+// each copy with a group of its own for the site: every run's bound is then checked exactly.
+TEST(RelaxBoundedRepeatsTest, UnrollsGroupsRepeatedAFewTimes) {
+  auto lazy = RelaxBoundedRepeats(R"(A(?:[^ ]{0,9}x ){0,2}?B)", 8);
+  ASSERT_TRUE(lazy.has_value());
+  EXPECT_EQ(lazy->pattern,
+            R"(A(?:(?:(?P<kg_bound_0>[^ ]{0,})x )(?:(?:(?P<kg_bound_1>[^ ]{0,})x ))??)??B)");
+  ASSERT_EQ(lazy->sites.size(), 2u);
+  for (const RelaxedSite& site : lazy->sites) {
+    EXPECT_FALSE(site.repeated);
+    EXPECT_EQ(site.max_chars, 9);
+    EXPECT_EQ(site.char_class, "[^ ]");
+    EXPECT_EQ(site.after, "x");
+  }
+  auto at_least_one = RelaxBoundedRepeats(R"((?:[^ ]{1,9}|y){1,3})", 8);
+  ASSERT_TRUE(at_least_one.has_value());
+  EXPECT_EQ(at_least_one->pattern,
+            R"((?:(?P<kg_bound_0>[^ ]{1,})|y)(?:(?:(?P<kg_bound_1>[^ ]{1,})|y))"
+            R"((?:(?:(?P<kg_bound_2>[^ ]{1,})|y))?)?)");
+  EXPECT_EQ(at_least_one->sites.size(), 3u);
+  // Not copied: more repetitions than that, no upper bound, or a capturing group inside (its
+  // name would repeat). Their site keeps the check over the whole match.
+  for (const char* p : {R"((?:[^ ]{0,9}x ){0,5}B)", R"((?:[^ ]{0,9}x )*B)",
+                        R"((?:(?P<n>[^ ]{0,9})x ){0,2}B)", R"(((?:[^ ]{0,9}x )){0,2}B)"}) {
+    auto r = RelaxBoundedRepeats(p, 8);
+    ASSERT_TRUE(r.has_value()) << p;
+    ASSERT_EQ(r->sites.size(), 1u) << p;
+    EXPECT_TRUE(r->sites[0].repeated) << p;
+  }
+}
+
 // MatchRule must give exactly what the exact regex gives, bounds overrun or not, relaxed or
 // anchored or both: random texts of placeholders, words, parentheses and long runs, many start
 // positions.
@@ -340,6 +371,11 @@ TEST(MatchRuleTest, SameMatchesAsTheExactRegex) {
       // A gap across mentions: the DFA asked first.
       {R"((?P<S>\x01\d+:(?:Company)\x02)(?:가|는) [^\n]*?(?P<O>\x01\d+:(?:Program)\x02)를 (?:개발|출시))",
        {company + "가 ", company + "는 ", program, "를 개발", "를 ", "출시", " ", "x"}},
+      // A lazy group repeated at most twice, a class after its bounded run: written out copy
+      // by copy, every run of the bound with its own group.
+      {R"((?:^|\s)(?P<O>\x01\d+:(?:Country)\x02) (?:(?:[^\x01\n ,]{0,4}[^\x01\n ,가]|\x01\d+:[A-Za-z~]+\x02) ){0,2}?(?P<S>\x01\d+:(?:Company)\x02))",
+       {" " + country + " ", country + " ", "기업 ", "스타트업가 ", "반도체기업들 ", company,
+        program + " ", ", ", "가 "}},
   };
   std::mt19937 rng(11);
   int relaxed_rules = 0, anchored_rules = 0, at_text_start = 0, dfa_first = 0, leads = 0;
@@ -378,9 +414,9 @@ TEST(MatchRuleTest, SameMatchesAsTheExactRegex) {
     // A match at the text's start needs start 0 and a company first: far fewer.
     EXPECT_GT(matched, rule.at_text_start ? 20 : 500) << pattern;
   }
-  EXPECT_EQ(relaxed_rules, 4);
-  EXPECT_EQ(anchored_rules, 7);  // with the two whose match may start a character before
-  EXPECT_EQ(leads, 2);
+  EXPECT_EQ(relaxed_rules, 5);
+  EXPECT_EQ(anchored_rules, 8);  // with the three whose match may start a character before
+  EXPECT_EQ(leads, 3);
   EXPECT_EQ(at_text_start, 1);
   EXPECT_EQ(dfa_first, 2);  // "[^\t\n]*" and "[^\n]*?": neither stops at a placeholder
 }
