@@ -416,7 +416,9 @@ absl::StatusOr<std::shared_ptr<const codec::EdgeRow>> TxnImpl::CachedEdgeRow(con
 }
 
 void TxnImpl::WriteEdgeRow(const EdgeKey& key, std::optional<codec::EdgeRow> row) {
-  const std::string out_key = layout::OutEdgeKey(key);
+  char out_bytes[layout::kAdjKeyBytes];
+  layout::AdjKeyTo(key, Direction::kOut, out_bytes);
+  const std::string_view out_key(out_bytes, sizeof(out_bytes));
   if (!row.has_value()) {
     txn_->Delete(Space::kAdj, out_key);
     if (MayBeCommitted(key)) edges_[key] = TxnEdge{nullptr, 0, TxnEdge::Origin::kWritten};
@@ -455,13 +457,54 @@ absl::Status TxnImpl::CreateEdge(const EdgeKey& key, const Value& external_id,
     txn_->Put(Space::kKey, layout::EdgeExternalIdKey(external_id), layout::OutEdgeKey(key));
   }
   WriteEdgeRow(key, std::move(row));
-  txn_->Put(Space::kAdj, layout::InEdgeKey(key), "");
+  char in_key[layout::kAdjKeyBytes];
+  layout::AdjKeyTo(key, Direction::kIn, in_key);
+  txn_->Put(Space::kAdj, std::string_view(in_key, sizeof(in_key)), "");
   live_edges_.insert(key);
-  txn_->AddInt64(Space::kCount, layout::EdgeCountKey(key.label), +1);
-  txn_->AddInt64(Space::kCount, layout::TotalEdgesKey(), +1);
-  txn_->AddInt64(Space::kCount, layout::DegreeKey(key.src, Direction::kOut, key.label), +1);
-  txn_->AddInt64(Space::kCount, layout::DegreeKey(key.dst, Direction::kIn, key.label), +1);
+  CountEdge(key, +1);
   return absl::OkStatus();
+}
+
+void TxnImpl::CountEdge(const EdgeKey& key, int64_t delta) {
+  using Kind = EdgeCounter::Kind;
+  pending_counts_[EdgeCounter{0, key.label, Kind::kLabel}] += delta;
+  pending_counts_[EdgeCounter{0, 0, Kind::kTotal}] += delta;
+  pending_counts_[EdgeCounter{key.src, key.label, Kind::kOut}] += delta;
+  pending_counts_[EdgeCounter{key.dst, key.label, Kind::kIn}] += delta;
+}
+
+void TxnImpl::FlushEdgeCounts() {
+  for (const auto& [c, delta] : pending_counts_) {
+    if (delta == 0) continue;  // as the write buffer: additions summing to zero write nothing
+    std::string key;
+    switch (c.kind) {
+      case EdgeCounter::Kind::kTotal:
+        key = layout::TotalEdgesKey();
+        break;
+      case EdgeCounter::Kind::kLabel:
+        key = layout::EdgeCountKey(c.label);
+        break;
+      case EdgeCounter::Kind::kOut:
+        key = layout::DegreeKey(c.vertex, Direction::kOut, c.label);
+        break;
+      case EdgeCounter::Kind::kIn:
+        key = layout::DegreeKey(c.vertex, Direction::kIn, c.label);
+        break;
+    }
+    txn_->AddInt64(Space::kCount, key, delta);
+  }
+  pending_counts_.clear();
+}
+
+absl::StatusOr<int64_t> TxnImpl::CountEdges(std::optional<LabelId> label) {
+  FlushEdgeCounts();
+  return ReaderImpl<GraphTxn>::CountEdges(label);
+}
+
+absl::StatusOr<int64_t> TxnImpl::Degree(VertexId vertex, Direction direction,
+                                        std::optional<LabelId> label) {
+  FlushEdgeCounts();
+  return ReaderImpl<GraphTxn>::Degree(vertex, direction, label);
 }
 
 absl::StatusOr<EdgeKey> TxnImpl::AddEdge(VertexId src, std::string_view label, VertexId dst,
@@ -539,10 +582,7 @@ absl::Status TxnImpl::DeleteEdge(const EdgeKey& key) {
   WriteEdgeRow(key, std::nullopt);
   txn_->Delete(Space::kAdj, layout::InEdgeKey(key));
   live_edges_.erase(key);
-  txn_->AddInt64(Space::kCount, layout::EdgeCountKey(key.label), -1);
-  txn_->AddInt64(Space::kCount, layout::TotalEdgesKey(), -1);
-  txn_->AddInt64(Space::kCount, layout::DegreeKey(key.src, Direction::kOut, key.label), -1);
-  txn_->AddInt64(Space::kCount, layout::DegreeKey(key.dst, Direction::kIn, key.label), -1);
+  CountEdge(key, -1);
   return provenance_.RemoveElement(key);
 }
 
@@ -554,6 +594,7 @@ absl::Status TxnImpl::PutDocument(const Document& document) {
   }
   absl::StatusOr<std::optional<Document>> existing = GetDocument(document.id);
   if (!existing.ok()) return existing.status();
+  last_document_.reset();
   if (!existing->has_value()) {
     txn_->AddInt64(Space::kCount, layout::DocumentCountKey(), +1);
     known_documents_[document.id] = true;
@@ -565,7 +606,12 @@ absl::Status TxnImpl::PutDocument(const Document& document) {
 }
 
 absl::StatusOr<bool> TxnImpl::DocumentIsFresh(const std::string& doc_id) {
-  if (auto it = known_documents_.find(doc_id); it != known_documents_.end()) return it->second;
+  // An ingest asks for one document ~50 times in a row (each entity and edge it names).
+  if (last_document_.has_value() && last_document_->first == doc_id) return last_document_->second;
+  if (auto it = known_documents_.find(doc_id); it != known_documents_.end()) {
+    last_document_.emplace(doc_id, it->second);
+    return it->second;
+  }
   absl::StatusOr<std::optional<Document>> doc = GetDocument(doc_id);
   if (!doc.ok()) return doc.status();
   if (!doc->has_value()) {
@@ -610,6 +656,7 @@ absl::StatusOr<RetractReport> TxnImpl::RetractDocument(std::string_view doc_id) 
     return absl::NotFoundError(absl::StrCat("document '", Sv(doc_id), "' does not exist"));
   }
   known_documents_.erase(std::string(doc_id));
+  last_document_.reset();
   absl::StatusOr<std::vector<ElementRef>> supported =
       provenance_.RemoveDocument(std::string(doc_id));
   if (!supported.ok()) return supported.status();
@@ -683,6 +730,7 @@ absl::Status TxnImpl::DeclareIndex(const IndexSpec& spec) {
 }
 
 void TxnImpl::Finish() {
+  FlushEdgeCounts();
   provenance_.Flush();
   context_->row_updates.clear();
   for (auto& [id, r] : rows_) {

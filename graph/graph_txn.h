@@ -70,6 +70,12 @@ class TxnImpl : public ReaderImpl<GraphTxn> {
   absl::Status RemoveEdgeProperty(const EdgeKey& key, std::string_view name) override;
   absl::Status DeleteEdge(const EdgeKey& key) override;
 
+  // The count space as this transaction sees it: the edge counters summed so far are written
+  // into the transaction first.
+  absl::StatusOr<int64_t> CountEdges(std::optional<LabelId> label) override;
+  absl::StatusOr<int64_t> Degree(VertexId vertex, Direction direction,
+                                 std::optional<LabelId> label) override;
+
   absl::Status PutDocument(const Document& document) override;
   absl::Status AddEvidence(const ElementRef& element, const Evidence& evidence) override;
   absl::StatusOr<RetractReport> RetractDocument(std::string_view doc_id) override;
@@ -125,6 +131,11 @@ class TxnImpl : public ReaderImpl<GraphTxn> {
   // what this transaction added, because this transaction created it (or retracted it first).
   absl::StatusOr<bool> DocumentIsFresh(const std::string& doc_id);
   uint64_t AllocateId() { return context_->next_id++; }
+  // Adds `delta` to the four counters an edge changes (its label's, all edges', and the degrees
+  // of its ends), in pending_counts_.
+  void CountEdge(const EdgeKey& key, int64_t delta);
+  // Writes pending_counts_ into the transaction (one AddInt64 per counter) and empties it.
+  void FlushEdgeCounts();
 
   kv::Txn* txn_;
   TxnContext* context_;
@@ -136,6 +147,7 @@ class TxnImpl : public ReaderImpl<GraphTxn> {
   // that each costs one lookup, not one per call; the provenance rows read or written so far.
   absl::flat_hash_set<EdgeKey> live_edges_;
   absl::flat_hash_map<std::string, bool> known_documents_;  // doc id -> fresh
+  std::optional<std::pair<std::string, bool>> last_document_;  // DocumentIsFresh's last answer
   ProvenanceBuffer provenance_;
   // Vertex rows and unique keys read or written so far: an entity named by several documents
   // of one transaction is read once, and one that earlier transactions read or wrote comes
@@ -159,6 +171,21 @@ class TxnImpl : public ReaderImpl<GraphTxn> {
     Origin origin = Origin::kStore;
   };
   absl::flat_hash_map<EdgeKey, TxnEdge> edges_;
+  // The edge counters' additions, summed per counter until the transaction ends or reads the
+  // count space: a new edge changes four counters, and a document's ~25 edges share their
+  // source's, so summing them here saves three of four key encodings and buffer writes per
+  // edge. The same sums reach the same keys (the write buffer sums additions too).
+  struct EdgeCounter {
+    VertexId vertex = 0;  // 0 with kTotal: all edges; 0 with kLabel: the label's edges
+    LabelId label = 0;
+    enum class Kind : uint8_t { kTotal, kLabel, kOut, kIn } kind = Kind::kTotal;
+    friend bool operator==(const EdgeCounter&, const EdgeCounter&) = default;
+    template <typename H>
+    friend H AbslHashValue(H h, const EdgeCounter& c) {
+      return H::combine(std::move(h), c.vertex, c.label, c.kind);
+    }
+  };
+  absl::flat_hash_map<EdgeCounter, int64_t> pending_counts_;
   static constexpr VertexId kNoVertex = 0;
 };
 

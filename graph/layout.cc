@@ -75,6 +75,21 @@ std::string AdjKey(const EdgeKey& e, Direction d) {
   return k;
 }
 
+void AdjKeyTo(const EdgeKey& e, Direction d, char (&out)[kAdjKeyBytes]) {
+  auto put = [&out](size_t at, uint64_t value, int bytes) {
+    for (int i = 0; i < bytes; ++i) out[at + i] = static_cast<char>(value >> (8 * (bytes - 1 - i)));
+    return at + bytes;
+  };
+  // The order of AdjKey's fields.
+  if (d == Direction::kOut) {
+    out[0] = kOutTag;
+    put(put(put(put(1, e.src, 8), e.label, 4), e.rank, 8), e.dst, 8);
+  } else {
+    out[0] = kInTag;
+    put(put(put(put(1, e.dst, 8), e.label, 4), e.src, 8), e.rank, 8);
+  }
+}
+
 std::string OutEdgeKey(const EdgeKey& e) { return AdjKey(e, Direction::kOut); }
 std::string InEdgeKey(const EdgeKey& e) { return AdjKey(e, Direction::kIn); }
 

@@ -72,6 +72,9 @@ inline constexpr char kFormat3OutTag = 0x01;
 std::string OutEdgeKey(const EdgeKey& e);
 std::string InEdgeKey(const EdgeKey& e);
 std::string AdjKey(const EdgeKey& e, Direction d);
+// The same bytes written into `out`, without an allocation (two keys per new edge).
+inline constexpr size_t kAdjKeyBytes = 1 + 8 + 4 + 8 + 8;
+void AdjKeyTo(const EdgeKey& e, Direction d, char (&out)[kAdjKeyBytes]);
 // Prefix of the edges at `vertex` in direction `d`; with a label, only that label's.
 std::string AdjPrefix(Direction d, VertexId vertex);
 std::string AdjPrefix(Direction d, VertexId vertex, LabelId label);

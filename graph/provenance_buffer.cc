@@ -60,8 +60,24 @@ absl::StatusOr<ProvenanceBuffer::ElementList*> ProvenanceBuffer::LoadElements(
     elements_.erase(it);
     return bytes.ok() ? CorruptRow("element list of document", doc_id) : bytes.status();
   }
-  for (const ElementRef& e : elements) it->second.elements.insert(ElementKey(e));
+  for (const ElementRef& e : elements) it->second.Insert(e);
   return &it->second;
+}
+
+const std::vector<ProvenanceBuffer::ElementKey>& ProvenanceBuffer::ElementList::Sorted() {
+  if (!sorted_) {
+    std::sort(keys_.begin(), keys_.end());
+    keys_.erase(std::unique(keys_.begin(), keys_.end()), keys_.end());
+    sorted_ = true;
+  }
+  return keys_;
+}
+
+void ProvenanceBuffer::ElementList::Erase(const ElementRef& element) {
+  const std::vector<ElementKey>& sorted = Sorted();
+  const ElementKey key(element);
+  auto it = std::lower_bound(sorted.begin(), sorted.end(), key);
+  if (it != sorted.end() && *it == key) keys_.erase(keys_.begin() + (it - sorted.begin()));
 }
 
 uint32_t ProvenanceBuffer::Strings::Intern(std::string_view s) {
@@ -147,7 +163,7 @@ absl::Status ProvenanceBuffer::Add(const ElementRef& element, const Evidence& ev
     if (!elements.ok()) return elements.status();
     doc.elements = *elements;
   }
-  doc.elements->elements.insert(ElementKey(element));
+  doc.elements->Insert(element);
   if (!doc.elements->dirty) {
     doc.elements->dirty = true;
     dirty_documents_.push_back(evidence.doc_id);
@@ -156,7 +172,7 @@ absl::Status ProvenanceBuffer::Add(const ElementRef& element, const Evidence& ev
 }
 
 void ProvenanceBuffer::ClearDocument(const std::string& doc_id, ElementList* list) {
-  list->elements.clear();
+  list->Clear();
   if (!list->dirty) {
     list->dirty = true;
     dirty_documents_.push_back(doc_id);
@@ -173,7 +189,7 @@ absl::StatusOr<std::vector<ElementRef>> ProvenanceBuffer::RemoveDocument(
   absl::StatusOr<ElementList*> list = LoadElements(doc_id, false);
   if (!list.ok()) return list.status();
   std::vector<ElementRef> named;
-  for (const ElementKey& key : (*list)->elements) {
+  for (const ElementKey& key : (*list)->Sorted()) {
     std::string_view in = key.bytes();
     ElementRef e;
     if (!layout::DecodeElement(&in, &e)) return CorruptRow("element list of document", doc_id);
@@ -239,8 +255,8 @@ absl::Status ProvenanceBuffer::RemoveElement(const ElementRef& element) {
     MarkDirty(*row);
     absl::StatusOr<ElementList*> list = LoadElements(doc_id, false);
     if (!list.ok()) return list.status();
-    (*list)->elements.erase(ElementKey(element));
-    if ((*list)->elements.empty()) {
+    (*list)->Erase(element);
+    if ((*list)->empty()) {
       ClearDocument(doc_id, *list);  // its last element: the string table goes too
     } else if (!(*list)->dirty) {
       (*list)->dirty = true;
@@ -271,13 +287,14 @@ void ProvenanceBuffer::Flush() {
     ElementList& list = elements_.at(doc_id);
     list.dirty = false;
     std::string key = layout::DocElementsKey(doc_id);
-    if (list.elements.empty()) {
+    if (list.empty()) {
       txn_->Delete(Space::kProv, key);
       continue;
     }
     std::string bytes;
-    bytes.reserve(list.elements.size() * layout::kMaxElementBytes);
-    for (const ElementKey& e : list.elements) bytes.append(e.bytes());
+    const std::vector<ElementKey>& sorted = list.Sorted();
+    bytes.reserve(sorted.size() * layout::kMaxElementBytes);
+    for (const ElementKey& e : sorted) bytes.append(e.bytes());
     txn_->Put(Space::kProv, key, bytes);
   }
   dirty_documents_.clear();

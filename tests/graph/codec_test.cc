@@ -226,6 +226,14 @@ TEST(LayoutTest, OutKeysPutRankBeforeDstAndInKeysSrcBeforeRank) {
   EXPECT_EQ(back, e);
   Direction d;
   EXPECT_FALSE(layout::DecodeAdjKey(layout::Format3OutEdgeKey(e), &back, &d));
+  // AdjKeyTo writes the same bytes into a buffer (ids past 32 bits, all 64 bits used).
+  for (const EdgeKey& k : {e, EdgeKey{0xfedcba9876543210ull, 0x89abcdef, 1ull << 40, ~0ull}}) {
+    for (Direction dir : {Direction::kOut, Direction::kIn}) {
+      char out[layout::kAdjKeyBytes];
+      layout::AdjKeyTo(k, dir, out);
+      EXPECT_EQ(std::string(out, sizeof(out)), layout::AdjKey(k, dir));
+    }
+  }
 }
 
 TEST(LayoutTest, AdjacencyOfOneVertexAndLabelIsOneContiguousPrefix) {

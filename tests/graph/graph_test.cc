@@ -209,6 +209,47 @@ TEST_F(GraphTest, AddEdgeCreatesParallelEdgesWithFreshRanks) {
   EXPECT_EQ(missing.message(), "vertex 999999 does not exist");
 }
 
+// A transaction sums its edges' counter additions before writing them (graph_txn.h); its own
+// count reads still see every edge it created or deleted, and the sums it commits are exact.
+TEST_F(GraphTest, ATransactionCountsItsOwnEdgesBeforeAndAfterItCommits) {
+  VertexId a = Upsert("P", "a"), b = Upsert("P", "b"), c = Upsert("P", "c");
+  Link(a, "knows", b);
+  ASSERT_TRUE(graph_
+                  ->Write([&](GraphTxn& txn) -> absl::Status {
+                    absl::StatusOr<EdgeKey> ac = txn.AddEdge(a, "knows", c, Value(), {});
+                    if (!ac.ok()) return ac.status();
+                    if (auto r = txn.UpsertEdge(c, "likes", a, 0, {}); !r.ok()) return r.status();
+                    LabelId knows = *txn.FindLabel("knows"), likes = *txn.FindLabel("likes");
+                    EXPECT_EQ(*txn.Degree(a, Direction::kOut, knows), 2);
+                    EXPECT_EQ(*txn.Degree(a, Direction::kOut), 2);
+                    EXPECT_EQ(*txn.Degree(a, Direction::kIn, likes), 1);
+                    EXPECT_EQ(*txn.CountEdges(knows), 2);
+                    EXPECT_EQ(*txn.CountEdges(), 3);
+                    // An edge created and deleted here leaves every counter as it was.
+                    absl::StatusOr<EdgeKey> bc = txn.AddEdge(b, "knows", c, Value(), {});
+                    if (!bc.ok()) return bc.status();
+                    if (absl::Status s = txn.DeleteEdge(*bc); !s.ok()) return s;
+                    if (absl::Status s = txn.DeleteEdge(*ac); !s.ok()) return s;
+                    EXPECT_EQ(*txn.Degree(a, Direction::kOut, knows), 1);
+                    EXPECT_EQ(*txn.Degree(b, Direction::kOut), 0);
+                    EXPECT_EQ(*txn.Degree(c, Direction::kIn), 0);
+                    EXPECT_EQ(*txn.CountEdges(knows), 1);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  std::unique_ptr<GraphReader> r = graph_->Snapshot();
+  LabelId knows = *r->FindLabel("knows"), likes = *r->FindLabel("likes");
+  EXPECT_EQ(*r->Degree(a, Direction::kOut, knows), 1);
+  EXPECT_EQ(*r->Degree(c, Direction::kOut, likes), 1);
+  EXPECT_EQ(*r->Degree(a, Direction::kIn), 1);
+  EXPECT_EQ(*r->Degree(c, Direction::kIn), 0);
+  EXPECT_EQ(*r->CountEdges(knows), 1);
+  EXPECT_EQ(*r->CountEdges(likes), 1);
+  EXPECT_EQ(*r->CountEdges(), 2);
+  r.reset();
+  ExpectValid();
+}
+
 TEST_F(GraphTest, DeleteVertexCascadesToEdgesIndexesCountsAndProvenance) {
   VertexId us = Upsert("Country", "US", {{"name", Value("United States")},
                                          {"aliases", Value::List({"미국", "美"})}});
