@@ -129,6 +129,20 @@ bool Bundle::HasEdgeLabel(std::string_view edge) const {
 size_t Bundle::DictionaryEntries() const { return impl_->entries.size(); }
 size_t Bundle::RuleCount() const { return impl_->rules.size(); }
 
+std::vector<Bundle::RuleCost> Bundle::RuleCosts() const {
+  std::vector<RuleCost> costs;
+  for (const Rule& rule : impl_->rules) {
+    const int exact = rule.re->ProgramSize();
+    costs.push_back(
+        {rule.id, "relation", rule.relaxed ? rule.relaxed->ProgramSize() : exact, exact});
+  }
+  for (const EntityRule& rule : impl_->entity_rules) {
+    const int size = rule.re->ProgramSize();
+    costs.push_back({rule.id, "entity", size, size});
+  }
+  return costs;
+}
+
 int Bundle::Impl::FindByName(std::string_view surface) const {
   auto it = by_name_key.find(NameKey(surface));
   return it == by_name_key.end() ? -1 : it->second;

@@ -172,6 +172,20 @@ class Bundle {
   size_t DictionaryEntries() const;
   size_t RuleCount() const;
 
+  // What each rule costs to try, for whoever writes rules: the instructions of the RE2 program
+  // tried first at each candidate position (the relaxed program when the rule has one, see
+  // ingest/rule_match.cc) and of the exact one. Past 512 instructions RE2 no longer uses its
+  // BitState engine for a match with captures: an attempt runs its DFA and then its NFA, ~40x
+  // a small program's cost per match (bench/README.md, session 13). Relation rules first, then
+  // entity rules, each in file order.
+  struct RuleCost {
+    std::string id;
+    std::string kind;  // "relation" or "entity"
+    int program_size = 0;
+    int exact_program_size = 0;
+  };
+  std::vector<RuleCost> RuleCosts() const;
+
   struct Impl;
   const Impl& impl() const { return *impl_; }
 

@@ -1,9 +1,11 @@
 // kg_extract: runs the built-in extractor over files and scores it against gold annotations.
 //
 //   kg_extract [--data=DIR] [--explain] [--mentions] [--gold=GOLD.json]... [--details] FILE...
+//   kg_extract [--data=DIR] --rule-costs
 //
 // FILEs are text/Markdown briefs (split into articles) or .jsonl documents. With --gold, prints
 // entity and relation precision, recall and F1 per article and overall.
+#include <algorithm>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -16,12 +18,15 @@ namespace {
 constexpr char kUsage[] =
     "usage: kg_extract [--data=DIR] [--explain] [--mentions] [--gold=GOLD.json]... [--details] "
     "FILE...\n"
+    "       kg_extract [--data=DIR] --rule-costs\n"
     "  Extracts entities and relations from FILEs (text/Markdown briefs or .jsonl documents).\n"
     "  --data=DIR     bundle directory (default: $KG_INGEST_DATA or the built-in ingest/data)\n"
     "  --explain      print every entity and relation with the rule that produced it\n"
     "  --mentions     with --explain, also every mention's byte offsets (to diff extractors)\n"
     "  --gold=FILE    score against a gold file (repeatable): P/R/F1 per article and overall\n"
-    "  --details      with --gold, list missed and spurious items\n";
+    "  --details      with --gold, list missed and spurious items\n"
+    "  --rule-costs   list the bundle's rules by the size of the regex program tried first,\n"
+    "                 largest first; '*' marks one past RE2's BitState limit (slow per try)\n";
 
 bool EndsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -37,11 +42,31 @@ void PrintMentions(const kg::ingest::Extraction& x) {
   }
 }
 
+// RE2 runs a program of at most this many instructions with BitState (ingest/rule_match.cc).
+constexpr int kBitStateLimit = 512;
+
+void PrintRuleCosts(const kg::ingest::Bundle& bundle) {
+  std::vector<kg::ingest::Bundle::RuleCost> costs = bundle.RuleCosts();
+  std::stable_sort(costs.begin(), costs.end(),
+                   [](const auto& a, const auto& b) { return a.program_size > b.program_size; });
+  std::cout << "program  exact    kind      rule\n";
+  for (const auto& c : costs) {
+    std::string program = std::to_string(c.program_size);
+    if (c.program_size > kBitStateLimit) program += "*";
+    program.resize(std::max<size_t>(program.size(), 8), ' ');
+    std::string exact = std::to_string(c.exact_program_size);
+    exact.resize(std::max<size_t>(exact.size(), 8), ' ');
+    std::string kind = c.kind;
+    kind.resize(std::max<size_t>(kind.size(), 9), ' ');
+    std::cout << program << " " << exact << " " << kind << " " << c.id << "\n";
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string data = kg::ingest::DefaultBundleDir();
-  bool explain = false, details = false, mentions = false;
+  bool explain = false, details = false, mentions = false, rule_costs = false;
   std::vector<std::string> gold, files;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -54,6 +79,8 @@ int main(int argc, char** argv) {
       explain = true;
     } else if (a == "--mentions") {
       mentions = true;
+    } else if (a == "--rule-costs") {
+      rule_costs = true;
     } else if (a == "--details") {
       details = true;
     } else if (a.rfind("--gold=", 0) == 0) {
@@ -65,7 +92,7 @@ int main(int argc, char** argv) {
       files.push_back(a);
     }
   }
-  if (files.empty()) {
+  if (files.empty() && !rule_costs) {
     std::cerr << kUsage;
     return 2;
   }
@@ -73,6 +100,10 @@ int main(int argc, char** argv) {
   if (!bundle.ok()) {
     std::cerr << "error: " << bundle.status().message() << "\n";
     return 1;
+  }
+  if (rule_costs) {
+    PrintRuleCosts(**bundle);
+    if (files.empty()) return 0;
   }
   kg::ingest::Extractor extractor(*bundle);
   std::vector<kg::ingest::Extraction> all;

@@ -115,6 +115,24 @@ TEST_F(ExtractTest, BundleLoadsCountriesFromIcuAndRules) {
   EXPECT_FALSE((*bundle_)->HasVertexLabel("Planet"));
 }
 
+// Every rule's cost is listed once, relation rules first; a relaxed program is never larger than
+// its exact one, and the rules with long bounded gaps are cheaper relaxed.
+TEST_F(ExtractTest, RuleCostsListEveryRuleWithItsProgramSizes) {
+  const std::vector<Bundle::RuleCost> costs = (*bundle_)->RuleCosts();
+  const size_t relations =
+      std::count_if(costs.begin(), costs.end(), [](const auto& c) { return c.kind == "relation"; });
+  EXPECT_EQ(relations, (*bundle_)->RuleCount());
+  ASSERT_GT(costs.size(), relations);  // the entity rules after them
+  EXPECT_EQ(costs[relations].kind, "entity");
+  size_t cheaper_relaxed = 0;
+  for (const Bundle::RuleCost& c : costs) {
+    EXPECT_GT(c.program_size, 0) << c.id;
+    EXPECT_LE(c.program_size, c.exact_program_size) << c.id;
+    if (c.program_size < c.exact_program_size) ++cheaper_relaxed;
+  }
+  EXPECT_GT(cheaper_relaxed, 10u);
+}
+
 TEST_F(ExtractTest, MissingBundleDirectoryIsNotFound) {
   EXPECT_EQ(Bundle::Load("/nonexistent/bundle").status().code(), absl::StatusCode::kNotFound);
 }
