@@ -238,7 +238,12 @@ class DocExtractor {
   bool Overlaps(size_t begin, size_t end) const;
   int AddMention(size_t begin, size_t end, std::string label, double conf, std::string_view rule);
   void SetCue(int m, const std::string& label, double conf);
-  std::string LabelFromSuffix(std::string_view name) const;
+  // The label of the naming suffix `name` ends in ("토요타연구소"), or of the head noun it starts
+  // with ("Project Cypress"); `suffix_size`, when given, gets the suffix's size (0 for a head).
+  std::string LabelFromSuffix(std::string_view name, size_t* suffix_size = nullptr) const;
+  // The live mention before `before` whose name ends in the separate word `word` ("인형로봇
+  // 혁신발전 지도의견" for "지도의견"); -1 when none, or when two different names do.
+  int NameEndingInWord(std::string_view word, size_t before) const;
   // The label of a naming suffix when `word` is that suffix and nothing more ("미션").
   std::string LabelOfSuffixWord(std::string_view word) const;
   std::string LabelFromContext(size_t begin, size_t end, double* conf) const;
@@ -399,6 +404,11 @@ bool DocExtractor::AcceptDictMatch(size_t begin, size_t end, int entry) const {
   std::string_view surface = text_.substr(begin, end - begin);
   if (b_.ambiguous.contains(AV(surface))) return false;  // no copy: the set hashes views
   if (b_.entries[entry].label == b_.country_label) {
+    // "인디애나 주 레바논": a name right after a state is a place inside it.
+    const std::string_view before = text_.substr(0, begin);
+    for (const std::string& m : b_.subnational_markers) {
+      if (m.size() > 1 && m[0] == ' ' && EndsWith(before, m + " ")) return false;
+    }
     std::string_view rest = text_.substr(end);
     for (const std::string& m : b_.subnational_markers) {
       if (StartsWith(rest, m)) {
@@ -595,11 +605,15 @@ void DocExtractor::SetCue(int m, const std::string& label, double conf) {
   }
 }
 
-std::string DocExtractor::LabelFromSuffix(std::string_view name) const {
+std::string DocExtractor::LabelFromSuffix(std::string_view name, size_t* suffix_size) const {
+  if (suffix_size != nullptr) *suffix_size = 0;
   if (auto it = b_.suffixes_by_last.find(CodePointBefore(name, name.size()));
       it != b_.suffixes_by_last.end()) {
     for (const LabelCue& c : it->second) {
-      if (EndsWith(name, c.text) && name.size() > c.text.size() + 3) return c.label;
+      if (EndsWith(name, c.text) && name.size() > c.text.size() + 3) {
+        if (suffix_size != nullptr) *suffix_size = c.text.size();
+        return c.label;
+      }
     }
   }
   // "Project Cypress", "프로젝트 IKE": a head noun that English and its transliterations put
@@ -645,9 +659,13 @@ std::string DocExtractor::LabelFromContext(size_t begin, size_t end, double* con
                                   : std::string_view(c.text);
     if (StartsWith(after, cue)) {
       size_t at = after_begin + cue.size();
+      // The cue ends its word, alone or with particles: "X 위성을" is a satellite, "X
+      // 위성인터넷" (a compound the cue only starts, 인 read as the copula) says nothing of X.
       int len = 0;
       uint32_t nx = at < text_.size() ? CodePointAt(text_, at, &len) : 0;
-      if (prefix || !IsHangul(nx) || ParticleEnd(at) > at) {
+      const size_t pe = ParticleEnd(at);
+      const uint32_t after_particles = pe < text_.size() ? CodePointAt(text_, pe, &len) : 0;
+      if (prefix || !IsHangul(nx) || (pe > at && !IsHangul(after_particles))) {
         *conf = 0.7;
         return c.label;
       }
@@ -1165,7 +1183,10 @@ void DocExtractor::ScanParenDefinitions() {
           if (label.empty() && IsAcronym(y) && !(label = LabelOfSuffixWord(xs)).empty()) {
             conf = 0.65;
           }
-          if (label.empty()) label = LabelFromContext(xb, open, &conf);
+          // "재변환(deconversion) 사업자": a lower-case spelling translates a common noun; only
+          // a naming suffix of X itself makes it a name ("세마글루타이드(semaglutide)").
+          const bool common_noun = IsLatinName(y) && !HasUpperOrDigit(y);
+          if (label.empty() && !common_noun) label = LabelFromContext(xb, open, &conf);
           if (label.empty() && IsLatinName(y)) {
             label = LabelFromRoleWord(text_, xb, b_.role_endings, &conf);
           }
@@ -1210,6 +1231,8 @@ void DocExtractor::ScanParenDefinitions() {
       bool latin = IsLatinName(y) && HasUpperOrDigit(y) && y.find(',') == std::string::npos;
       bool date_like = y.find_first_not_of("0123456789.'~-월년 ") == std::string::npos;
       if (latin && !date_like && !IsMeasure(y) && x >= 0) {
+        // A known word inside the spelling is part of the name: "(Kodiak Robotics)".
+        KillInside(yb, ye);
         ym = AddMention(yb, ye, "", 0, "signal:definition");
       } else if (b_.FindByName(y) >= 0) {
         ym = AddMention(yb, ye, "", 0, "signal:definition");
@@ -1530,6 +1553,27 @@ void DocExtractor::ScanLatinNames() {
         ms_[stub].span.begin > b && !Overlaps(b, ms_[stub].span.begin)) {
       KillInside(b, e);
     }
+    // "GaN Systems", "Tokamak Energy", "Indium Corporation": a known word, then capitalised
+    // words that end in a company's suffix, is a company of its own named after that word (a
+    // programme's, "EU Action Plan", is as often the known body's own and spells out a term).
+    std::string suffix_label;
+    if (const int first = MentionCovering(b); first >= 0 && ms_[first].span.begin == b &&
+                                              ms_[first].span.end < e &&
+                                              text_[ms_[first].span.end] == ' ') {
+      suffix_label = LabelFromSuffix(text_.substr(b, e - b));
+      const int dict = ms_[first].dict;
+      bool capitalised = true;
+      for (size_t w = ms_[first].span.end; w != std::string_view::npos && w < e;
+           w = text_.find(' ', w + 1)) {
+        capitalised = capitalised && w + 1 < e && text_[w + 1] >= 'A' && text_[w + 1] <= 'Z';
+      }
+      if (suffix_label == b_.company_label && capitalised && !IsBulletHead(b, e) &&
+          (dict < 0 || b_.entries[dict].label != b_.country_label)) {
+        KillInside(b, e);
+      } else {
+        suffix_label.clear();
+      }
+    }
     if (Overlaps(b, e)) {  // "NVIDIA H20": a known name, then its model
       b = ModelAfterName(b, e);
       if (b == std::string_view::npos) continue;
@@ -1539,6 +1583,10 @@ void DocExtractor::ScanLatinNames() {
     if (!HasUpperOrDigit(s) || Overlaps(b, e) || b_.IsStopName(s) || IsMeasure(s)) continue;
     double conf = 0;
     std::string label = LabelFromContext(b, e, &conf);
+    if (label.empty() && !suffix_label.empty()) {
+      label = suffix_label;
+      conf = 0.7;
+    }
     if (label.empty() && e != b + run_size) label = LabelFromContext(b, b + run_size, &conf);
     if (label.empty()) label = LabelFromListContext(b + run_size, &conf);
     if (label.empty()) label = LabelFromTopicHead(e, &conf);
@@ -1650,6 +1698,22 @@ void DocExtractor::LabelListedDefinitions() {
   }
 }
 
+int DocExtractor::NameEndingInWord(std::string_view word, size_t before) const {
+  int found = -1;
+  for (size_t i = 0; i < ms_.size(); ++i) {
+    const Mention& m = ms_[i];
+    if (m.dead || m.span.end > before || m.span.end - m.span.begin <= word.size()) continue;
+    const std::string_view s = text_.substr(m.span.begin, m.span.end - m.span.begin);
+    if (!EndsWith(s, word) || s[s.size() - word.size() - 1] != ' ') continue;
+    if (found >= 0 &&
+        s != text_.substr(ms_[found].span.begin, ms_[found].span.end - ms_[found].span.begin)) {
+      return -1;  // two names end in it: ambiguous
+    }
+    found = static_cast<int>(i);
+  }
+  return found;
+}
+
 // Korean names ending in a naming suffix: "국가리튬전략", "토요타연구소".
 void DocExtractor::ScanSuffixNames() {
   std::vector<size_t> cuts;  // reused: one allocation, not one per word
@@ -1679,10 +1743,25 @@ void DocExtractor::ScanSuffixNames() {
     for (size_t cut : cuts) {
       std::string_view stem = word.substr(0, cut);
       if (stem.size() < kMinStem) continue;
-      std::string label = LabelFromSuffix(stem);
+      size_t suffix_size = 0;
+      std::string label = LabelFromSuffix(stem, &suffix_size);
       if (label.empty()) continue;
+      // Two syllables before a suffix of two or fewer, with no particle, are most often a
+      // common compound that modifies the next word, "전력공사 OPG", "사모펀드 알타리스",
+      // "석유화학 공장"; a name that short carries its particle ("삼성전자는", "대우건설은"),
+      // starts with a known name ("삼성그룹"), or is the last word of a longer name before it,
+      // its short form ("「인형로봇 혁신발전 지도의견」을 발표 ... 지도의견"). A longer suffix
+      // is itself distinctive ("마리타이드").
+      constexpr size_t kShortPart = 6;  // bytes: two syllables
+      const size_t head_size = stem.size() - suffix_size;
+      const bool short_word = head_size <= kShortPart && suffix_size <= kShortPart &&
+                              b_.FindByName(stem.substr(0, head_size)) < 0;
+      const int full = short_word ? NameEndingInWord(stem, pos) : -1;
+      if (short_word && full < 0 && cut == word.size()) break;
       size_t stem_end = pos + cut;
-      if (!Overlaps(pos, stem_end)) AddMention(pos, stem_end, label, 0.6, "signal:suffix");
+      if (Overlaps(pos, stem_end)) break;
+      const int m = AddMention(pos, stem_end, label, 0.6, "signal:suffix");
+      if (full >= 0 && m >= 0) Union(full, m);
       break;
     }
     pos = e;

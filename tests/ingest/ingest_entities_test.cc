@@ -357,10 +357,12 @@ TEST_F(EntitiesTest, ABrandAndANumberOrACodeBeforeAHeadNounIsAModel) {
           "- NVIDIA QZ90의 출하가 늘었다\n"
           "- Article 5에 따라 Vision 2030의 목표와 COP 28 합의를 점검\n"
           "- March 2025 이후 TQ7 수요와 DKK 60 규모의 거래가 늘었다\n"
-          "- 벨로리 7(Velori 7)을 발사했고 화물선 카이룬 5호(Kairun 5)가 입항\n");
+          "- 벨로리 7(Velori 7)을 발사했고 화물선 카이룬 5호(Kairun 5)가 입항\n"
+          "- 자사가 개발한 유도탄 KX-480의 현지 생산 기반을 마련\n");
   EXPECT_THAT(LabelsOf(x, "Zentra S25"), ElementsAre("Product"));
   EXPECT_THAT(LabelsOf(x, "Long Varen 6A"), ElementsAre("Product"));
   EXPECT_THAT(LabelsOf(x, "KX-44A"), ElementsAre("Product"));
+  EXPECT_THAT(LabelsOf(x, "KX-480"), ElementsAre("Product"));  // a head noun before it
   EXPECT_THAT(LabelsOf(x, "QZ90"), ElementsAre("Product"));
   EXPECT_THAT(LabelsOf(x, "NVIDIA"), ElementsAre("Company"));
   const Entity* spelled = Find(x, "Product", "Velori 7");
@@ -661,6 +663,73 @@ TEST_F(EntitiesTest, AnUntypedListMemberTakesTheLabelOfALaterMember) {
   EXPECT_NE(Find(x, "Company", "Kasten"), nullptr);
   EXPECT_NE(Find(x, "Company", "Velonic"), nullptr);
   EXPECT_NE(Find(x, "Company", "Hondo"), nullptr);
+}
+
+// "벨로전자는": a short word ending in a naming suffix is a name when it carries its particle; two
+// syllables and a short suffix before another word are a common compound ("전력공사 Velmar",
+// "석유화학 공장"), unless the word ends a longer name before it, of which it is the short form.
+TEST_F(EntitiesTest, AShortSuffixWordIsANameOnlyWithItsParticleOrAsAShortForm) {
+  Extraction x =
+      Run("- 캐나다 전력공사 Velmar는 석유화학 공장을 세웠고, 벨로전자는 새 공장을 가동\n"
+          "- 정부는 '23.11월 「벨로닉스 혁신발전 지도의견」을 발표\n"
+          " - ※ 지도의견은 소형 모터를 핵심 제품으로 규정\n");
+  EXPECT_THAT(LabelsOf(x, "벨로전자"), ElementsAre("Company"));
+  EXPECT_THAT(LabelsOf(x, "전력공사"), IsEmpty());
+  EXPECT_THAT(LabelsOf(x, "석유화학"), IsEmpty());
+  const Entity* policy = Find(x, "Policy", "벨로닉스 혁신발전 지도의견");
+  ASSERT_NE(policy, nullptr);
+  EXPECT_TRUE(HasAlias(*policy, "지도의견"));
+  EXPECT_THAT(LabelsOf(x, "지도의견"), ElementsAre("Policy"));
+}
+
+// "토포변환(topoconversion) 사업자": a lower-case spelling translates a common noun, which no
+// cue after it makes a name; a capitalised one, "카르벤(Karven) 사업자", is one.
+TEST_F(EntitiesTest, ALowerCaseSpellingMakesNoName) {
+  Extraction x = Run("- 토포변환(topoconversion) 사업자 6곳과 카르벤(Karven) 사업자 2곳을 선정\n");
+  EXPECT_THAT(LabelsOf(x, "토포변환"), IsEmpty());
+  EXPECT_THAT(LabelsOf(x, "topoconversion"), IsEmpty());
+  EXPECT_NE(Find(x, "Company", "Karven"), nullptr);
+}
+
+// "코르벤 로보틱스(Korven Robotics)": a dictionary word inside the spelling ("Robotics") is part of
+// the name, which is the alias of the Korean one.
+TEST_F(EntitiesTest, AKnownWordInsideASpellingIsPartOfTheName) {
+  Extraction x = Run("- 코르벤 로보틱스(Korven Robotics)는 무인 트럭을 공급\n");
+  const Entity* e = Find(x, "Company", "Korven Robotics");
+  ASSERT_NE(e, nullptr);
+  EXPECT_TRUE(HasAlias(*e, "코르벤 로보틱스"));
+  EXPECT_THAT(LabelsOf(x, "Robotics"), IsEmpty());
+}
+
+// "영국 Cobalt Technologies": a known word ("Cobalt", a mineral) and capitalised words ending in a
+// company's suffix are a company; before a programme's suffix ("Lithium Mission") they are not.
+TEST_F(EntitiesTest, AKnownWordBeforeACompanySuffixIsACompany) {
+  Extraction x = Run("- 영국 Cobalt Technologies와 Lithium Mission이 협력\n");
+  EXPECT_THAT(LabelsOf(x, "Cobalt Technologies"), ElementsAre("Company"));
+  EXPECT_THAT(LabelsOf(x, "Cobalt"), IsEmpty());
+  EXPECT_THAT(LabelsOf(x, "Lithium Mission"), IsEmpty());
+}
+
+// "오르벤(Orven) 위성을 발사": a cue after a name types it when it ends its word, alone or with
+// particles; the start of a compound, "벨마르(Belmar) 위성인터넷", does not.
+TEST_F(EntitiesTest, ACueStartingACompoundTypesNothing) {
+  Extraction x = Run("- 벨마르(Belmar) 위성인터넷 구축이 진행되고, 오르벤(Orven) 위성을 발사\n");
+  EXPECT_THAT(LabelsOf(x, "Belmar"), IsEmpty());
+  EXPECT_THAT(LabelsOf(x, "Orven"), ElementsAre("Product"));
+}
+
+TEST_F(EntitiesTest, ACountrysNameAfterAStateIsNoCountry) {
+  EXPECT_THAT(LabelsOf(Run("- 인디애나 주 레바논 공장에 투자\n"), "레바논"), IsEmpty());
+  EXPECT_THAT(LabelsOf(Run("- 레바논 정부는 투자를 환영\n"), "레바논"), ElementsAre("Country"));
+}
+
+// "라델 코르미(Radel Kormi)가 창업한 벨마르(Velmar)": whoever founds a company is a person
+// (lexicon subject_verb 창업), not the company that acts in its clause.
+TEST_F(EntitiesTest, TheFounderOfACompanyIsAPerson) {
+  Extraction x =
+      Run("- 라델 코르미(Radel Kormi)가 창업한 캐나다 벨마르(Velmar)는 새 모델을 공개\n");
+  EXPECT_THAT(LabelsOf(x, "Radel Kormi"), ElementsAre("Person"));
+  EXPECT_THAT(LabelsOf(x, "Velmar"), ElementsAre("Company"));
 }
 
 }  // namespace
