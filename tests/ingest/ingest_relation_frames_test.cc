@@ -519,7 +519,7 @@ TEST_F(RelationFramesTest, SupplyToTheOwnerOfAProductAndProductionOnAnothersLine
 }
 
 TEST_F(RelationFramesTest, WideReadingsCarryTheirLevelInRuleAndConfidence) {
-  // (A form no specific rule reads: "Y 지분 인수를 마쳤다" is invests.acquisition-completed.)
+  // (A form no specific rule reads: the wide object of the 인수 frame.)
   Extraction x = Run("- Zorvex社는 올해 Quillan社 지분 인수에 나섰다.\n");
   const Relation* r = FindRel(x, "Zorvex", "INVESTS_IN", "Quillan");
   ASSERT_NE(r, nullptr);
