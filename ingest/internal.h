@@ -353,7 +353,7 @@ struct PlaceholderStarts {
 
 // ---- relaxed rule regexes (rule_match.cc) -------------------------------------------------------
 
-// A repetition of a character class that RelaxBoundedRepeats unbounded.
+// A repetition of a character class (or of a group) that RelaxBoundedRepeats unbounded.
 struct RelaxedSite {
   std::string group;       // the named group around it in the relaxed pattern
   std::string char_class;  // "[^()\n]"
@@ -361,6 +361,10 @@ struct RelaxedSite {
   bool repeated = false;   // inside a repeated group (its group holds only the last run)
   std::string before;      // the unquantified literal right before it ("\\("), or empty
   std::string after;       // the unquantified literal right after it, or empty
+  // A repeated group ("(?:x|yz){0,240}") rather than a class, `char_class` empty: its group holds
+  // all its repeats, and at most max_chars characters there (its bound times the fewest
+  // characters one repeat holds) mean at most its bound of repeats.
+  bool group_repeat = false;
 };
 
 struct RelaxedPattern {
@@ -369,7 +373,8 @@ struct RelaxedPattern {
 };
 
 // `pattern` with every repetition of a character class bounded at `min_bound` or more ("{0,60}",
-// "{1,60}?") written without its upper bound ("{0,}", "{1,}?") inside a named group. Nullopt
+// "{1,60}?") written without its upper bound ("{0,}", "{1,}?") inside a named group, and every
+// such repetition of a group whose repeats hold at least one character. Nullopt
 // when there is none, or when the pattern has constructs this reader does not handle (flag
 // groups, \Q, \C): such a pattern runs as it is.
 std::optional<RelaxedPattern> RelaxBoundedRepeats(std::string_view pattern, int min_bound);

@@ -5,7 +5,11 @@
 // grew past BitState's 512 instructions (captures then ran on the slow NFA) and their DFAs kept
 // building states. The relaxed regex writes each long bounded repetition of a character class
 // without its upper bound; the rule then runs the relaxed regex, checks the bounds on what it
-// matched, and runs the exact regex only when a bound was exceeded.
+// matched, and runs the exact regex only when a bound was exceeded. A long bounded repetition of
+// a group ("(?:[^\x01\n]|\x01...\x02.){0,240}", 240 copies of the group in RE2's program) is
+// unbounded the same way, inside a group of its own: at most its bound times the fewest
+// characters one repeat holds there means at most its bound of repeats (a superset of the
+// overruns again, so the exact regex decides the rest).
 //
 // Why the answer is the exact regex's: the relaxed regex accepts every path the exact one
 // accepts, and orders paths the same way (a bounded repetition only drops the "one more" branch
@@ -440,6 +444,37 @@ class FirstReader {
   bool bad_ = false;
 };
 
+// The fewest characters a match of `p` (a sequence of alternatives, up to its end or an
+// unmatched ")") can hold: 0 where this reader cannot tell (an underestimate is safe: see
+// RelaxedSite::group_repeat).
+size_t MinChars(std::string_view p, size_t* i) {
+  size_t best = std::string_view::npos, seq = 0;
+  while (true) {
+    const Atom a = ReadAtom(p, *i);
+    if (a.kind == AtomKind::kEnd || a.kind == AtomKind::kBad || a.kind == AtomKind::kClose) break;
+    if (a.kind == AtomKind::kAlt) {
+      best = std::min(best, seq);
+      seq = 0;
+      *i = a.next;
+      continue;
+    }
+    size_t width = 0, next = a.next;
+    if (a.kind == AtomKind::kOpen) {
+      *i = a.next;
+      width = MinChars(p, i);
+      const Atom close = ReadAtom(p, *i);
+      if (close.kind != AtomKind::kClose) return 0;
+      next = close.next;
+    } else if (IsOneCharacter(a) || (a.kind == AtomKind::kOther && a.text.substr(0, 2) == "\\x")) {
+      width = 1;
+    }
+    const Quantifier q = ReadQuantifier(p, next);
+    seq += width * static_cast<size_t>(q.min);
+    *i = q.next;
+  }
+  return std::min(best, seq);
+}
+
 // A group of RelaxBoundedRepeats' output that is still open.
 struct OpenGroup {
   size_t first_site = 0;  // index of the first site inside it
@@ -525,6 +560,23 @@ std::optional<RelaxedPattern> RelaxBoundedRepeats(std::string_view p, int min_bo
         if (q.Repeats()) {
           for (size_t s = g.first_site; s < out.sites.size(); ++s) out.sites[s].repeated = true;
         }
+        // A long bounded repetition of a group ("(?:[^\x01\n]|\x01...\x02.){0,240}", which RE2
+        // writes out 240 times): unbounded, inside a group of its own whose characters bound
+        // its count (RelaxedSite::group_repeat).
+        size_t at = g.begin;
+        const size_t min_chars =
+            q.max >= min_bound && q.max > q.min ? MinChars(out.pattern, &at) : 0;
+        if (min_chars > 0) {
+          RelaxedSite site;
+          site.group = absl::StrCat(AV(kBoundGroup), out.sites.size());
+          site.max_chars = q.max * static_cast<int>(min_chars);
+          site.group_repeat = true;
+          out.pattern.insert(g.begin, absl::StrCat("(?P<", site.group, ">"));
+          absl::StrAppend(&out.pattern, "{", q.min, ",}", q.lazy ? "?" : "", ")");
+          out.sites.push_back(std::move(site));
+          any = true;
+          continue;
+        }
         out.pattern.append(q.text);
         continue;
       }
@@ -608,6 +660,8 @@ void RelaxRule(Rule* rule, int min_bound) {
     check.max_chars = site.max_chars;
     if (!site.repeated) {
       check.group = groups.at(site.group);
+    } else if (site.group_repeat) {
+      return;  // its group holds its last run only, and no overrun regex counts the repeats
     } else {
       // Any run of more than max_chars characters of the class, between the literals around
       // the site when the class excludes them, in the whole match: a superset of the overruns.

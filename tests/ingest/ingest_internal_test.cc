@@ -302,6 +302,43 @@ TEST(RelaxBoundedRepeatsTest, LeavesPatternsItCannotReadOrNeedNotRelax) {
   EXPECT_FALSE(optional_group->sites[0].repeated);  // "?" runs it at most once
 }
 
+// A long bounded repetition of a group is unbounded inside a group of its own; its bound on the
+// characters there is the repetition's bound times the fewest characters one repeat holds.
+TEST(RelaxBoundedRepeatsTest, UnboundsLongGroupRepeats) {
+  auto r = RelaxBoundedRepeats(R"(A(?P<O>(?:[^\x01\n]|\x01\d+:[A-Za-z]+\x02[^ ]){0,240})B)", 8);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->pattern, R"(A(?P<O>(?P<kg_bound_0>(?:[^\x01\n]|\x01\d+:[A-Za-z]+\x02[^ ]){0,}))B)");
+  ASSERT_EQ(r->sites.size(), 1u);
+  EXPECT_TRUE(r->sites[0].group_repeat);
+  EXPECT_EQ(r->sites[0].max_chars, 240);
+  EXPECT_FALSE(r->sites[0].repeated);
+  // Lazy; a repeat of at least 2 characters ("에 " or "(?:ab|cd)x").
+  auto lazy = RelaxBoundedRepeats(R"((?:에 |(?:ab|cd)x){2,10}?C)", 8);
+  ASSERT_TRUE(lazy.has_value());
+  EXPECT_EQ(lazy->pattern, R"((?P<kg_bound_0>(?:에 |(?:ab|cd)x){2,}?)C)");
+  EXPECT_EQ(lazy->sites[0].max_chars, 20);
+  // A class site inside is checked over the whole match, as in any repeated group.
+  auto nested = RelaxBoundedRepeats(R"((?:[^ ]{0,9}x){0,20})", 8);
+  ASSERT_TRUE(nested.has_value());
+  EXPECT_EQ(nested->pattern, R"((?P<kg_bound_1>(?:(?P<kg_bound_0>[^ ]{0,})x){0,}))");
+  ASSERT_EQ(nested->sites.size(), 2u);
+  EXPECT_TRUE(nested->sites[0].repeated);
+  EXPECT_EQ(nested->sites[1].max_chars, 20);
+  // Not relaxed: a short bound, a repeat that may be empty (its count has no bound in
+  // characters), and in the same way the group inside a repeated group is left to the rule's
+  // exact regex (RelaxRule keeps no relaxed regex for it).
+  EXPECT_FALSE(RelaxBoundedRepeats("(?:ab){0,4}", 8).has_value());
+  EXPECT_FALSE(RelaxBoundedRepeats("(?:a?){0,40}", 8).has_value());
+  auto inner = RelaxBoundedRepeats("(?:(?:ab){0,40}c)*", 8);
+  ASSERT_TRUE(inner.has_value());
+  EXPECT_TRUE(inner->sites[0].repeated);
+  Rule rule;
+  rule.pattern = "(?:(?:ab){0,40}c)*d";
+  rule.re = std::make_unique<RE2>(rule.pattern);
+  RelaxRule(&rule);
+  EXPECT_EQ(rule.relaxed, nullptr);
+}
+
 // A group repeated a few times is written copy by copy, nested as RE2 expands the repetition,
 // each copy with a group of its own for the site: every run's bound is then checked exactly.
 TEST(RelaxBoundedRepeatsTest, UnrollsGroupsRepeatedAFewTimes) {
@@ -376,6 +413,16 @@ TEST(MatchRuleTest, SameMatchesAsTheExactRegex) {
       {R"((?:^|\s)(?P<O>\x01\d+:(?:Country)\x02) (?:(?:[^\x01\n ,]{0,4}[^\x01\n ,가]|\x01\d+:[A-Za-z~]+\x02) ){0,2}?(?P<S>\x01\d+:(?:Company)\x02))",
        {" " + country + " ", country + " ", "기업 ", "스타트업가 ", "반도체기업들 ", company,
         program + " ", ", ", "가 "}},
+      // Long bounded repetitions of groups, a placeholder among the alternatives: unbounded in
+      // the relaxed regex, their count bounded by the characters of their group.
+      {R"((?P<S>\x01\d+:(?:Company)\x02)(?:가|는) (?P<O>(?:[^\x01\n]|\x01\d+:[A-Za-z~]+\x02(?:[^이가\x01\n]|[이가][^ \n])){0,6})수출 ?(?:제한|금지))",
+       {company + "가 ", company + "는 ", "수출 제한", "수출", " 금지", program, program + "이 ",
+        "ab", "긴 문장이다 ", "x"}},
+      {R"((?P<O>\x01\d+:(?:Company)\x02)에 (?:[^에\n]|에[^ \n]|(?:달러|원)에 ){0,5}?(?:공급|납품))",
+       {company + "에 ", "공급", "납품", "100달러에 ", "에너지 ", "가", " ", "x"}},
+      // At least one repeat of two characters or more: a count of 4 is 8 characters.
+      {R"((?P<S>\x01\d+:(?:Company)\x02)(?:ab|c[^\x01\n]){1,4}(?P<O>\x01\d+:(?:Program)\x02))",
+       {company, program, "ab", "cd", "c", "a", "abab"}},
   };
   std::mt19937 rng(11);
   int relaxed_rules = 0, anchored_rules = 0, at_text_start = 0, dfa_first = 0, leads = 0;
@@ -414,8 +461,8 @@ TEST(MatchRuleTest, SameMatchesAsTheExactRegex) {
     // A match at the text's start needs start 0 and a company first: far fewer.
     EXPECT_GT(matched, rule.at_text_start ? 20 : 500) << pattern;
   }
-  EXPECT_EQ(relaxed_rules, 5);
-  EXPECT_EQ(anchored_rules, 8);  // with the three whose match may start a character before
+  EXPECT_EQ(relaxed_rules, 8);
+  EXPECT_EQ(anchored_rules, 11);  // with the three whose match may start a character before
   EXPECT_EQ(leads, 3);
   EXPECT_EQ(at_text_start, 1);
   EXPECT_EQ(dfa_first, 2);  // "[^\t\n]*" and "[^\n]*?": neither stops at a placeholder
