@@ -22,6 +22,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/types/span.h"
 #include "ingest/internal.h"
 #include "ingest/mention_index.h"
 #include "unicode/brkiter.h"
@@ -82,14 +83,12 @@ bool EndsWith(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
 }
 
-// text.find(needle, pos) by glibc's memmem (two-way): string_view::find stops at every byte equal
-// to the needle's first, which in Korean text (lead bytes 0xEA-0xED) is most of them.
-size_t FindFrom(std::string_view text, std::string_view needle, size_t pos) {
-  if (pos > text.size()) return std::string_view::npos;
-  if (needle.empty()) return pos;
-  const void* hit = memmem(text.data() + pos, text.size() - pos, needle.data(), needle.size());
-  return hit == nullptr ? std::string_view::npos
-                        : static_cast<size_t>(static_cast<const char*>(hit) - text.data());
+// Trim's view: `s` without the spaces, tabs and line ends around it.
+std::string_view TrimView(std::string_view s) {
+  constexpr std::string_view kSpace = " \t\n\r";
+  const size_t b = s.find_first_not_of(kSpace);
+  if (b == std::string_view::npos) return s.substr(s.size());
+  return s.substr(b, s.find_last_not_of(kSpace) - b + 1);
 }
 
 // "ISM", "iCET", "MeitY": short, no space, two or more capitals.
@@ -179,6 +178,7 @@ class DocExtractor {
   bool IsMeasure(std::string_view s) const;
   bool IsRowHead(size_t open, size_t close) const;
   void ScanFootnotes();
+  std::string FootnoteHeadLabel(std::string_view def) const;
   void ScanCompanySuffix();
   size_t NameStartBefore(size_t end) const;
   size_t NameEndAfter(size_t begin) const;
@@ -453,8 +453,10 @@ void DocExtractor::ScanGazetteer() {
   for (size_t pos = 0; pos < text_.size();) {
     int len = 1;
     const uint32_t c = CodePointAt(text_, pos, &len);
-    // Inside a word no name can start (BoundaryOk): the trie walk is skipped there.
-    if (!IsWordChar(c) || StartsInsideWord(prev, c) || !b_.trie.MayStartAt(text_, pos)) {
+    // Inside a word no name can start (BoundaryOk): the trie walk is skipped there. Inside a
+    // Hangul word, the most common place, that is said before StartsInsideWord's call.
+    if ((IsHangul(c) && IsHangul(prev)) || !IsWordChar(c) || StartsInsideWord(prev, c) ||
+        !b_.trie.MayStartAt(text_, pos)) {
       pos += len;
       prev = c;
       continue;
@@ -1247,6 +1249,38 @@ void DocExtractor::ScanParenDefinitions() {
   }
 }
 
+// The label of the earliest after-cue of `def` that is its head: followed by the end, "으로",
+// "로 ", "로,", "이며", "(", "," or "이다" (the first such cue of the bundle's list on a tie).
+// The places a head can end are found once, then each cue is compared there: not a search of
+// `def` per cue.
+std::string DocExtractor::FootnoteHeadLabel(std::string_view def) const {
+  std::vector<size_t> head_ends;  // ascending
+  for (size_t p = 0; p <= def.size(); ++p) {
+    std::string_view rest = def.substr(p);
+    bool head = rest.empty() || StartsWith(rest, "으로") || StartsWith(rest, "로 ") ||
+                StartsWith(rest, "로,") || StartsWith(rest, "이며") || StartsWith(rest, "(") ||
+                StartsWith(rest, ",") || StartsWith(rest, "이다");
+    if (head) head_ends.push_back(p);
+  }
+  size_t best = std::string_view::npos;
+  std::string label;
+  for (const LabelCue& c : b_.after_cues) {
+    std::string cue = Trim(c.text);
+    if (cue.size() < 3 || c.label.empty()) continue;
+    for (size_t p : head_ends) {
+      if (p < cue.size()) continue;
+      const size_t at = p - cue.size();
+      if (at >= best) break;  // later ones start later still
+      if (def.compare(at, cue.size(), cue) == 0) {
+        best = at;
+        label = c.label;
+        break;
+      }
+    }
+  }
+  return label;
+}
+
 // A footnote line "* (Full Name) definition" names the entity marked "X*" just above it.
 void DocExtractor::ScanFootnotes() {
   size_t line_begin = 0;
@@ -1319,22 +1353,7 @@ void DocExtractor::ScanFootnotes() {
     Union(target, ym);
     // The definition's head noun types the name: "... 국영 투자 회사" -> Company.
     std::string_view def = text_.substr(ye + 1, lines[li].second - ye - 1);
-    size_t best = std::string_view::npos;
-    std::string label;
-    for (const LabelCue& c : b_.after_cues) {
-      std::string cue = Trim(c.text);
-      if (cue.size() < 3 || c.label.empty()) continue;
-      for (size_t at = def.find(cue); at != std::string_view::npos; at = def.find(cue, at + 1)) {
-        std::string_view rest = def.substr(at + cue.size());
-        bool head = rest.empty() || StartsWith(rest, "으로") || StartsWith(rest, "로 ") ||
-                    StartsWith(rest, "로,") || StartsWith(rest, "이며") ||
-                    StartsWith(rest, "(") || StartsWith(rest, ",") || StartsWith(rest, "이다");
-        if (head && (best == std::string_view::npos || at < best)) {
-          best = at;
-          label = c.label;
-        }
-      }
-    }
+    const std::string label = FootnoteHeadLabel(def);
     if (!label.empty()) {
       SetCue(target, label, 0.6);
       SetCue(ym, label, 0.6);
@@ -1425,14 +1444,24 @@ void DocExtractor::ScanTableRows() {
   // A row holds ")<TAB>": only lines holding one are searched (the regex over the whole text cost
   // more than the rest of this scan). As over the whole text, each search starts where the last
   // match ended, and "^" matches there too.
+  // ")<TAB>" at or after `pos`: a memchr for the tab (rare in text), then the byte before it.
+  auto find_row_cue = [&](size_t pos) {
+    for (size_t tab = text_.find('\t', pos); tab != std::string_view::npos;
+         tab = text_.find('\t', tab + 1)) {
+      if (tab > pos && text_[tab - 1] == ')') return tab - 1;
+    }
+    return std::string_view::npos;
+  };
+  // `in` holds no newline, so "^" matches only at its start: the anchored Consume finds what
+  // FindAndConsume would, without RE2's unanchored search.
   re2::StringPiece name, country;
-  for (size_t at = FindFrom(text_, ")\t", 0); at != std::string_view::npos;) {
+  for (size_t at = find_row_cue(0); at != std::string_view::npos;) {
     const size_t newline = text_.rfind('\n', at);
     const size_t line_begin = newline == std::string_view::npos ? 0 : newline + 1;
     const size_t line_end = std::min(text_.find('\n', at), text_.size());
-    at = line_end < text_.size() ? FindFrom(text_, ")\t", line_end + 1) : std::string_view::npos;
+    at = line_end < text_.size() ? find_row_cue(line_end + 1) : std::string_view::npos;
     re2::StringPiece in(text_.data() + line_begin, line_end - line_begin);
-    while (RE2::FindAndConsume(&in, kRow, &name, &country)) {
+    while (RE2::Consume(&in, kRow, &name, &country)) {
       int c = b_.FindByName(std::string(country.data(), country.size()));
       if (c < 0 || b_.entries[c].label != b_.country_label) continue;
       size_t b = name.data() - text_.data();
@@ -2174,16 +2203,26 @@ void DocExtractor::Resolve(Extraction* x) {
       if (!fresh2) Union(jt->second, static_cast<int>(i));
     }
   }
-  // Each group's mentions in text order, the groups in the order of their roots.
-  std::vector<std::vector<int>> members_of_root(ms_.size());
+  // Each group's mentions in text order, the groups in the order of their roots: the groups of
+  // live mentions, counted, then filled into one array (not a vector per mention).
+  std::vector<int> root(ms_.size(), -1);
+  std::vector<uint32_t> group_begin(ms_.size() + 1, 0);
   for (size_t i = 0; i < ms_.size(); ++i) {
-    if (!ms_[i].dead) members_of_root[Find(static_cast<int>(i))].push_back(static_cast<int>(i));
+    if (ms_[i].dead) continue;
+    root[i] = Find(static_cast<int>(i));
+    ++group_begin[root[i] + 1];
   }
-  // Each mention's surface without surrounding spaces, once.
-  std::vector<std::string> trimmed(ms_.size());
+  for (size_t r = 0; r < ms_.size(); ++r) group_begin[r + 1] += group_begin[r];
+  std::vector<int> grouped(group_begin.back());
+  std::vector<uint32_t> fill(group_begin.begin(), group_begin.end() - 1);
+  for (size_t i = 0; i < ms_.size(); ++i) {
+    if (root[i] >= 0) grouped[fill[root[i]]++] = static_cast<int>(i);
+  }
+  // Each mention's surface without surrounding spaces: a view of the text.
+  std::vector<std::string_view> trimmed(ms_.size());
   for (size_t i = 0; i < ms_.size(); ++i) {
     const Span span = ms_[i].span;
-    if (!ms_[i].dead) trimmed[i] = Trim(text_.substr(span.begin, span.end - span.begin));
+    if (!ms_[i].dead) trimmed[i] = TrimView(text_.substr(span.begin, span.end - span.begin));
   }
   entity_of_mention_.assign(ms_.size(), -1);
   // {label, NameKey(name)} -> entity (the last one when entities before Resolve share one)
@@ -2191,8 +2230,10 @@ void DocExtractor::Resolve(Extraction* x) {
   for (size_t k = 0; k < x->entities.size(); ++k) {
     by_label_key[{x->entities[k].label, NameKey(x->entities[k].name)}] = static_cast<int>(k);
   }
-  for (const std::vector<int>& members : members_of_root) {
-    if (members.empty()) continue;
+  for (size_t r = 0; r < ms_.size(); ++r) {
+    if (group_begin[r] == group_begin[r + 1]) continue;
+    const absl::Span<const int> members(grouped.data() + group_begin[r],
+                                        group_begin[r + 1] - group_begin[r]);
     Entity e;
     int dict = -1;
     std::string label;
@@ -2223,16 +2264,16 @@ void DocExtractor::Resolve(Extraction* x) {
       e.rule = std::string(rule);
       // Canonical: the longest Latin form, else the first surface.
       for (int m : members) {
-        const std::string& s = trimmed[m];
+        const std::string_view s = trimmed[m];
         if (IsLatinName(s) && s.size() > e.name.size()) e.name = s;
       }
       if (e.name.empty()) e.name = trimmed[members[0]];
       if (!override_name.empty()) e.name = override_name;
     }
     for (int m : members) {
-      const std::string& s = trimmed[m];
+      const std::string_view s = trimmed[m];
       if (std::find(e.aliases.begin(), e.aliases.end(), s) == e.aliases.end()) {
-        e.aliases.push_back(s);
+        e.aliases.emplace_back(s);
       }
       if (const Mention& mm = ms_[m]; mm.short_end > mm.span.begin) {
         std::string short_name = Trim(text_.substr(mm.span.begin, mm.short_end - mm.span.begin));

@@ -76,8 +76,10 @@ inline bool IsKana(uint32_t c) { return c >= 0x3040 && c <= 0x30FF; }
 inline bool IsWordChar(uint32_t c) {
   return IsHangul(c) || IsHan(c) || IsKana(c) || IsLatinAlnum(c);
 }
-// Whether ICU's sentence rules could break inside `s`: it holds a sentence terminator (STerm,
-// ATerm) or a paragraph separator. Without one, the whole of `s` is one sentence (UAX #29).
+// Whether ICU's sentence rules could break inside `s` (anywhere but at its end): it holds a
+// paragraph separator, or a sentence terminator (STerm, ATerm) that neither ends `s` (with only
+// closing marks and spaces after it) nor is held to what follows by a rule of UAX #29 that reads
+// only its neighbours ("3.5", "U.S", "?!"). When false, the whole of `s` is one sentence.
 bool MayBreakSentence(std::string_view s);
 // Byte offset of the first invalid UTF-8 sequence, or -1.
 int64_t FindInvalidUtf8(std::string_view s);

@@ -52,20 +52,78 @@ struct AsciiSentenceEnds {
 
 }  // namespace
 
+namespace {
+
+USentenceBreak SentenceBreakByIcu(uint32_t c) {
+  return static_cast<USentenceBreak>(
+      u_getIntPropertyValue(static_cast<UChar32>(c), UCHAR_SENTENCE_BREAK));
+}
+// The Sentence_Break value of each ASCII character, asked of ICU once: what follows a terminator
+// is most often a space, a digit or a letter.
+struct AsciiSentenceBreaks {
+  USentenceBreak of[128];
+  AsciiSentenceBreaks() {
+    for (uint32_t c = 0; c < 128; ++c) of[c] = SentenceBreakByIcu(c);
+  }
+};
+USentenceBreak SentenceBreakOf(uint32_t c) {
+  static const AsciiSentenceBreaks ascii;
+  return c < 128 ? ascii.of[c] : SentenceBreakByIcu(c);
+}
+
+// Whether UAX #29 can break after the terminator `c` (STerm or ATerm) at s[at, after) anywhere
+// but at the end of `s`. Breaks come only from SB4 (after a paragraph separator) and SB11 (after
+// SATerm Close* Sp* ParaSep?); the no-break rules used here read only the characters next to the
+// terminator: SB6 ("3.5"), SB7 ("U.S"), SB8 with nothing between ("e.g"), SB8a ("?!", "다.,").
+// Anything else (Extend, Format, a Close or Sp run before a letter) is left to ICU: true.
+bool TerminatorMayBreakInside(std::string_view s, size_t at, uint32_t c, size_t after) {
+  size_t run_end = after;  // past Close* Sp*
+  bool spaces = false;
+  while (run_end < s.size()) {
+    int len = 1;
+    const USentenceBreak sb = SentenceBreakOf(CodePointAt(s, run_end, &len));
+    if (sb == U_SB_SP) {
+      spaces = true;
+    } else if (sb != U_SB_CLOSE || spaces) {
+      break;
+    }
+    run_end += len;
+  }
+  if (run_end == s.size()) return false;  // SB11's break is the end of `s`
+  if (run_end != after) return true;
+  int len = 1;
+  const USentenceBreak next = SentenceBreakOf(CodePointAt(s, after, &len));
+  if (next == U_SB_SCONTINUE || next == U_SB_STERM || next == U_SB_ATERM) return false;  // SB8a
+  if (SentenceBreakOf(c) != U_SB_ATERM) return true;
+  if (next == U_SB_NUMERIC || next == U_SB_LOWER) return false;  // SB6, SB8
+  return !(next == U_SB_UPPER && at > 0 && SentenceBreakOf(CodePointBefore(s, at)) == U_SB_UPPER);
+}
+
+}  // namespace
+
 bool MayBreakSentence(std::string_view s) {
   static const AsciiSentenceEnds ascii;
   for (size_t i = 0; i < s.size();) {
     const unsigned char b = static_cast<unsigned char>(s[i]);
-    if (b < 0x80) {
-      if (ascii.is[b]) return true;
-      ++i;
-      continue;
-    }
+    uint32_t c = b;
     int len = 1;
-    const uint32_t c = CodePointAt(s, i, &len);
+    if (b < 0x80) {
+      if (!ascii.is[b]) {
+        ++i;
+        continue;
+      }
+    } else {
+      c = CodePointAt(s, i, &len);
+      // Hangul, the most common by far, is never a sentence end.
+      if (IsHangul(c) || !IsSentenceEndOrSeparator(c)) {
+        i += len;
+        continue;
+      }
+    }
+    const USentenceBreak sb = SentenceBreakOf(c);
+    if (sb != U_SB_STERM && sb != U_SB_ATERM) return true;  // a separator: SB4
+    if (TerminatorMayBreakInside(s, i, c, i + len)) return true;
     i += len;
-    if (IsHangul(c)) continue;  // the most common by far, and never a sentence end
-    if (IsSentenceEndOrSeparator(c)) return true;
   }
   return false;
 }

@@ -2,8 +2,11 @@
 // the gazetteer's frozen trie, rules tried only at placeholders of their leading labels, the
 // Latin-run scanner and NameKey's fast path, each checked against the plain way.
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <random>
+#include <sstream>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -789,7 +792,9 @@ TEST(MayBreakSentenceTest, AgreesWithIcu) {
       "3.5%",    ". ",     "!",     "? ",  "。",
       "…",       "‼",      "’",     "”",   "'25.3",
       "•",       "\t",     "U.S. ", "Inc", "\xE2\x80\xA9" /* U+2029 */,
-      "다"};
+      "다",      ".",      "e",     "D",   "7",
+      ")",       ",",      "\r",    "-",   "\xE2\x80\x8D" /* ZWJ, Extend */,
+      "\xC2\xAD" /* soft hyphen, Format */};
   std::mt19937 rng(5);
   int unbroken = 0;
   for (int round = 0; round < 3000; ++round) {
@@ -807,7 +812,52 @@ TEST(MayBreakSentenceTest, AgreesWithIcu) {
   }
   EXPECT_GT(unbroken, 100);
   EXPECT_TRUE(MayBreakSentence("했다. 그리고"));
+  EXPECT_TRUE(MayBreakSentence("했다.그리고"));
+  EXPECT_TRUE(MayBreakSentence("U.S. Army"));
+  EXPECT_TRUE(MayBreakSentence("줄\r바꿈"));
   EXPECT_FALSE(MayBreakSentence("- 미국 스타트업 Voltaris Labs는 신규 공장을 건설"));
+  // A terminator at the end, or held to its neighbour (SB6, SB7, SB8, SB8a): one sentence.
+  EXPECT_FALSE(MayBreakSentence("매출이 3.5% 늘었다.” "));
+  EXPECT_FALSE(MayBreakSentence("U.S 기업, e.g 사례?!, 그렇다..."));
+}
+
+// Over every line of the seed, the dev set and the team's articles (and each tab-separated cell),
+// where MayBreakSentence says no, ICU finds no boundary inside; and it says no to many lines
+// that hold a terminator.
+TEST(MayBreakSentenceTest, AgreesWithIcuOnArticles) {
+  UErrorCode err = U_ZERO_ERROR;
+  std::unique_ptr<icu::BreakIterator> it(
+      icu::BreakIterator::createSentenceInstance(icu::Locale("ko"), err));
+  ASSERT_TRUE(U_SUCCESS(err));
+  std::vector<std::string> files;
+  for (const char* f : kSeedAndDev) files.push_back(kShared + f);
+  for (const auto& entry : std::filesystem::directory_iterator(KG_TEAM_ARTICLES)) {
+    if (entry.path().extension() == ".txt") files.push_back(entry.path().string());
+  }
+  int with_terminator_unbroken = 0, checked = 0;
+  for (const std::string& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream raw;
+    raw << in.rdbuf();
+    const std::string text = raw.str();
+    std::vector<std::string_view> segments;
+    for (std::string_view line : Split(text, '\n')) {
+      segments.push_back(line);
+      for (std::string_view cell : Split(line, '\t')) segments.push_back(cell);
+    }
+    for (std::string_view seg : segments) {
+      if (MayBreakSentence(seg)) continue;
+      ++checked;
+      icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(seg.data(), seg.size()));
+      it->setText(u);
+      int boundaries = 0;
+      for (int32_t b = it->first(); b != icu::BreakIterator::DONE; b = it->next()) ++boundaries;
+      EXPECT_EQ(boundaries, seg.empty() ? 1 : 2) << file << ": " << seg;
+      if (seg.find_first_of(".?!") != std::string_view::npos) ++with_terminator_unbroken;
+    }
+  }
+  EXPECT_GT(checked, 1000);
+  EXPECT_GT(with_terminator_unbroken, 300);
 }
 
 // CodePointAt's inline decoding gives what U8_NEXT gives: every ASCII byte, every three-byte
@@ -851,7 +901,8 @@ TEST(MayBreakSentenceTest, AsciiTerminatorsAndLineEnds) {
     EXPECT_EQ(MayBreakSentence(std::string("미국 ") + static_cast<char>(c) + " 반도체"), end) << c;
   }
   EXPECT_TRUE(MayBreakSentence("미국\xE2\x80\xA8"));  // U+2028, a separator
-  EXPECT_TRUE(MayBreakSentence("했다\xE3\x80\x82"));  // U+3002 "。"
+  EXPECT_TRUE(MayBreakSentence("했다\xE3\x80\x82 그리고"));  // U+3002 "。"
+  EXPECT_FALSE(MayBreakSentence("했다\xE3\x80\x82"));        // at the end: no break inside
 }
 
 TEST(FindEachTest, FindsWhatAFindLoopPerNeedleFinds) {
