@@ -133,6 +133,14 @@ TEST_F(ExtractTest, RuleCostsListEveryRuleWithItsProgramSizes) {
   EXPECT_GT(cheaper_relaxed, 10u);
 }
 
+// The shipped rules stay cheap to try: past 512 instructions a program leaves RE2's BitState and
+// costs its DFA and NFA on every match (bench/README.md, sessions 13 and 14); split a larger rule.
+TEST_F(ExtractTest, ShippedRulesStayUnderTheProgramBudget) {
+  constexpr int kBudget = 1024;
+  for (const Bundle::RuleCost& c : (*bundle_)->RuleCosts())
+    EXPECT_LE(c.program_size, kBudget) << c.id << " (kg_extract --rule-costs)";
+}
+
 TEST_F(ExtractTest, MissingBundleDirectoryIsNotFound) {
   EXPECT_EQ(Bundle::Load("/nonexistent/bundle").status().code(), absl::StatusCode::kNotFound);
 }
