@@ -129,6 +129,15 @@ bool Bundle::HasEdgeLabel(std::string_view edge) const {
 size_t Bundle::DictionaryEntries() const { return impl_->entries.size(); }
 size_t Bundle::RuleCount() const { return impl_->rules.size(); }
 
+std::vector<std::string> Bundle::SymmetricEdges() const {
+  std::vector<std::string> edges;
+  for (const auto& [edge, signature] : impl_->edges) {
+    if (signature.symmetric) edges.push_back(edge);
+  }
+  std::sort(edges.begin(), edges.end());
+  return edges;
+}
+
 std::vector<Bundle::RuleCost> Bundle::RuleCosts() const {
   std::vector<RuleCost> costs;
   for (const Rule& rule : impl_->rules) {

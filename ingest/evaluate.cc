@@ -201,22 +201,21 @@ void AddScore(Score* into, const Score& s) {
 }  // namespace
 
 absl::StatusOr<EvalReport> Evaluate(const std::vector<Extraction>& extractions,
-                                    const std::vector<std::string>& gold_paths) {
+                                    const std::vector<std::string>& gold_paths,
+                                    const std::vector<std::string>& symmetric_edges) {
   std::vector<GoldFile> gold;
   for (const std::string& path : gold_paths) {
     absl::StatusOr<std::string> content = ReadGoldFile(path);
     if (!content.ok()) return content.status();
     gold.push_back({path, *std::move(content)});
   }
-  return EvaluateGold(extractions, gold);
+  return EvaluateGold(extractions, gold, symmetric_edges);
 }
 
 absl::StatusOr<EvalReport> EvaluateGold(const std::vector<Extraction>& extractions,
-                                        const std::vector<GoldFile>& gold_files) {
+                                        const std::vector<GoldFile>& gold_files,
+                                        const std::vector<std::string>& symmetric_edges) {
   EvalReport report;
-  // PARTNERS_WITH is symmetric in the default schema; the gold format marks no edge, so the
-  // evaluation treats an edge as symmetric when the gold's README does: by name.
-  const std::vector<std::string> symmetric = {"PARTNERS_WITH"};
   for (const GoldFile& file : gold_files) {
     absl::StatusOr<std::vector<GoldArticle>> gold = ParseGold(file.name, file.content);
     if (!gold.ok()) return gold.status();
@@ -226,7 +225,7 @@ absl::StatusOr<EvalReport> EvaluateGold(const std::vector<Extraction>& extractio
       for (const Extraction& x : extractions) {
         if (NameKey(x.document.title) == key) match = &x;
       }
-      ArticleScore s = ScoreArticle(g, match, symmetric);
+      ArticleScore s = ScoreArticle(g, match, symmetric_edges);
       AddScore(&report.entities, s.entities);
       AddScore(&report.relations, s.relations);
       report.articles.push_back(std::move(s));

@@ -171,6 +171,8 @@ class Bundle {
   bool HasEdgeLabel(std::string_view edge) const;
   size_t DictionaryEntries() const;
   size_t RuleCount() const;
+  // The edge labels edges.tsv marks symmetric (PARTNERS_WITH in the default schema), sorted.
+  std::vector<std::string> SymmetricEdges() const;
 
   // What each rule costs to try, for whoever writes rules: the instructions of the RE2 program
   // tried first at each candidate position (the relaxed program when the rule has one, see
@@ -286,10 +288,12 @@ struct EvalReport {
 // Scores extractions against gold files (`../shared/seed/gold.json`: {"articles": [...]}, or
 // `dev-*.gold.json`: one article). Articles are paired by title. An entity matches when its
 // label matches and any of its names/aliases equals one of the gold entity's (after NFKC and
-// case folding); a relation when its edge label matches and both ends match. Gold articles with
-// no extraction count all their items as missed.
+// case folding); a relation when its edge label matches and both ends match, either way round
+// for an edge in `symmetric_edges` (the bundle's, Bundle::SymmetricEdges(): the gold format
+// marks no edge). Gold articles with no extraction count all their items as missed.
 absl::StatusOr<EvalReport> Evaluate(const std::vector<Extraction>& extractions,
-                                    const std::vector<std::string>& gold_paths);
+                                    const std::vector<std::string>& gold_paths,
+                                    const std::vector<std::string>& symmetric_edges);
 
 // A gold file's contents, for callers that do not read files themselves (kgd's Evaluate RPC).
 struct GoldFile {
@@ -300,7 +304,8 @@ struct GoldFile {
 // Evaluate over gold files' contents. INVALID_ARGUMENT (naming the file) for content that is not
 // in the gold format.
 absl::StatusOr<EvalReport> EvaluateGold(const std::vector<Extraction>& extractions,
-                                        const std::vector<GoldFile>& gold);
+                                        const std::vector<GoldFile>& gold,
+                                        const std::vector<std::string>& symmetric_edges);
 
 }  // namespace kg::ingest
 

@@ -74,7 +74,8 @@ grpc::Status KnowledgeGraphService::Evaluate(grpc::ServerContext* context,
   }
   std::vector<ingest::GoldFile> gold;
   for (const v1::GoldFile& g : request->gold()) gold.push_back({g.name(), g.content()});
-  absl::StatusOr<ingest::EvalReport> report = ingest::EvaluateGold(extractions, gold);
+  absl::StatusOr<ingest::EvalReport> report =
+      ingest::EvaluateGold(extractions, gold, options_.bundle->SymmetricEdges());
   if (!report.ok()) return ToGrpcStatus(report.status());
   ReportToProto(*report, request->details(), response);
   response->set_documents(static_cast<int64_t>(extractions.size()));

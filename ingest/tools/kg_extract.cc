@@ -127,7 +127,7 @@ int main(int argc, char** argv) {
     }
   }
   if (!gold.empty()) {
-    auto report = kg::ingest::Evaluate(all, gold);
+    auto report = kg::ingest::Evaluate(all, gold, (*bundle)->SymmetricEdges());
     if (!report.ok()) {
       std::cerr << "error: " << report.status().message() << "\n";
       return 1;

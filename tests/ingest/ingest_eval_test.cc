@@ -28,7 +28,7 @@ EvalReport Score(const std::vector<std::string>& inputs, const std::vector<std::
       all.push_back(*std::move(x));
     }
   }
-  auto r = Evaluate(all, gold);
+  auto r = Evaluate(all, gold, (*bundle)->SymmetricEdges());
   EXPECT_TRUE(r.ok()) << r.status();
   return *r;
 }
@@ -85,7 +85,7 @@ TEST(EvalTest, ScoringCountsMatchesByAliasAndLabel) {
   r.edge = "PARTICIPATES_IN";
   r.object = 2;
   x.relations = {r};
-  auto rep = Evaluate({x}, {kShared + "/seed/gold.json"});
+  auto rep = Evaluate({x}, {kShared + "/seed/gold.json"}, {"PARTNERS_WITH"});
   ASSERT_TRUE(rep.ok()) << rep.status();
   const ArticleScore& a = rep->articles[0];
   EXPECT_EQ(a.entities.tp, 3);
@@ -98,7 +98,8 @@ TEST(EvalTest, ScoringCountsMatchesByAliasAndLabel) {
 }
 
 TEST(EvalTest, MissingGoldFileIsAnError) {
-  EXPECT_EQ(Evaluate({}, {"/nonexistent/gold.json"}).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Evaluate({}, {"/nonexistent/gold.json"}, {}).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 // One hand-made article: a company found (by alias), one found under the wrong label, one
@@ -119,7 +120,7 @@ TEST(EvalTest, GoldContentsScoreLikeFiles) {
       {"label": "Company", "name": "Oracle"}],
     "relations": [{"s": "OpenAI", "p": "PARTICIPATES_IN", "o": "Stargate"},
                   {"s": "Oracle", "p": "PARTICIPATES_IN", "o": "Stargate"}]})";
-  auto rep = EvaluateGold({x}, {{"g.json", gold}});
+  auto rep = EvaluateGold({x}, {{"g.json", gold}}, {});
   ASSERT_TRUE(rep.ok()) << rep.status();
   ASSERT_EQ(rep->articles.size(), 1u);
   EXPECT_EQ(rep->entities.tp, 2);
@@ -130,9 +131,38 @@ TEST(EvalTest, GoldContentsScoreLikeFiles) {
   EXPECT_EQ(rep->relations.fn, 1);
 }
 
+// A relation the other way round matches only for an edge the bundle marks symmetric; the
+// shipped bundle's edges.tsv marks PARTNERS_WITH.
+TEST(EvalTest, ReversedRelationMatchesOnlyForASymmetricEdge) {
+  Extraction x;
+  x.document.title = "Title";
+  x.entities = {{"Company", "Oracle", {}, 1, "", {}}, {"Company", "OpenAI", {}, 1, "", {}}};
+  for (const char* edge : {"PARTNERS_WITH", "SUPPLIES"}) {
+    Relation r;
+    r.subject = 0;
+    r.edge = edge;
+    r.object = 1;
+    x.relations.push_back(r);
+  }
+  const std::string gold = R"({"title": "title", "entities": [
+      {"label": "Company", "name": "OpenAI"}, {"label": "Company", "name": "Oracle"}],
+    "relations": [{"s": "OpenAI", "p": "PARTNERS_WITH", "o": "Oracle"},
+                  {"s": "OpenAI", "p": "SUPPLIES", "o": "Oracle"}]})";
+  auto bundle = Bundle::Load(KG_INGEST_TEST_DATA);
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  EXPECT_EQ((*bundle)->SymmetricEdges(), std::vector<std::string>{"PARTNERS_WITH"});
+  auto rep = EvaluateGold({x}, {{"g.json", gold}}, (*bundle)->SymmetricEdges());
+  ASSERT_TRUE(rep.ok()) << rep.status();
+  EXPECT_EQ(rep->relations.tp, 1);  // PARTNERS_WITH either way round
+  EXPECT_EQ(rep->relations.fp, 1);  // SUPPLIES has a direction
+  rep = EvaluateGold({x}, {{"g.json", gold}}, {});
+  ASSERT_TRUE(rep.ok()) << rep.status();
+  EXPECT_EQ(rep->relations.tp, 0);
+}
+
 TEST(EvalTest, MalformedGoldIsInvalidArgumentNamingTheFile) {
   auto status_of = [](const std::string& content) {
-    return EvaluateGold({}, {{"g.json", content}}).status();
+    return EvaluateGold({}, {{"g.json", content}}, {}).status();
   };
   EXPECT_EQ(status_of("[1, 2"), absl::InvalidArgumentError("g.json: not valid JSON"));
   EXPECT_EQ(status_of("[]"), absl::InvalidArgumentError("g.json: no articles"));
