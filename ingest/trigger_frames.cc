@@ -5,6 +5,7 @@
 // carries a subject particle. The extractor adds these relations with a lower confidence, and
 // only for pairs no specific rule related (see ApplyRules in extract.cc).
 #include <algorithm>
+#include <iterator>
 
 #include "ingest/internal.h"
 
@@ -520,6 +521,55 @@ std::vector<int> EntitiesOf(const std::vector<TaggedMention>& mentions,
   return out;
 }
 
+// Whether the word right before a trigger at `pos` receives it ("유치한 투자", "받은 지원").
+bool ReceivedBefore(std::string_view tagged, size_t pos) {
+  const std::string_view before = tagged.substr(0, pos);
+  for (std::string_view w : {"유치한 ", "받은 ", "조달한 "}) {
+    if (before.size() >= w.size() && before.substr(before.size() - w.size()) == w) return true;
+  }
+  return false;
+}
+
+// Whether the text right after a trigger receives it ("투자 유치", "투자를 유치", "투자를 받").
+bool ReceivedAfter(std::string_view after) {
+  for (std::string_view w : {" 유치", "를 유치", "을 유치", "를 받", "을 받", "받"}) {
+    if (HasPrefix(after, w)) return true;
+  }
+  return false;
+}
+
+// Words that refer back to companies named before: the first three to two, the others to one.
+constexpr std::string_view kBackReferences[] = {"두 회사", "양사", "두 기업",
+                                                "이 회사", "동사", "이 기업"};
+
+// The companies a back-reference at the head of the clause stands for: "두 회사는" and "양사는" the
+// two last companies named before it in the unit, "이 회사는" and "동사는" the last one; empty
+// without such a word (followed by a subject particle) between the clause start and `object`.
+std::vector<int> BackReferenced(std::string_view tagged, const std::vector<TaggedMention>& mentions,
+                                size_t clause, size_t object) {
+  const std::string_view span = tagged.substr(clause, object - clause);
+  for (size_t i = 0; i < std::size(kBackReferences); ++i) {
+    const std::string_view word = kBackReferences[i];
+    const size_t count = i < 3 ? 2 : 1;
+    for (size_t at = span.find(word); at != std::string_view::npos; at = span.find(word, at + 1)) {
+      if (at > 0 && span[at - 1] != ' ') continue;
+      const std::string_view rest = span.substr(at + word.size());
+      bool subject = false;
+      for (std::string_view p : {"은 ", "는 ", "이 ", "가 ", "도 "}) subject |= HasPrefix(rest, p);
+      if (!subject) continue;
+      std::vector<int> out;
+      for (size_t k = mentions.size(); k-- > 0 && out.size() < count;) {
+        const TaggedMention& m = mentions[k];
+        if (m.end > clause + at || m.label != "Company") continue;
+        if (std::find(out.begin(), out.end(), m.entity) == out.end()) out.push_back(m.entity);
+      }
+      if (out.size() == count) return out;
+      return {};
+    }
+  }
+  return {};
+}
+
 // One trigger occurrence [pos, end) of frame `f`.
 void MatchTrigger(const TriggerTable& table, const TriggerFrame& f, int fi, int ti,
                   std::string_view tagged, const std::vector<TaggedMention>& mentions,
@@ -531,6 +581,10 @@ void MatchTrigger(const TriggerTable& table, const TriggerFrame& f, int fi, int 
   for (std::string_view passive : {"되", "됐", "된"}) {
     if (HasPrefix(tagged.substr(end), passive)) return;
   }
+  // The receiving side ("Y가 유치한 투자", "Y가 받은 지원", "Y의 투자 유치", "투자를 받아"): the
+  // clause's subject is the recipient, so the frame would read the roles backwards (the `reverse`
+  // frames and the rules read these).
+  if (!f.reverse && (ReceivedBefore(tagged, pos) || ReceivedAfter(tagged.substr(end)))) return;
   const size_t clause = ClauseStart(clauses, pos);
   const std::vector<std::string>& marked_labels = f.reverse ? f.subjects : f.objects;
   const std::vector<std::string>& subject_labels = f.reverse ? f.objects : f.subjects;
@@ -561,6 +615,17 @@ void MatchTrigger(const TriggerTable& table, const TriggerFrame& f, int fi, int 
                        ? head
                        : SubjectPlace(subject_labels, tagged, mentions, subject_places,
                                       topic_places, clause, pos, marked_list);
+  if (subject == std::string_view::npos && !f.reverse && LabelFits(subject_labels, "Company")) {
+    const std::vector<int> back =
+        BackReferenced(tagged, mentions, clause, mentions[marked_list.front()].pos);
+    if (!back.empty()) {
+      if (!Negated(table, tagged, end,
+                   reading == TriggerHit::kMarked ? kNegationWindow : kWideNegationWindow)) {
+        AddHits(fi, ti, back, EntitiesOf(mentions, marked_list), hits, reading);
+      }
+      return;
+    }
+  }
   if (subject == std::string_view::npos && table.wide_subject_confidence > 0 &&
       RelativeHead(tagged, mentions, end) == std::string_view::npos && !IsRelative(tagged, end)) {
     subject = UnmarkedSubject(subject_labels, tagged, mentions, subject_places, clause, pos,
@@ -629,6 +694,10 @@ void FindTriggerRelations(const TriggerTable& table, std::string_view tagged,
         break;
       }
     }
+  }
+  // A back-reference ("두 회사는", "이 회사는") is a subject too.
+  if (from == tagged.size()) {
+    for (std::string_view w : kBackReferences) from = std::min(from, tagged.find(w));
   }
   for (size_t pos = from; pos < tagged.size();) {
     if (tagged[pos] == '\x01') {  // a placeholder: no trigger inside

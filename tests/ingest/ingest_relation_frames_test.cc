@@ -239,6 +239,33 @@ TEST(TriggerFramesTest, PassiveTriggerIsNotRead) {
   EXPECT_TRUE(invest("투자된 바 있다").empty());
 }
 
+TEST(TriggerFramesTest, ReceivingATriggerTurnsNoRolesRound) {
+  // "Y는 X의 투자를 유치": Y receives; an ordinary frame would read Y as the investor in X.
+  EXPECT_TRUE(Tagged()
+                  .Name(1, "Company", true, true)
+                  .Text("는 ")
+                  .Name(2, "Company")
+                  .Text("의 투자를 유치했다")
+                  .Find(Table())
+                  .empty());
+  // "Y가 유치한 투자에는 X의": the relative clause's subject received it.
+  EXPECT_TRUE(Tagged()
+                  .Name(1, "Company", true)
+                  .Text("가 유치한 투자에는 ")
+                  .Name(2, "Company")
+                  .Text("의 자금이 들어갔다")
+                  .Find(Table())
+                  .empty());
+  // Giving it is still read.
+  EXPECT_EQ(Pairs(Tagged()
+                      .Name(1, "Company", true, true)
+                      .Text("는 ")
+                      .Name(2, "Company")
+                      .Text("에 투자를 늘렸다")
+                      .Find(Table())),
+            (std::vector<std::vector<int>>{{0, 1, 2}}));
+}
+
 // ---- the wider readings (@wide_object, @wide_subject) -----------------------------------
 
 // Table() with an accusative frame and both wider readings on.
@@ -640,6 +667,90 @@ TEST_F(RelationFramesTest, UserIsTheNearestSubjectNotTheRelativeClausesSubject) 
   Extraction x = Run("- Zorvex社가 개발한 소형 원자로는 리튬인산철(LFP)을 사용한다.\n");
   EXPECT_EQ(FindRel(x, "Zorvex", "USES", "Lithium iron phosphate"), nullptr);
   EXPECT_NE(FindRel(x, "소형 원자로", "USES", "Lithium iron phosphate"), nullptr);
+}
+
+TEST_F(RelationFramesTest, InvestorsJoinACompanysFundingRound) {
+  Extraction x = Run("- Quillan社의 시리즈 B 투자에 Zorvex社와 Morrow社가 참여했다.\n");
+  for (const char* name : {"Zorvex", "Morrow"}) {
+    const Relation* r = FindRel(x, name, "INVESTS_IN", "Quillan");
+    ASSERT_NE(r, nullptr) << name;
+    EXPECT_EQ(r->rule, "invests.funding-event");
+  }
+  Extraction y = Run("- Quillan社의 5억 유로 규모 증자를 Zorvex社가 주도했다.\n");
+  const Relation* led = FindRel(y, "Zorvex", "INVESTS_IN", "Quillan");
+  ASSERT_NE(led, nullptr);
+  EXPECT_EQ(led->rule, "invests.funding-event");
+  EXPECT_EQ(RelationsBetween(y, "Zorvex", "Quillan"), 1);  // no LEADS from the trigger 주도
+  // An investor's arm joins for it; the recipient invests in nobody.
+  Extraction z = Run(
+      "- Quillan社가 3억 달러를 새로 유치한 투자 라운드에는 Zorvex社의 벤처투자 부문과 Morrow社가 "
+      "참여했다.\n");
+  const Relation* arm = FindRel(z, "Zorvex", "INVESTS_IN", "Quillan");
+  ASSERT_NE(arm, nullptr);
+  EXPECT_EQ(arm->rule, "invests.funding-event-arm");
+  EXPECT_NE(FindRel(z, "Morrow", "INVESTS_IN", "Quillan"), nullptr);
+  EXPECT_EQ(FindRel(z, "Quillan", "INVESTS_IN", "Zorvex"), nullptr);
+  // Planned or refused: nothing.
+  EXPECT_EQ(RelationsBetween(Run("- Quillan社의 시리즈 B 투자에 Zorvex社가 참여할 계획이다.\n"),
+                             "Zorvex", "Quillan"),
+            0);
+  EXPECT_EQ(RelationsBetween(Run("- Quillan社의 증자에 Zorvex社가 참여하지 않기로 했다.\n"),
+                             "Zorvex", "Quillan"),
+            0);
+}
+
+TEST_F(RelationFramesTest, ReceivingAnInvestmentFromAnOwnerNamesTheInvestor) {
+  Extraction x = Run("- Quillan社는 Zorvex社의 투자를 유치했다.\n");
+  const Relation* r = FindRel(x, "Zorvex", "INVESTS_IN", "Quillan");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->rule, "trigger.INVESTS_IN.투자를 유치");
+  EXPECT_EQ(FindRel(x, "Quillan", "INVESTS_IN", "Zorvex"), nullptr);
+}
+
+TEST_F(RelationFramesTest, GappedAmountsRelateEveryListedParty) {
+  // "Y에는 A가 N을, B가 M을 투자": each investor.
+  Extraction x =
+      Run("- Quillan社에는 Zorvex社가 총 80억 달러를, Morrow社가 30억 달러를 투자했다.\n");
+  const Relation* first = FindRel(x, "Zorvex", "INVESTS_IN", "Quillan");
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(first->rule, "invests.gapped-amounts");
+  EXPECT_NE(FindRel(x, "Morrow", "INVESTS_IN", "Quillan"), nullptr);
+  // "X는 A에 N개, B에 M개 등 ... 공급": each customer.
+  Extraction y = Run(
+      "- Zorvex社는 Quillan社와 Morrow社에 각각 5만 개, Tarnell社에 6만 개 등 총 16만 개의 칩을 "
+      "공급하기로 했다.\n");
+  for (const char* name : {"Quillan", "Morrow"}) {
+    const Relation* r = FindRel(y, "Zorvex", "SUPPLIES", name);
+    ASSERT_NE(r, nullptr) << name;
+    EXPECT_EQ(r->rule, "supplies.gapped-amounts");
+  }
+  EXPECT_NE(FindRel(y, "Zorvex", "SUPPLIES", "Tarnell"), nullptr);
+  // Amounts ordered from them: no supply to them.
+  EXPECT_EQ(FindRel(Run("- Zorvex社는 Quillan社에 5만 개, Morrow社에 6만 개의 칩을 주문했다.\n"),
+                    "Zorvex", "SUPPLIES", "Quillan"),
+            nullptr);
+}
+
+TEST_F(RelationFramesTest, BackReferenceSubjectStandsForTheCompaniesNamedBefore) {
+  // "두 회사는" = the two last companies named before it; the frame's trigger relates both.
+  Extraction x =
+      Run("- 체계에는 Quillan社의 레이더와 Zorvex社의 발사대가 들어가며, 두 회사는 Morrow社에 해당 "
+          "장비를 공급하는 협력업체로 참여한다.\n");
+  for (const char* name : {"Quillan", "Zorvex"}) {
+    const Relation* r = FindRel(x, name, "SUPPLIES", "Morrow");
+    ASSERT_NE(r, nullptr) << name;
+    EXPECT_EQ(r->rule, "trigger.SUPPLIES.공급");
+  }
+  // "이 회사는": the last one only.
+  Extraction y =
+      Run("- Quillan社와 Zorvex社의 협력이 늘었으며, 이 회사는 Morrow社에 배터리를 공급한다.\n");
+  EXPECT_NE(FindRel(y, "Zorvex", "SUPPLIES", "Morrow"), nullptr);
+  EXPECT_EQ(FindRel(y, "Quillan", "SUPPLIES", "Morrow"), nullptr);
+  // A plan is no supply.
+  EXPECT_EQ(RelationsBetween(Run("- Quillan社와 Zorvex社의 협력이 늘었으며, 양사는 Morrow社에 "
+                                 "배터리를 공급할 계획이다.\n"),
+                             "Zorvex", "Morrow"),
+            0);
 }
 
 TEST_F(RelationFramesTest, ARuleInTheSameSentenceWins) {
