@@ -89,25 +89,38 @@ RulePrefilter RulePrefilter::Build(const std::vector<std::string>& patterns,
     }
     p.rule_first_clause_.push_back(static_cast<uint32_t>(p.clause_first_atom_.size() - 1));
   }
-  const size_t num_clauses = p.clause_first_atom_.size() - 1;
-  p.first_clauses_.assign((num_clauses + 63) / 64, 0);
-  for (size_t r = 0; r + 1 < p.rule_first_clause_.size(); ++r) {
+  // How many clauses hold each atom: a clause of widely shared atoms (a label) is satisfied in
+  // most units, one of rare atoms (a verb) in few.
+  std::vector<uint32_t> clauses_of_atom(p.atoms_.size(), 0);
+  for (uint32_t a : p.clause_atoms_) ++clauses_of_atom[a];
+  const size_t num_rules = p.rule_first_clause_.size() - 1;
+  p.always_.assign((num_rules + 63) / 64, 0);
+  std::vector<std::vector<uint32_t>> keyed(p.atoms_.size());  // atom -> rules, ascending
+  for (size_t r = 0; r < num_rules; ++r) {
     const uint32_t first = p.rule_first_clause_[r], end = p.rule_first_clause_[r + 1];
-    if (first == end) p.rules_without_clauses_.push_back(static_cast<int>(r));
-    if (first < end) p.first_clauses_[first >> 6] |= uint64_t{1} << (first & 63);
-    for (uint32_t c = first; c < end; ++c) p.clause_rule_.push_back(static_cast<uint32_t>(r));
-  }
-  // The clauses of each atom (the inverse of clause_atoms_), ascending.
-  p.atom_first_clause_.assign(p.atoms_.size() + 1, 0);
-  for (uint32_t a : p.clause_atoms_) ++p.atom_first_clause_[a + 1];
-  for (size_t a = 0; a < p.atoms_.size(); ++a)
-    p.atom_first_clause_[a + 1] += p.atom_first_clause_[a];
-  p.atom_clauses_.resize(p.clause_atoms_.size());
-  std::vector<uint32_t> fill(p.atom_first_clause_.begin(), p.atom_first_clause_.end() - 1);
-  for (size_t c = 0; c + 1 < p.clause_first_atom_.size(); ++c) {
-    for (uint32_t i = p.clause_first_atom_[c]; i < p.clause_first_atom_[c + 1]; ++i) {
-      p.atom_clauses_[fill[p.clause_atoms_[i]]++] = static_cast<uint32_t>(c);
+    if (first == end) {
+      p.always_[r >> 6] |= uint64_t{1} << (r & 63);
+      continue;
     }
+    uint32_t key = first;
+    uint64_t key_weight = UINT64_MAX;
+    for (uint32_t c = first; c < end; ++c) {
+      uint64_t weight = 0;
+      for (uint32_t i = p.clause_first_atom_[c]; i < p.clause_first_atom_[c + 1]; ++i) {
+        weight += clauses_of_atom[p.clause_atoms_[i]];
+      }
+      if (weight < key_weight) {
+        key = c;
+        key_weight = weight;
+      }
+    }
+    for (uint32_t i = p.clause_first_atom_[key]; i < p.clause_first_atom_[key + 1]; ++i) {
+      keyed[p.clause_atoms_[i]].push_back(static_cast<uint32_t>(r));
+    }
+  }
+  for (const std::vector<uint32_t>& rules : keyed) {
+    p.atom_keyed_rules_.insert(p.atom_keyed_rules_.end(), rules.begin(), rules.end());
+    p.atom_first_keyed_.push_back(static_cast<uint32_t>(p.atom_keyed_rules_.size()));
   }
   return p;
 }
@@ -123,49 +136,43 @@ void RulePrefilter::Candidates(const std::vector<int>& found,
                                std::vector<int>* rules, std::vector<uint32_t>* latest) const {
   rules->clear();
   latest->clear();
-  // The clauses the atoms found satisfy, with the last start of their atoms; then the rules whose
-  // first clause is among them (a unit holds a few dozen atoms, each in a few clauses, against
-  // ~180 rules of ~300 clauses), each named when all its clauses are.
-  const size_t num_clauses = clause_rule_.size();
-  std::vector<uint64_t>& satisfied = scratch->satisfied;
-  std::vector<uint32_t>& clause_last = scratch->clause_last;
-  satisfied.assign(first_clauses_.size(), 0);
-  clause_last.resize(num_clauses);  // an entry counts once its clause's bit is set
+  // The atoms found as bits, and the rules whose key clause they satisfy (most atoms a unit holds
+  // are labels, the key clause of few rules); each such rule is named when every clause has an
+  // atom found.
+  std::vector<uint64_t>& present = scratch->present;
+  std::vector<uint64_t>& keyed = scratch->keyed;
+  present.assign((atoms_.size() + 63) / 64, 0);
+  keyed = always_;
   for (int a : found) {
-    const uint32_t at = last_start[a];
-    for (uint32_t i = atom_first_clause_[a]; i < atom_first_clause_[a + 1]; ++i) {
-      const uint32_t c = atom_clauses_[i];
-      const uint64_t bit = uint64_t{1} << (c & 63);
-      if ((satisfied[c >> 6] & bit) == 0) {
-        satisfied[c >> 6] |= bit;
-        clause_last[c] = at;
-      } else if (at > clause_last[c]) {
-        clause_last[c] = at;
-      }
+    present[a >> 6] |= uint64_t{1} << (a & 63);
+    for (uint32_t i = atom_first_keyed_[a]; i < atom_first_keyed_[a + 1]; ++i) {
+      const uint32_t r = atom_keyed_rules_[i];
+      keyed[r >> 6] |= uint64_t{1} << (r & 63);
     }
   }
-  auto always = rules_without_clauses_.begin();
-  auto add_always_before = [&](size_t r) {
-    for (; always != rules_without_clauses_.end() && static_cast<size_t>(*always) < r; ++always) {
-      rules->push_back(*always);
-      latest->push_back(UINT32_MAX);
-    }
-  };
-  for (size_t w = 0; w < satisfied.size(); ++w) {
-    for (uint64_t firsts = satisfied[w] & first_clauses_[w]; firsts != 0; firsts &= firsts - 1) {
-      const uint32_t first = static_cast<uint32_t>(w * 64 + __builtin_ctzll(firsts));
-      const uint32_t r = clause_rule_[first];
-      uint32_t c = first, last = UINT32_MAX;
-      for (; c < rule_first_clause_[r + 1] && (satisfied[c >> 6] >> (c & 63) & 1) != 0; ++c) {
-        last = std::min(last, clause_last[c]);
+  for (size_t w = 0; w < keyed.size(); ++w) {
+    for (uint64_t bits = keyed[w]; bits != 0; bits &= bits - 1) {
+      const uint32_t r = static_cast<uint32_t>(w * 64 + __builtin_ctzll(bits));
+      // The least over the clauses of the last start of their atoms found (none: UINT32_MAX).
+      uint32_t last = UINT32_MAX;
+      bool all = true;
+      for (uint32_t c = rule_first_clause_[r]; all && c < rule_first_clause_[r + 1]; ++c) {
+        bool any = false;
+        uint32_t clause_last = 0;
+        for (uint32_t i = clause_first_atom_[c]; i < clause_first_atom_[c + 1]; ++i) {
+          const uint32_t a = clause_atoms_[i];
+          if ((present[a >> 6] >> (a & 63) & 1) == 0) continue;
+          any = true;
+          clause_last = std::max(clause_last, last_start[a]);
+        }
+        all = any;
+        last = std::min(last, clause_last);
       }
-      if (c < rule_first_clause_[r + 1]) continue;
-      add_always_before(r);
+      if (!all) continue;
       rules->push_back(static_cast<int>(r));
       latest->push_back(last);
     }
   }
-  add_always_before(num_rules());
 }
 
 std::vector<std::vector<int>> RulePrefilter::Clauses(int rule) const {

@@ -37,8 +37,8 @@ class RulePrefilter {
   // (`last_start` as AtomMatcher::Match fills it, by atom). (*latest)[i] is that byte for
   // (*rules)[i]; UINT32_MAX for a rule without clauses. `scratch` is kept by the caller.
   struct Scratch {
-    std::vector<uint64_t> satisfied;    // a bit per clause
-    std::vector<uint32_t> clause_last;  // of a satisfied clause: the last start of its atoms
+    std::vector<uint64_t> present;  // a bit per atom found
+    std::vector<uint64_t> keyed;    // a bit per rule whose key clause an atom found satisfies
   };
   void Candidates(const std::vector<int>& found, const std::vector<uint32_t>& last_start,
                   Scratch* scratch, std::vector<int>* rules, std::vector<uint32_t>* latest) const;
@@ -52,13 +52,13 @@ class RulePrefilter {
   std::vector<uint32_t> rule_first_clause_ = {0};  // rule r: clauses [r], [r + 1]
   std::vector<uint32_t> clause_first_atom_ = {0};  // clause c: clause_atoms_ [c], [c + 1]
   std::vector<uint32_t> clause_atoms_;
-  std::vector<uint32_t> atom_first_clause_ = {0};  // atom a: atom_clauses_ [a], [a + 1]
-  std::vector<uint32_t> atom_clauses_;
-  // The bits of clauses that come first in their rule (a rule is named only if its first clause
-  // is satisfied: Candidates visits those rules alone), and each clause's rule.
-  std::vector<uint64_t> first_clauses_;
-  std::vector<uint32_t> clause_rule_;
-  std::vector<int> rules_without_clauses_;  // named whatever the atoms
+  // Each rule's key clause: the one whose atoms the fewest other clauses share (a keyword rather
+  // than a label every rule names), so that Candidates visits only the rules whose key clause an
+  // atom found satisfies, and checks their other clauses there. Most found atoms are labels,
+  // in a clause of most rules: walking every clause of every atom found cost more than the rest.
+  std::vector<uint32_t> atom_first_keyed_ = {0};  // atom a: atom_keyed_rules_ [a], [a + 1]
+  std::vector<uint32_t> atom_keyed_rules_;        // the rules whose key clause holds the atom
+  std::vector<uint64_t> always_;                  // a bit per rule without clauses
 };
 
 }  // namespace kg::ingest

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "ingest/internal.h"
 #include "ingest/rule_prefilter.h"
@@ -134,6 +135,45 @@ TEST(RulePrefilterTest, LatestStartIsTheLeastOverClausesOfTheirAtomsLastStart) {
   p.Candidates(Indexes(p.atoms(), {"gamma"}), last_start, &scratch, &rules, &latest);
   EXPECT_EQ(rules, std::vector<int>{2});
   EXPECT_EQ(latest, std::vector<uint32_t>{UINT32_MAX});
+}
+
+// Many rules share a label clause and each has a word of its own: a rule is visited through the
+// clause whose atoms fewest clauses share (its word), and named only when every other clause
+// holds too; rules without clauses are named among them, in order, past 64 rules (bit words).
+TEST(RulePrefilterTest, ARuleIsNamedThroughItsRarestClauseOnlyWhenAllHold) {
+  std::vector<std::string> patterns;
+  for (int i = 0; i < 70; ++i) {
+    patterns.push_back(i == 40 ? "[a-z]+" : absl::StrCat("label.*(?:verb", i, "|act", i, ")"));
+  }
+  patterns.push_back("label");  // a rule whose one clause is the shared one
+  RulePrefilter p = RulePrefilter::Build(patterns, AtomsOf(patterns), kMinAtomLen);
+  ASSERT_EQ(p.num_rules(), 71u);
+  std::vector<uint32_t> last_start(p.atoms().size(), 999);
+  auto at = [&](const std::string& atom) -> uint32_t& {
+    return last_start[Indexes(p.atoms(), {atom})[0]];
+  };
+  at("label") = 4;
+  at("verb5") = 30;
+  at("act66") = 2;
+  at("verb66") = 9;
+  RulePrefilter::Scratch scratch;
+  std::vector<int> rules;
+  std::vector<uint32_t> latest;
+  p.Candidates(Indexes(p.atoms(), {"label"}), last_start, &scratch, &rules, &latest);
+  EXPECT_EQ(rules, (std::vector<int>{40, 70}));
+  EXPECT_EQ(latest, (std::vector<uint32_t>{UINT32_MAX, 4}));
+  p.Candidates(Indexes(p.atoms(), {"verb66", "verb5", "act66"}), last_start, &scratch, &rules,
+               &latest);
+  EXPECT_EQ(rules, std::vector<int>{40});  // no label: none of the word rules
+  p.Candidates(Indexes(p.atoms(), {"verb66", "label", "verb5", "act66"}), last_start, &scratch,
+               &rules, &latest);
+  EXPECT_EQ(rules, (std::vector<int>{5, 40, 66, 70}));
+  // min(4, 30); none; min(4, max(9, 2)); 4.
+  EXPECT_EQ(latest, (std::vector<uint32_t>{4, UINT32_MAX, 4, 4}));
+  at("label") = 50;
+  p.Candidates(Indexes(p.atoms(), {"act66", "label"}), last_start, &scratch, &rules, &latest);
+  EXPECT_EQ(rules, (std::vector<int>{40, 66, 70}));
+  EXPECT_EQ(latest, (std::vector<uint32_t>{UINT32_MAX, 2, 50}));
 }
 
 TEST(RulePrefilterTest, ARegexThatDoesNotCompileIsNamedAlways) {
