@@ -582,7 +582,8 @@ class Loader {
          " ?(?P<currency>달러|호주달러|캐나다달러|유로|엔|위안|원|파운드|루피|덴마크크로네"
          "|USD|EUR|JPY)"},
         {"{YEAR}", "'(?P<year>\\d{2})년"},
-        {"{DATE}", "'(?P<date>\\d{2}\\.\\d{1,2}(?:\\.\\d{1,2})?)"},
+        // '25.3.12, '24.10 and 2025.01.30: the date group keeps the apostrophe of a short year.
+        {"{DATE}", "(?P<date>(?:'\\d{2}|(?:19|20)\\d{2})\\.\\d{1,2}(?:\\.\\d{1,2})?)"},
     };
     std::string out;
     for (size_t i = 0; i < p.size();) {

@@ -2666,9 +2666,11 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
             int64_t v = 0;
             if (absl::SimpleAtoi(AV(gv), &v)) props.emplace_back(name, graph::Value(2000 + v));
           } else if (name == "date") {
+            // '25.3.12 -> 2025-03-12, 2025.01.30 -> 2025-01-30, '24.10 -> 2024-10.
             std::vector<std::string> parts;
             for (std::string_view p : Split(gv, '.')) parts.emplace_back(p);
-            std::string iso = absl::StrCat("20", parts[0]);
+            std::string iso = parts[0][0] == '\'' ? parts[0].substr(1) : parts[0];
+            if (iso.size() == 2) iso.insert(0, "20");
             for (size_t i = 1; i < parts.size(); ++i) {
               absl::StrAppend(&iso, "-", parts[i].size() == 1 ? "0" : "", parts[i]);
             }

@@ -187,6 +187,22 @@ TEST_F(ExtractTest, CountriesFromIcuInKoreanEnglishAndHanja) {
   EXPECT_NE(Find(x, "Country", "Germany"), nullptr);
 }
 
+// The eight Hanja abbreviations of the briefs, and a country countries.tsv does not list (ICU's
+// display names alone: 우루과이 / Uruguay) in both languages, are one entity each.
+TEST_F(ExtractTest, EveryHanjaAbbreviationAndIcuOnlyCountries) {
+  Extraction x =
+      Run("- 美 정부와 日 정부, 中 상무부\n- 臺 TSMC, 英 정부\n- 獨 기업과 佛 기업, 韓 정부\n"
+          "- 우루과이는 Uruguay의 한국어 이름\n");
+  for (const char* c : {"United States", "Japan", "China", "Taiwan", "United Kingdom", "Germany",
+                        "France", "South Korea"}) {
+    EXPECT_NE(Find(x, "Country", c), nullptr) << c << "\n" << Explain(x);
+  }
+  const Entity* uruguay = Find(x, "Country", "Uruguay");
+  ASSERT_NE(uruguay, nullptr) << Explain(x);
+  EXPECT_EQ(uruguay->mentions.size(), 2u);
+  EXPECT_EQ(uruguay->rule, "icu:countries");
+}
+
 TEST_F(ExtractTest, LatinNamesNeedWordBoundaries) {
   Extraction x = Run("Armada and ARMS are not Arm; Intelligent systems are everywhere.");
   EXPECT_NE(Find(x, "Company", "Arm"), nullptr);
@@ -215,6 +231,31 @@ TEST_F(ExtractTest, UnknownNamesFromSignals) {
   EXPECT_NE(Find(x, "Company", "Voltaris Labs"), nullptr);
   EXPECT_NE(FindRel(x, "QuantumVale", "DEVELOPS", "Solid-state battery"), nullptr);
   EXPECT_NE(FindRel(x, "Voltaris Labs", "BASED_IN", "United States"), nullptr);
+}
+
+// Names the dictionaries do not know, ending in a word that says what they are (lexicon.tsv's
+// suffix list): the label comes from that word, with a lower confidence than a dictionary name.
+TEST_F(ExtractTest, NamesEndingInANamingWordTakeItsLabelWithLowerConfidence) {
+  Extraction x =
+      Run("- 미국은 청정수소파트너십에 참여\n- 한빛재단은 신규 연구를 지원\n"
+          "- 노바연구소는 신소재를 개발\n- 한국은 달탐사프로젝트를 추진\n"
+          "- 한국은 미래칩프로그램에 참여\n- 미국 의회는 우주자원개발법을 통과\n");
+  struct Want {
+    const char* label;
+    const char* name;
+  } wants[] = {{"Program", "청정수소파트너십"}, {"Organization", "한빛재단"},
+               {"Organization", "노바연구소"},  {"Program", "달탐사프로젝트"},
+               {"Program", "미래칩프로그램"},   {"Policy", "우주자원개발법"}};
+  const Entity* us = Find(x, "Country", "United States");
+  ASSERT_NE(us, nullptr);
+  for (const Want& w : wants) {
+    const Entity* e = Find(x, w.label, w.name);
+    ASSERT_NE(e, nullptr) << w.name << "\n" << Explain(x);
+    EXPECT_EQ(e->rule, "signal:suffix") << w.name;
+    EXPECT_LT(e->confidence, us->confidence) << w.name;
+  }
+  EXPECT_NE(FindRel(x, "United States", "PARTICIPATES_IN", "청정수소파트너십"), nullptr)
+      << Explain(x);
 }
 
 // Table rows "Name (Country)<TAB>": every such cell that starts a row or follows a matched cell,
@@ -271,6 +312,35 @@ TEST_F(ExtractTest, ReservesWithShare) {
   EXPECT_NE(x.Text(r->evidence).find("(칠레) 세계 리튬 매장량의 약 33%"), std::string_view::npos);
 }
 
+// Bullets of every kind (①, ②, ▪, ●, -) are structure: each starts a unit whose "(X)" head is
+// its subject, and a head does not carry over to the next bullet.
+TEST_F(ExtractTest, EveryBulletKindStartsAUnitWithItsOwnHead) {
+  Extraction x =
+      Run("광물 현황\n"
+          "① (칠레) 세계 리튬 매장량의 약 33% 보유\n"
+          "② 세계 구리 매장량의 약 10% 보유\n"
+          "▪ (호주) 세계 리튬 매장량의 20% 보유\n"
+          "● (페루) 세계 구리 매장량의 약 9% 보유\n"
+          "- (인도네시아) 세계 니켈 매장량의 약 22% 보유\n");
+  struct Want {
+    const char* country;
+    const char* mineral;
+    double pct;
+  } wants[] = {{"Chile", "Lithium", 33},
+               {"Australia", "Lithium", 20},
+               {"Peru", "Copper", 9},
+               {"Indonesia", "Nickel", 22}};
+  for (const Want& w : wants) {
+    const Relation* r = FindRel(x, w.country, "HAS_RESERVES", w.mineral);
+    ASSERT_NE(r, nullptr) << w.country << "\n" << Explain(x);
+    EXPECT_DOUBLE_EQ(Prop(*r, "share_pct")->as_double(), w.pct) << w.country;
+  }
+  EXPECT_EQ(FindRel(x, "Chile", "HAS_RESERVES", "Copper"), nullptr) << Explain(x);
+  const size_t reserves = std::count_if(x.relations.begin(), x.relations.end(),
+                                        [](const Relation& r) { return r.edge == "HAS_RESERVES"; });
+  EXPECT_EQ(reserves, 4u) << Explain(x);
+}
+
 TEST_F(ExtractTest, FundingAmountInKoreanUnitsWithCurrencyAndYear) {
   Extraction x = Run("- 에너지부(DOE)는 '24.12월 포드에 75억 4,000만 달러 규모의 대출을 승인");
   const Relation* r = FindRel(x, "U.S. Department of Energy", "FUNDS", "Ford");
@@ -311,6 +381,55 @@ TEST_F(ExtractTest, BrokenUtf8DocumentIsRejected) {
   d.text = "ok \xE2\x82";
   auto x = Extractor(*bundle_).Extract(d);
   EXPECT_EQ(x.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// A rule file a user adds to the bundle: its {DATE} reads the three date forms of the briefs
+// ('25.3.12, 2025.01.30, '24.10) into an ISO "date" property, next to {AMOUNT} and {PCT}.
+TEST_F(ExtractTest, AddedRuleFileWithDateAmountAndShareQualifiers) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(::testing::TempDir()) / "dated_rule_bundle";
+  fs::remove_all(dir);
+  fs::copy(KG_INGEST_TEST_DATA, dir, fs::copy_options::recursive);
+  std::ofstream(dir / "rules" / "user_dated.json")
+      << R"j([{"id": "user.dated-funding", "edge": "INVESTS_IN", "confidence": 0.5,)j"
+      << R"j( "pattern": "{S:Country|Organization}{JS} {DATE}[^\\x01\\n]*? {O:Company}에 )j"
+      << R"j({AMOUNT}(?:을|를) 지급\\(지분 {PCT}\\)"}])j";
+  auto bundle = Bundle::Load(dir.string());
+  fs::remove_all(dir);
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  EXPECT_EQ((*bundle)->RuleCount(), (*bundle_)->RuleCount() + 1);
+  struct Case {
+    const char* text;
+    const char* date;
+    double amount;
+    const char* currency;
+  } cases[] = {
+      {"- 일본은 '25.3.12일 소니에 1조 2,000억 엔을 지급(지분 약 12.5%)\n", "2025-03-12", 1.2e12,
+       "JPY"},
+      {"- 일본은 2025.01.30 소니에 3억 달러를 지급(지분 7%)\n", "2025-01-30", 3e8, "USD"},
+      {"- 일본은 '24.10월 소니에 5,000만 유로를 지급(지분 20%)\n", "2024-10", 5e7, "EUR"},
+  };
+  for (const Case& c : cases) {
+    Document d;
+    d.id = "t";
+    d.text = c.text;
+    auto x = Extractor(*bundle).Extract(d);
+    ASSERT_TRUE(x.ok()) << x.status();
+    const Relation* found = nullptr;
+    for (const Relation& r : x->relations) {
+      if (r.rule == "user.dated-funding") found = &r;
+    }
+    ASSERT_NE(found, nullptr) << c.text << Explain(*x);
+    EXPECT_EQ(x->entities[found->subject].name, "Japan") << c.text;
+    EXPECT_EQ(x->entities[found->object].name, "Sony") << c.text;
+    ASSERT_NE(Prop(*found, "date"), nullptr) << c.text;
+    EXPECT_EQ(Prop(*found, "date")->as_string(), c.date);
+    ASSERT_NE(Prop(*found, "amount"), nullptr) << c.text;
+    EXPECT_DOUBLE_EQ(Prop(*found, "amount")->as_double(), c.amount) << c.text;
+    EXPECT_EQ(Prop(*found, "currency")->as_string(), c.currency);
+    ASSERT_NE(Prop(*found, "share_pct"), nullptr) << c.text;
+    EXPECT_FALSE(Explain(*x).find("rule=user.dated-funding") == std::string::npos);
+  }
 }
 
 TEST_F(ExtractTest, ExplainNamesRulesAndEvidence) {

@@ -669,6 +669,77 @@ TEST(PluggableExtractorTest, ItsEntitiesAndRelationsAreMergedIntoIngestion) {
   extractor->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
 }
 
+// An extractor that names entities the way the text writes them: "엔비디아" and "대만", and a
+// relation between them (or, when `bad_ref`, a relation naming an entity it did not return).
+class AliasExtractor final : public v1::Extractor::Service {
+ public:
+  grpc::Status Extract(grpc::ServerContext*, const v1::ExtractRequest*,
+                       v1::ExtractResponse* response) override {
+    for (const auto& [name, label] : {std::pair{"엔비디아", "Company"}, {"대만", "Country"}}) {
+      v1::ExtractedEntity* e = response->add_entities();
+      e->set_ref(name);
+      e->set_label(label);
+      e->set_name(name);
+    }
+    v1::ExtractedRelation* r = response->add_relations();
+    r->set_subject("엔비디아");
+    r->set_label("BASED_IN");
+    r->set_object(bad_ref ? "타이완" : "대만");
+    return grpc::Status::OK;
+  }
+  bool bad_ref = false;
+};
+
+// What the extractor returns is resolved like the built-in extraction: its "엔비디아" is the
+// dictionary's NVIDIA, the vertex the built-in extractor made of "NVIDIA" in the same document,
+// and its "대만" is ICU's Taiwan. A reply that names an unknown entity fails that document only,
+// writing nothing of it.
+TEST(PluggableExtractorTest, ItsNamesResolveOntoTheBuiltInEntitiesAndBadRepliesWriteNothing) {
+  AliasExtractor fake;
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&fake);
+  std::unique_ptr<grpc::Server> extractor = builder.BuildAndStart();
+  ASSERT_NE(port, 0);
+  TestServer ts;
+  ts.Start(
+      [port](ServerOptions* o) { o->extractor_address = "127.0.0.1:" + std::to_string(port); });
+  ASSERT_TRUE(ts.bundle_status.ok()) << ts.bundle_status;
+  v1::Document doc;
+  doc.set_path("nvidia.txt");
+  doc.set_title("NVIDIA 동향");
+  doc.set_text("- NVIDIA는 신규 칩을 공개");
+  IngestResult r = RunIngest(*ts.stub, {doc});
+  ASSERT_TRUE(r.status.ok()) << r.status.error_message();
+  ASSERT_EQ(r.reports.size(), 1u);
+  EXPECT_EQ(r.reports[0].status(), v1::DocumentReport::COMMITTED) << r.reports[0].error();
+  grpc::Status status;
+  v1::QueryRequest q;
+  q.set_gremlin("g.V().hasLabel('Company').values('name')");
+  EXPECT_THAT(Strings(RunQuery(*ts.stub, q, &status)), ElementsAre("NVIDIA"));
+  q.set_gremlin("g.V().has('Company', 'name', '엔비디아').out('BASED_IN').values('name')");
+  EXPECT_THAT(Strings(RunQuery(*ts.stub, q, &status)), ElementsAre("Taiwan"));
+  EXPECT_TRUE(status.ok()) << status.error_message();
+
+  fake.bad_ref = true;
+  doc.set_path("other.txt");
+  doc.set_title("다른 기사");
+  doc.set_text("- 인텔은 신규 칩을 공개");
+  r = RunIngest(*ts.stub, {doc});
+  ASSERT_TRUE(r.status.ok()) << r.status.error_message();
+  ASSERT_EQ(r.reports.size(), 1u);
+  EXPECT_EQ(r.reports[0].status(), v1::DocumentReport::FAILED);
+  EXPECT_EQ(r.reports[0].error_code(), static_cast<int>(grpc::INVALID_ARGUMENT));
+  EXPECT_THAT(r.reports[0].error(), HasSubstr("unknown entity ref '타이완'"));
+  q.set_gremlin("g.V().hasLabel('Company').values('name')");
+  EXPECT_THAT(Strings(RunQuery(*ts.stub, q, &status)), ElementsAre("NVIDIA"));  // no Intel
+  auto stats = ts.graph->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->documents, 1);
+  extractor->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+}
+
 TEST(PluggableExtractorTest, AnUnreachableExtractorFailsTheDocumentNotTheServer) {
   TestServer ts;
   ts.Start([](ServerOptions* o) { o->extractor_address = "127.0.0.1:1"; });
