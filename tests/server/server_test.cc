@@ -638,13 +638,18 @@ class FakeExtractor final : public v1::Extractor::Service {
   std::atomic<int> calls{0};
 };
 
+// Serves `service` on a free local port, set in *port (0 when it could not start).
+std::unique_ptr<grpc::Server> StartExtractor(v1::Extractor::Service* service, int* port) {
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), port);
+  builder.RegisterService(service);
+  return builder.BuildAndStart();
+}
+
 TEST(PluggableExtractorTest, ItsEntitiesAndRelationsAreMergedIntoIngestion) {
   FakeExtractor fake;
-  grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  builder.RegisterService(&fake);
-  std::unique_ptr<grpc::Server> extractor = builder.BuildAndStart();
+  std::unique_ptr<grpc::Server> extractor = StartExtractor(&fake, &port);
   ASSERT_NE(port, 0);
 
   TestServer ts;
@@ -696,11 +701,8 @@ class AliasExtractor final : public v1::Extractor::Service {
 // writing nothing of it.
 TEST(PluggableExtractorTest, ItsNamesResolveOntoTheBuiltInEntitiesAndBadRepliesWriteNothing) {
   AliasExtractor fake;
-  grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  builder.RegisterService(&fake);
-  std::unique_ptr<grpc::Server> extractor = builder.BuildAndStart();
+  std::unique_ptr<grpc::Server> extractor = StartExtractor(&fake, &port);
   ASSERT_NE(port, 0);
   TestServer ts;
   ts.Start(
