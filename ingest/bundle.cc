@@ -760,6 +760,7 @@ static absl::Status LoadTriggerFrames(const std::filesystem::path& p, Bundle::Im
     return out;
   };
   TriggerTable& t = b->triggers;
+  t.company_label = b->company_label;  // config.tsv is read first
   for (const TsvLine& l : *lines) {
     if (l.fields.size() < 2) return LineError(p, l.number, "want EDGE<TAB>TRIGGERS<TAB>MARKS");
     const std::string key = Trim(l.fields[0]);

@@ -452,6 +452,9 @@ struct TriggerTable {
   // reading off ("@wide_object", "@wide_subject").
   double wide_object_confidence = 0;
   double wide_subject_confidence = 0;
+  // The label a back-reference ("양사는", "이 회사는") stands for: config.tsv's company_label;
+  // empty: back-references are not read.
+  std::string company_label;
   // The triggers by their first code point ({frame, trigger}), and a bitmap of those code points
   // below U+10000: a unit is scanned once, and most of its characters start no trigger. Built by
   // IndexTriggers.

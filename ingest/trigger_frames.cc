@@ -546,7 +546,7 @@ constexpr std::string_view kBackReferences[] = {"두 회사", "양사", "두 기
 // two last companies named before it in the unit, "이 회사는" and "동사는" the last one; empty
 // without such a word (followed by a subject particle) between the clause start and `object`.
 std::vector<int> BackReferenced(std::string_view tagged, const std::vector<TaggedMention>& mentions,
-                                size_t clause, size_t object) {
+                                std::string_view company_label, size_t clause, size_t object) {
   const std::string_view span = tagged.substr(clause, object - clause);
   for (size_t i = 0; i < std::size(kBackReferences); ++i) {
     const std::string_view word = kBackReferences[i];
@@ -560,7 +560,7 @@ std::vector<int> BackReferenced(std::string_view tagged, const std::vector<Tagge
       std::vector<int> out;
       for (size_t k = mentions.size(); k-- > 0 && out.size() < count;) {
         const TaggedMention& m = mentions[k];
-        if (m.end > clause + at || m.label != "Company") continue;
+        if (m.end > clause + at || m.label != company_label) continue;
         if (std::find(out.begin(), out.end(), m.entity) == out.end()) out.push_back(m.entity);
       }
       if (out.size() == count) return out;
@@ -615,9 +615,10 @@ void MatchTrigger(const TriggerTable& table, const TriggerFrame& f, int fi, int 
                        ? head
                        : SubjectPlace(subject_labels, tagged, mentions, subject_places,
                                       topic_places, clause, pos, marked_list);
-  if (subject == std::string_view::npos && !f.reverse && LabelFits(subject_labels, "Company")) {
-    const std::vector<int> back =
-        BackReferenced(tagged, mentions, clause, mentions[marked_list.front()].pos);
+  if (subject == std::string_view::npos && !f.reverse && !table.company_label.empty() &&
+      LabelFits(subject_labels, table.company_label)) {
+    const std::vector<int> back = BackReferenced(tagged, mentions, table.company_label, clause,
+                                                 mentions[marked_list.front()].pos);
     if (!back.empty()) {
       if (!Negated(table, tagged, end,
                    reading == TriggerHit::kMarked ? kNegationWindow : kWideNegationWindow)) {
