@@ -15,9 +15,26 @@ namespace kg::cli {
 namespace {
 
 constexpr char kIngestUsage[] =
-    "usage: kg ingest FILE|DIR... [--dry-run] [--explain] [--json]\n"
+    "usage: kg ingest FILE|DIR... [--extracted] [--dry-run] [--explain] [--json]\n"
     "  Sends articles (.txt .md .markdown .text: a brief is split into articles; .jsonl: one\n"
     "  document {id, title, source, published, text} per line; directories: recursively) to kgd.\n"
+    "  A .jsonl file may instead hold the entities and relations of your own extractor, one\n"
+    "  document per line; kgd checks them against its schema (labels, edges.tsv's endpoint\n"
+    "  types, evidence found in the text) and writes them as given, with the rule \"input\" and\n"
+    "  without running its extractor. A line:\n"
+    "    {\"document\": {\"id\", \"title\", \"source\", \"published\", \"text\"}, \"entities\": "
+    "[{\"label\",\n"
+    "     \"name\", \"aliases\", \"confidence\"}...], \"relations\": [{\"s\", \"p\", \"o\", "
+    "\"props\",\n"
+    "     \"evidence\", \"confidence\"}...]}\n"
+    "  where s and o are the name or an alias of an entity of the line (else the title: the\n"
+    "  document) and only document.text is required. For example (default schema):\n"
+    "    {\"document\": {\"id\": \"a1\", \"text\": \"Acme is based in Chile.\"}, \"entities\": "
+    "[{\"label\": \"Company\", \"name\": \"Acme\"}, {\"label\": \"Country\", \"name\": "
+    "\"Chile\"}], \"relations\": [{\"s\": \"Acme\", \"p\": \"BASED_IN\", \"o\": \"Chile\", "
+    "\"evidence\": \"Acme is based in Chile.\"}]}\n"
+    "  Such lines are told by their \"document\" object; a file holds one kind.\n"
+    "  --extracted every .jsonl line must be already extracted (other files are an error)\n"
     "  --dry-run   extract and report, write nothing\n"
     "  --explain   print every entity and relation extracted from each document, with the rule\n"
     "              that produced it, its confidence and its evidence sentence (with --dry-run:\n"
@@ -67,7 +84,12 @@ class ProgressBar {
 int Ingest(const std::vector<std::string>& argv) {
   Args args;
   std::string error;
-  if (!ParseArgs(argv, {{"dry_run", false}, {"explain", false}, {"json", false}, {"help", false}},
+  if (!ParseArgs(argv,
+                 {{"dry_run", false},
+                  {"explain", false},
+                  {"json", false},
+                  {"extracted", false},
+                  {"help", false}},
                  &args, &error)) {
     return UsageError(error, kIngestUsage);
   }
@@ -88,7 +110,8 @@ int Ingest(const std::vector<std::string>& argv) {
   // Read every input before sending anything: a bad input fails the command with nothing written.
   std::vector<v1::Document> documents;
   for (const std::string& f : files) {
-    if (!ReadDocuments(f, &documents, &error)) {
+    if (!ReadDocuments(f, &documents, &error,
+                       args.Has("extracted") ? JsonlKind::kExtracted : JsonlKind::kDetect)) {
       std::cerr << "kg: " << error << "\n";
       return kExitError;
     }

@@ -19,9 +19,19 @@ bool CollectFiles(const std::vector<std::string>& args, const std::vector<std::s
 // The extensions of article files: .txt .md .markdown .text .jsonl.
 const std::vector<std::string>& DocumentExtensions();
 
-// One document per text file; one per line of a JSON Lines file ({id, title, source, published,
-// text}). False (with a message naming the file and line) when it cannot be read.
-bool ReadDocuments(const std::string& path, std::vector<v1::Document>* out, std::string* error);
+// What the lines of a JSON Lines file may be.
+enum class JsonlKind {
+  kDocuments,  // {id, title, source, published, text}: kgd extracts
+  kExtracted,  // {"document": {...}, "entities": [...], "relations": [...]}: already extracted
+  kDetect,     // either, told by the first line; a file holds one kind
+};
+
+// One document per text file; one per line of a JSON Lines file, of the kinds `kind` allows
+// (an already extracted line becomes a Document with its `extraction` set; its format is in
+// ingest/ingest.h, ReadJsonlExtractions). False (with a message naming the file and line) when
+// it cannot be read, when a line does not follow its format, or when a file mixes the kinds.
+bool ReadDocuments(const std::string& path, std::vector<v1::Document>* out, std::string* error,
+                   JsonlKind kind = JsonlKind::kDocuments);
 
 // The whole file into `*out`; false (with a message) when it cannot be read.
 bool ReadWholeFile(const std::string& path, std::string* out, std::string* error);

@@ -73,6 +73,9 @@ struct Document {
   // Byte offset of the title line inside `text` (the title is part of the article's text), or
   // -1 when the title was given separately (JSONL).
   int64_t title_offset = -1;
+  // Digest of the extraction that came with the document (ExtractionFromInput), or empty. Part
+  // of ContentHash: the same text with another extraction is a changed document.
+  std::string input_digest;
 };
 
 // Cleans raw text: validates UTF-8 (INVALID_ARGUMENT with the byte offset otherwise), strips
@@ -143,12 +146,53 @@ struct Extraction {
   }
 };
 
-// Reads JSON Lines of already extracted documents:
-//   {"document": {id,title,source,published,lang,text},
-//    "entities": [{label,name,aliases,confidence?}],
-//    "relations": [{s,p,o,props?,evidence?,confidence?}]}   (s/o: entity names)
-// Relations whose ends are not among the line's entities are INVALID_ARGUMENT.
-absl::StatusOr<std::vector<Extraction>> ReadJsonlExtractions(const std::string& path);
+// An extraction made outside kg (a user's own extractor), as it arrives: names as written,
+// relation ends named rather than indexed. `kg ingest` reads it from JSON Lines, kgd from
+// Document.extraction; ExtractionFromInput checks it against the bundle.
+struct InputEntity {
+  std::string label;  // a vertex label of the bundle
+  std::string name;
+  std::vector<std::string> aliases;  // surface forms; where they occur in the text are mentions
+  double confidence = 1.0;
+};
+
+struct InputRelation {
+  std::string subject;  // a name or alias of one of the entities, else the document's title
+  std::string edge;     // an edge label of the bundle
+  std::string object;
+  std::vector<std::pair<std::string, graph::Value>> props;
+  std::string evidence;  // a sentence of the text (before or after cleaning), or empty
+  double confidence = 1.0;
+};
+
+struct ExtractionInput {
+  Document document;  // text already cleaned (CleanText)
+  std::vector<InputEntity> entities;
+  std::vector<InputRelation> relations;
+};
+
+// Reads JSON Lines of already extracted documents, one document per line:
+//   {"document": {"id": ..., "title": ..., "source": ..., "published": ..., "lang": ...,
+//                 "text": ...},
+//    "entities": [{"label": ..., "name": ..., "aliases": [...], "confidence": 0.9}, ...],
+//    "relations": [{"s": NAME, "p": EDGE, "o": NAME, "props": {...}, "evidence": SENTENCE,
+//                   "confidence": 0.8}, ...]}
+// "id" and "text" are required, the rest optional. Errors (INVALID_ARGUMENT) are "PATH:LINE:
+// what", for what can be told without the bundle: not JSON, a field of the wrong type, a prop
+// that is not a string, number or boolean, broken UTF-8.
+absl::StatusOr<std::vector<ExtractionInput>> ReadJsonlExtractions(const std::string& path);
+
+// Checks an ExtractionInput against the extractor's bundle and turns it into an Extraction as
+// if the built-in extractor had made it: entity 0 is the document, every item's rule is "input"
+// with the given confidence, mentions are where the aliases occur in the text (a Latin alias at
+// word boundaries), a relation's evidence is the span of its sentence, then Extractor::Resolve
+// maps names onto the dictionary's canonical entities. The extraction's digest goes into
+// document.input_digest. INVALID_ARGUMENT naming the item ("entity 2 (Nvidia): unknown vertex
+// label 'Compny'", "relation 0: ...") for an empty label or name, an unknown vertex or edge label,
+// a relation end that names no entity (or several), a relation whose ends break edges.tsv's
+// endpoint types, broken UTF-8, a confidence outside (0, 1], evidence not in the text.
+class Extractor;
+absl::StatusOr<Extraction> ExtractionFromInput(const Extractor& extractor, ExtractionInput input);
 
 // ----------------------------------------------------------------------------------------------
 // The bundle: ontology, dictionaries, rules

@@ -207,6 +207,11 @@ std::string ContentHash(const Document& d) {
     h.Add("\x1f");
   }
   h.Add(d.text);
+  // Only when there is one, so that the hashes of documents stored before it existed hold.
+  if (!d.input_digest.empty()) {
+    h.Add("\x1f");
+    h.Add(d.input_digest);
+  }
   return absl::StrFormat("%016x%016x", h.a, h.b);
 }
 

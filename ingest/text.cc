@@ -616,10 +616,164 @@ absl::StatusOr<std::vector<Document>> ReadJsonlDocuments(const std::string& path
   return out;
 }
 
-absl::StatusOr<std::vector<Extraction>> ReadJsonlExtractions(const std::string& path) {
+namespace {
+
+// The fields an object of the extraction format may have; anything else is a typo to report.
+absl::Status OnlyKnownKeys(const nlohmann::json& j, std::initializer_list<std::string_view> keys,
+                           std::string_view what) {
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (std::find(keys.begin(), keys.end(), it.key()) == keys.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown field \"", it.key(), "\" in ", AV(what)));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// `*out` = j[key] when present; INVALID_ARGUMENT when present with another type.
+absl::Status OptionalString(const nlohmann::json& j, const char* key, std::string_view what,
+                            std::string* out) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return absl::OkStatus();
+  if (!it->is_string()) {
+    return absl::InvalidArgumentError(absl::StrCat(AV(what), ": \"", key, "\" must be a string"));
+  }
+  *out = it->get<std::string>();
+  return absl::OkStatus();
+}
+
+absl::Status OptionalConfidence(const nlohmann::json& j, std::string_view what, double* out) {
+  auto it = j.find("confidence");
+  if (it == j.end() || it->is_null()) return absl::OkStatus();
+  if (!it->is_number()) {
+    return absl::InvalidArgumentError(absl::StrCat(AV(what), ": \"confidence\" must be a number"));
+  }
+  *out = it->get<double>();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<InputEntity> InputEntityFromJson(const nlohmann::json& e, size_t index) {
+  const std::string what = absl::StrCat("entity ", index);
+  if (!e.is_object()) return absl::InvalidArgumentError(absl::StrCat(what, " must be an object"));
+  if (absl::Status s = OnlyKnownKeys(e, {"label", "name", "aliases", "confidence"}, what);
+      !s.ok()) {
+    return s;
+  }
+  InputEntity ent;
+  for (absl::Status s :
+       {OptionalString(e, "label", what, &ent.label), OptionalString(e, "name", what, &ent.name),
+        OptionalConfidence(e, what, &ent.confidence)}) {
+    if (!s.ok()) return s;
+  }
+  if (auto it = e.find("aliases"); it != e.end() && !it->is_null()) {
+    if (!it->is_array()) {
+      return absl::InvalidArgumentError(absl::StrCat(what, ": \"aliases\" must be an array"));
+    }
+    for (const nlohmann::json& a : *it) {
+      if (!a.is_string()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(what, ": \"aliases\" must hold strings only"));
+      }
+      ent.aliases.push_back(a.get<std::string>());
+    }
+  }
+  return ent;
+}
+
+// A prop's value: JSON integers are int64 (past INT64_MAX, double), other numbers double.
+absl::StatusOr<graph::Value> ScalarFromJson(const nlohmann::json& v) {
+  if (v.is_string()) return graph::Value(v.get<std::string>());
+  if (v.is_boolean()) return graph::Value(v.get<bool>());
+  if (v.is_number_integer() && (!v.is_number_unsigned() || v.get<uint64_t>() <= INT64_MAX)) {
+    return graph::Value(v.get<int64_t>());
+  }
+  if (v.is_number()) return graph::Value(v.get<double>());
+  return absl::InvalidArgumentError("not a scalar");
+}
+
+absl::StatusOr<InputRelation> InputRelationFromJson(const nlohmann::json& r, size_t index) {
+  const std::string what = absl::StrCat("relation ", index);
+  if (!r.is_object()) return absl::InvalidArgumentError(absl::StrCat(what, " must be an object"));
+  if (absl::Status s = OnlyKnownKeys(r, {"s", "p", "o", "props", "evidence", "confidence"}, what);
+      !s.ok()) {
+    return s;
+  }
+  InputRelation rel;
+  for (absl::Status s :
+       {OptionalString(r, "s", what, &rel.subject), OptionalString(r, "p", what, &rel.edge),
+        OptionalString(r, "o", what, &rel.object),
+        OptionalString(r, "evidence", what, &rel.evidence),
+        OptionalConfidence(r, what, &rel.confidence)}) {
+    if (!s.ok()) return s;
+  }
+  if (auto it = r.find("props"); it != r.end() && !it->is_null()) {
+    if (!it->is_object()) {
+      return absl::InvalidArgumentError(absl::StrCat(what, ": \"props\" must be an object"));
+    }
+    for (const auto& [k, v] : it->items()) {
+      absl::StatusOr<graph::Value> value = ScalarFromJson(v);
+      if (!value.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(what, ": prop \"", k, "\" must be a string, a number or a boolean"));
+      }
+      rel.props.emplace_back(k, *std::move(value));
+    }
+  }
+  return rel;
+}
+
+absl::StatusOr<ExtractionInput> ExtractionInputFromJson(const nlohmann::json& j) {
+  if (!j.is_object()) return absl::InvalidArgumentError("not a JSON object");
+  if (absl::Status s = OnlyKnownKeys(j, {"document", "entities", "relations"}, "the line");
+      !s.ok()) {
+    return s;
+  }
+  auto doc = j.find("document");
+  if (doc == j.end() || !doc->is_object()) {
+    return absl::InvalidArgumentError("\"document\" must be an object");
+  }
+  if (absl::Status s = OnlyKnownKeys(*doc, {"id", "title", "source", "published", "lang", "text"},
+                                     "\"document\"");
+      !s.ok()) {
+    return s;
+  }
+  auto text = doc->find("text");
+  if (text == doc->end() || !text->is_string()) {
+    return absl::InvalidArgumentError("\"document\" needs a \"text\" string");
+  }
+  absl::StatusOr<Document> d = DocumentFromJson(*doc);
+  if (!d.ok()) return d.status();
+  ExtractionInput x;
+  x.document = *std::move(d);
+  for (const char* key : {"entities", "relations"}) {
+    auto it = j.find(key);
+    if (it != j.end() && !it->is_null() && !it->is_array()) {
+      return absl::InvalidArgumentError(absl::StrCat("\"", key, "\" must be an array"));
+    }
+  }
+  if (auto it = j.find("entities"); it != j.end() && it->is_array()) {
+    for (size_t i = 0; i < it->size(); ++i) {
+      absl::StatusOr<InputEntity> e = InputEntityFromJson((*it)[i], i);
+      if (!e.ok()) return e.status();
+      x.entities.push_back(*std::move(e));
+    }
+  }
+  if (auto it = j.find("relations"); it != j.end() && it->is_array()) {
+    for (size_t i = 0; i < it->size(); ++i) {
+      absl::StatusOr<InputRelation> r = InputRelationFromJson((*it)[i], i);
+      if (!r.ok()) return r.status();
+      x.relations.push_back(*std::move(r));
+    }
+  }
+  return x;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<ExtractionInput>> ReadJsonlExtractions(const std::string& path) {
   absl::StatusOr<std::string> raw = ReadFile(path);
   if (!raw.ok()) return raw.status();
-  std::vector<Extraction> out;
+  std::vector<ExtractionInput> out;
   int line_no = 0;
   for (std::string_view line : Split(*raw, '\n')) {
     ++line_no;
@@ -629,73 +783,10 @@ absl::StatusOr<std::vector<Extraction>> ReadJsonlExtractions(const std::string& 
     };
     if (FindInvalidUtf8(line) >= 0) return fail("invalid UTF-8");
     nlohmann::json j = nlohmann::json::parse(line.begin(), line.end(), nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return fail("not a JSON object");
-    if (!j.contains("document")) return fail("missing \"document\"");
-    absl::StatusOr<Document> d = DocumentFromJson(j["document"]);
-    if (!d.ok()) return fail(Str(d.status().message()));
-    Extraction x;
-    x.document = *std::move(d);
-    absl::flat_hash_map<std::string, int> index;
-    x.entities.push_back(Entity{"Document", x.document.title, {x.document.title}, 1.0, "input", {}});
-    index[NameKey(x.document.title)] = 0;
-    if (j.contains("entities")) {
-      if (!j["entities"].is_array()) return fail("\"entities\" must be an array");
-      for (const auto& e : j["entities"]) {
-        Entity ent;
-        ent.label = JsonString(e, "label");
-        ent.name = JsonString(e, "name");
-        if (ent.label.empty() || ent.name.empty()) return fail("entity without label or name");
-        if (e.contains("aliases") && e["aliases"].is_array()) {
-          for (const auto& a : e["aliases"]) {
-            if (a.is_string()) ent.aliases.push_back(a.get<std::string>());
-          }
-        }
-        if (e.contains("confidence") && e["confidence"].is_number()) {
-          ent.confidence = e["confidence"].get<double>();
-        }
-        ent.rule = "input";
-        index[NameKey(ent.name)] = static_cast<int>(x.entities.size());
-        for (const std::string& a : ent.aliases) index.emplace(NameKey(a), x.entities.size());
-        x.entities.push_back(std::move(ent));
-      }
-    }
-    if (j.contains("relations")) {
-      if (!j["relations"].is_array()) return fail("\"relations\" must be an array");
-      for (const auto& r : j["relations"]) {
-        Relation rel;
-        auto s = index.find(NameKey(JsonString(r, "s")));
-        auto o = index.find(NameKey(JsonString(r, "o")));
-        if (s == index.end() || o == index.end()) {
-          return fail(absl::StrCat("relation end not among the entities: ", JsonString(r, "s"),
-                                   " -> ", JsonString(r, "o")));
-        }
-        rel.subject = s->second;
-        rel.object = o->second;
-        rel.edge = JsonString(r, "p");
-        if (rel.edge.empty()) return fail("relation without \"p\"");
-        if (r.contains("props") && r["props"].is_object()) {
-          for (const auto& [k, v] : r["props"].items()) {
-            if (v.is_string()) rel.props.emplace_back(k, graph::Value(v.get<std::string>()));
-            else if (v.is_number_integer()) rel.props.emplace_back(k, graph::Value(v.get<int64_t>()));
-            else if (v.is_number()) rel.props.emplace_back(k, graph::Value(v.get<double>()));
-            else if (v.is_boolean()) rel.props.emplace_back(k, graph::Value(v.get<bool>()));
-          }
-        }
-        std::string ev = JsonString(r, "evidence");
-        if (!ev.empty()) {
-          size_t at = x.document.text.find(ev);
-          if (at != std::string::npos) {
-            rel.evidence = {static_cast<uint32_t>(at), static_cast<uint32_t>(at + ev.size())};
-          }
-        }
-        if (r.contains("confidence") && r["confidence"].is_number()) {
-          rel.confidence = r["confidence"].get<double>();
-        }
-        rel.rule = "input";
-        x.relations.push_back(std::move(rel));
-      }
-    }
-    out.push_back(std::move(x));
+    if (j.is_discarded()) return fail("not valid JSON");
+    absl::StatusOr<ExtractionInput> x = ExtractionInputFromJson(j);
+    if (!x.ok()) return fail(Str(x.status().message()));
+    out.push_back(*std::move(x));
   }
   return out;
 }

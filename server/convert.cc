@@ -301,4 +301,38 @@ void QueryValueToProto(const query::Value& value, v1::Value* out, VertexFiller* 
   }
 }
 
+absl::StatusOr<ingest::ExtractionInput> ExtractionInputFromProto(
+    const v1::DocumentExtraction& extraction, ingest::Document document) {
+  ingest::ExtractionInput input;
+  // Proto3 cannot tell an unset confidence from 0; 0 is no confidence anyone means.
+  auto confidence = [](double c) { return c == 0 ? 1.0 : c; };
+  for (const v1::ExplainedEntity& e : extraction.entities()) {
+    ingest::InputEntity& in = input.entities.emplace_back();
+    in.label = e.label();
+    in.name = e.name();
+    in.aliases.assign(e.aliases().begin(), e.aliases().end());
+    in.confidence = confidence(e.confidence());
+  }
+  for (int i = 0; i < extraction.relations_size(); ++i) {
+    const v1::ExplainedRelation& r = extraction.relations(i);
+    ingest::InputRelation& in = input.relations.emplace_back();
+    in.subject = r.subject_name();
+    in.edge = r.edge();
+    in.object = r.object_name();
+    for (const v1::Property& q : r.qualifiers()) {
+      absl::StatusOr<graph::Value> v = GraphValueFromProto(q.value());
+      if (!v.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat("document ", document.id, ": relation ", i,
+                                                       ": qualifier '", q.key(),
+                                                       "': ", v.status().message()));
+      }
+      in.props.emplace_back(q.key(), *std::move(v));
+    }
+    in.evidence = r.evidence();
+    in.confidence = confidence(r.confidence());
+  }
+  input.document = std::move(document);
+  return input;
+}
+
 }  // namespace kg::server

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "graph/graph.h"
+#include "ingest/ingest.h"
 #include "kg/v1/kg.pb.h"
 #include "query/value.h"
 
@@ -47,6 +48,12 @@ class VertexFiller {
 
 // A Gremlin result. `filler` may be null (vertices stay references: id and labels).
 void QueryValueToProto(const query::Value& value, v1::Value* out, VertexFiller* filler);
+
+// A user's extraction (Document.extraction) of `document`, as ingest::ExtractionFromInput takes
+// it: what the proto's comment says is read, nothing checked but the qualifiers' values
+// (INVALID_ARGUMENT "document ID: relation N: qualifier 'K': why").
+absl::StatusOr<ingest::ExtractionInput> ExtractionInputFromProto(
+    const v1::DocumentExtraction& extraction, ingest::Document document);
 
 }  // namespace kg::server
 

@@ -2,6 +2,8 @@
 // atomic, durable write (ingest::Ingest with one extraction = one Graph::Write), then
 // acknowledged with its report, so a client knows exactly which documents are stored. With
 // IngestOptions.explain the report also carries what was extracted and which rule made each item.
+// A document that carries its own extraction (Document.extraction) is checked and written as
+// given, with no extractor run; an invalid one fails that document only, like any other.
 #include <chrono>
 #include <string>
 #include <vector>
@@ -103,6 +105,27 @@ void CommitArticle(graph::Graph* graph, bool dry_run, ingest::Extraction x, v1::
   r->set_relations_retracted(written->edges_retracted);
 }
 
+// A document that comes with its extraction is one article, whatever its text looks like: the
+// extraction is of the whole text.
+absl::StatusOr<ingest::Extraction> GivenExtraction(const ingest::Extractor& extractor,
+                                                   const v1::Document& doc) {
+  ingest::Document article;
+  article.id = RequestId(doc);
+  absl::StatusOr<std::string> cleaned = ingest::CleanText(doc.text());
+  if (!cleaned.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("document ", article.id, ": ", cleaned.status().message()));
+  }
+  article.text = *std::move(cleaned);
+  article.title = doc.title();
+  article.source = doc.source();
+  article.published = doc.published();
+  absl::StatusOr<ingest::ExtractionInput> input =
+      ExtractionInputFromProto(doc.extraction(), std::move(article));
+  if (!input.ok()) return input.status();
+  return ingest::ExtractionFromInput(extractor, *std::move(input));
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<ingest::Document>> ArticlesOf(const v1::Document& doc) {
@@ -200,8 +223,23 @@ grpc::Status KnowledgeGraphService::IngestDocuments(
     summary.set_requests(summary.requests() + 1);
     const v1::Document& doc = request.document();
     std::vector<v1::DocumentReport> reports;
-    absl::StatusOr<std::vector<ingest::Document>> articles = ArticlesOf(doc);
-    if (!articles.ok()) {
+    absl::StatusOr<std::vector<ingest::Document>> articles;  // unless it comes extracted
+    if (!doc.has_extraction()) articles = ArticlesOf(doc);
+    if (doc.has_extraction()) {
+      // The user's own extraction: checked and written as given, no extractor runs.
+      v1::DocumentReport& r = reports.emplace_back();
+      r.set_doc_id(RequestId(doc));
+      r.set_title(doc.title());
+      absl::StatusOr<ingest::Extraction> x = GivenExtraction(extractor, doc);
+      if (!x.ok()) {
+        Fail(x.status(), &r);
+      } else {
+        r.set_title(x->document.title);
+        if (explain) ExtractionToProto(*x, r.mutable_extraction());
+        CommitArticle(graph_, dry_run, *std::move(x), &r);
+        if (r.status() == v1::DocumentReport::FAILED) r.clear_extraction();
+      }
+    } else if (!articles.ok()) {
       v1::DocumentReport& r = reports.emplace_back();
       r.set_doc_id(RequestId(doc));
       Fail(articles.status(), &r);

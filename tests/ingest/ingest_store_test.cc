@@ -201,17 +201,31 @@ TEST_F(StoreTest, AliasesMergeAcrossIngests) {
 TEST_F(StoreTest, PreExtractedJsonlIsResolvedAndMergedLikeBuiltInExtraction) {
   // What a user's own extractor (or the pluggable gRPC extractor) hands over: names as written.
   std::string path = dir_ + ".jsonl";
-  std::ofstream(path) << R"({"document": {"id": "ext-1", "title": "외부 기사", "text": "엔비디아는 대만 기업이다."},)"
-                      << R"( "entities": [{"label": "Company", "name": "엔비디아", "aliases": ["엔비디아"]},)"
-                      << R"( {"label": "Country", "name": "대만"}],)"
-                      << R"( "relations": [{"s": "엔비디아", "p": "BASED_IN", "o": "대만",)"
-                      << R"( "evidence": "엔비디아는 대만 기업이다."}]})" << "\n";
+  std::ofstream(path)
+      << R"({"document": {"id": "ext-1", "title": "외부 기사", "text": "엔비디아는 대만 기업이다."},)"
+      << R"( "entities": [{"label": "Company", "name": "엔비디아", "aliases": ["엔비디아"]},)"
+      << R"( {"label": "Country", "name": "대만"}],)"
+      << R"( "relations": [{"s": "엔비디아", "p": "BASED_IN", "o": "대만",)"
+      << R"( "props": {"since": 1993, "share": 0.5},)"
+      << R"( "evidence": "엔비디아는 대만 기업이다."}]})"
+      << "\n";
   auto ext = ReadJsonlExtractions(path);
   std::filesystem::remove(path);
   ASSERT_TRUE(ext.ok()) << ext.status();
   ASSERT_EQ(ext->size(), 1u);
-  auto resolved = extractor_->Resolve((*ext)[0]);
+  ASSERT_EQ((*ext)[0].relations.size(), 1u);
+  const auto& props = (*ext)[0].relations[0].props;
+  ASSERT_EQ(props.size(), 2u);
+  EXPECT_EQ(props[0].first, "share");  // in key order
+  EXPECT_TRUE(props[0].second.is_double());
+  EXPECT_EQ(props[1].first, "since");
+  EXPECT_TRUE(props[1].second.is_int64());  // JSON integers are int64, as in kgd's input
+  auto resolved = ExtractionFromInput(*extractor_, (*ext)[0]);
   ASSERT_TRUE(resolved.ok()) << resolved.status();
+  ASSERT_EQ(resolved->entities.size(), 3u);  // the document, NVIDIA, Taiwan
+  EXPECT_EQ(resolved->entities[1].name, "NVIDIA");
+  EXPECT_EQ(resolved->entities[1].rule, "input");
+  EXPECT_EQ(resolved->entities[1].mentions, (std::vector<Span>{{0, 12}}));  // "엔비디아"
   Document d;
   d.id = "builtin";
   d.title = "기사";
@@ -229,6 +243,90 @@ TEST_F(StoreTest, PreExtractedJsonlIsResolvedAndMergedLikeBuiltInExtraction) {
   ASSERT_TRUE(ev.ok() && !ev->empty());
   EXPECT_EQ((*ev)[0].rule, "input");
   EXPECT_EQ((*ev)[0].sentence, "엔비디아는 대만 기업이다.");
+}
+
+// What can be told without the bundle is told by the reader, with the file and line.
+TEST_F(StoreTest, PreExtractedJsonlErrorsNameTheLine) {
+  const std::string path = dir_ + ".jsonl";
+  auto error_of = [&](const std::string& second_line) {
+    std::ofstream(path) << R"({"document": {"id": "a", "text": "x"}})"
+                        << "\n"
+                        << second_line << "\n";
+    auto ext = ReadJsonlExtractions(path);
+    std::filesystem::remove(path);
+    return ext.ok() ? std::string("ok") : std::string(ext.status().message());
+  };
+  const std::string at = path + ":2: ";
+  EXPECT_EQ(error_of(R"({"document": {"id": "b"}})"), at + "\"document\" needs a \"text\" string");
+  EXPECT_EQ(error_of(R"({"id": "b", "text": "x"})"), at + "unknown field \"id\" in the line");
+  EXPECT_EQ(error_of(R"({"document": {"id": "b", "text": "x"}, "entities": {}})"),
+            at + "\"entities\" must be an array");
+  EXPECT_EQ(error_of(R"({"document": {"id": "b", "text": "x"}, "entities": [{"label": "L",)"
+                     R"( "name": "n", "alias": ["m"]}]})"),
+            at + "unknown field \"alias\" in entity 0");
+  EXPECT_EQ(error_of(R"({"document": {"id": "b", "text": "x"}, "relations": [{"s": "a", "p": "E",)"
+                     R"( "o": "b", "props": {"k": [1]}}]})"),
+            at + "relation 0: prop \"k\" must be a string, a number or a boolean");
+  EXPECT_EQ(error_of(R"({"document": {"id": "b", "text": "x"}, "entities": [{"name": 3}]})"),
+            at + "entity 0: \"name\" must be a string");
+  EXPECT_EQ(error_of("{\"document\": {\"id\": \"b\", \"text\": \"\xff\"}}"), at + "invalid UTF-8");
+  EXPECT_EQ(error_of("not json"), at + "not valid JSON");
+}
+
+// The bundle's checks, each naming the document and the item.
+TEST_F(StoreTest, PreExtractionIsCheckedAgainstTheBundle) {
+  auto error_of = [&](std::vector<InputEntity> entities, std::vector<InputRelation> relations) {
+    ExtractionInput in;
+    in.document.id = "d1";
+    in.document.title = "제목";
+    in.document.text = "엔비디아는 대만 기업이다.";
+    in.entities = std::move(entities);
+    in.relations = std::move(relations);
+    auto x = ExtractionFromInput(*extractor_, std::move(in));
+    return x.ok() ? std::string("ok") : std::string(x.status().message());
+  };
+  const InputEntity nvidia{"Company", "엔비디아", {}, 0.9};
+  const InputEntity taiwan{"Country", "대만", {}, 1.0};
+  auto rel = [](std::string s, std::string p, std::string o, std::string evidence = "") {
+    InputRelation r;
+    r.subject = std::move(s);
+    r.edge = std::move(p);
+    r.object = std::move(o);
+    r.evidence = std::move(evidence);
+    return r;
+  };
+  EXPECT_EQ(error_of({nvidia, taiwan}, {rel("엔비디아", "BASED_IN", "대만", "대만 기업이다")}),
+            "ok");
+  EXPECT_EQ(error_of({nvidia, {"Compny", "대만", {}, 1.0}}, {}),
+            "document d1: entity 1 (대만): unknown vertex label 'Compny'");
+  EXPECT_EQ(error_of({nvidia, {"Country", " ", {}, 1.0}}, {}), "document d1: entity 1: empty name");
+  EXPECT_EQ(error_of({{"Company", "엔비디아", {}, 1.5}}, {}),
+            "document d1: entity 0 (엔비디아): confidence 1.5 is outside (0, 1]");
+  EXPECT_EQ(error_of({nvidia, taiwan}, {rel("엔비디아", "BASED_IN", "일본")}),
+            "document d1: relation 0: object '일본' is not the name or an alias of any entity of "
+            "the document");
+  EXPECT_EQ(error_of({nvidia, taiwan}, {rel("엔비디아", "LOCATED", "대만")}),
+            "document d1: relation 0 (엔비디아 LOCATED 대만): unknown edge label 'LOCATED'");
+  EXPECT_EQ(error_of({nvidia, taiwan}, {rel("대만", "BASED_IN", "엔비디아")}),
+            "document d1: relation 0 (대만 BASED_IN 엔비디아): BASED_IN goes from "
+            "Company,Organization to Country, not from Country to Company (edges.tsv)");
+  EXPECT_EQ(error_of({nvidia, taiwan}, {rel("엔비디아", "BASED_IN", "대만", "일본 기업이다")}),
+            "document d1: relation 0 (엔비디아 BASED_IN 대만): evidence not found in the text: "
+            "\"일본 기업이다\"");
+  EXPECT_EQ(error_of({nvidia, {"Country", "Nvidia Land", {"엔비디아"}, 1.0}},
+                     {rel("엔비디아", "BASED_IN", "Nvidia Land")}),
+            "ok");  // a name before an alias
+  // The title names the document, unless an entity has that name ("제목" is the title).
+  EXPECT_EQ(error_of({{"Organization", "Wire", {}, 1.0}}, {rel("제목", "PUBLISHED_BY", "Wire")}),
+            "ok");
+  EXPECT_EQ(error_of({{"Company", "제목", {}, 1.0}, {"Organization", "Wire", {}, 1.0}},
+                     {rel("제목", "PUBLISHED_BY", "Wire")}),
+            "document d1: relation 0 (제목 PUBLISHED_BY Wire): PUBLISHED_BY goes from Document "
+            "to Organization,Company, not from Company to Organization (edges.tsv)");
+  EXPECT_EQ(error_of({{"Company", "A", {"X"}, 1.0}, {"Country", "B", {"X"}, 1.0}},
+                     {rel("X", "BASED_IN", "B")}),
+            "document d1: relation 0: subject 'X' names several entities: entity 0 (Company), "
+            "entity 1 (Country)");
 }
 
 TEST_F(StoreTest, InvalidExtractionWritesNothing) {
