@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "absl/strings/numbers.h"
@@ -744,10 +745,31 @@ static void IndexCountryVariants(Bundle::Impl* b) {
   }
 }
 
+// The word lists of triggers.tsv's "@" lines that fill TriggerWords (see internal.h).
+static const std::pair<std::string_view, std::vector<std::string> TriggerWords::*>
+    kTriggerWordLists[] = {{"@passive", &TriggerWords::passive},
+                           {"@received_before", &TriggerWords::received_before},
+                           {"@received_after", &TriggerWords::received_after},
+                           {"@topic", &TriggerWords::topic},
+                           {"@topic_not", &TriggerWords::topic_not},
+                           {"@nominative", &TriggerWords::nominative},
+                           {"@additive", &TriggerWords::additive},
+                           {"@accusative", &TriggerWords::accusative},
+                           {"@particle", &TriggerWords::particles},
+                           {"@genitive", &TriggerWords::genitive},
+                           {"@coordinator", &TriggerWords::coordinators},
+                           {"@companion", &TriggerWords::companions},
+                           {"@list_end", &TriggerWords::list_ends},
+                           {"@relative", &TriggerWords::relative},
+                           {"@modifier", &TriggerWords::modifier},
+                           {"@adnominal", &TriggerWords::adnominal},
+                           {"@heads_phrase", &TriggerWords::heads_phrase},
+                           {"@government", &TriggerWords::government}};
+
 // triggers.tsv (optional): EDGE<TAB>trigger|trigger<TAB>object mark|mark[<TAB>subject labels
 // <TAB>object labels[<TAB>reverse]] (labels comma-separated; empty: the edge's signature), and
-// the settings "@negation", "@clause" (lists, "_" = space), "@confidence", "@wide_object" and
-// "@wide_subject". See
+// the settings "@negation", "@clause", the word lists of kTriggerWordLists (lists, "_" = space),
+// "@back_reference" (words and a count), "@confidence", "@wide_object" and "@wide_subject". See
 // data/README.md.
 static absl::Status LoadTriggerFrames(const std::filesystem::path& p, Bundle::Impl* b) {
   auto lines = ReadTsv(p);
@@ -764,7 +786,19 @@ static absl::Status LoadTriggerFrames(const std::filesystem::path& p, Bundle::Im
   for (const TsvLine& l : *lines) {
     if (l.fields.size() < 2) return LineError(p, l.number, "want EDGE<TAB>TRIGGERS<TAB>MARKS");
     const std::string key = Trim(l.fields[0]);
-    if (key == "@negation") {
+    auto word_list = std::find_if(std::begin(kTriggerWordLists), std::end(kTriggerWordLists),
+                                  [&key](const auto& w) { return w.first == key; });
+    if (word_list != std::end(kTriggerWordLists)) {
+      t.words.*(word_list->second) = list(l.fields[1]);
+    } else if (key == "@back_reference") {
+      int count = 0;
+      if (l.fields.size() < 3 || !absl::SimpleAtoi(Trim(l.fields[2]), &count) || count < 1) {
+        return LineError(p, l.number, "want @back_reference<TAB>WORDS<TAB>COUNT (1 or more)");
+      }
+      for (std::string& w : list(l.fields[1])) {
+        t.words.back_references.push_back({std::move(w), static_cast<size_t>(count)});
+      }
+    } else if (key == "@negation") {
       t.negations = list(l.fields[1]);
     } else if (key == "@clause") {
       t.clause_ends = list(l.fields[1]);

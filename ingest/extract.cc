@@ -326,7 +326,7 @@ class DocExtractor {
                    const Rule& rule, const std::vector<std::pair<std::string, graph::Value>>& p);
   // The typed-trigger fallback (trigger_frames.cc) on the unit RunRulesOnUnit has tagged: its
   // relations wait in pending_triggers_ until every rule has run on the document...
-  void CollectTriggerRelations(const Extraction& x, Span unit);
+  void CollectTriggerRelations(const Extraction& x, Span unit, int row_head);
   // ...and are added for the pairs no rule related.
   void AddTriggerRelations(Extraction* x);
   // Whether entity `i` comes from a dictionary entry with that flag ("government").
@@ -2691,8 +2691,9 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
         auto fixed = [&](const std::string& spec, std::vector<int>* out) {
           if (spec.empty()) return;
           out->clear();
+          bool unknown_subject = false;  // a subject the text did not recognise: no end
           for (std::string_view alt : Split(spec, ';')) {
-            if (!out->empty()) break;
+            if (!out->empty() || unknown_subject) break;
             if (alt == "row" && row_head >= 0) out->push_back(row_head);
             else if (alt == "head" && head >= 0) out->push_back(head);
             else if (alt == "unitsubj" && subject_place < places.size())
@@ -2705,7 +2706,11 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
               const std::vector<size_t>& before = alt == "topic" ? topic_places : subject_places;
               for (auto it = before.rbegin(); it != before.rend(); ++it) {
                 if (places[*it].end <= match_begin) {
-                  AddCoordinatedNames(*it, out);
+                  // "X는 A를 개발했고, 네이버는 B를 개발": a clause between opens with a
+                  // subject of its own that is no name here, and X is not B's subject.
+                  unknown_subject =
+                      UnknownTopicBetween(b_.triggers, tagged, places[*it].end, match_begin);
+                  if (!unknown_subject) AddCoordinatedNames(*it, out);
                   break;
                 }
               }
@@ -2759,21 +2764,29 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
       }
     }
   }
-  if ((scopes & kUnitScope) != 0) CollectTriggerRelations(*x, unit);
+  if ((scopes & kUnitScope) != 0) CollectTriggerRelations(*x, unit, row_head);
 }
 
-void DocExtractor::CollectTriggerRelations(const Extraction& x, Span unit) {
-  // Two names, one of them a subject: less holds no relation the fallback could read.
-  if (b_.triggers.frames.empty() || places_.size() < 2) return;
-  if (subject_places_.empty() && b_.triggers.wide_subject_confidence == 0) return;
+void DocExtractor::CollectTriggerRelations(const Extraction& x, Span unit, int row_head) {
+  // Two names, one of them a subject (or a table cell's name and its row's head): less holds no
+  // relation the fallback could read.
+  const bool row = row_head >= 0 && !places_.empty();
+  if (b_.triggers.frames.empty() || (places_.size() < 2 && !row)) return;
+  if (subject_places_.empty() && b_.triggers.wide_subject_confidence == 0 && !row) return;
   trigger_mentions_.clear();
   for (const Placeholder& p : places_) {
     trigger_mentions_.push_back(
         {p.pos, p.end, p.entity, x.entities[p.entity].label, generic_entity_[p.entity]});
   }
   trigger_hits_.clear();
+  TaggedMention row_mention;
+  if (row) {
+    row_mention.entity = row_head;
+    row_mention.label = x.entities[row_head].label;
+    row_mention.generic = generic_entity_[row_head];
+  }
   FindTriggerRelations(b_.triggers, tagged_, trigger_mentions_, subject_places_, topic_places_,
-                       &trigger_hits_);
+                       &trigger_hits_, row && !row_mention.generic ? &row_mention : nullptr);
   for (const TriggerHit& h : trigger_hits_) {
     pending_triggers_.push_back({h.subject, h.object, h.frame, h.trigger, unit, h.reading});
   }

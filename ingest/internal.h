@@ -441,8 +441,64 @@ struct TriggerFrame {
   bool reverse = false;
 };
 
+// The words the frames read roles and readings from, each list from an "@" line of
+// triggers.tsv (data/README.md): no word of a language is in the code. An empty list turns its
+// reading off ("_" in the file is a space; the comments give the Korean of the shipped bundle).
+struct TriggerWords {
+  // "@passive": right after a trigger, a passive ("되", "된"): the roles turn round, no reading.
+  std::vector<std::string> passive;
+  // "@received_before" / "@received_after": the word before a trigger ("유치한 ", "받은 ") or
+  // the text after it ("를 받", " 유치") that receives it: only `reverse` frames read it.
+  std::vector<std::string> received_before;
+  std::vector<std::string> received_after;
+  // "@back_reference WORDS COUNT": words that stand, as a clause's subject, for the last COUNT
+  // companies named before ("양사" 2, "이 회사" 1); tried in file order.
+  struct BackReference {
+    std::string word;
+    size_t count = 1;
+  };
+  std::vector<BackReference> back_references;
+  // The subject particles: "@topic" (은, 는: carried over to a later clause), "@nominative"
+  // (이, 가: also a relative clause's subject), "@additive" (도: a back-reference's subject).
+  std::vector<std::string> topic;
+  // "@topic_not": endings of a word that ends in a topic particle but is no subject: an
+  // adverbial topic ("최근에는", "미국에서는") or a verb's adnominal ending ("하는").
+  std::vector<std::string> topic_not;
+  std::vector<std::string> nominative;
+  std::vector<std::string> additive;
+  // "@accusative" (을, 를): a frame with one takes the noun compounded with its trigger as its
+  // object ("Y 생산"); with the topic, it closes an owned phrase ("X의 Y를 ...").
+  std::vector<std::string> accusative;
+  // "@particle": any particle that gives a word a role of its own and so closes a compound noun
+  // phrase ("제품을", "공장에").
+  std::vector<std::string> particles;
+  // "@genitive": the mark, with its space, of a name owning the phrase after it ("의 ").
+  std::vector<std::string> genitive;
+  // "@coordinator": what stands between coordinated names ("와 ", "·", ", ", " 및 ").
+  std::vector<std::string> coordinators;
+  // "@companion": after a name between subject and object, it shares the subject's part
+  // ("와 함께 ").
+  std::vector<std::string> companions;
+  // "@list_end": what closes a list before its category ("A, B 등 주요 기업과").
+  std::vector<std::string> list_ends;
+  // "@relative": endings after a trigger that make its clause modify the name after it, which
+  // is then its object or subject ("한 ", "하는 ", " 중인 "); "@modifier": other endings by
+  // which it modifies the noun after it, whose name is read no end ("할 ", "된 ").
+  std::vector<std::string> relative;
+  std::vector<std::string> modifier;
+  // "@adnominal": the endings of a verb word that modifies the noun after it ("주관하는",
+  // "출자한"): a 이/가 name before it is that relative clause's subject.
+  std::vector<std::string> adnominal;
+  // "@heads_phrase": what follows a trigger that heads its noun phrase, a particle or a verb
+  // ending ("을", "하", " 중"), not another noun ("Y 개발 프로그램").
+  std::vector<std::string> heads_phrase;
+  // "@government": words after a bullet's "(X)" head that are X itself ("정부는").
+  std::vector<std::string> government;
+};
+
 struct TriggerTable {
   std::vector<TriggerFrame> frames;
+  TriggerWords words;
   std::vector<std::string> negations;    // after the trigger in its clause: no relation
   std::vector<std::string> clause_ends;  // connective endings that close a clause ("고 ", ", ")
   // Labels whose names own no noun phrase ("미국의 공장에": where, not whose; see "@owner_not").
@@ -461,6 +517,14 @@ struct TriggerTable {
   absl::flat_hash_map<uint32_t, std::vector<std::pair<int, int>>> by_first;
   std::vector<uint64_t> first_bits;
 };
+
+// Whether a clause that starts in [from, to) of `tagged` (after one of table.clause_ends) opens
+// with a subject of its own that the text did not recognise as a name: a first word with no
+// name in it that ends in a topic particle, and not in a "@topic_not" ending ("A는 X를 개발했고,
+// 네이버클라우드는 Y를 개발": B's clause is not A's). A subject before it is then not the
+// subject of what comes after it.
+bool UnknownTopicBetween(const TriggerTable& table, std::string_view tagged, size_t from,
+                         size_t to);
 
 // Fills table->by_first and first_bits from its frames (FindTriggerRelations finds nothing in a
 // table without them).
@@ -498,10 +562,15 @@ double TriggerConfidence(const TriggerTable& table, TriggerHit::Reading reading)
 // after the trigger in its clause ("않", "필요") suppresses it. With `wide_object_confidence`,
 // a name heading a compound noun phrase before the trigger may be the object; with
 // `wide_subject_confidence`, a bullet's "(X)" head the subject (TriggerHit::reading says which).
+//
+// In a table cell, `row` (the row's head cell's name; its pos and end are unused) is the object
+// of a trigger that follows a name and ends its item ("M4 | 애플 설계, TSMC 3nm 생산": Apple
+// develops M4, TSMC produces it), when it fits the frame's object labels.
 void FindTriggerRelations(const TriggerTable& table, std::string_view tagged,
                           const std::vector<TaggedMention>& mentions,
                           const std::vector<size_t>& subject_places,
-                          const std::vector<size_t>& topic_places, std::vector<TriggerHit>* hits);
+                          const std::vector<size_t>& topic_places, std::vector<TriggerHit>* hits,
+                          const TaggedMention* row = nullptr);
 
 // ---- technology and product phrases as relation ends (name_context.cc) ------------------------
 

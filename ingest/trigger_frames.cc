@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <iterator>
 
+#include "absl/strings/ascii.h"
 #include "ingest/internal.h"
 
 namespace kg::ingest {
@@ -25,11 +26,49 @@ constexpr size_t kMaxDefinition = 80;
 
 bool HasPrefix(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
+bool HasSuffix(std::string_view s, std::string_view p) {
+  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
+}
+
+// Whether `s` starts with one of `words`.
+bool StartsWithAny(std::string_view s, const std::vector<std::string>& words) {
+  for (const std::string& w : words) {
+    if (HasPrefix(s, w)) return true;
+  }
+  return false;
+}
+
+// Whether `word` is longer than one of `endings` and ends in it.
+bool EndsInAny(std::string_view word, const std::vector<std::string>& endings) {
+  for (const std::string& e : endings) {
+    if (word.size() > e.size() && HasSuffix(word, e)) return true;
+  }
+  return false;
+}
+
+// Whether `s` starts with one of `particles` followed by a space ("은 "); the length of that
+// prefix, else 0.
+size_t ParticleWord(std::string_view s, const std::vector<std::string>& particles) {
+  for (const std::string& p : particles) {
+    if (HasPrefix(s, p) && s.size() > p.size() && s[p.size()] == ' ') return p.size() + 1;
+  }
+  return 0;
+}
+
 bool LabelFits(const std::vector<std::string>& labels, std::string_view label) {
   for (const std::string& l : labels) {
     if (l == "*" || l == label) return true;
   }
   return false;
+}
+
+// Whether the name whose placeholder ends at `end` is all of a bracket right after a word that
+// names nothing here ("텐서 G5(Tensor G5)"): its spelling, not a definition of another name.
+bool InDefinitionOfWords(std::string_view tagged, size_t end) {
+  if (end >= tagged.size() || tagged[end] != ')') return false;
+  const size_t open = tagged.rfind('\x01', end);
+  return open != std::string_view::npos && open >= 2 && tagged[open - 1] == '(' &&
+         tagged[open - 2] != ' ' && tagged[open - 2] != '\x02' && tagged[open - 2] != '(';
 }
 
 // Where the particles after the name ending at `end` start: past a definition "(...)", footnote
@@ -67,9 +106,16 @@ size_t MarkEnd(std::string_view tagged, size_t at, const std::vector<std::string
 // 공급"): the mark is on the category's last word, at most kCategoryWords words on. The end of
 // that mark, or npos.
 constexpr int kCategoryWords = 3;
-size_t MarkEndAfterList(std::string_view tagged, size_t at, const std::vector<std::string>& marks) {
-  if (!HasPrefix(tagged.substr(at), " 등 ")) return std::string_view::npos;
-  size_t b = at + std::string_view(" 등 ").size();
+size_t MarkEndAfterList(const TriggerWords& words, std::string_view tagged, size_t at,
+                        const std::vector<std::string>& marks) {
+  size_t b = std::string_view::npos;
+  for (const std::string& e : words.list_ends) {
+    if (HasPrefix(tagged.substr(at), e)) {
+      b = at + e.size();
+      break;
+    }
+  }
+  if (b == std::string_view::npos) return b;
   for (int w = 0; w < kCategoryWords && b < tagged.size(); ++w) {
     size_t e = tagged.find(' ', b);
     if (e == std::string_view::npos) e = tagged.size();
@@ -93,20 +139,23 @@ size_t MarkEndAfterList(std::string_view tagged, size_t at, const std::vector<st
 // "@owner_not".)
 constexpr int kOwnedWords = 5;
 constexpr int kCompoundWords = 2;
-size_t MarkEndAfterOwned(std::string_view tagged, size_t at,
+size_t MarkEndAfterOwned(const TriggerWords& tw, std::string_view tagged, size_t at,
                          const std::vector<std::string>& marks) {
-  size_t b;
+  size_t b = std::string_view::npos;
   int words = kOwnedWords;
-  if (HasPrefix(tagged.substr(at), "의 ")) {
-    b = at + std::string_view("의 ").size();
-  } else if (HasPrefix(tagged.substr(at), " \x01")) {
+  for (const std::string& g : tw.genitive) {
+    if (HasPrefix(tagged.substr(at), g)) {
+      b = at + g.size();
+      break;
+    }
+  }
+  if (b == std::string_view::npos && HasPrefix(tagged.substr(at), " \x01")) {
     // A name right before another names the owner of a thing: "X Y GPU에" (X's product Y). (Not
     // before an ordinary noun: "X 공장에" is as often where as whose.)
     b = at + 1;
     words = kCompoundWords;
-  } else {
-    return std::string_view::npos;
   }
+  if (b == std::string_view::npos) return b;
   for (int w = 0; w < words && b < tagged.size(); ++w) {
     size_t e = tagged.find(' ', b);
     if (e == std::string_view::npos) e = tagged.size();
@@ -116,10 +165,8 @@ size_t MarkEndAfterOwned(std::string_view tagged, size_t at,
       if (word.size() > m.size() && word.substr(word.size() - m.size()) == m) return e;
     }
     // Another role's particle closes the phrase: "X의 Y를 수출 허가 대상에" owns only Y.
-    for (std::string_view p : {"을", "를", "은", "는"}) {
-      if (word.size() > p.size() && word.substr(word.size() - p.size()) == p) {
-        return std::string_view::npos;
-      }
+    if (EndsInAny(word, tw.accusative) || EndsInAny(word, tw.topic)) {
+      return std::string_view::npos;
     }
     b = e + 1;
   }
@@ -167,8 +214,9 @@ bool Negated(const TriggerTable& table, std::string_view tagged, size_t pos,
 
 // Mention `k` with the names coordinated right before it ("A, B와 C에"), `k` first, each of
 // `labels`.
-std::vector<size_t> Coordinated(std::string_view tagged, const std::vector<TaggedMention>& mentions,
-                                size_t k, const std::vector<std::string>& labels) {
+std::vector<size_t> Coordinated(const TriggerWords& words, std::string_view tagged,
+                                const std::vector<TaggedMention>& mentions, size_t k,
+                                const std::vector<std::string>& labels) {
   std::vector<size_t> out = {k};
   while (k > 0) {
     size_t from = AfterName(tagged, mentions[k - 1].end);
@@ -176,8 +224,8 @@ std::vector<size_t> Coordinated(std::string_view tagged, const std::vector<Tagge
     if (from < tagged.size() && tagged[from] == ')') ++from;
     if (from > mentions[k].pos) break;
     std::string_view between = tagged.substr(from, mentions[k].pos - from);
-    if (between != "와 " && between != "과 " && between != "·" && between != ", " &&
-        between != " 및 ") {
+    if (std::find(words.coordinators.begin(), words.coordinators.end(), between) ==
+        words.coordinators.end()) {
       break;
     }
     if (mentions[k - 1].generic || !LabelFits(labels, mentions[k - 1].label)) break;
@@ -207,9 +255,11 @@ size_t NearestMarked(const TriggerTable& table, const std::vector<std::string>& 
     if (m.pos < clause) break;
     const size_t after = AfterName(tagged, m.end);
     size_t mark_end = MarkEnd(tagged, after, marks);
-    if (mark_end == std::string_view::npos) mark_end = MarkEndAfterList(tagged, after, marks);
+    if (mark_end == std::string_view::npos) {
+      mark_end = MarkEndAfterList(table.words, tagged, after, marks);
+    }
     if (mark_end == std::string_view::npos && !LabelFits(table.owner_not, m.label)) {
-      mark_end = MarkEndAfterOwned(tagged, after, marks);
+      mark_end = MarkEndAfterOwned(table.words, tagged, after, marks);
     }
     if (mark_end == std::string_view::npos || mark_end > pos) continue;
     if (pos - mark_end > kMaxObjectGap) break;
@@ -218,8 +268,6 @@ size_t NearestMarked(const TriggerTable& table, const std::vector<std::string>& 
   }
   return std::string_view::npos;
 }
-
-bool EndsInParticle(std::string_view word);
 
 // "... '" -> "... ": drops an opening quote that ends `s` (it opens the name that follows).
 void RemoveOpeningQuoteAtEnd(std::string_view* s) {
@@ -234,53 +282,46 @@ void RemoveOpeningQuoteAtEnd(std::string_view* s) {
 // Whether `s` is the subject of a relative clause that modifies `object` ("A가 주관하는 (차세대)
 // P에 참여": A runs P; the subject of 참여 is another name): between them a verb with an
 // adnominal ending, then at most kCompoundWords words with no particle and an opening quote.
-bool SubjectOfRelativeBefore(std::string_view tagged, const TaggedMention& s,
+bool SubjectOfRelativeBefore(const TriggerWords& w, std::string_view tagged, const TaggedMention& s,
                              const TaggedMention& object) {
   const size_t from = AfterName(tagged, s.end);
   if (object.pos <= from) return false;
   std::string_view between = tagged.substr(from, object.pos - from);
-  bool particle = false;
-  for (std::string_view p : {"이 ", "가 "}) {
-    if (HasPrefix(between, p)) {
-      between.remove_prefix(p.size());
-      particle = true;
-      break;
-    }
-  }
-  if (!particle) return false;
+  const size_t particle = ParticleWord(between, w.nominative);
+  if (particle == 0) return false;
+  between.remove_prefix(particle);
   RemoveOpeningQuoteAtEnd(&between);
   if (between.empty() || between.back() != ' ') return false;
   between.remove_suffix(1);
   if (between.find_first_of("\x01,") != std::string_view::npos) return false;
   const std::vector<std::string_view> words = Split(between, ' ');
   if (words.empty() || words.size() > 1 + kCompoundWords) return false;
-  for (size_t w = 1; w < words.size(); ++w) {
-    if (words[w].empty() || EndsInParticle(words[w])) return false;
+  for (size_t i = 1; i < words.size(); ++i) {
+    if (words[i].empty() || EndsInAny(words[i], w.particles)) return false;
   }
-  for (std::string_view ending : {"는", "한", "된", "던"}) {
-    if (words[0].size() > ending.size() &&
-        words[0].substr(words[0].size() - ending.size()) == ending) {
-      return true;
-    }
-  }
-  return false;
+  return EndsInAny(words[0], w.adnominal);
 }
 
 // The subject place for a trigger at `pos` whose marked names are `marked`: the nearest other
 // name before the trigger followed by a subject particle ("X는 Y에", or "Y와 X가"), in the
 // clause or carried over as a topic; npos when none fits.
-size_t SubjectPlace(const std::vector<std::string>& labels, std::string_view tagged,
-                    const std::vector<TaggedMention>& mentions,
+size_t SubjectPlace(const TriggerTable& table, const std::vector<std::string>& labels,
+                    std::string_view tagged, const std::vector<TaggedMention>& mentions,
                     const std::vector<size_t>& subject_places,
                     const std::vector<size_t>& topic_places, size_t clause, size_t pos,
                     const std::vector<size_t>& marked) {
   for (auto it = subject_places.rbegin(); it != subject_places.rend(); ++it) {
     const TaggedMention& s = mentions[*it];
     if (s.end > pos || std::find(marked.begin(), marked.end(), *it) != marked.end()) continue;
-    if (SubjectOfRelativeBefore(tagged, s, mentions[marked.back()])) continue;
+    if (SubjectOfRelativeBefore(table.words, tagged, s, mentions[marked.back()])) continue;
     if (!LabelFits(labels, s.label)) return std::string_view::npos;
     if (s.pos < clause &&
         std::find(topic_places.begin(), topic_places.end(), *it) == topic_places.end()) {
+      return std::string_view::npos;
+    }
+    // "A는 X를, B는 Y를 개발": a clause between that opens with a subject of its own, one the
+    // text did not recognise (B), ends A's part.
+    if (UnknownTopicBetween(table, tagged, AfterName(tagged, s.end), pos)) {
       return std::string_view::npos;
     }
     return *it;
@@ -289,26 +330,23 @@ size_t SubjectPlace(const std::vector<std::string>& labels, std::string_view tag
 }
 
 // "A는 B와 함께 C에 출자": B, between the subject and the object, shares the subject's part.
-void AddCompanions(std::string_view tagged, const std::vector<TaggedMention>& mentions,
-                   size_t subject, size_t object, const std::vector<std::string>& labels,
-                   std::vector<int>* out) {
+void AddCompanions(const TriggerWords& words, std::string_view tagged,
+                   const std::vector<TaggedMention>& mentions, size_t subject, size_t object,
+                   const std::vector<std::string>& labels, std::vector<int>* out) {
   for (size_t k = subject + 1; k < object; ++k) {
     const size_t after = AfterName(tagged, mentions[k].end);
-    if (!HasPrefix(tagged.substr(after), "와 함께 ") &&
-        !HasPrefix(tagged.substr(after), "과 함께 ")) {
-      continue;
-    }
+    if (!StartsWithAny(tagged.substr(after), words.companions)) continue;
     if (LabelFits(labels, mentions[k].label)) out->push_back(mentions[k].entity);
   }
 }
 
 // The name a trigger ending at `end` modifies as a relative clause ("주관하는 'Y'", "출자한
 // Y", "양산 중인 Y"), or npos.
-size_t RelativeHead(std::string_view tagged, const std::vector<TaggedMention>& mentions,
-                    size_t end) {
+size_t RelativeHead(const TriggerWords& words, std::string_view tagged,
+                    const std::vector<TaggedMention>& mentions, size_t end) {
   std::string_view rest = tagged.substr(end);
   bool relative = false;
-  for (std::string_view ending : {"한 ", "하는 ", "했던 ", "하던 ", " 중인 "}) {
+  for (const std::string& ending : words.relative) {
     if (HasPrefix(rest, ending)) {
       rest.remove_prefix(ending.size());
       relative = true;
@@ -322,6 +360,24 @@ size_t RelativeHead(std::string_view tagged, const std::vector<TaggedMention>& m
   const size_t at = tagged.size() - rest.size();
   for (size_t k = 0; k < mentions.size(); ++k) {
     if (mentions[k].pos == at) return k;
+  }
+  // "생산한 텐서 G5(Tensor G5)를": the head is words the text did not recognise, spelled out in
+  // the bracket after them (at most kCompoundWords words, no particle, no other name).
+  const size_t open = rest.find("(\x01");
+  if (open == std::string_view::npos || open == 0) return std::string_view::npos;
+  const std::string_view head = rest.substr(0, open);
+  const std::vector<std::string_view> head_words = Split(head, ' ');
+  if (head.find_first_of("\x01\x02(),") != std::string_view::npos ||
+      head_words.size() > static_cast<size_t>(kCompoundWords)) {
+    return std::string_view::npos;
+  }
+  for (std::string_view w : head_words) {
+    if (w.empty() || EndsInAny(w, words.particles)) return std::string_view::npos;
+  }
+  for (size_t k = 0; k < mentions.size(); ++k) {
+    if (mentions[k].pos == at + open + 1) {
+      return InDefinitionOfWords(tagged, mentions[k].end) ? k : std::string_view::npos;
+    }
   }
   return std::string_view::npos;
 }
@@ -345,21 +401,13 @@ size_t RelativeSubject(const std::vector<std::string>& labels, std::string_view 
   return std::string_view::npos;
 }
 
-// Whether `word` ends in a particle that gives its noun a role of its own ("제품을", "공장에"):
-// such a word closes a compound noun phrase.
-bool EndsInParticle(std::string_view word) {
-  for (std::string_view p :
-       {"은", "는", "이", "가", "을", "를", "에", "의", "와", "과", "로", "도"}) {
-    if (word.size() > p.size() && word.substr(word.size() - p.size()) == p) return true;
-  }
-  return false;
-}
-
 // Whether the frame's object is the trigger's accusative (을/를): only then is the name before
 // the trigger noun in a compound its object ("Y 생산" produces Y; "Y 공급" supplies Y, not to Y).
-bool TakesAccusative(const TriggerFrame& f) {
+bool TakesAccusative(const TriggerWords& words, const TriggerFrame& f) {
   for (const std::string& m : f.object_marks) {
-    if (m == "을" || m == "를") return true;
+    if (std::find(words.accusative.begin(), words.accusative.end(), m) != words.accusative.end()) {
+      return true;
+    }
   }
   return false;
 }
@@ -379,14 +427,16 @@ bool InsideWord(std::string_view tagged, size_t pos) {
 // governs: a particle or a verb ending follows it ("Y 개발을 진행", "Y 생산에 나서", "Y 지분을
 // 확보", "Y 개발 중"), not another noun ("Y 개발 프로그램", "Y 생산 시설을", "Y 개발사"), which
 // the phrase only modifies.
-bool HeadsItsPhrase(std::string_view tagged, size_t end) {
+bool HeadsItsPhrase(const TriggerWords& words, std::string_view tagged, size_t end) {
   std::string_view rest = tagged.substr(end);
-  // (Not 로: "Y 주도로" says by whom, "Y 개발로" because of what.)
-  for (std::string_view next : {"을", "를", "에", "이", "가", "은", "는", "도", "하", "한", "해",
-                                "했", "할", " 중", "과", "와"}) {
-    if (HasPrefix(rest, next)) return true;
+  // A share measures the trigger's noun and leaves it the head: "Y 지분 24.9%를 보유".
+  if (rest.size() > 2 && rest[0] == ' ' && absl::ascii_isdigit(rest[1])) {
+    size_t e = 1;
+    while (e < rest.size() && (absl::ascii_isdigit(rest[e]) || rest[e] == '.')) ++e;
+    if (e < rest.size() && rest[e] == '%') rest.remove_prefix(e + 1);
   }
-  return false;
+  // (Not 로 in the shipped list: "Y 주도로" says by whom, "Y 개발로" because of what.)
+  return StartsWithAny(rest, words.heads_phrase);
 }
 
 // The wide object reading: a name that heads a compound noun phrase ending in the frame's object
@@ -419,17 +469,19 @@ size_t CompoundObject(const TriggerTable& table, const TriggerFrame& f, std::str
         return pos - e <= kMaxObjectGap ? k : std::string_view::npos;
       }
     }
-    if (EndsInParticle(word)) break;
+    if (EndsInAny(word, table.words.particles)) break;
     b = e + 1;
   }
-  return b == pos && TakesAccusative(f) && HeadsItsPhrase(tagged, end) ? k : std::string_view::npos;
+  return b == pos && TakesAccusative(table.words, f) && HeadsItsPhrase(table.words, tagged, end)
+             ? k
+             : std::string_view::npos;
 }
 
 // Whether the noun phrase ending at the trigger describes the name right after it ("SMR 개발
 // 기업 X-energy에", "모델 개발 프로젝트 'GR00T'를"): at most kCompoundWords words, none with a
 // particle, then the name (after an opening quote). The phrase says what that name is; the
 // name before the trigger is no object of the clause's verb.
-bool DescribesNextName(std::string_view tagged, size_t end) {
+bool DescribesNextName(const TriggerWords& w, std::string_view tagged, size_t end) {
   // A particle or ending on the trigger ("개발을 진행하며 X") makes it no noun modifier.
   if (end >= tagged.size() || tagged[end] != ' ') return false;
   const size_t next = tagged.find('\x01', end);
@@ -442,7 +494,7 @@ bool DescribesNextName(std::string_view tagged, size_t end) {
   for (std::string_view word : Split(between, ' ')) {
     if (word.empty()) continue;
     if (++words > kCompoundWords || word.find_first_of(",()") != std::string_view::npos ||
-        EndsInParticle(word)) {
+        EndsInAny(word, w.particles)) {
       return false;
     }
   }
@@ -451,12 +503,9 @@ bool DescribesNextName(std::string_view tagged, size_t end) {
 
 // Whether the trigger ending at `end` modifies the noun after it ("사용하는 삼원계", "개발한
 // 모델"): the clause's names are then not its subject.
-bool IsRelative(std::string_view tagged, size_t end) {
-  for (std::string_view ending :
-       {"한 ", "하는 ", "했던 ", "하던 ", " 중인 ", "할 ", "된 ", "되는 "}) {
-    if (HasPrefix(tagged.substr(end), ending)) return true;
-  }
-  return false;
+bool IsRelative(const TriggerWords& words, std::string_view tagged, size_t end) {
+  return StartsWithAny(tagged.substr(end), words.relative) ||
+         StartsWithAny(tagged.substr(end), words.modifier);
 }
 
 // Whether `m` is a bullet's "(X)" head, the name of the actor the bullet is about.
@@ -469,8 +518,8 @@ bool IsHead(std::string_view tagged, const TaggedMention& m) {
 // fits `labels` ("(X) '24년 Y를 개발"). npos when a subject place precedes the trigger in the
 // clause (then it is the subject or there is none) or the first name is no head or does not fit.
 // (A bare name there, "트럼프 대통령 취임식에서", "미국 SMR 개발", is as often where or whose.)
-size_t UnmarkedSubject(const std::vector<std::string>& labels, std::string_view tagged,
-                       const std::vector<TaggedMention>& mentions,
+size_t UnmarkedSubject(const TriggerWords& words, const std::vector<std::string>& labels,
+                       std::string_view tagged, const std::vector<TaggedMention>& mentions,
                        const std::vector<size_t>& subject_places, size_t clause, size_t pos,
                        size_t object) {
   for (size_t k : subject_places) {
@@ -490,15 +539,14 @@ size_t UnmarkedSubject(const std::vector<std::string>& labels, std::string_view 
     const size_t word_end = std::min(tagged.find(' ', word), tagged.size());
     const std::string_view w = tagged.substr(word, word_end - word);
     bool government = false;
-    for (std::string_view g : {"정부", "연방정부", "행정부", "당국"}) {
+    for (const std::string& g : words.government) {
+      // The word itself, or with one syllable (its particle) after it.
       if (HasPrefix(w, g) && w.size() - g.size() <= std::string_view("은").size())
         government = true;
     }
-    if (!government && w.find_first_of("\x01(),") == std::string_view::npos) {
-      for (std::string_view p : {"은", "는", "이", "가"}) {
-        if (w.size() > p.size() && w.substr(w.size() - p.size()) == p)
-          return std::string_view::npos;
-      }
+    if (!government && w.find_first_of("\x01(),") == std::string_view::npos &&
+        (EndsInAny(w, words.topic) || EndsInAny(w, words.nominative))) {
+      return std::string_view::npos;
     }
   }
   return first;
@@ -522,41 +570,35 @@ std::vector<int> EntitiesOf(const std::vector<TaggedMention>& mentions,
 }
 
 // Whether the word right before a trigger at `pos` receives it ("유치한 투자", "받은 지원").
-bool ReceivedBefore(std::string_view tagged, size_t pos) {
-  const std::string_view before = tagged.substr(0, pos);
-  for (std::string_view w : {"유치한 ", "받은 ", "조달한 "}) {
-    if (before.size() >= w.size() && before.substr(before.size() - w.size()) == w) return true;
+bool ReceivedBefore(const TriggerWords& words, std::string_view tagged, size_t pos) {
+  for (const std::string& w : words.received_before) {
+    if (HasSuffix(tagged.substr(0, pos), w)) return true;
   }
   return false;
 }
 
 // Whether the text right after a trigger receives it ("투자 유치", "투자를 유치", "투자를 받").
-bool ReceivedAfter(std::string_view after) {
-  for (std::string_view w : {" 유치", "를 유치", "을 유치", "를 받", "을 받", "받"}) {
-    if (HasPrefix(after, w)) return true;
-  }
-  return false;
+bool ReceivedAfter(const TriggerWords& words, std::string_view after) {
+  return StartsWithAny(after, words.received_after);
 }
-
-// Words that refer back to companies named before: the first three to two, the others to one.
-constexpr std::string_view kBackReferences[] = {"두 회사", "양사", "두 기업",
-                                                "이 회사", "동사", "이 기업"};
 
 // The companies a back-reference at the head of the clause stands for: "두 회사는" and "양사는" the
 // two last companies named before it in the unit, "이 회사는" and "동사는" the last one; empty
 // without such a word (followed by a subject particle) between the clause start and `object`.
-std::vector<int> BackReferenced(std::string_view tagged, const std::vector<TaggedMention>& mentions,
+std::vector<int> BackReferenced(const TriggerWords& words, std::string_view tagged,
+                                const std::vector<TaggedMention>& mentions,
                                 std::string_view company_label, size_t clause, size_t object) {
   const std::string_view span = tagged.substr(clause, object - clause);
-  for (size_t i = 0; i < std::size(kBackReferences); ++i) {
-    const std::string_view word = kBackReferences[i];
-    const size_t count = i < 3 ? 2 : 1;
+  for (const TriggerWords::BackReference& ref : words.back_references) {
+    const std::string_view word = ref.word;
+    const size_t count = ref.count;
     for (size_t at = span.find(word); at != std::string_view::npos; at = span.find(word, at + 1)) {
       if (at > 0 && span[at - 1] != ' ') continue;
       const std::string_view rest = span.substr(at + word.size());
-      bool subject = false;
-      for (std::string_view p : {"은 ", "는 ", "이 ", "가 ", "도 "}) subject |= HasPrefix(rest, p);
-      if (!subject) continue;
+      if (ParticleWord(rest, words.topic) == 0 && ParticleWord(rest, words.nominative) == 0 &&
+          ParticleWord(rest, words.additive) == 0) {
+        continue;
+      }
       std::vector<int> out;
       for (size_t k = mentions.size(); k-- > 0 && out.size() < count;) {
         const TaggedMention& m = mentions[k];
@@ -570,22 +612,60 @@ std::vector<int> BackReferenced(std::string_view tagged, const std::vector<Tagge
   return {};
 }
 
+// Whether the trigger [pos, end) of a table cell states the maker of the row's head: it follows
+// a name with at most one word between and no particle ("애플 설계", "TSMC 3nm 생산", "LG
+// AI연구원 개발"), and ends its item (the cell's end, a comma or a period follows, or " 중").
+// The index of that name, or npos.
+size_t RowMaker(const TriggerTable& table, std::string_view tagged,
+                const std::vector<TaggedMention>& mentions, size_t pos, size_t end) {
+  std::string_view rest = tagged.substr(end);
+  if (HasPrefix(rest, " 중")) rest.remove_prefix(std::string_view(" 중").size());
+  if (!rest.empty() && rest[0] != ',' && rest[0] != '.' && rest[0] != '\n') {
+    return std::string_view::npos;
+  }
+  const size_t k = MentionsBefore(mentions, pos);
+  if (k == 0 || mentions[k - 1].generic) return std::string_view::npos;
+  const size_t after = AfterName(tagged, mentions[k - 1].end);
+  if (after >= pos || tagged[after] != ' ') return std::string_view::npos;
+  const std::string_view between = tagged.substr(after + 1, pos - after - 1);
+  if (between.empty()) return k - 1;
+  if (between.back() != ' ') return std::string_view::npos;
+  const std::string_view word = between.substr(0, between.size() - 1);
+  if (word.find_first_of(" ,()\x01") != std::string_view::npos ||
+      EndsInAny(word, table.words.particles)) {
+    return std::string_view::npos;
+  }
+  return k - 1;
+}
+
 // One trigger occurrence [pos, end) of frame `f`.
 void MatchTrigger(const TriggerTable& table, const TriggerFrame& f, int fi, int ti,
                   std::string_view tagged, const std::vector<TaggedMention>& mentions,
                   const std::vector<size_t>& subject_places,
                   const std::vector<size_t>& topic_places, const std::vector<size_t>& clauses,
-                  size_t pos, size_t end, std::vector<TriggerHit>* hits) {
+                  const TaggedMention* row, size_t pos, size_t end, std::vector<TriggerHit>* hits) {
   // A passive ("X에 인수되었다", "X에 인수된 Y") turns the roles round: the marked name is the
   // actor. The rules read passives; the fallback would read them backwards.
-  for (std::string_view passive : {"되", "됐", "된"}) {
-    if (HasPrefix(tagged.substr(end), passive)) return;
-  }
+  const TriggerWords& words = table.words;
+  if (StartsWithAny(tagged.substr(end), words.passive)) return;
   // The receiving side ("Y가 유치한 투자", "Y가 받은 지원", "Y의 투자 유치", "투자를 받아"): the
   // clause's subject is the recipient, so the frame would read the roles backwards (the `reverse`
   // frames and the rules read these).
-  if (!f.reverse && (ReceivedBefore(tagged, pos) || ReceivedAfter(tagged.substr(end)))) return;
+  if (!f.reverse &&
+      (ReceivedBefore(words, tagged, pos) || ReceivedAfter(words, tagged.substr(end)))) {
+    return;
+  }
   const size_t clause = ClauseStart(clauses, pos);
+  // A table cell's "X 설계": X makes the row's head.
+  if (row != nullptr && !f.reverse && LabelFits(f.objects, row->label)) {
+    const size_t maker = RowMaker(table, tagged, mentions, pos, end);
+    if (maker != std::string_view::npos && mentions[maker].pos >= clause &&
+        LabelFits(f.subjects, mentions[maker].label)) {
+      AddHits(fi, ti, EntitiesOf(mentions, Coordinated(words, tagged, mentions, maker, f.subjects)),
+              {row->entity}, hits);
+      return;
+    }
+  }
   const std::vector<std::string>& marked_labels = f.reverse ? f.subjects : f.objects;
   const std::vector<std::string>& subject_labels = f.reverse ? f.objects : f.subjects;
   size_t marked =
@@ -593,32 +673,34 @@ void MatchTrigger(const TriggerTable& table, const TriggerFrame& f, int fi, int 
   TriggerHit::Reading reading = TriggerHit::kMarked;
   if (marked == std::string_view::npos && !f.reverse && table.wide_object_confidence > 0) {
     marked = CompoundObject(table, f, tagged, mentions, clause, pos, end);
-    if (DescribesNextName(tagged, end)) marked = std::string_view::npos;
+    if (DescribesNextName(words, tagged, end)) marked = std::string_view::npos;
     reading = TriggerHit::kWideObject;
   }
   if (marked == std::string_view::npos) {
     if (f.reverse) return;
-    const size_t object = RelativeHead(tagged, mentions, end);
+    const size_t object = RelativeHead(words, tagged, mentions, end);
     if (object == std::string_view::npos || !LabelFits(f.objects, mentions[object].label)) return;
     const size_t subject =
         RelativeSubject(f.subjects, tagged, mentions, subject_places, topic_places, clause, pos);
     if (subject == std::string_view::npos || Negated(table, tagged, end)) return;
-    AddHits(fi, ti, EntitiesOf(mentions, Coordinated(tagged, mentions, subject, f.subjects)),
+    AddHits(fi, ti, EntitiesOf(mentions, Coordinated(words, tagged, mentions, subject, f.subjects)),
             {mentions[object].entity}, hits);
     return;
   }
-  const std::vector<size_t> marked_list = Coordinated(tagged, mentions, marked, marked_labels);
+  const std::vector<size_t> marked_list =
+      Coordinated(words, tagged, mentions, marked, marked_labels);
   // "Y를 생산하는 X": the name the trigger's relative clause modifies is its subject, not the
   // topic before it.
-  const size_t head = f.reverse ? std::string_view::npos : RelativeHead(tagged, mentions, end);
+  const size_t head =
+      f.reverse ? std::string_view::npos : RelativeHead(words, tagged, mentions, end);
   size_t subject = head != std::string_view::npos && LabelFits(subject_labels, mentions[head].label)
                        ? head
-                       : SubjectPlace(subject_labels, tagged, mentions, subject_places,
+                       : SubjectPlace(table, subject_labels, tagged, mentions, subject_places,
                                       topic_places, clause, pos, marked_list);
   if (subject == std::string_view::npos && !f.reverse && !table.company_label.empty() &&
       LabelFits(subject_labels, table.company_label)) {
-    const std::vector<int> back = BackReferenced(tagged, mentions, table.company_label, clause,
-                                                 mentions[marked_list.front()].pos);
+    const std::vector<int> back = BackReferenced(words, tagged, mentions, table.company_label,
+                                                 clause, mentions[marked_list.front()].pos);
     if (!back.empty()) {
       if (!Negated(table, tagged, end,
                    reading == TriggerHit::kMarked ? kNegationWindow : kWideNegationWindow)) {
@@ -628,8 +710,9 @@ void MatchTrigger(const TriggerTable& table, const TriggerFrame& f, int fi, int 
     }
   }
   if (subject == std::string_view::npos && table.wide_subject_confidence > 0 &&
-      RelativeHead(tagged, mentions, end) == std::string_view::npos && !IsRelative(tagged, end)) {
-    subject = UnmarkedSubject(subject_labels, tagged, mentions, subject_places, clause, pos,
+      RelativeHead(words, tagged, mentions, end) == std::string_view::npos &&
+      !IsRelative(words, tagged, end)) {
+    subject = UnmarkedSubject(words, subject_labels, tagged, mentions, subject_places, clause, pos,
                               marked_list.back());
     reading = TriggerHit::kWideSubject;
   }
@@ -639,8 +722,8 @@ void MatchTrigger(const TriggerTable& table, const TriggerFrame& f, int fi, int 
     return;
   }
   std::vector<int> subjects =
-      EntitiesOf(mentions, Coordinated(tagged, mentions, subject, subject_labels));
-  AddCompanions(tagged, mentions, subject, marked_list.back(), subject_labels, &subjects);
+      EntitiesOf(mentions, Coordinated(words, tagged, mentions, subject, subject_labels));
+  AddCompanions(words, tagged, mentions, subject, marked_list.back(), subject_labels, &subjects);
   const std::vector<int> objects = EntitiesOf(mentions, marked_list);
   if (f.reverse) {
     AddHits(fi, ti, objects, subjects, hits, reading);
@@ -650,6 +733,30 @@ void MatchTrigger(const TriggerTable& table, const TriggerFrame& f, int fi, int 
 }
 
 }  // namespace
+
+bool UnknownTopicBetween(const TriggerTable& table, std::string_view tagged, size_t from,
+                         size_t to) {
+  if (table.words.topic.empty()) return false;
+  to = std::min(to, tagged.size());
+  for (const std::string& e : table.clause_ends) {
+    for (size_t at = tagged.find(e, from); at != std::string_view::npos && at + e.size() < to;
+         at = tagged.find(e, at + 1)) {
+      if (e == ", " && IsListComma(tagged, at)) continue;
+      const size_t b = at + e.size();
+      const size_t word_end = std::min(tagged.find(' ', b), to);
+      if (word_end == b) continue;
+      const std::string_view word = tagged.substr(b, word_end - b);
+      if (word.find_first_of("\x01\x02()'\"") != std::string_view::npos) continue;
+      const bool not_topic =
+          std::any_of(table.words.topic_not.begin(), table.words.topic_not.end(),
+                      [word](const std::string& e) { return HasSuffix(word, e); });
+      if (EndsInAny(word, table.words.topic) && !not_topic) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
 
 double TriggerConfidence(const TriggerTable& table, TriggerHit::Reading reading) {
   switch (reading) {
@@ -680,8 +787,9 @@ void IndexTriggers(TriggerTable* table) {
 void FindTriggerRelations(const TriggerTable& table, std::string_view tagged,
                           const std::vector<TaggedMention>& mentions,
                           const std::vector<size_t>& subject_places,
-                          const std::vector<size_t>& topic_places, std::vector<TriggerHit>* hits) {
-  if (mentions.size() < 2 || table.first_bits.empty()) return;
+                          const std::vector<size_t>& topic_places, std::vector<TriggerHit>* hits,
+                          const TaggedMention* row) {
+  if (mentions.size() + (row != nullptr ? 1 : 0) < 2 || table.first_bits.empty()) return;
   std::vector<size_t> clauses;  // ClauseStarts, at the first trigger
   bool clauses_found = false;
   // Every reading takes a subject before the trigger (a subject place, or for the wide subject a
@@ -698,8 +806,12 @@ void FindTriggerRelations(const TriggerTable& table, std::string_view tagged,
   }
   // A back-reference ("두 회사는", "이 회사는") is a subject too.
   if (from == tagged.size()) {
-    for (std::string_view w : kBackReferences) from = std::min(from, tagged.find(w));
+    for (const TriggerWords::BackReference& ref : table.words.back_references) {
+      from = std::min(from, tagged.find(ref.word));
+    }
   }
+  // A table cell's maker precedes its trigger ("애플 설계").
+  if (row != nullptr && !mentions.empty()) from = std::min(from, mentions.front().end);
   for (size_t pos = from; pos < tagged.size();) {
     if (tagged[pos] == '\x01') {  // a placeholder: no trigger inside
       const size_t close = tagged.find('\x02', pos);
@@ -722,7 +834,7 @@ void FindTriggerRelations(const TriggerTable& table, std::string_view tagged,
             clauses_found = true;
           }
           MatchTrigger(table, table.frames[fi], fi, ti, tagged, mentions, subject_places,
-                       topic_places, clauses, pos, pos + t.size(), hits);
+                       topic_places, clauses, row, pos, pos + t.size(), hits);
         }
       }
     }

@@ -36,10 +36,11 @@ class Tagged {
     mentions_.push_back(m);
     return *this;
   }
-  std::vector<TriggerHit> Find(const TriggerTable& table) {
+  // `row`: the row's head, for a table cell.
+  std::vector<TriggerHit> Find(const TriggerTable& table, const TaggedMention* row = nullptr) {
     for (size_t i = 0; i < mentions_.size(); ++i) mentions_[i].label = labels_[i];
     std::vector<TriggerHit> hits;
-    FindTriggerRelations(table, text_, mentions_, subject_places_, topic_places_, &hits);
+    FindTriggerRelations(table, text_, mentions_, subject_places_, topic_places_, &hits, row);
     return hits;
   }
 
@@ -50,8 +51,20 @@ class Tagged {
   std::vector<size_t> subject_places_, topic_places_;
 };
 
+// The shipped triggers.tsv's word lists (particles, endings, back-references...), which the
+// hand-made tables below read roles with.
+const TriggerWords& ShippedWords() {
+  static const TriggerWords* words = [] {
+    auto b = Bundle::Load(KG_INGEST_TEST_DATA);
+    EXPECT_TRUE(b.ok()) << b.status();
+    return new TriggerWords(b.ok() ? (*b)->impl().triggers.words : TriggerWords());
+  }();
+  return *words;
+}
+
 TriggerTable Table() {
   TriggerTable t;
+  t.words = ShippedWords();
   t.negations = {"않", "필요"};
   t.clause_ends = {"고 ", ", "};
   t.frames.push_back({"INVESTS_IN", {"투자"}, {"에", "의"}, {"Company"}, {"Company"}, false});
@@ -128,6 +141,34 @@ TEST(TriggerFramesTest, OnlyATopicCarriesOverAClauseBoundary) {
   EXPECT_TRUE(across(false).empty());
 }
 
+// "A는 X에 투자했고, 버라이즌은 Y에 투자": a clause that opens with a subject the text did not
+// recognise is not A's; an adverbial topic ("최근에는") or another clause is no such subject.
+TEST(TriggerFramesTest, UnrecognisedSubjectOfALaterClauseEndsTheTopicsPart) {
+  auto after = [](const std::string& clause_start) {
+    return Tagged()
+        .Name(1, "Company", true, true)
+        .Text("는 ")
+        .Name(2, "Company")
+        .Text("에 투자했고, " + clause_start)
+        .Name(3, "Company")
+        .Text("에 투자했다")
+        .Find(Table());
+  };
+  EXPECT_EQ(Pairs(after("버라이즌은 ")), (std::vector<std::vector<int>>{{0, 1, 2}}));
+  EXPECT_EQ(Pairs(after("최근에는 ")), (std::vector<std::vector<int>>{{0, 1, 2}, {0, 1, 3}}));
+  EXPECT_EQ(Pairs(after("지난해 ")), (std::vector<std::vector<int>>{{0, 1, 2}, {0, 1, 3}}));
+  // Without "@topic_not", the adverbial topic reads as a subject too.
+  TriggerTable t = Table();
+  t.words.topic_not.clear();
+  EXPECT_EQ(Pairs(Tagged()
+                      .Name(1, "Company", true, true)
+                      .Text("는 성장했고, 최근에는 ")
+                      .Name(3, "Company")
+                      .Text("에 투자했다")
+                      .Find(t)),
+            (std::vector<std::vector<int>>{}));
+}
+
 TEST(TriggerFramesTest, CoordinatedObjectsAndListsBeforeACategory) {
   auto listed = Tagged()
                     .Name(1, "Company", true, true)
@@ -160,6 +201,23 @@ TEST(TriggerFramesTest, RelativeClauseRelatesItsSubjectToTheNameAfterIt) {
                   .Text("에는 여러 기업이 모였다")
                   .Find(Table());
   EXPECT_EQ(Pairs(hits), (std::vector<std::vector<int>>{{2, 1, 2}}));
+}
+
+// "X가 생산한 텐서 G5(Tensor G5)를": the relative clause's head is words the text did not
+// recognise, spelled out in the bracket after them; not a name's definition, nor a head with a
+// particle of its own.
+TEST(TriggerFramesTest, RelativeClauseHeadSpelledOutInABracket) {
+  auto head = [](const std::string& words) {
+    return Tagged()
+        .Name(1, "Company", true, false)
+        .Text("가 주관하는 " + words + "(")
+        .Name(2, "Program")
+        .Text(")에 참여")
+        .Find(Table());
+  };
+  EXPECT_EQ(Pairs(head("차세대 반도체")), (std::vector<std::vector<int>>{{2, 1, 2}}));
+  EXPECT_TRUE(head("사업에 과제").empty());
+  EXPECT_TRUE(head("여러 신규 국제 공동").empty());  // more than two words
 }
 
 TEST(TriggerFramesTest, ReverseFrameTakesTheMarkedNameAsSubject) {
@@ -237,6 +295,20 @@ TEST(TriggerFramesTest, PassiveTriggerIsNotRead) {
   EXPECT_EQ(Pairs(invest("투자했다")), (std::vector<std::vector<int>>{{0, 1, 2}}));
   EXPECT_TRUE(invest("투자되었다").empty());
   EXPECT_TRUE(invest("투자된 바 있다").empty());
+}
+
+// The passive endings are the table's words, not the code's: without "@passive" the frame reads
+// the passive as it reads the active voice.
+TEST(TriggerFramesTest, PassiveEndingsComeFromTheTable) {
+  TriggerTable t = Table();
+  t.words.passive.clear();
+  EXPECT_EQ(Pairs(Tagged()
+                      .Name(1, "Company", true, true)
+                      .Text("는 ")
+                      .Name(2, "Company")
+                      .Text("에 투자되었다")
+                      .Find(t)),
+            (std::vector<std::vector<int>>{{0, 1, 2}}));
 }
 
 TEST(TriggerFramesTest, ReceivingATriggerTurnsNoRolesRound) {
@@ -352,6 +424,49 @@ TEST(TriggerFramesTest, CompoundDescribingTheNextNameIsNoWideObject) {
 // "Y 생산 시설을 지었다": the phrase ending at the trigger only modifies the noun after it, so Y
 // is no object; a particle or verb ending on the trigger makes it the phrase's head. A trigger
 // that ends a longer word ("대량생산") is no trigger of the wide reading.
+// In a table cell, a name right before a trigger that ends its item makes the row's head:
+// "M4 | 애플 설계, TSMC 3nm 생산". Not when the trigger goes on ("X 주관 400억 달러 조달"), a
+// word between has a particle, or the row's head does not fit the frame.
+TEST(TriggerFramesTest, TableCellsMakerMakesTheRowsHead) {
+  TaggedMention row;
+  row.entity = 9;
+  row.label = "Program";
+  auto cell = [&row](const std::string& between, const std::string& after, TaggedMention* head) {
+    Tagged t;
+    t.Text("• ").Name(1, "Company").Text(" " + between + "주관" + after);
+    return t.Find(Table(), head);
+  };
+  EXPECT_EQ(Pairs(cell("", ", 40TOPS", &row)), (std::vector<std::vector<int>>{{2, 1, 9}}));
+  EXPECT_EQ(Pairs(cell("3nm ", "", &row)), (std::vector<std::vector<int>>{{2, 1, 9}}));
+  EXPECT_TRUE(cell("", " 400억 달러 조달", &row).empty());
+  EXPECT_TRUE(cell("공장에 ", "", &row).empty());
+  EXPECT_TRUE(cell("", "", nullptr).empty());
+  TaggedMention company = row;
+  company.label = "Company";
+  EXPECT_TRUE(cell("", "", &company).empty());
+}
+
+// "Y 지분 24.9%를 보유": a share after the trigger leaves it the head of its phrase.
+TEST(TriggerFramesTest, ShareAfterTheTriggerKeepsTheCompoundObject) {
+  TriggerTable t = WideTable();
+  t.frames.push_back(
+      {"INVESTS_IN", {"지분"}, {"을", "를"}, {"Company"}, {"Company"}, false});  // frame 6
+  IndexTriggers(&t);
+  auto stake = [&t](const std::string& rest) {
+    return Tagged()
+        .Name(1, "Company", true, true)
+        .Text("은 ")
+        .Name(2, "Company")
+        .Text(" 지분" + rest)
+        .Find(t);
+  };
+  EXPECT_EQ(Pairs(stake(" 24.9%를 보유")), (std::vector<std::vector<int>>{{6, 1, 2}}));
+  EXPECT_EQ(Readings(stake(" 24.9%를 보유")), (std::vector<int>{TriggerHit::kWideObject}));
+  EXPECT_EQ(Pairs(stake("을 보유")), (std::vector<std::vector<int>>{{6, 1, 2}}));
+  EXPECT_TRUE(stake(" 24.9% 매각 계획").empty());
+  EXPECT_TRUE(stake(" 구조 개편").empty());
+}
+
 TEST(TriggerFramesTest, WideObjectNeedsATriggerThatHeadsItsPhraseAndStartsAWord) {
   auto produce = [](const std::string& after_name) {
     return Tagged()
@@ -753,6 +868,45 @@ TEST_F(RelationFramesTest, BackReferenceSubjectStandsForTheCompaniesNamedBefore)
             0);
 }
 
+// A table row whose cell names its maker and producer ("애플 설계, TSMC 3nm 생산"): the row's
+// head is what they make. In running text the same words relate nothing.
+TEST_F(RelationFramesTest, MakerAndProducerInATableRowsCell) {
+  Extraction x = Run("모델\t특징\nZorpak X9\t• Zorvex社 설계, NPU 40TOPS, Quillan社 3nm 생산\n");
+  const Relation* d = FindRel(x, "Zorvex", "DEVELOPS", "Zorpak X9");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->rule, "trigger.DEVELOPS.설계");
+  const Relation* p = FindRel(x, "Quillan", "PRODUCES", "Zorpak X9");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->rule, "trigger.PRODUCES.생산");
+  EXPECT_EQ(FindRel(x, "Zorvex", "PRODUCES", "Zorpak X9"), nullptr);
+  // A company's row: its cell's maker makes no company.
+  Extraction y = Run("기업\t특징\nMorrow社\t• Zorvex社 설계, Quillan社 생산\n");
+  EXPECT_EQ(RelationsBetween(y, "Zorvex", "Morrow"), 0);
+  EXPECT_EQ(RelationsBetween(y, "Quillan", "Morrow"), 0);
+}
+
+// The rules' nearest subject too: a later clause that opens with a subject the text did not
+// recognise ("버라이즌은") is not the earlier subject's; an adverbial topic is no subject.
+TEST_F(RelationFramesTest, UnrecognisedSubjectOfALaterClauseIsNoRulesSubject) {
+  Extraction x =
+      Run("- Zorvex社는 '24.9월 Zorpak X9을 공개했고, 버라이즌은 Zorpak X10을 개발했다.\n");
+  EXPECT_NE(FindRel(x, "Zorvex", "DEVELOPS", "Zorpak X9"), nullptr);
+  EXPECT_EQ(FindRel(x, "Zorvex", "DEVELOPS", "Zorpak X10"), nullptr);
+  Extraction y =
+      Run("- Zorvex社는 '24.9월 Zorpak X9을 공개했고, 최근에는 Zorpak X10을 개발했다.\n");
+  const Relation* r = FindRel(y, "Zorvex", "DEVELOPS", "Zorpak X10");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->rule, "develops.verb");
+}
+
+// "X가 설계한 Y": a designer develops what it designed.
+TEST_F(RelationFramesTest, DesignerOfARelativeClausesHeadDevelopsIt) {
+  Extraction x = Run("- 신형 모델에는 Zorvex社가 설계한 Zorpak X9이 들어갔다.\n");
+  const Relation* r = FindRel(x, "Zorvex", "DEVELOPS", "Zorpak X9");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->rule, "trigger.DEVELOPS.설계");
+}
+
 TEST_F(RelationFramesTest, ARuleInTheSameSentenceWins) {
   Extraction x = Run("- Zorvex社는 Quillan社와 파트너십을 체결했다.\n");
   const Relation* r = FindRel(x, "Zorvex", "PARTNERS_WITH", "Quillan");
@@ -805,6 +959,78 @@ TEST(TriggerTableLoadTest, FrameWithoutMarksAndBadConfidenceAreErrors) {
   EXPECT_NE(wide.status().message().find("triggers.tsv:2: confidence must be a number"),
             absl::string_view::npos)
       << wide.status();
+}
+
+TEST(TriggerTableLoadTest, BackReferenceWithoutAPositiveCountIsAnError) {
+  for (const char* line :
+       {"@back_reference\t양사\n", "@back_reference\t양사\tzwei\n", "@back_reference\t양사\t0\n"}) {
+    auto b =
+        Bundle::Load(BundleWithTriggers("kg_triggers_bad_backref", std::string("# c\n") + line));
+    ASSERT_FALSE(b.ok()) << line;
+    EXPECT_NE(b.status().message().find(
+                  "triggers.tsv:2: want @back_reference<TAB>WORDS<TAB>COUNT (1 or more)"),
+              absl::string_view::npos)
+        << b.status();
+  }
+}
+
+// The shipped triggers.tsv with `from` replaced by `to` (which must occur).
+std::string ShippedTriggersWith(const std::string& from, const std::string& to) {
+  std::ifstream in(std::string(KG_INGEST_TEST_DATA) + "/triggers.tsv");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+// A user's triggers.tsv brings its own words: its back-reference word, its receiving word and
+// its list closer are what the frames read, and the shipped ones are no longer.
+TEST(TriggerTableLoadTest, TheFramesWordsAreTheFilesWords) {
+  auto load = [](const std::string& name, const std::string& from, const std::string& to) {
+    auto b = Bundle::Load(BundleWithTriggers(name, ShippedTriggersWith(from, to)));
+    EXPECT_TRUE(b.ok()) << b.status();
+    return b.ok() ? *b : nullptr;
+  };
+  auto supplies = [](const std::shared_ptr<const Bundle>& b, const std::string& text,
+                     const std::string& s, const std::string& o) {
+    Document d;
+    d.id = "t";
+    d.text = text;
+    auto x = Extractor(b).Extract(d);
+    EXPECT_TRUE(x.ok()) << x.status();
+    for (const Relation& r : x->relations) {
+      if (r.edge == "SUPPLIES" && x->entities[r.subject].name == s &&
+          x->entities[r.object].name == o) {
+        return true;
+      }
+    }
+    return false;
+  };
+  auto shipped = Bundle::Load(KG_INGEST_TEST_DATA);
+  ASSERT_TRUE(shipped.ok()) << shipped.status();
+
+  // "그 회사는" is no back-reference of the shipped bundle; a user's line makes it one.
+  const std::string other =
+      "- Quillan社와 Zorvex社의 협력이 늘었으며, 그 회사는 Morrow社에 배터리를 공급한다.\n";
+  auto own = load("kg_triggers_own_backref", "@back_reference\t이_회사|동사|이_기업\t1",
+                  "@back_reference\t그_회사\t1");
+  ASSERT_NE(own, nullptr);
+  EXPECT_FALSE(supplies(*shipped, other, "Zorvex", "Morrow"));
+  EXPECT_TRUE(supplies(own, other, "Zorvex", "Morrow"));
+  const std::string shipped_word =
+      "- Quillan社와 Zorvex社의 협력이 늘었으며, 이 회사는 Morrow社에 배터리를 공급한다.\n";
+  EXPECT_TRUE(supplies(*shipped, shipped_word, "Zorvex", "Morrow"));
+  EXPECT_FALSE(supplies(own, shipped_word, "Zorvex", "Morrow"));
+
+  // A list closed by "외" rather than "등" before its category.
+  const std::string listed =
+      "- Zorvex社는 Quillan社, Morrow社 외 주요 완성차에 배터리를 공급한다.\n";
+  auto own_list = load("kg_triggers_own_list", "@list_end\t_등_", "@list_end\t_등_|_외_");
+  ASSERT_NE(own_list, nullptr);
+  EXPECT_FALSE(supplies(*shipped, listed, "Zorvex", "Morrow"));
+  EXPECT_TRUE(supplies(own_list, listed, "Zorvex", "Morrow"));
+  EXPECT_TRUE(supplies(own_list, listed, "Zorvex", "Quillan"));
 }
 
 TEST(TriggerTableLoadTest, WithoutTheFileThereIsNoFallback) {
