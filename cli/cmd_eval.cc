@@ -28,8 +28,10 @@ constexpr char kEvalUsage[] =
     "           a directory contributes its article files. Gold and extracted articles are\n"
     "           paired by title; a gold article with no extracted article scores recall 0.\n"
     "  An entity matches when its label and any of its names/aliases match; a relation when its\n"
-    "  edge label and both ends match.\n"
-    "  --details            list each article's missed and spurious items\n"
+    "  edge label and both ends match. A last block counts, per qualifier the gold gives a\n"
+    "  matched relation (date, amount with currency, share_pct, year, rate_pct, role, product),\n"
+    "  how many the extraction gives right, wrong or not at all, and how many it adds.\n"
+    "  --details            list each article's missed and spurious items and qualifier errors\n"
     "  --json               the whole report as one JSON object\n"
     "  --min_entity_f1=X    exit 1 when the overall entity F1 is below X\n"
     "  --min_relation_f1=X  exit 1 when the overall relation F1 is below X\n"
@@ -86,6 +88,7 @@ void PrintTable(const v1::EvaluateResponse& report, std::ostream& out) {
     out << Row(a.doc_id(), a.title(), a.entities(), a.relations());
     for (const std::string& m : a.missed()) out << "    missed   " << m << "\n";
     for (const std::string& m : a.spurious()) out << "    spurious " << m << "\n";
+    for (const std::string& m : a.qualifier_errors()) out << "    qualifier " << m << "\n";
   }
   out << Row("overall", std::to_string(report.articles_size()) + " gold articles",
              report.entities(), report.relations());
@@ -96,6 +99,18 @@ void PrintTable(const v1::EvaluateResponse& report, std::ostream& out) {
       << "relations: " << r.true_positives() << " matched, " << r.false_positives() << " spurious, "
       << r.false_negatives() << " missed\n"
       << "(" << report.documents() << " articles extracted)\n";
+  if (report.qualifiers_size() == 0) return;
+  char line[128];
+  std::snprintf(line, sizeof(line), "%-32s %7s %7s %7s %7s %7s\n",
+                "qualifiers of matched relations", "gold", "right", "wrong", "missing", "extra");
+  out << line;
+  for (const v1::QualifierScore& q : report.qualifiers()) {
+    std::snprintf(line, sizeof(line), "  %-30s %7lld %7lld %7lld %7lld %7lld\n", q.key().c_str(),
+                  static_cast<long long>(q.gold()), static_cast<long long>(q.right()),
+                  static_cast<long long>(q.wrong()), static_cast<long long>(q.missing()),
+                  static_cast<long long>(q.extra()));
+    out << line;
+  }
 }
 
 nlohmann::json ScoreJson(const v1::PrfScore& s) {
@@ -112,11 +127,23 @@ nlohmann::json ReportJson(const v1::EvaluateResponse& report) {
          {"entities", ScoreJson(a.entities())},
          {"relations", ScoreJson(a.relations())},
          {"missed", std::vector<std::string>(a.missed().begin(), a.missed().end())},
-         {"spurious", std::vector<std::string>(a.spurious().begin(), a.spurious().end())}});
+         {"spurious", std::vector<std::string>(a.spurious().begin(), a.spurious().end())},
+         {"qualifier_errors",
+          std::vector<std::string>(a.qualifier_errors().begin(), a.qualifier_errors().end())}});
+  }
+  nlohmann::json qualifiers = nlohmann::json::array();
+  for (const v1::QualifierScore& q : report.qualifiers()) {
+    qualifiers.push_back({{"key", q.key()},
+                          {"gold", q.gold()},
+                          {"right", q.right()},
+                          {"wrong", q.wrong()},
+                          {"missing", q.missing()},
+                          {"extra", q.extra()}});
   }
   return {{"articles", articles},
           {"entities", ScoreJson(report.entities())},
           {"relations", ScoreJson(report.relations())},
+          {"qualifiers", qualifiers},
           {"documents", report.documents()}};
 }
 

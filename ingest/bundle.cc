@@ -10,6 +10,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "ingest/internal.h"
+#include "ingest/qualifiers.h"
 #include "nlohmann/json.hpp"
 #include "unicode/locid.h"
 #include "unicode/uchar.h"
@@ -228,13 +229,32 @@ class Loader {
       EdgeSignature sig;
       sig.subjects = SplitList(l.fields[1], ',');
       sig.objects = SplitList(l.fields[2], ',');
-      sig.symmetric = l.fields.size() > 3 && Trim(l.fields[3]) == "symmetric";
+      for (const std::string& flag :
+           l.fields.size() > 3 ? SplitList(l.fields[3], ',') : std::vector<std::string>{}) {
+        if (flag == "symmetric") {
+          sig.symmetric = true;
+        } else if (flag == "date") {
+          sig.takes_date = true;
+        } else if (flag == "year") {
+          sig.takes_year = true;
+        } else if (flag == "amount") {
+          sig.takes_amount = true;
+        } else {
+          return LineError(p, l.number, absl::StrCat("unknown edge flag ", flag));
+        }
+      }
       for (const auto* v : {&sig.subjects, &sig.objects}) {
         for (const std::string& lab : *v) {
           if (lab != "*" && !HasLabel(lab)) {
             return LineError(p, l.number, absl::StrCat("unknown vertex label ", lab));
           }
         }
+      }
+      if (sig.takes_date || sig.takes_year || sig.takes_amount) {
+        b_->clause_qualifier_edges.push_back(Trim(l.fields[0]));
+      }
+      if (sig.takes_amount && b_->clause_amount_re == nullptr) {
+        b_->clause_amount_re = std::make_unique<re2::RE2>(kAmountPattern);
       }
       b_->edges[Trim(l.fields[0])] = std::move(sig);
     }
@@ -308,6 +328,8 @@ class Loader {
       else if (kind == "ambiguous") b_->ambiguous.insert(text);
       else if (kind == "stop") b_->stop_names.insert(NameKey(text));
       else if (kind == "subnational") b_->subnational_markers.push_back(text);
+      else if (kind == "date_skip") b_->date_skip_words.push_back(text);
+      else if (kind == "date_start") b_->date_start_words.push_back(text);
       else if (kind == "suffix") b_->name_suffixes.push_back({text, label});
       else if (kind == "prefix") b_->name_prefixes.push_back({text, label});
       else if (kind == "before") b_->before_cues.push_back({text, label});
@@ -578,10 +600,7 @@ class Loader {
         {"{HEAD}", "(?: ?(?:기술|방식|소재|연료|배터리|모델|칩|제품|로켓|발사체|원자로|실증로|설비|플랫폼|서비스))?"},
         {"{PCT}", "(?:약 |약|최대 )?(?P<share_pct>\\d+(?:\\.\\d+)?) ?%"},
         {"{RATE}", "(?P<rate_pct>\\d+(?:\\.\\d+)?) ?%"},
-        {"{AMOUNT}",
-         "(?:약 |총 )?(?P<amount>\\d[\\d,]*(?:\\.\\d+)?(?: ?[조억만천] ?(?:\\d[\\d,]*(?:\\.\\d+)?)?)*)"
-         " ?(?P<currency>달러|호주달러|캐나다달러|유로|엔|위안|원|파운드|루피|덴마크크로네"
-         "|USD|EUR|JPY)"},
+        {"{AMOUNT}", kAmountPattern},
         {"{YEAR}", "'(?P<year>\\d{2})년"},
         // '25.3.12, '24.10 and 2025.01.30: the date group keeps the apostrophe of a short year.
         {"{DATE}", "(?P<date>(?:'\\d{2}|(?:19|20)\\d{2})\\.\\d{1,2}(?:\\.\\d{1,2})?)"},

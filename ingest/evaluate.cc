@@ -1,7 +1,12 @@
 // Scoring extractions against gold annotations.
+#include <algorithm>
+#include <cmath>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <sstream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -17,6 +22,7 @@ struct GoldEntity {
 };
 struct GoldRelation {
   std::string s, p, o;
+  nlohmann::json props;  // an object, or null when the gold gives none
 };
 struct GoldArticle {
   std::string doc_id, title;
@@ -80,6 +86,10 @@ absl::StatusOr<GoldArticle> ParseGoldArticle(const std::string& path, size_t ind
           !StringMember(r, "o", true, &gr.o)) {
         return GoldError(path, index, "every relation needs strings s, p and o");
       }
+      if (r.contains("props") && !r["props"].is_null()) {
+        if (!r["props"].is_object()) return GoldError(path, index, "props must be an object");
+        gr.props = r["props"];
+      }
       g.relations.push_back(std::move(gr));
     }
   }
@@ -117,8 +127,150 @@ bool Intersects(const std::vector<std::string>& a, const std::vector<std::string
   return false;
 }
 
+// ---- Qualifiers: the rules are in ingest.h (QualifierScore) --------------------------------
+
+// The keys a report lists first, in this order; others follow by name.
+constexpr const char* kQualifierOrder[] = {"date",     "amount", "share_pct", "year",
+                                           "rate_pct", "role",   "product"};
+
+std::optional<double> NumberOf(const nlohmann::json& v) {
+  if (v.is_number()) return v.get<double>();
+  double d = 0;
+  if (v.is_string() && absl::SimpleAtod(v.get<std::string>(), &d)) return d;
+  return std::nullopt;
+}
+
+std::optional<double> NumberOf(const graph::Value& v) {
+  if (v.is_number()) return v.ToDouble();
+  double d = 0;
+  if (v.is_string() && absl::SimpleAtod(v.as_string(), &d)) return d;
+  return std::nullopt;
+}
+
+std::string NumberText(double d) {
+  if (std::fabs(d) < 1e15 && d == std::floor(d)) return absl::StrCat(static_cast<int64_t>(d));
+  return absl::StrCat(d);
+}
+
+std::string TextOf(const nlohmann::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number()) return NumberText(v.get<double>());
+  return v.dump();
+}
+
+std::string TextOf(const graph::Value& v) {
+  if (v.is_string()) return v.as_string();
+  if (v.is_number()) return NumberText(v.ToDouble());
+  return v.DebugString();
+}
+
+// 2025, 2025-02 or 2025-02-01.
+bool IsIsoDate(std::string_view s) {
+  auto digits = [&](size_t from, size_t n) {
+    if (s.size() < from + n) return false;
+    for (size_t i = from; i < from + n; ++i) {
+      if (s[i] < '0' || s[i] > '9') return false;
+    }
+    return true;
+  };
+  if (!digits(0, 4)) return false;
+  if (s.size() == 4) return true;
+  if (s.size() != 7 && s.size() != 10) return false;
+  if (s[4] != '-' || !digits(5, 2)) return false;
+  return s.size() == 7 || (s[7] == '-' && digits(8, 2));
+}
+
+const graph::Value* PropOf(const Relation& r, std::string_view key) {
+  for (const auto& [k, v] : r.props) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+
+// Whether the extraction's value of `key` agrees with the gold's (`gold_props[key]`).
+bool QualifierAgrees(const std::string& key, const nlohmann::json& gold_props, const Relation& r,
+                     const graph::Value& got) {
+  const nlohmann::json& want = gold_props.at(key);
+  if (key == "date") {
+    const std::string w = TextOf(want), g = TextOf(got);
+    if (!IsIsoDate(w)) return NameKey(w) == NameKey(g);
+    return g.compare(0, w.size(), w) == 0 && (g.size() == w.size() || g[w.size()] == '-');
+  }
+  const std::optional<double> w = NumberOf(want);
+  if (w.has_value()) {
+    const std::optional<double> g = NumberOf(got);
+    if (!g.has_value()) return false;
+    if (key != "amount") return std::fabs(*g - *w) <= 0.01;
+    if (std::fabs(*g - *w) > 0.005 * std::fabs(*w)) return false;
+    if (!gold_props.contains("currency")) return true;
+    const graph::Value* currency = PropOf(r, "currency");
+    return currency != nullptr &&
+           NameKey(TextOf(*currency)) == NameKey(TextOf(gold_props.at("currency")));
+  }
+  return NameKey(TextOf(want)) == NameKey(TextOf(got));
+}
+
+// "currency" is part of "amount" when there is one.
+bool FoldedIntoAmount(std::string_view key, bool has_amount) {
+  return key == "currency" && has_amount;
+}
+
+// How many of the gold's qualifiers the extraction gives with the same value.
+int QualifiersAgreeing(const nlohmann::json& gold_props, const Relation& r) {
+  if (!gold_props.is_object()) return 0;
+  int n = 0;
+  for (const auto& [key, value] : gold_props.items()) {
+    const graph::Value* got = PropOf(r, key);
+    if (got != nullptr && QualifierAgrees(key, gold_props, r, *got)) ++n;
+  }
+  return n;
+}
+
+using QualifierTally = std::map<std::string, QualifierScore>;
+
+// Counts the qualifiers of a matched pair into `tally`; wrong and missing ones into `errors`.
+void ScoreQualifiers(const GoldRelation& gold, const Relation& r, QualifierTally* tally,
+                     std::vector<std::string>* errors) {
+  const std::string what = absl::StrCat("R ", gold.s, " ", gold.p, " ", gold.o);
+  const bool gold_amount = gold.props.is_object() && gold.props.contains("amount");
+  if (gold.props.is_object()) {
+    for (const auto& [key, value] : gold.props.items()) {
+      if (FoldedIntoAmount(key, gold_amount)) continue;
+      QualifierScore& q = (*tally)[key];
+      ++q.gold;
+      const graph::Value* got = PropOf(r, key);
+      std::string want = TextOf(value), have = got == nullptr ? "-" : TextOf(*got);
+      if (key == "amount") {
+        if (gold.props.contains("currency")) {
+          absl::StrAppend(&want, " ", TextOf(gold.props.at("currency")));
+        }
+        if (const graph::Value* c = PropOf(r, "currency"); got != nullptr && c != nullptr) {
+          absl::StrAppend(&have, " ", TextOf(*c));
+        }
+      }
+      if (got == nullptr) {
+        ++q.missing;
+      } else if (QualifierAgrees(key, gold.props, r, *got)) {
+        ++q.right;
+        continue;
+      } else {
+        ++q.wrong;
+      }
+      errors->push_back(absl::StrCat(key, " ", what, ": gold ", want, ", extracted ", have));
+    }
+  }
+  const bool got_amount = PropOf(r, "amount") != nullptr;
+  for (size_t i = 0; i < r.props.size(); ++i) {
+    const std::string& key = r.props[i].first;
+    if (FoldedIntoAmount(key, got_amount || gold_amount)) continue;
+    if (PropOf(r, key) != &r.props[i].second) continue;  // a repeated key counts once
+    if (gold.props.is_object() && gold.props.contains(key)) continue;
+    ++(*tally)[key].extra;
+  }
+}
+
 ArticleScore ScoreArticle(const GoldArticle& gold, const Extraction* x,
-                          const std::vector<std::string>& symmetric_edges) {
+                          const std::vector<std::string>& symmetric_edges, QualifierTally* tally) {
   ArticleScore s;
   s.doc_id = gold.doc_id;
   s.title = gold.title;
@@ -159,22 +311,28 @@ ArticleScore ScoreArticle(const GoldArticle& gold, const Extraction* x,
       int gs = gold_of[r.subject], go = gold_of[r.object];
       bool symmetric = std::find(symmetric_edges.begin(), symmetric_edges.end(), r.edge) !=
                        symmetric_edges.end();
-      int match = -1;
+      int match = -1, agreeing = -1;
       if (gs >= 0 && go >= 0) {
         const std::string& sn = gold.entities[gs].name;
         const std::string& on = gold.entities[go].name;
+        // Of several gold relations between the same ends (a yearly amount, say), the one whose
+        // qualifiers agree most: which one matches changes no count but the qualifiers'.
         for (size_t k = 0; k < gold.relations.size(); ++k) {
           const GoldRelation& gr = gold.relations[k];
           if (gr.p != r.edge || rel_hit[k]) continue;
           if ((gr.s == sn && gr.o == on) || (symmetric && gr.s == on && gr.o == sn)) {
-            match = static_cast<int>(k);
-            break;
+            const int n = QualifiersAgreeing(gr.props, r);
+            if (n > agreeing) {
+              match = static_cast<int>(k);
+              agreeing = n;
+            }
           }
         }
       }
       if (match >= 0) {
         rel_hit[match] = true;
         ++s.relations.tp;
+        ScoreQualifiers(gold.relations[match], r, tally, &s.qualifier_errors);
       } else {
         ++s.relations.fp;
         s.spurious.push_back(absl::StrCat("R ", x->entities[r.subject].name, " ", r.edge, " ",
@@ -216,6 +374,7 @@ absl::StatusOr<EvalReport> EvaluateGold(const std::vector<Extraction>& extractio
                                         const std::vector<GoldFile>& gold_files,
                                         const std::vector<std::string>& symmetric_edges) {
   EvalReport report;
+  QualifierTally tally;
   for (const GoldFile& file : gold_files) {
     absl::StatusOr<std::vector<GoldArticle>> gold = ParseGold(file.name, file.content);
     if (!gold.ok()) return gold.status();
@@ -225,11 +384,22 @@ absl::StatusOr<EvalReport> EvaluateGold(const std::vector<Extraction>& extractio
       for (const Extraction& x : extractions) {
         if (NameKey(x.document.title) == key) match = &x;
       }
-      ArticleScore s = ScoreArticle(g, match, symmetric_edges);
+      ArticleScore s = ScoreArticle(g, match, symmetric_edges, &tally);
       AddScore(&report.entities, s.entities);
       AddScore(&report.relations, s.relations);
       report.articles.push_back(std::move(s));
     }
+  }
+  for (const char* key : kQualifierOrder) {
+    auto it = tally.find(key);
+    if (it == tally.end()) continue;
+    it->second.key = key;
+    report.qualifiers.push_back(it->second);
+    tally.erase(it);
+  }
+  for (auto& [key, q] : tally) {
+    q.key = key;
+    report.qualifiers.push_back(q);
   }
   return report;
 }
@@ -250,9 +420,18 @@ std::string EvalReport::Render(bool details) const {
     if (details) {
       for (const auto& m : a.missed) absl::StrAppend(&out, "    missed   ", m, "\n");
       for (const auto& m : a.spurious) absl::StrAppend(&out, "    spurious ", m, "\n");
+      for (const auto& m : a.qualifier_errors) absl::StrAppend(&out, "    qualifier ", m, "\n");
     }
   }
   row("overall", absl::StrFormat("(%d articles)", articles.size()), entities, relations);
+  if (!qualifiers.empty()) {
+    absl::StrAppendFormat(&out, "%-32s %7s %7s %7s %7s %7s\n", "qualifiers of matched relations",
+                          "gold", "right", "wrong", "missing", "extra");
+    for (const QualifierScore& q : qualifiers) {
+      absl::StrAppendFormat(&out, "  %-30s %7d %7d %7d %7d %7d\n", q.key, q.gold, q.right, q.wrong,
+                            q.missing, q.extra);
+    }
+  }
   return out;
 }
 

@@ -25,6 +25,7 @@
 #include "absl/types/span.h"
 #include "ingest/internal.h"
 #include "ingest/mention_index.h"
+#include "ingest/qualifiers.h"
 #include "unicode/brkiter.h"
 #include "unicode/uchar.h"
 #include "unicode/unistr.h"
@@ -2326,55 +2327,6 @@ void DocExtractor::Resolve(Extraction* x) {
 
 // ---- relation rules ------------------------------------------------------------------------------
 
-// Korean amounts: "5,000억" -> 5e11, "75억 4,000만" -> 7.54e9, "1억 8,350만" -> 1.835e8.
-std::optional<double> ParseKoreanAmount(std::string_view s) {
-  double total = 0, current = 0;
-  bool any = false;
-  std::string digits;
-  auto flush_digits = [&]() {
-    if (digits.empty()) return;
-    double v = 0;
-    if (absl::SimpleAtod(digits, &v)) current += v;
-    digits.clear();
-    any = true;
-  };
-  for (size_t i = 0; i < s.size();) {
-    char c = s[i];
-    if ((c >= '0' && c <= '9') || c == '.') {
-      digits.push_back(c);
-      ++i;
-      continue;
-    }
-    if (c == ',' || c == ' ') {
-      ++i;
-      continue;
-    }
-    int len = 0;
-    uint32_t cp = CodePointAt(s, i, &len);
-    flush_digits();
-    double unit = cp == U'조' ? 1e12 : cp == U'억' ? 1e8 : cp == U'만' ? 1e4 : cp == U'천' ? 1e3 : 0;
-    if (unit > 0) {
-      total += (current == 0 ? 1 : current) * unit;
-      current = 0;
-    }
-    i += len;
-  }
-  flush_digits();
-  if (!any) return std::nullopt;
-  return total + current;
-}
-
-std::string CurrencyCode(std::string_view s) {
-  static const std::pair<std::string_view, std::string_view> kCodes[] = {
-      {"달러", "USD"},       {"유로", "EUR"},        {"엔", "JPY"},   {"위안", "CNY"},
-      {"원", "KRW"},         {"파운드", "GBP"},      {"루피", "INR"}, {"호주달러", "AUD"},
-      {"캐나다달러", "CAD"}, {"덴마크크로네", "DKK"}};
-  for (const auto& [k, v] : kCodes) {
-    if (s == k) return std::string(v);
-  }
-  return std::string(s);
-}
-
 // The entities of the placeholders in a captured group. A country placeholder right before
 // another name ("일본 르네사스, 태국 Stars社와") says where that name is from: it is not a member
 // of the list. Nor is a name inside the definition "(...)" right after a specific name: "행동계획
@@ -3080,6 +3032,7 @@ Extraction DocExtractor::Run() {
           static_cast<uint32_t>(le == std::string_view::npos ? text_.size() : le)};
     if (from >= 0 && to >= 0) AddRelation(&x, from, l.edge, to, ev, r, l.props);
   }
+  AttachClauseQualifiers(b_, &x);
 
   // Generic dictionary terms ("반도체") are entities only when they take part in a relation.
   std::vector<bool> used(x.entities.size(), false);

@@ -311,6 +311,23 @@ struct Score {
   }
 };
 
+// Agreement on one qualifier (a relation property: "date", "amount", "role"...) over the
+// relations that matched a gold relation. Of the matched relations whose gold gives `key`, the
+// extraction gives the same value (`right`), another value (`wrong`) or none (`missing`);
+// `extra` counts matched relations that carry `key` where the gold gives none. Values agree
+// when:
+//  - date: a gold date in ISO form (2025, 2025-02, 2025-02-01) is matched by an extracted date
+//    that starts with it, at the gold's precision ("2025-02" by "2025-02" and "2025-02-01",
+//    not by "2025"); any other gold date ("1.23", a brief's publication date) by the same string;
+//  - amount: numbers within 0.5% of the gold's, and the same currency when the gold gives one
+//    ("currency" is part of this key, not a key of its own);
+//  - any other number (share_pct, rate_pct, year): within 0.01 of the gold's;
+//  - strings (role, product): equal after NFKC and case folding (NameKey).
+struct QualifierScore {
+  std::string key;
+  int64_t gold = 0, right = 0, wrong = 0, missing = 0, extra = 0;
+};
+
 struct ArticleScore {
   std::string doc_id;  // the gold's id
   std::string title;
@@ -318,14 +335,22 @@ struct ArticleScore {
   Score relations;
   std::vector<std::string> missed;    // "E Company OpenAI", "R OpenAI PARTICIPATES_IN ..."
   std::vector<std::string> spurious;  // likewise, for predictions with no gold match
+  // Qualifiers of matched relations that are wrong or missing:
+  // "date R Japan ENACTS CCS Business Act: gold 2024-05, extracted 2024-06" ("extracted -" when
+  // missing).
+  std::vector<std::string> qualifier_errors;
 };
 
 struct EvalReport {
   std::vector<ArticleScore> articles;
   Score entities;   // micro-averaged over articles
   Score relations;
+  // Summed over articles: one row per key that a matched relation's gold or extraction gives,
+  // in the order date, amount, share_pct, year, rate_pct, role, product, then others by name.
+  std::vector<QualifierScore> qualifiers;
   // One line per article and one overall: P/R/F1 of entities and relations; with `details`,
-  // the missed and spurious items too.
+  // the missed and spurious items and the qualifier errors too. Under the overall line, a block
+  // with one line per qualifier key: gold / right / wrong / missing / extra.
   std::string Render(bool details = false) const;
 };
 

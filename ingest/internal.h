@@ -424,6 +424,10 @@ struct EdgeSignature {
   std::vector<std::string> subjects;
   std::vector<std::string> objects;
   bool symmetric = false;
+  // The qualifiers it takes from its clause when its rule gives none (qualifiers.h).
+  bool takes_date = false;
+  bool takes_year = false;
+  bool takes_amount = false;
 };
 
 // ---- typed-trigger fallback (trigger_frames.cc) -------------------------------------------------
@@ -638,6 +642,16 @@ struct Bundle::Impl {
   absl::flat_hash_set<std::string> reference_words;  // "Article" 5: a number after it is no model
   std::vector<LabelCue> model_heads;  // "YFQ-44A 드론": a head noun that makes a code a model
   std::vector<std::string> subnational_markers;        // " 주": a state, not a country
+  // Words after a date (qualifiers.h): "까지" makes it no date of its clause's event,
+  // "부터" the date it takes effect, which yields to another date of the clause.
+  std::vector<std::string> date_skip_words;
+  std::vector<std::string> date_start_words;
+  // The edges that take a qualifier from their clause (qualifiers.h), in file order: a few, so
+  // that the pass compares a relation's edge with each rather than hashing it.
+  std::vector<std::string> clause_qualifier_edges;
+  // kAmountPattern, for the edges that take an amount from their clause; null when none does.
+  // Compiled with the bundle, not on a document's first relation.
+  std::unique_ptr<re2::RE2> clause_amount_re;
   // A bare alias whose entity depends on the country it is said of: "상무부" is the U.S.
   // Department of Commerce by default, China's ministry in "(중국) 상무부는". Built from the
   // dictionaries' country-qualified aliases ("중국 상무부", "상무부(중국)"): for the entry a

@@ -31,9 +31,19 @@ void ReportToProto(const ingest::EvalReport& report, bool details, v1::EvaluateR
     if (!details) continue;
     for (const std::string& m : a.missed) pa->add_missed(m);
     for (const std::string& m : a.spurious) pa->add_spurious(m);
+    for (const std::string& m : a.qualifier_errors) pa->add_qualifier_errors(m);
   }
   ScoreToProto(report.entities, out->mutable_entities());
   ScoreToProto(report.relations, out->mutable_relations());
+  for (const ingest::QualifierScore& q : report.qualifiers) {
+    v1::QualifierScore* pq = out->add_qualifiers();
+    pq->set_key(q.key);
+    pq->set_gold(q.gold);
+    pq->set_right(q.right);
+    pq->set_wrong(q.wrong);
+    pq->set_missing(q.missing);
+    pq->set_extra(q.extra);
+  }
 }
 
 // INVALID_ARGUMENT naming the input at fault in ErrorDetail.input.

@@ -4,7 +4,8 @@
 //   kg_extract [--data=DIR] --rule-costs
 //
 // FILEs are text/Markdown briefs (split into articles) or .jsonl documents. With --gold, prints
-// entity and relation precision, recall and F1 per article and overall.
+// entity and relation precision, recall and F1 per article and overall, and the agreement on
+// the qualifiers of matched relations (EvalReport::Render).
 #include <algorithm>
 #include <cstring>
 #include <iostream>
@@ -23,8 +24,9 @@ constexpr char kUsage[] =
     "  --data=DIR     bundle directory (default: $KG_INGEST_DATA or the built-in ingest/data)\n"
     "  --explain      print every entity and relation with the rule that produced it\n"
     "  --mentions     with --explain, also every mention's byte offsets (to diff extractors)\n"
-    "  --gold=FILE    score against a gold file (repeatable): P/R/F1 per article and overall\n"
-    "  --details      with --gold, list missed and spurious items\n"
+    "  --gold=FILE    score against a gold file (repeatable): P/R/F1 per article and overall,\n"
+    "                 then the qualifiers of matched relations (gold/right/wrong/missing/extra)\n"
+    "  --details      with --gold, list missed and spurious items and qualifier errors\n"
     "  --rule-costs   list the bundle's rules by the size of the regex program tried first,\n"
     "                 largest first; '*' marks one past RE2's BitState limit (slow per try)\n";
 

@@ -105,6 +105,10 @@ TEST_F(IngestE2eTest, EvalPrintsPrecisionRecallAndF1PerArticleAndOverall) {
                                    "0\\.800 +0\\.667 +0\\.727 +0\\.667 +0\\.667 +0\\.667\n"));
   EXPECT_THAT(r.out, HasSubstr("entities:  4 matched, 1 spurious, 2 missed\n"));
   EXPECT_THAT(r.out, HasSubstr("relations: 2 matched, 1 spurious, 1 missed\n"));
+  EXPECT_THAT(r.out, HasSubstr("\nqualifiers of matched relations     gold   right   wrong "
+                               "missing   extra\n"
+                               "  role                                 2       1       1       "
+                               "0       0\n"));
   EXPECT_EQ(Documents(), 0);  // evaluation writes nothing
 
   RunResult details = Kg({"eval", gold_dir_ + "/a1.gold.json", "--", article_, "--details"});
@@ -113,6 +117,8 @@ TEST_F(IngestE2eTest, EvalPrintsPrecisionRecallAndF1PerArticleAndOverall) {
   EXPECT_THAT(details.out,
               HasSubstr("    missed   R Microsoft PARTICIPATES_IN Stargate Project\n"));
   EXPECT_THAT(details.out, HasSubstr("    spurious E Company Counterpoint Research"));
+  EXPECT_THAT(details.out, HasSubstr("    qualifier role R SoftBank PARTICIPATES_IN Stargate "
+                                     "Project: gold financial partner, extracted 재무 파트너\n"));
 }
 
 TEST_F(IngestE2eTest, EvalJsonAndThresholds) {
@@ -125,6 +131,8 @@ TEST_F(IngestE2eTest, EvalJsonAndThresholds) {
   EXPECT_EQ(j["entities"]["fn"], 2);
   EXPECT_DOUBLE_EQ(j["entities"]["f1"].get<double>(), 2 * 0.8 * (4.0 / 6) / (0.8 + 4.0 / 6));
   EXPECT_EQ(j["relations"]["tp"], 2);
+  EXPECT_EQ(j["qualifiers"], nlohmann::json::parse(R"([{"key": "role", "gold": 2, "right": 1,
+                                                         "wrong": 1, "missing": 0, "extra": 0}])"));
   ASSERT_EQ(j["articles"].size(), 2u);
   EXPECT_EQ(j["articles"][0]["doc_id"], "A1");
 

@@ -6,6 +6,7 @@
 // The floors below are what the shipped bundle achieves; a change that lowers them fails here.
 #include <iostream>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "ingest/ingest.h"
 
@@ -160,6 +161,88 @@ TEST(EvalTest, ReversedRelationMatchesOnlyForASymmetricEdge) {
   EXPECT_EQ(rep->relations.tp, 0);
 }
 
+// Qualifier agreement over matched relations: a date at the gold's precision, an amount within
+// 0.5% and in the gold's currency, numbers within 0.01, strings after case folding; of two gold
+// relations between the same ends, each extracted one pairs with the one it agrees with.
+TEST(EvalTest, QualifiersOfMatchedRelationsAreRightWrongMissingOrExtra) {
+  Extraction x;
+  x.document.title = "Title";
+  x.entities = {{"Organization", "Alpha", {}, 1, "", {}}, {"Organization", "Beta", {}, 1, "", {}},
+                {"Policy", "Pact", {}, 1, "", {}},        {"Company", "Cee", {}, 1, "", {}},
+                {"Company", "Dee", {}, 1, "", {}},        {"Program", "Sun", {}, 1, "", {}}};
+  auto rel = [&](int s, const char* edge, int o,
+                 std::vector<std::pair<std::string, graph::Value>> props) {
+    Relation r;
+    r.subject = s;
+    r.edge = edge;
+    r.object = o;
+    r.props = std::move(props);
+    x.relations.push_back(r);
+  };
+  rel(0, "ENACTS", 2, {{"date", graph::Value("2025-02-01")}});  // gold 2025-02: right
+  rel(1, "ENACTS", 2, {{"date", graph::Value("2025-02")}});     // gold 2025-02-01: wrong
+  rel(0, "FUNDS", 3,  // the gold's second Alpha-Cee relation (2024), not its first
+      {{"amount", graph::Value(7.55e9)},
+       {"currency", graph::Value("USD")},
+       {"year", graph::Value(int64_t{2024})}});
+  rel(0, "FUNDS", 3, {{"amount", graph::Value(9.2e9)}, {"currency", graph::Value("USD")}});
+  rel(0, "FUNDS", 4, {{"amount", graph::Value(1e8)}, {"currency", graph::Value("USD")}});
+  rel(1, "PARTICIPATES_IN", 5,
+      {{"role", graph::Value("technology partner")}, {"rate_pct", graph::Value(5.0)}});
+  rel(0, "LEADS", 5, {{"date", graph::Value("1.23")}});
+  const std::string gold = R"({"title": "title", "entities": [
+      {"label": "Organization", "name": "Alpha"}, {"label": "Organization", "name": "Beta"},
+      {"label": "Policy", "name": "Pact"}, {"label": "Company", "name": "Cee"},
+      {"label": "Company", "name": "Dee"}, {"label": "Program", "name": "Sun"}],
+    "relations": [
+      {"s": "Alpha", "p": "ENACTS", "o": "Pact", "props": {"date": "2025-02"}},
+      {"s": "Beta", "p": "ENACTS", "o": "Pact", "props": {"date": "2025-02-01"}},
+      {"s": "Alpha", "p": "FUNDS", "o": "Cee",
+       "props": {"amount": 9200000000, "currency": "USD", "year": 2023}},
+      {"s": "Alpha", "p": "FUNDS", "o": "Cee",
+       "props": {"amount": 7540000000, "currency": "USD", "year": 2024}},
+      {"s": "Alpha", "p": "FUNDS", "o": "Dee", "props": {"amount": 100000000, "currency": "EUR"}},
+      {"s": "Beta", "p": "PARTICIPATES_IN", "o": "Sun",
+       "props": {"role": "Technology Partner", "share_pct": 20}},
+      {"s": "Alpha", "p": "LEADS", "o": "Sun", "props": {"date": "1.23"}},
+      {"s": "Beta", "p": "FUNDS", "o": "Dee", "props": {"year": 2024}}]})";
+  auto rep = EvaluateGold({x}, {{"g.json", gold}}, {});
+  ASSERT_TRUE(rep.ok()) << rep.status();
+  EXPECT_EQ(rep->relations.tp, 7);
+  EXPECT_EQ(rep->relations.fn, 1);  // Beta-Dee: not matched, so its year counts nowhere
+  std::vector<std::string> rows;
+  for (const QualifierScore& q : rep->qualifiers) {
+    rows.push_back(
+        absl::StrCat(q.key, " ", q.gold, "/", q.right, "/", q.wrong, "/", q.missing, "/", q.extra));
+  }
+  EXPECT_EQ(rows,
+            (std::vector<std::string>{"date 3/2/1/0/0", "amount 3/2/1/0/0", "share_pct 1/0/0/1/0",
+                                      "year 2/1/0/1/0", "rate_pct 0/0/0/0/1", "role 1/1/0/0/0"}));
+  EXPECT_EQ(rep->articles[0].qualifier_errors,
+            (std::vector<std::string>{
+                "date R Beta ENACTS Pact: gold 2025-02-01, extracted 2025-02",
+                "year R Alpha FUNDS Cee: gold 2023, extracted -",
+                "amount R Alpha FUNDS Dee: gold 100000000 EUR, extracted 100000000 USD",
+                "share_pct R Beta PARTICIPATES_IN Sun: gold 20, extracted -"}));
+  // One block under the overall line; the qualifier errors only with details.
+  const std::string table = rep->Render();
+  const std::string block =
+      "qualifiers of matched relations     gold   right   wrong missing   extra\n"
+      "  date                                 3       2       1       0       0\n"
+      "  amount                               3       2       1       0       0\n"
+      "  share_pct                            1       0       0       1       0\n"
+      "  year                                 2       1       0       1       0\n"
+      "  rate_pct                             0       0       0       0       1\n"
+      "  role                                 1       1       0       0       0\n";
+  ASSERT_GE(table.size(), block.size());
+  EXPECT_EQ(table.substr(table.size() - block.size()), block) << table;
+  EXPECT_EQ(table.find("    qualifier "), std::string::npos);
+  EXPECT_NE(rep->Render(/*details=*/true)
+                .find("    qualifier amount R Alpha FUNDS Dee: gold 100000000 EUR, extracted "
+                      "100000000 USD\n"),
+            std::string::npos);
+}
+
 TEST(EvalTest, MalformedGoldIsInvalidArgumentNamingTheFile) {
   auto status_of = [](const std::string& content) {
     return EvaluateGold({}, {{"g.json", content}}, {}).status();
@@ -177,6 +260,9 @@ TEST(EvalTest, MalformedGoldIsInvalidArgumentNamingTheFile) {
             absl::InvalidArgumentError("g.json: article 1: every relation needs strings s, p and o"));
   EXPECT_EQ(status_of(R"({"entities": [], "relations": {}})"),
             absl::InvalidArgumentError("g.json: article 1: relations must be an array"));
+  EXPECT_EQ(status_of(R"({"entities": [], "relations": [{"s": "a", "p": "E", "o": "b",
+                                                        "props": [1]}]})"),
+            absl::InvalidArgumentError("g.json: article 1: props must be an object"));
 }
 
 }  // namespace

@@ -220,12 +220,25 @@ TEST_F(IngestExplainTest, EvaluateScoresTheServersExtractorAgainstGold) {
   EXPECT_EQ(a2.entities().recall(), 0.0);
   ExpectScore(resp.entities(), 4, 1, 2);
   ExpectScore(resp.relations(), 2, 1, 1);
+  ASSERT_EQ(resp.qualifiers_size(), 1);
+  const v1::QualifierScore& role = resp.qualifiers(0);
+  EXPECT_EQ(role.key(), "role");
+  EXPECT_EQ(role.gold(), 2);
+  EXPECT_EQ(role.right(), 1);
+  EXPECT_EQ(role.wrong(), 1);
+  EXPECT_EQ(role.missing(), 0);
+  EXPECT_EQ(role.extra(), 0);
+  EXPECT_THAT(a1.qualifier_errors(),
+              ::testing::ElementsAre("role R SoftBank PARTICIPATES_IN Stargate Project: gold "
+                                     "financial partner, extracted 재무 파트너"));
   EXPECT_EQ(Vertices(), 0);  // nothing written
 
   v1::EvaluateResponse brief;
   ASSERT_TRUE(ts_.stub->Evaluate(Ctx().get(), EvalRequest(/*details=*/false), &brief).ok());
   EXPECT_EQ(brief.articles(0).missed_size(), 0);
   EXPECT_EQ(brief.articles(0).spurious_size(), 0);
+  EXPECT_EQ(brief.articles(0).qualifier_errors_size(), 0);
+  EXPECT_EQ(brief.qualifiers_size(), 1);
   ExpectScore(brief.entities(), 4, 1, 2);
 }
 

@@ -21,6 +21,8 @@ inline constexpr char kStargateTitle[] = "스타게이트 프로젝트 동향";
 // the spurious items.
 //   A1       entities tp 4 fp 1 fn 1: P 0.800 R 0.800 F1 0.800
 //            relations tp 2 fp 1 fn 1: P 0.667 R 0.667 F1 0.667
+//            qualifiers: role gold 2, right 1 (Oracle's "기술 파트너"), wrong 1 (SoftBank's is
+//            "재무 파트너" in the text, "financial partner" in this gold)
 inline constexpr char kStargateGoldA1[] = R"(
   {"doc_id": "A1", "title": "스타게이트 프로젝트 동향",
    "entities": [
@@ -30,8 +32,10 @@ inline constexpr char kStargateGoldA1[] = R"(
      {"label": "Company", "name": "SoftBank", "aliases": ["소프트뱅크"]},
      {"label": "Company", "name": "Microsoft"}],
    "relations": [
-     {"s": "Oracle", "p": "PARTICIPATES_IN", "o": "Stargate Project"},
-     {"s": "SoftBank", "p": "PARTICIPATES_IN", "o": "Stargate Project"},
+     {"s": "Oracle", "p": "PARTICIPATES_IN", "o": "Stargate Project",
+      "props": {"role": "기술 파트너"}},
+     {"s": "SoftBank", "p": "PARTICIPATES_IN", "o": "Stargate Project",
+      "props": {"role": "financial partner"}},
      {"s": "Microsoft", "p": "PARTICIPATES_IN", "o": "Stargate Project"}]})";
 
 // Gold article A2, which nobody sends: its one entity is missed.
