@@ -2594,11 +2594,12 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
       int ngroups = re.NumberOfCapturingGroups();
       std::vector<re2::StringPiece>& groups = groups_;
       groups.assign(ngroups + 1, re2::StringPiece());
-      const auto& names = re.NamedCapturingGroups();
       re2::StringPiece input(tagged);
       size_t start = 0;
       while (start <= tagged.size() &&
              MatchRule(rule, input, start, groups.data(), ngroups + 1, &starts_, last_start)) {
+        // Asked only on a match: most candidate rules match nowhere in the unit.
+        const auto& names = re.NamedCapturingGroups();
         std::vector<int> subjects, objects;
         std::vector<std::pair<std::string, graph::Value>> props;
         for (const auto& [k, v] : rule.const_props) props.emplace_back(k, graph::Value(v));
@@ -2821,13 +2822,21 @@ void DocExtractor::ApplyRules(Extraction* x) {
 
   // The units of [b, e): items separated by "▲" or "•" or " - " inside a line are units of
   // their own, and each item is cut into sentences.
+  std::vector<size_t> cuts;
   auto sentence_units = [&](size_t b, size_t e) {
     std::vector<Span> units;
-    std::vector<size_t> cuts = {b};
+    cuts.assign(1, b);
     std::string_view seg = text_.substr(b, e - b);
-    for (std::string_view mark : {"▲", "•", " - "}) {
-      for (size_t at = seg.find(mark); at != std::string_view::npos; at = seg.find(mark, at + 1)) {
-        if (at > 0) cuts.push_back(b + at);
+    // The marks found by their rarest byte: "▲" and "•" by their lead byte, " - " by its "-"
+    // (string_view::find stops at each first byte, a space every few bytes for " - ").
+    for (size_t at = seg.find('\xE2'); at != std::string_view::npos;
+         at = seg.find('\xE2', at + 1)) {
+      const std::string_view rest = seg.substr(at);
+      if (at > 0 && (StartsWith(rest, "▲") || StartsWith(rest, "•"))) cuts.push_back(b + at);
+    }
+    for (size_t at = seg.find('-', 1); at != std::string_view::npos; at = seg.find('-', at + 1)) {
+      if (at >= 2 && seg[at - 1] == ' ' && at + 1 < seg.size() && seg[at + 1] == ' ') {
+        cuts.push_back(b + at - 1);
       }
     }
     std::sort(cuts.begin(), cuts.end());

@@ -227,18 +227,26 @@ class AtomMatcher {
   // Whether Match runs on the complete transition table (false when the automaton has too many
   // states for 16-bit entries: then it follows failure links). For tests.
   bool dense() const { return !delta_.empty(); }
+  // Whether that table steps once per character rather than once per byte (every atom is whole
+  // UTF-8 characters, and the automaton over characters fits the table). For tests.
+  bool by_character() const { return !block_of_.empty(); }
   size_t size() const { return num_atoms_; }  // the number of atoms
 
  private:
   int32_t Next(int32_t state, unsigned char b) const;  // the goto, through failure links
+  bool BuildCharacterTable(const std::vector<std::string>& atoms);
   void BuildDenseTable();
-  // Adds the atoms that end at `state` to `found`, each once (`seen` is a bitmap of atoms); with
+  // The class of code point `c` in the table over characters (0: in no atom).
+  uint16_t ClassOf(uint32_t c) const {
+    return class_in_block_[size_t{block_of_[c >> 6]} * 64 + (c & 63)];
+  }
+  // Sets the bits of the atoms that end at `state` in `seen` (a bitmap of atoms); with
   // `last_start`, records where each of them starts, given that they end before byte `end`.
-  void Report(int32_t state, uint64_t* seen, std::vector<int>* found, size_t end,
-              uint32_t* last_start) const;
+  void Report(int32_t state, uint64_t* seen, size_t end, uint32_t* last_start) const;
   template <bool kPositions>
-  void Scan(std::string_view text, uint64_t* seen, std::vector<int>* found,
-            uint32_t* last_start) const;
+  void Scan(std::string_view text, uint64_t* seen, uint32_t* last_start) const;
+  template <bool kPositions>
+  void ScanCharacters(std::string_view text, uint64_t* seen, uint32_t* last_start) const;
 
   size_t num_atoms_ = 0;
   std::vector<uint32_t> atom_len_;  // bytes of each atom
@@ -250,6 +258,13 @@ class AtomMatcher {
   unsigned char class_of_[256] = {};
   size_t num_classes_ = 0;
   std::vector<uint16_t> delta_;
+  // Over characters instead (by_character()): a code point's class is
+  // class_in_block_[block_of_[c >> 6] * 64 + (c & 63)], the blocks of 64 code points that hold
+  // no atom's character sharing block 0 (all class 0).
+  std::vector<uint16_t> block_of_;
+  std::vector<uint16_t> class_in_block_;
+  std::vector<uint16_t> block3_of_;  // block_of_ for three-byte sequences (see ScanCharacters)
+  uint16_t ascii_class_[128] = {};   // ClassOf for ASCII
   // The failure-link automaton (its edges and links are dropped once delta_ is built, whose
   // breadth-first state numbers out_begin_ and out_ then follow).
   unsigned char fold_[256] = {};      // ASCII letters to lower case

@@ -141,6 +141,77 @@ TEST(AtomMatcherTest, TableAndFailureLinkWalkFindTheSame) {
   EXPECT_GT(found, 400);
 }
 
+// Checks `matcher` against a substring search (ASCII folded) on `text`: the atoms found, and
+// where each found last starts.
+void ExpectSameAsSubstringSearch(const AtomMatcher& matcher, const std::vector<std::string>& atoms,
+                                 const std::string& text) {
+  std::string lower = text;
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  std::vector<int> want;
+  for (size_t i = 0; i < atoms.size(); ++i) {
+    if (lower.find(atoms[i]) != std::string::npos) want.push_back(static_cast<int>(i));
+  }
+  std::vector<int> got;
+  std::vector<uint32_t> last_start;
+  matcher.Match(text, &got, &last_start);
+  EXPECT_EQ(got, want) << text;
+  for (int a : got) EXPECT_EQ(last_start[a], lower.rfind(atoms[a])) << atoms[a] << " in " << text;
+  matcher.Match(text, &got);
+  EXPECT_EQ(got, want) << text;
+}
+
+// Atoms of whole UTF-8 characters, too many for a table over bytes to stay in the L1 cache:
+// one step per character, with the same answers as a byte search, malformed UTF-8 included (a
+// lone continuation byte, a truncated, an overlong and a surrogate sequence, 0xC0, 0xFF).
+TEST(AtomMatcherTest, StepsOverCharactersFindWhatASubstringSearchFinds) {
+  const std::vector<std::string> letters = {"가", "나", "다", "을",   "a", "b",
+                                            "·",  "😀",  " ",  "\x01", ":", "社"};
+  const std::vector<std::string> noise = {
+      "A",        "B",    "\x80",         "\xEA\xB0", "\xE0\x80\x81", "\xED\xA0\x80",
+      "\xC0\xAF", "\xFF", "\xF0\x9F\x98", "x",        "\xEA"};
+  std::mt19937 rng(11);
+  std::vector<std::string> atoms;
+  for (int i = 0; i < 600; ++i) {
+    std::string a;
+    for (int k = 1 + static_cast<int>(rng() % 4); k > 0; --k) a += letters[rng() % letters.size()];
+    atoms.push_back(a);
+  }
+  const AtomMatcher matcher(atoms);
+  EXPECT_TRUE(matcher.by_character());
+  for (int round = 0; round < 1500; ++round) {
+    std::string text;
+    for (int piece = static_cast<int>(rng() % 14); piece > 0; --piece) {
+      const int kind = static_cast<int>(rng() % 4);
+      text += kind == 0   ? atoms[rng() % atoms.size()]
+              : kind == 1 ? noise[rng() % noise.size()]
+                          : letters[rng() % letters.size()];
+    }
+    ExpectSameAsSubstringSearch(matcher, atoms, text);
+  }
+}
+
+// An atom that ends inside a character ("가" is EA B0 80) keeps the steps over bytes, which find
+// it inside the character as a byte search does; so does a set small enough for a byte table in
+// the L1 cache.
+TEST(AtomMatcherTest, StepsOverBytesForPartsOfCharactersAndSmallSets) {
+  std::vector<std::string> atoms = {"\xEA\xB0", "나다", "ab"};
+  for (int i = 0; i < 600; ++i) atoms.push_back("다" + std::to_string(i) + "가");
+  const AtomMatcher part(atoms);
+  EXPECT_FALSE(part.by_character());
+  EXPECT_TRUE(part.dense());
+  const std::vector<std::string> small = {"가", "나다", "ab"};
+  const AtomMatcher few(small);
+  EXPECT_FALSE(few.by_character());
+  for (const std::string text : {"가", "나가다", "AB가", "\xEA\xB0", "다17가 나다",
+                                 "x\xEA"
+                                 "ab"}) {
+    ExpectSameAsSubstringSearch(part, atoms, text);
+    ExpectSameAsSubstringSearch(few, small, text);
+  }
+}
+
 TEST(AtomMatcherTest, NoAtomsFindsNothing) {
   AtomMatcher matcher({});
   std::vector<int> got = {1};
