@@ -267,6 +267,15 @@ class Loader {
     for (const TsvLine& l : *lines) {
       if (l.fields.size() < 2) return LineError(p, l.number, "want KEY<TAB>VALUE");
       std::string k = Trim(l.fields[0]), v = Trim(l.fields[1]);
+      if (k == "passing_labels") {
+        b_->passing_labels = absl::StrSplit(v, '|', absl::SkipEmpty());
+        for (const std::string& label : b_->passing_labels) {
+          if (!HasLabel(label)) {
+            return LineError(p, l.number, absl::StrCat("unknown vertex label ", label));
+          }
+        }
+        continue;
+      }
       if (k == "country_label") b_->country_label = v;
       else if (k == "document_label") b_->document_label = v;
       else if (k == "mentions_edge") b_->mentions_edge = v;
@@ -294,7 +303,8 @@ class Loader {
         return LineError(p, l.number, absl::StrCat("unknown vertex label ", label));
       }
       // Technology and product phrases (PhraseLexicon): a head gives its label.
-      if ((kind == "phrase_head" || kind == "model_head") && label.empty()) {
+      if ((kind == "phrase_head" || kind == "model_head" || kind == "definition_head") &&
+          label.empty()) {
         return LineError(p, l.number, absl::StrCat(kind, " needs a LABEL"));
       }
       if (kind == "phrase_verb") {
@@ -311,6 +321,15 @@ class Loader {
       }
       if (kind == "phrase_general") {
         b_->phrases.generals.insert(text);
+        continue;
+      }
+      // Names ending in a bound noun (IsClassCompound) and footnotes' definitions.
+      if (kind == "class_stem") {
+        b_->class_stems.push_back(text);
+        continue;
+      }
+      if (kind == "definition_head") {
+        b_->definition_heads.push_back({text, label});
         continue;
       }
       // Model names (ModelNameShape): what makes a number no model, what makes a code one.

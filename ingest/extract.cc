@@ -245,6 +245,14 @@ class DocExtractor {
   // The live mention before `before` whose name ends in the separate word `word` ("인형로봇
   // 혁신발전 지도의견" for "지도의견"); -1 when none, or when two different names do.
   int NameEndingInWord(std::string_view word, size_t before) const;
+  // Whether entity `e` is a dictionary name of a passing label named once (config passing_labels).
+  bool IsPassingMention(const Entity& e) const;
+  // Whether a name starts at `at` (a capitalised Latin word, "카탈런트(Catalent)").
+  bool NameStartsAt(size_t at) const;
+  // Whether `head` + `suffix` is a class noun, not a name ("물류" + "기업").
+  bool IsClassCompound(std::string_view head, std::string_view suffix) const;
+  // Whether a naming suffix is also an attached bound noun, written onto any noun (기업).
+  bool IsBoundSuffix(std::string_view suffix) const;
   // The label of a naming suffix when `word` is that suffix and nothing more ("미션").
   std::string LabelOfSuffixWord(std::string_view word) const;
   std::string LabelFromContext(size_t begin, size_t end, double* conf) const;
@@ -614,6 +622,7 @@ std::string DocExtractor::LabelFromSuffix(std::string_view name, size_t* suffix_
       it != b_.suffixes_by_last.end()) {
     for (const LabelCue& c : it->second) {
       if (EndsWith(name, c.text) && name.size() > c.text.size() + 3) {
+        if (IsClassCompound(name.substr(0, name.size() - c.text.size()), c.text)) return "";
         if (suffix_size != nullptr) *suffix_size = c.text.size();
         return c.label;
       }
@@ -627,6 +636,22 @@ std::string DocExtractor::LabelFromSuffix(std::string_view name, size_t* suffix_
   return "";
 }
 
+bool DocExtractor::IsBoundSuffix(std::string_view suffix) const {
+  return std::find(b_.attached_suffixes.begin(), b_.attached_suffixes.end(), suffix) !=
+         b_.attached_suffixes.end();
+}
+
+// A bound noun that also names ("한빛기업") makes a class noun of a sector, activity or role
+// word ("물류기업", "위탁생산기업", "중소기업", "국영 광산기업"): those are lexicon `class_stem`s.
+bool DocExtractor::IsClassCompound(std::string_view head, std::string_view suffix) const {
+  if (!IsBoundSuffix(suffix)) return false;
+  head = TrimView(head);
+  for (const std::string& stem : b_.class_stems) {
+    if (EndsWith(head, stem)) return true;
+  }
+  return false;
+}
+
 std::string DocExtractor::LabelOfSuffixWord(std::string_view word) const {
   auto it = b_.suffixes_by_last.find(CodePointBefore(word, word.size()));
   if (it == b_.suffixes_by_last.end()) return "";
@@ -634,6 +659,45 @@ std::string DocExtractor::LabelOfSuffixWord(std::string_view word) const {
     if (word == c.text) return c.label;
   }
   return "";
+}
+
+// Whether a name starts at `at`: a capitalised Latin word, or Hangul words that a Latin
+// spelling of as many capitalised words or more defines ("카탈런트(Catalent)", "카본
+// 엔지니어링(Carbon Engineering)"; not "산하 인터내셔널(International)"). It reads the text
+// only: ExtendBrandModels asks it while it moves mentions' ends.
+bool DocExtractor::NameStartsAt(size_t at) const {
+  if (at >= text_.size()) return false;
+  int len = 0;
+  if (IsLatinCapital(CodePointAt(text_, at, &len))) return true;
+  size_t e = at;
+  for (int words = 1; words <= 3; ++words) {
+    const size_t word = e;
+    while (e < text_.size() && IsHangul(CodePointAt(text_, e, &len))) e += len;
+    if (e == word || e + 1 >= text_.size()) return false;
+    if (text_[e] == '(') {
+      int capitals = 0;
+      for (size_t i = e + 1; i < text_.size() && text_[i] != ')' && text_[i] != '\n'; ++i) {
+        if ((i == e + 1 || text_[i - 1] == ' ') && IsLatinCapital(CodePointAt(text_, i, &len))) {
+          ++capitals;
+        }
+      }
+      return capitals >= words;
+    }
+    if (text_[e] != ' ') return false;
+    ++e;
+  }
+  return false;
+}
+
+// A dictionary name of a config passing label, named once and (the caller checks) in no
+// relation: "생성형 AI 등 신기술의 확산" mentions generative AI in passing.
+bool DocExtractor::IsPassingMention(const Entity& e) const {
+  if (e.mentions.size() != 1 || std::find(b_.passing_labels.begin(), b_.passing_labels.end(),
+                                          e.label) == b_.passing_labels.end()) {
+    return false;
+  }
+  const int dict = b_.FindByName(e.name);
+  return dict >= 0 && b_.entries[dict].label == e.label;
 }
 
 // Cues right before the name ("스타트업 X") or right after it ("X 기업", "X社", "X 로켓").
@@ -669,6 +733,10 @@ std::string DocExtractor::LabelFromContext(size_t begin, size_t end, double* con
       const size_t pe = ParticleEnd(at);
       const uint32_t after_particles = pe < text_.size() ? CodePointAt(text_, pe, &len) : 0;
       if (prefix || !IsHangul(nx) || (pe > at && !IsHangul(after_particles))) {
+        // "CDMO 기업 카탈런트(Catalent)", "DAC 기업 Acme": a head noun with no particle before
+        // a name heads that name's apposition; what comes before it is its sector ("X의 자회사
+        // Y" still says what X is).
+        if (!prefix && cue[0] == ' ' && nx == ' ' && NameStartsAt(at + 1)) continue;
         *conf = 0.7;
         return c.label;
       }
@@ -1216,6 +1284,9 @@ void DocExtractor::ScanParenDefinitions() {
           if (label.empty() && spelled && IsLatinAlnum(prev)) {
             label = LabelOfModelName(y, close + 1, &conf);
           }
+          // "카이퍼(Project Kuiper)": the spelling's own naming word, when no cue of the context
+          // types the name.
+          if (label.empty() && spelled && !(label = LabelFromSuffix(y)).empty()) conf = 0.6;
           // "유니트리(Unitree Robotics)는", "포드(Ford)와": a spelled-out name that acts in its
           // clause with no other cue is most often a company (config actor_label).
           const bool actor = label.empty() && spelled && !b_.actor_label.empty() &&
@@ -1263,19 +1334,23 @@ std::string DocExtractor::FootnoteHeadLabel(std::string_view def) const {
                 StartsWith(rest, ",") || StartsWith(rest, "이다");
     if (head) head_ends.push_back(p);
   }
+  // The earliest head; a kind's own head noun ("~하는 발사체" defines a kind of launcher, a
+  // technology) before an after-cue that types a name at the same place.
   size_t best = std::string_view::npos;
   std::string label;
-  for (const LabelCue& c : b_.after_cues) {
-    std::string cue = Trim(c.text);
-    if (cue.size() < 3 || c.label.empty()) continue;
-    for (size_t p : head_ends) {
-      if (p < cue.size()) continue;
-      const size_t at = p - cue.size();
-      if (at >= best) break;  // later ones start later still
-      if (def.compare(at, cue.size(), cue) == 0) {
-        best = at;
-        label = c.label;
-        break;
+  for (const std::vector<LabelCue>* cues : {&b_.definition_heads, &b_.after_cues}) {
+    for (const LabelCue& c : *cues) {
+      std::string cue = Trim(c.text);
+      if (cue.size() < 3 || c.label.empty()) continue;
+      for (size_t p : head_ends) {
+        if (p < cue.size()) continue;
+        const size_t at = p - cue.size();
+        if (at >= best) break;  // later ones start later still
+        if (def.compare(at, cue.size(), cue) == 0) {
+          best = at;
+          label = c.label;
+          break;
+        }
       }
     }
   }
@@ -1788,6 +1863,13 @@ void DocExtractor::ScanSuffixNames() {
                               b_.FindByName(stem.substr(0, head_size)) < 0;
       const int full = short_word ? NameEndingInWord(stem, pos) : -1;
       if (short_word && full < 0 && cut == word.size()) break;
+      // A bound noun's compound with no particle before another word modifies it, "물류기업
+      // GXO", "협력기업 대표": a name of one carries its particle or ends its phrase, "한빛기업은",
+      // "(한빛기업)".
+      if (cut == word.size() && e < text_.size() && text_[e] == ' ' &&
+          IsBoundSuffix(stem.substr(head_size))) {
+        break;
+      }
       size_t stem_end = pos + cut;
       if (Overlaps(pos, stem_end)) break;
       const int m = AddMention(pos, stem_end, label, 0.6, "signal:suffix");
@@ -3060,6 +3142,7 @@ Extraction DocExtractor::Run() {
                 b_.entries[dict].label == x.entities[i].label;
     }
     if (generic && !used[i]) continue;
+    if (!used[i] && IsPassingMention(x.entities[i])) continue;
     remap[i] = static_cast<int>(kept.size());
     kept.push_back(std::move(x.entities[i]));
   }

@@ -644,11 +644,15 @@ struct Bundle::Impl {
   absl::flat_hash_set<std::string> ambiguous;          // aliases that are also common words
   absl::flat_hash_set<std::string> stop_names;          // NameKey of names that are never entities
   std::vector<LabelCue> name_suffixes;                 // 연구소 -> Organization
+  // Sector, activity and role nouns (물류, 중소, 위탁생산): a word ending in one and then in a
+  // naming suffix that is also an attached bound noun ("물류기업") is a class noun, no name.
+  std::vector<std::string> class_stems;
   std::vector<LabelCue> name_prefixes;                 // "Project " -> Program
   absl::flat_hash_map<uint32_t, std::vector<LabelCue>> suffixes_by_last;  // by last code point
   absl::flat_hash_map<uint32_t, std::vector<std::string>> particles_by_last;
   std::vector<LabelCue> before_cues;                   // "스타트업 " + Name -> Company
   std::vector<LabelCue> after_cues;                    // Name + " 기업" -> Company
+  std::vector<LabelCue> definition_heads;  // "* (X) ~하는 발사체": a footnote defines a kind
   std::vector<LabelCue> column_cues;  // a table header word: "주력 모델" -> its cells are Products
   std::vector<LabelCue> subject_verbs;  // "X가 ... 양산": a verb of X's clause -> X is a Company
   std::vector<LabelCue> role_endings;   // "건설사 X(Y)": how the role word before X ends
@@ -709,6 +713,9 @@ struct Bundle::Impl {
   // "Glencore는", "유니트리(Unitree Robotics)는", "포드(Ford)와": a name spelled out in Latin
   // that is the subject or the partner of its clause and has no other cue; "" = not typed
   std::string actor_label;
+  // Labels whose dictionary names, named once in an article and in no relation there, are a
+  // passing mention ("생성형 AI 등 신기술"), not one of its entities; empty: every name is.
+  std::vector<std::string> passing_labels;
 
   int FindByName(std::string_view surface) const;  // -1 when unknown
   bool IsStopName(std::string_view surface) const;

@@ -732,5 +732,60 @@ TEST_F(EntitiesTest, TheFounderOfACompanyIsAPerson) {
   EXPECT_THAT(LabelsOf(x, "Velmar"), ElementsAre("Company"));
 }
 
+// "미국 CDMO 기업 카탈런트(Catalent)": a head noun right before another name heads that name's
+// apposition; the word before it is the sector, no company. With a particle, or with nothing
+// after it, the cue still types the name before it; "X의 자회사 Y" still says what X is.
+TEST_F(EntitiesTest, AHeadNounBeforeANameTypesThatNameNotTheWordBeforeIt) {
+  Extraction x =
+      Run("- 노보 홀딩스는 미국 QRX 기업 벨로탄(Velotan)을 인수했다.\n"
+          "- 또한 PLZ 기업 Dravik Labs와 협력했다.\n"
+          "- Zorvex 기업은 공장을 지었다. 카렌토(Karento)의 자회사 Mirelo는 새 모델을 공개했다.\n");
+  EXPECT_THAT(LabelsOf(x, "QRX"), IsEmpty()) << Explain(x);
+  EXPECT_THAT(LabelsOf(x, "PLZ"), IsEmpty());
+  EXPECT_THAT(LabelsOf(x, "Zorvex"), ElementsAre("Company"));
+  EXPECT_THAT(LabelsOf(x, "Karento"), ElementsAre("Company"));
+}
+
+// "수소환원 기술 'Flarex 3.0'의": the head noun 기술 before a name makes it a technology.
+TEST_F(EntitiesTest, ATechnologyHeadNounBeforeANameMakesATechnology) {
+  Extraction x = Run("- 한빛제철은 수소환원 기술 'Flarex 3.0'의 실증을 마쳤다.\n");
+  EXPECT_THAT(LabelsOf(x, "Flarex 3.0"), ElementsAre("Technology")) << Explain(x);
+}
+
+// "비만치료제 '벨로비(Velovy)'": a drug's head noun before a name makes it a product.
+TEST_F(EntitiesTest, ADrugHeadNounBeforeANameMakesAProduct) {
+  Extraction x = Run("- 노보노디스크는 비만치료제 '벨로비(Velovy)'의 공급을 늘렸다.\n");
+  EXPECT_THAT(LabelsOf(x, "Velovy"), ElementsAre("Product")) << Explain(x);
+}
+
+// "카이퍼(Project Kuiper)": with no cue around it, the spelling's own naming word (lexicon prefix
+// or suffix) types the name rather than its acting in the clause.
+TEST_F(EntitiesTest, TheSpellingsNamingWordTypesADefinedName) {
+  Extraction x = Run("- 오르비아(Project Orbia)는 '24년 첫 위성 발사를 마쳤다.\n");
+  EXPECT_THAT(LabelsOf(x, "Project Orbia"), ElementsAre("Program")) << Explain(x);
+}
+
+// A footnote that defines a kind, "* (X) ... 사용하는 발사체", makes a technology (lexicon
+// definition_head), before an after-cue at the same place ("발사체" alone would say Product);
+// one whose head is a company's ("... 설립된 기업") still makes a company.
+TEST_F(EntitiesTest, AFootnoteThatDefinesAKindMakesATechnology) {
+  Extraction x =
+      Run("- 벨트란은 '24년 라피온* 개발을 시작했고 카노바** 와 협력했다\n"
+          "* (Returnable Lift Vehicle) 발사 후 1단을 회수해 다시 사용하는 발사체로, 비용을 낮춤\n"
+          "** (Canova Works) 2019년 설립된 기업\n");
+  EXPECT_THAT(LabelsOf(x, "Returnable Lift Vehicle"), ElementsAre("Technology")) << Explain(x);
+  EXPECT_THAT(LabelsOf(x, "Canova Works"), ElementsAre("Company"));
+}
+
+// config passing_labels: a dictionary name of a passing label (Technology) that an article names
+// once and relates to nothing is a passing mention, not one of its entities; named twice, or
+// related, it is one.
+TEST_F(EntitiesTest, ADictionaryTermNamedOnceInPassingIsNoEntity) {
+  EXPECT_THAT(LabelsOf(Run("- 생성형 AI 등 신기술의 확산으로 규제 논의가 늘었다.\n"), "생성형 AI"),
+              IsEmpty());
+  EXPECT_THAT(LabelsOf(Run("- 생성형 AI 시장이 커졌고, 생성형 AI 수요도 늘었다.\n"), "생성형 AI"),
+              ElementsAre("Technology"));
+}
+
 }  // namespace
 }  // namespace kg::ingest

@@ -53,7 +53,9 @@ TEST_F(ExtractTest, ABrandAndItsModelNameTheModel) {
           "- 퀄컴 스냅드래곤 8 엘리트(Snapdragon 8 Elite)는 TSMC가 생산\n"
           "- 독일 칼자이스 SMT(Carl Zeiss SMT)는 반사 광학계를 공급\n"
           "- 메타는 라마 3.2(Llama 3.2) 경량 모델을 공개\n"
-          "- 갤럭시 2025년 판매는 늘었고 HALEU 20kg을 확보했으며 엔비디아 H800 2,048개로 학습\n");
+          "- 갤럭시 2025년 판매는 늘었고 갤럭시 판매점도 늘었으며 HALEU 20kg을 확보했으며 엔비디아 "
+          "H800 "
+          "2,048개로 학습\n");
   for (const char* model : {"갤럭시 S25", "엑시노스 2400", "Snapdragon 8 Elite"}) {
     const Entity* e = Find(x, "Product", model);
     ASSERT_NE(e, nullptr) << model;
@@ -255,6 +257,32 @@ TEST_F(ExtractTest, NamesEndingInANamingWordTakeItsLabelWithLowerConfidence) {
     EXPECT_LT(e->confidence, us->confidence) << w.name;
   }
   EXPECT_NE(FindRel(x, "United States", "PARTICIPATES_IN", "청정수소파트너십"), nullptr)
+      << Explain(x);
+}
+
+// "X기업": 기업 is a bound noun written onto any noun, so a word ending in it is a company's name
+// only when what comes before is no sector, activity or role word (lexicon `class_stem`:
+// "물류기업", "위탁생산기업", "중소기업" are classes) and the word is not a modifier of the next
+// one
+// ("소부장기업 Zentrix", no particle before a word); "한빛 기업" with a space is no name.
+TEST_F(ExtractTest, NamesEndingInGieopAreCompaniesUnlessTheStemIsAClassWord) {
+  Extraction x = Run(
+      "- 한빛기업은 신규 공장을 건설했다. 삼보기업이 부품을 공급하고 대한기업과 협력한다.\n"
+      "- 중소기업은 지원을 받고 대기업은 투자를 늘렸다. 물류기업은 로봇을 도입했다.\n"
+      "- 위탁생산기업으로 선정되었고 미국 바이오기업의 주가가 올랐다. 국영 광산기업이 참여했다.\n"
+      "- 미국 소부장기업 Zentrix는 공장을 지었다. 한빛 기업은 새 제품을 내놓았다.\n"
+      "- 한국은 '우려 바이오기업' 목록을 검토했다.\n");
+  for (const char* name : {"한빛기업", "삼보기업", "대한기업"}) {
+    const Entity* e = Find(x, "Company", name);
+    ASSERT_NE(e, nullptr) << name << "\n" << Explain(x);
+    EXPECT_EQ(e->rule, "signal:suffix") << name;
+  }
+  std::vector<std::string> company_names;
+  for (const Entity& e : x.entities) {
+    if (e.label == "Company") company_names.push_back(e.name);
+  }
+  EXPECT_THAT(company_names,
+              ::testing::UnorderedElementsAre("한빛기업", "삼보기업", "대한기업", "Zentrix"))
       << Explain(x);
 }
 
