@@ -2414,15 +2414,22 @@ void DocExtractor::Resolve(Extraction* x) {
 // of the list. Nor is a name inside the definition "(...)" right after a specific name: "행동계획
 // (EU Action Plan)" names the plan, not the EU (after a generic term the parenthesis lists what it
 // means, "핵심광물(리튬, 코발트)", and those are members).
-std::vector<int> EntitiesIn(std::string_view group, std::string_view country_label) {
+// `entity_count` bounds the indices read: CleanText keeps "\x01" out of documents, but a
+// caller of Extract may pass text it did not clean.
+std::vector<int> EntitiesIn(std::string_view group, std::string_view country_label,
+                            size_t entity_count) {
   const std::string country_tag = absl::StrCat(":", AV(country_label), "\x02 \x01");
   std::vector<int> out;
   size_t definition_end = 0;  // the ")" closing the current definition; 0: none
   for (size_t at = group.find('\x01'); at != std::string_view::npos;
        at = group.find('\x01', at + 1)) {
-    int v = 0;
+    size_t v = 0;
     size_t i = at + 1;
-    while (i < group.size() && group[i] >= '0' && group[i] <= '9') v = v * 10 + (group[i++] - '0');
+    while (i < group.size() && group[i] >= '0' && group[i] <= '9') {
+      if (v <= entity_count) v = v * 10 + static_cast<size_t>(group[i] - '0');
+      ++i;
+    }
+    if (v >= entity_count) continue;
     const size_t close = group.find('\x02', i);
     if (close == std::string_view::npos) break;
     if (at < definition_end) continue;
@@ -2432,7 +2439,7 @@ std::vector<int> EntitiesIn(std::string_view group, std::string_view country_lab
       definition_end = end == std::string_view::npos ? group.size() : end;
     }
     if (group.substr(i, country_tag.size()) == country_tag) continue;
-    out.push_back(v);
+    out.push_back(static_cast<int>(v));
   }
   return out;
 }
@@ -2690,8 +2697,8 @@ void DocExtractor::RunRulesOnUnit(Extraction* x, Span unit, int row_head, int sc
           const re2::StringPiece& g = groups[idx];
           if (g.data() == nullptr) continue;
           std::string_view gv(g.data(), g.size());
-          if (name == "S") subjects = EntitiesIn(gv, b_.country_label);
-          else if (name == "O") objects = EntitiesIn(gv, b_.country_label);
+          if (name == "S") subjects = EntitiesIn(gv, b_.country_label, x->entities.size());
+          else if (name == "O") objects = EntitiesIn(gv, b_.country_label, x->entities.size());
           else if (name == "amount") amount = std::string(gv);
           else if (name == "currency") currency = std::string(gv);
           else if (name == "share_pct" || name == "rate_pct") {

@@ -80,7 +80,8 @@ struct Document {
 
 // Cleans raw text: validates UTF-8 (INVALID_ARGUMENT with the byte offset otherwise), strips
 // leftover HTML tags and decodes entities, applies NFKC (full-width forms), removes Markdown
-// emphasis markers and normalises line ends. Tabs are kept: they separate table cells.
+// emphasis markers and normalises line ends. Tabs are kept: they separate table cells. Other
+// ASCII control characters become spaces (the relation rules' placeholders are made of two).
 absl::StatusOr<std::string> CleanText(std::string_view raw);
 
 // Splits a cleaned brief into articles. An article starts at a title line ending in

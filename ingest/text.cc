@@ -349,6 +349,14 @@ size_t HtmlTagLength(std::string_view s, size_t i) {
   return 0;
 }
 
+// An ASCII control character other than tab and newline (carriage returns are handled on their
+// own). Prose has no use for them, and the relation rules read a unit whose names are replaced
+// by "\x01INDEX:Label\x02" placeholders: a document that kept these bytes could forge one.
+bool IsStrayControl(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return (u < 0x20 && c != '\n' && c != '\t' && c != '\r') || u == 0x7F;
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> CleanText(std::string_view raw) {
@@ -383,6 +391,10 @@ absl::StatusOr<std::string> CleanText(std::string_view raw) {
     } else if (c == '\r') {
       if (i + 1 < raw.size() && raw[i + 1] == '\n') ++i;
       a.push_back('\n');
+      ++i;
+      continue;
+    } else if (IsStrayControl(c)) {
+      a.push_back(' ');
       ++i;
       continue;
     }

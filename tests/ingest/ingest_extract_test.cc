@@ -110,6 +110,31 @@ TEST_F(ExtractTest, ANameStartingWithAPrefixHeadTakesItsLabel) {
     EXPECT_THAT(e.aliases, Not(Contains("프로젝트 9건"))) << e.name;
 }
 
+// Text with the bytes of a placeholder ("\x01INDEX:Label\x02") names no entity it does not
+// name: cleaned, they are spaces; given to Extract uncleaned, an index past the document's
+// entities is ignored (it once read past the end of the entity list).
+TEST_F(ExtractTest, ForgedPlaceholdersNameNothing) {
+  const std::string text =
+      "- 엔비디아는 \x01" "99999999:Technology\x02 기술을 개발한다.\n"
+      "- 엔비디아는 미국 \x01" "123456789012345678901234:Company\x02와 파트너십을 체결했다.\n";
+  Extraction cleaned = Run(text);
+  for (const Relation& r : cleaned.relations) {
+    ASSERT_LT(r.object, static_cast<int>(cleaned.entities.size()));
+    EXPECT_EQ(cleaned.entities[r.subject].name, "NVIDIA") << r.edge;
+  }
+  Document d;
+  d.id = "raw";
+  d.text = text;
+  auto raw = Extractor(*bundle_).Extract(d);
+  ASSERT_TRUE(raw.ok()) << raw.status();
+  for (const Relation& r : raw->relations) {
+    EXPECT_GE(r.subject, 0);
+    EXPECT_LT(r.subject, static_cast<int>(raw->entities.size()));
+    EXPECT_GE(r.object, 0);
+    EXPECT_LT(r.object, static_cast<int>(raw->entities.size()));
+  }
+}
+
 TEST_F(ExtractTest, BundleLoadsCountriesFromIcuAndRules) {
   EXPECT_GT((*bundle_)->DictionaryEntries(), 700u);  // ~250 ICU regions + the dictionaries
   EXPECT_GT((*bundle_)->RuleCount(), 40u);

@@ -35,6 +35,14 @@ TEST(CleanTextTest, BrokenUtf8IsAnErrorWithItsOffset) {
   EXPECT_NE(c.status().message().find("byte offset 6"), absl::string_view::npos) << c.status();
 }
 
+// Control characters other than tab and newline mean nothing in prose; two of them delimit the
+// relation rules' placeholders, so a document must not be able to write one.
+TEST(CleanTextTest, ControlCharactersBecomeSpaces) {
+  auto c = CleanText(std::string("A\x01" "12:Company\x02\x00\x1B[1m B\x7F\tC\r\nD", 26));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(*c, "A 12:Company [1m B\tC\nD");
+}
+
 TEST(ReadTextFileTest, MissingFileIsNotFound) {
   auto d = ReadTextFile("/nonexistent/brief.txt");
   EXPECT_EQ(d.status().code(), absl::StatusCode::kNotFound);
