@@ -1,6 +1,8 @@
 // Entity discovery from the text's own signals (names no dictionary lists) and the product
 // relations they carry. Every name here is made up.
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -779,12 +781,30 @@ TEST_F(EntitiesTest, AFootnoteThatDefinesAKindMakesATechnology) {
 
 // config passing_labels: a dictionary name of a passing label (Technology) that an article names
 // once and relates to nothing is a passing mention, not one of its entities; named twice, or
-// related, it is one.
-TEST_F(EntitiesTest, ADictionaryTermNamedOnceInPassingIsNoEntity) {
-  EXPECT_THAT(LabelsOf(Run("- 생성형 AI 등 신기술의 확산으로 규제 논의가 늘었다.\n"), "생성형 AI"),
-              IsEmpty());
-  EXPECT_THAT(LabelsOf(Run("- 생성형 AI 시장이 커졌고, 생성형 AI 수요도 늘었다.\n"), "생성형 AI"),
-              ElementsAre("Technology"));
+// related, it is one. The shipped bundle leaves the key unset: every name is an entity.
+TEST_F(EntitiesTest, ADictionaryTermNamedOnceInPassingIsNoEntityWhenTheBundleSaysSo) {
+  const std::string once = "- 생성형 AI 등 신기술의 확산으로 규제 논의가 늘었다.\n";
+  const std::string twice = "- 생성형 AI 시장이 커졌고, 생성형 AI 수요도 늘었다.\n";
+  EXPECT_THAT(LabelsOf(Run(once), "생성형 AI"), ElementsAre("Technology"));
+
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(::testing::TempDir()) / "passing_labels_bundle";
+  fs::remove_all(dir);
+  fs::copy(KG_INGEST_TEST_DATA, dir, fs::copy_options::recursive);
+  std::ofstream(dir / "config.tsv", std::ios::app) << "passing_labels\tTechnology|Product\n";
+  auto bundle = Bundle::Load(dir.string());
+  fs::remove_all(dir);
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  auto run = [&](const std::string& text) {
+    Document d;
+    d.id = "t";
+    d.text = text;
+    auto x = Extractor(*bundle).Extract(d);
+    EXPECT_TRUE(x.ok()) << x.status();
+    return x.ok() ? *std::move(x) : Extraction{};
+  };
+  EXPECT_THAT(LabelsOf(run(once), "생성형 AI"), IsEmpty());
+  EXPECT_THAT(LabelsOf(run(twice), "생성형 AI"), ElementsAre("Technology"));
 }
 
 }  // namespace
