@@ -431,7 +431,7 @@ TEST(TriggerFramesTest, TableCellsMakerMakesTheRowsHead) {
   TaggedMention row;
   row.entity = 9;
   row.label = "Program";
-  auto cell = [&row](const std::string& between, const std::string& after, TaggedMention* head) {
+  auto cell = [](const std::string& between, const std::string& after, TaggedMention* head) {
     Tagged t;
     t.Text("• ").Name(1, "Company").Text(" " + between + "주관" + after);
     return t.Find(Table(), head);
