@@ -337,6 +337,10 @@ class Loader {
         b_->reference_words.insert(text);
         continue;
       }
+      if (kind == "common_sense") {
+        b_->common_senses.push_back(text);
+        continue;
+      }
       if (kind == "model_head") {
         b_->model_heads.push_back({text, label});
         continue;

@@ -190,6 +190,8 @@ class DocExtractor {
   std::string ColumnCueLabel(std::string_view header_cell) const;
   void NameColumnCell(size_t cell_begin, size_t cell_end, const std::string& label);
   void ScanLatinNames();
+  // Whether `s` is a group company's initials joined by "&" ("E&S"), not a stop name ("R&D").
+  bool IsAmpersandInitials(std::string_view s) const;
   // "SK오션플랜트는", "LS전선": a business group's Latin initials on a Hangul word.
   void ScanPrefixedNames();
   void ScanSuffixNames();
@@ -227,6 +229,9 @@ class DocExtractor {
   // full is the same entity where its short form recurs (IsShortFormOf), when only one full
   // name has that short form.
   void UnionShortForms();
+  // The label of the group of names mention `m` is resolved with (its own or a name it spells):
+  // the first dictionary or cue label in it; "" when none has one.
+  std::string GroupLabel(int m);
   bool BoundaryOk(size_t begin, size_t end) const;
   // Marks the mentions strictly inside [begin, end) dead: a longer name supersedes them.
   void KillInside(size_t begin, size_t end);
@@ -412,6 +417,13 @@ bool DocExtractor::AcceptDictMatch(size_t begin, size_t end, int entry) const {
   int len = 0;
   std::string_view surface = text_.substr(begin, end - begin);
   if (b_.ambiguous.contains(AV(surface))) return false;  // no copy: the set hashes views
+  // "인도가 시작되어": the name inside a lexicon `common_sense` phrase is the common word.
+  for (const std::string& phrase : b_.common_senses) {
+    for (size_t at = phrase.find(surface); at != std::string::npos && at <= begin;
+         at = phrase.find(surface, at + 1)) {
+      if (text_.substr(begin - at, phrase.size()) == phrase) return false;
+    }
+  }
   if (b_.entries[entry].label == b_.country_label) {
     // "인디애나 주 레바논": a name right after a state is a place inside it.
     const std::string_view before = text_.substr(0, begin);
@@ -776,8 +788,10 @@ std::string DocExtractor::LabelAfterCountry(size_t begin, size_t end, double* co
     *conf = 0.6;
     return b_.company_label;
   }
+  // "중국 TBEA 등은": the name heads a list that is the subject or a partner.
+  if (StartsWith(after, " 등")) after.remove_prefix(std::string_view(" 등").size());
   for (std::string_view p : kParticles) {
-    if (StartsWith(after, p)) {
+    if (p != "(" && StartsWith(after, p)) {
       *conf = 0.6;
       return b_.company_label;
     }
@@ -1633,6 +1647,19 @@ size_t SkipLowerCaseWords(std::string_view text, size_t b, size_t e) {
   return e;
 }
 
+// "E&S", "C&T": two to four capitals joined by one "&", not a stop name ("R&D", "M&A").
+bool DocExtractor::IsAmpersandInitials(std::string_view s) const {
+  constexpr size_t kMin = 3, kMax = 5;
+  if (s.size() < kMin || s.size() > kMax || std::count(s.begin(), s.end(), '&') != 1 ||
+      s.front() == '&' || s.back() == '&' || b_.IsStopName(s)) {
+    return false;
+  }
+  for (char c : s) {
+    if (c != '&' && (c < 'A' || c > 'Z')) return false;
+  }
+  return true;
+}
+
 // Latin-script names inside Korean text, typed by a cue next to them.
 void DocExtractor::ScanLatinNames() {
   for (std::pair<size_t, size_t> run = FindLatinRun(text_, 0); run.first != std::string_view::npos;
@@ -1678,6 +1705,16 @@ void DocExtractor::ScanLatinNames() {
       } else {
         suffix_label.clear();
       }
+    }
+    // "SK이노베이션 E&S", "GS E&C": a dictionary company, then initials joined by "&", names a
+    // company of its group, a name of its own that takes the company's name in.
+    if (const int owner = b >= 2 && text_[b - 1] == ' ' ? MentionEndingAt(b - 1) : -1;
+        owner >= 0 && IsAmpersandInitials(text_.substr(b, e - b)) && ms_[owner].dict >= 0 &&
+        b_.entries[ms_[owner].dict].label == b_.company_label) {
+      const size_t ob = ms_[owner].span.begin;
+      KillInside(ob, e);
+      AddMention(ob, e, b_.company_label, 0.6, "signal:group-company");
+      continue;
     }
     if (Overlaps(b, e)) {  // "NVIDIA H20": a known name, then its model
       b = ModelAfterName(b, e);
@@ -2212,6 +2249,16 @@ void DocExtractor::ExtendBrandModels() {
   }
 }
 
+std::string DocExtractor::GroupLabel(int m) {
+  const int root = Find(m);
+  for (size_t i = 0; i < ms_.size(); ++i) {
+    if (ms_[i].dead || Find(static_cast<int>(i)) != root) continue;
+    const std::string& label = ms_[i].dict >= 0 ? b_.entries[ms_[i].dict].label : ms_[i].label;
+    if (!label.empty()) return label;
+  }
+  return "";
+}
+
 void DocExtractor::UnionShortForms() {
   // The Latin surfaces of the live mentions, one mention each, in text order.
   std::vector<std::pair<std::string_view, int>> latin;
@@ -2233,9 +2280,10 @@ void DocExtractor::UnionShortForms() {
       full = n;
     }
     if (full < 0 || ambiguous) continue;
-    // A short form typed otherwise names something else ("Figure" Company, "Figure 02").
-    const std::string& sl = ms_[m].label;
-    const std::string fl = ms_[full].dict >= 0 ? b_.entries[ms_[full].dict].label : ms_[full].label;
+    // A short form typed otherwise names something else ("Figure" Company, "Figure 02"), also
+    // when a name it spells is ("와비(Waabi)는" a company, "'와비 월드(Waabi World)'" its product).
+    const std::string sl = GroupLabel(m);
+    const std::string fl = GroupLabel(full);
     if (!sl.empty() && !fl.empty() && sl != fl) continue;
     Union(full, m);
   }

@@ -642,6 +642,9 @@ struct Bundle::Impl {
   std::vector<std::string> company_forms;  // 社, (주): a company's legal-form mark at its name
   std::vector<std::string> company_form_rules;         // "signal:社": the rule id of each of them
   absl::flat_hash_set<std::string> ambiguous;          // aliases that are also common words
+  // Phrases in which a name is a common word ("인도가 시작": a delivery, not India; "멕시코만
+  // 연안": the Gulf's coast): a dictionary or ICU name inside one is no mention.
+  std::vector<std::string> common_senses;
   absl::flat_hash_set<std::string> stop_names;          // NameKey of names that are never entities
   std::vector<LabelCue> name_suffixes;                 // 연구소 -> Organization
   // Sector, activity and role nouns (물류, 중소, 위탁생산): a word ending in one and then in a

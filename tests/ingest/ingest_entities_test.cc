@@ -720,6 +720,90 @@ TEST_F(EntitiesTest, ACueStartingACompoundTypesNothing) {
   EXPECT_THAT(LabelsOf(x, "Orven"), ElementsAre("Product"));
 }
 
+// "폴란드에 인도가 시작되어", "장비를 인도받아", "멕시코만 연안": a name inside a lexicon
+// `common_sense` phrase is the common word (a delivery, the Gulf's coast), not the country;
+// elsewhere, with another particle or verb, it is the country.
+TEST_F(EntitiesTest, ANameInsideACommonSensePhraseIsNoName) {
+  EXPECT_THAT(LabelsOf(Run("- 전차는 '23년부터 폴란드에 인도가 시작되어 배치\n"), "인도"),
+              IsEmpty());
+  EXPECT_THAT(LabelsOf(Run("- 한빛기계는 새 장비를 인도받아 설치했다\n"), "인도"), IsEmpty());
+  EXPECT_THAT(LabelsOf(Run("- 멕시코만 연안의 정유소가 가동을 멈췄다\n"), "멕시코"), IsEmpty());
+  EXPECT_THAT(LabelsOf(Run("- 인도가 반도체 공장 건설을 시작\n"), "인도"), ElementsAre("Country"));
+  EXPECT_THAT(LabelsOf(Run("- 인도 정부는 보조금을 늘렸다\n"), "인도"), ElementsAre("Country"));
+  EXPECT_THAT(LabelsOf(Run("- 캐나다와 멕시코만 관세를 면제받았다\n"), "멕시코"),
+              ElementsAre("Country"));
+}
+
+// "포스코 Q&T는": a dictionary company, then initials joined by "&", names a company of its
+// group (the whole name, the known company not named there); "R&D" is no such initials, and
+// initials after no company make no name.
+TEST_F(EntitiesTest, AmpersandInitialsAfterACompanyNameAGroupCompany) {
+  Extraction x =
+      Run("- 포스코 Q&T는 '24년 해외 공장을 인수\n"
+          "- 포스코 R&D 조직은 신소재를 개발\n"
+          "- 정부 Z&K 예산이 늘었다\n");
+  const Entity* e = Find(x, "Company", "포스코 Q&T");
+  ASSERT_NE(e, nullptr) << Explain(x);
+  EXPECT_EQ(e->rule, "signal:group-company");
+  EXPECT_EQ(e->mentions.size(), 1u);
+  const Entity* posco = Find(x, "Company", "포스코");
+  ASSERT_NE(posco, nullptr);
+  EXPECT_EQ(posco->mentions.size(), 1u);  // in "포스코 R&D" only
+  EXPECT_THAT(LabelsOf(x, "포스코 R&D"), IsEmpty());
+  EXPECT_THAT(LabelsOf(x, "Z&K"), IsEmpty());
+}
+
+// "중국 Travix 등은": a Latin name after its country that heads a list of subjects or partners
+// is a company, as it is with the particle on itself; before "등의" a list modifies a noun.
+TEST_F(EntitiesTest, ANameAfterItsCountryHeadingAListIsACompany) {
+  Extraction x =
+      Run("- 중국 Travix 등은 가격 경쟁력을 앞세워 점유율을 늘림\n"
+          "- 미국 Qelmo 등의 수요가 늘었다\n");
+  EXPECT_THAT(LabelsOf(x, "Travix"), ElementsAre("Company")) << Explain(x);
+  EXPECT_THAT(LabelsOf(x, "Qelmo"), IsEmpty());
+}
+
+// "캐나다 벨비(Velbi)는 ... 시뮬레이터 '벨비 월드(Velbi World)'": a short form that spells a
+// company is not the entity of a product whose full name starts with it.
+TEST_F(EntitiesTest, AShortFormOfAnotherLabelStaysItsOwnEntity) {
+  Extraction x = Run("- 캐나다 벨비(Velbi)는 시뮬레이터 '벨비 월드(Velbi World)'를 활용해 학습\n");
+  const Entity* firm = Find(x, "Company", "Velbi");
+  ASSERT_NE(firm, nullptr) << Explain(x);
+  EXPECT_FALSE(HasAlias(*firm, "Velbi World"));
+  EXPECT_THAT(LabelsOf(x, "Velbi World"), ElementsAre("Product"));
+}
+
+// Head nouns before a name: "배터리 브랜드 'X'" and "양자컴퓨터 'X'" are products, "미국 법인
+// X(Y)" and "공기업 'X'" companies, "A와 B가 공동 추진하는 X(Y)" and "CCS 사업 'X'" programmes;
+// "X, Y 등 통신사가" lists carriers, companies; "소형 고속로 'X'" and "X 실험로" are reactors,
+// products, and "스팩 X" a listed shell, a company. Without a head "'X'를 발표" types none.
+TEST_F(EntitiesTest, HeadNounsBeforeAndAfterANameTypeIt) {
+  Extraction x =
+      Run("- 한빛배터리는 배터리 브랜드 '벨트라(Veltra)'를 발표\n"
+          "- 한빛대는 양자컴퓨터 '큐몬 원(Qumon One)'을 가동\n"
+          "- 한빛전선은 미국 법인 한빛링크(Hanbit Link)를 통해 공장을 건설\n"
+          "- 영국 정부는 공기업 '브리튼 그리드(Briton Grid)'를 세웠다\n"
+          "- 한빛에너지와 두리에너지가 공동 추진하는 노바 티스(Nova Tees)는 착공을 결정\n"
+          "- 노르웨이 CCS 사업 '롱보트(Longboat)'의 저장소가 가동\n"
+          "- 벨라존(Velazon), 토르넷(Tornet) 등 통신사가 위성 서비스를 제공\n"
+          "- 한빛원자력은 소형 고속로 '벨로라(Velora)'를 개발\n"
+          "- 연구소는 QBR-II 실험로의 연료를 회수\n"
+          "- 한빛모터스는 스팩 Orvell Capital Corp IX와 합병\n"
+          "- 한빛은 '코르벤(Korven)'을 발표\n");
+  EXPECT_THAT(LabelsOf(x, "Veltra"), ElementsAre("Product")) << Explain(x);
+  EXPECT_THAT(LabelsOf(x, "Qumon One"), ElementsAre("Product"));
+  EXPECT_THAT(LabelsOf(x, "Hanbit Link"), ElementsAre("Company"));
+  EXPECT_THAT(LabelsOf(x, "Briton Grid"), ElementsAre("Company"));
+  EXPECT_THAT(LabelsOf(x, "Nova Tees"), ElementsAre("Program"));
+  EXPECT_THAT(LabelsOf(x, "Longboat"), ElementsAre("Program"));
+  EXPECT_THAT(LabelsOf(x, "Velazon"), ElementsAre("Company"));
+  EXPECT_THAT(LabelsOf(x, "Tornet"), ElementsAre("Company"));
+  EXPECT_THAT(LabelsOf(x, "Velora"), ElementsAre("Product"));
+  EXPECT_THAT(LabelsOf(x, "QBR-II"), ElementsAre("Product"));
+  EXPECT_THAT(LabelsOf(x, "Orvell Capital Corp IX"), ElementsAre("Company"));
+  EXPECT_THAT(LabelsOf(x, "Korven"), IsEmpty());
+}
+
 TEST_F(EntitiesTest, ACountrysNameAfterAStateIsNoCountry) {
   EXPECT_THAT(LabelsOf(Run("- 인디애나 주 레바논 공장에 투자\n"), "레바논"), IsEmpty());
   EXPECT_THAT(LabelsOf(Run("- 레바논 정부는 투자를 환영\n"), "레바논"), ElementsAre("Country"));
