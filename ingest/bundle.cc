@@ -806,10 +806,11 @@ static const std::pair<std::string_view, std::vector<std::string> TriggerWords::
                            {"@modifier", &TriggerWords::modifier},
                            {"@adnominal", &TriggerWords::adnominal},
                            {"@heads_phrase", &TriggerWords::heads_phrase},
-                           {"@government", &TriggerWords::government}};
+                           {"@government", &TriggerWords::government},
+                           {"@host", &TriggerWords::host}};
 
 // triggers.tsv (optional): EDGE<TAB>trigger|trigger<TAB>object mark|mark[<TAB>subject labels
-// <TAB>object labels[<TAB>reverse]] (labels comma-separated; empty: the edge's signature), and
+// <TAB>object labels[<TAB>reverse|host]] (labels comma-separated; empty: the edge's signature), and
 // the settings "@negation", "@clause", the word lists of kTriggerWordLists (lists, "_" = space),
 // "@back_reference" (words and a count), "@confidence", "@wide_object" and "@wide_subject". See
 // data/README.md.
@@ -872,7 +873,14 @@ static absl::Status LoadTriggerFrames(const std::filesystem::path& p, Bundle::Im
                                                                      : sig->second.subjects;
       f.objects = l.fields.size() > 4 && !Trim(l.fields[4]).empty() ? SplitList(l.fields[4], ',')
                                                                     : sig->second.objects;
-      f.reverse = l.fields.size() > 5 && Trim(l.fields[5]) == "reverse";
+      const std::string reading = l.fields.size() > 5 ? Trim(l.fields[5]) : "";
+      if (!reading.empty() && reading != "reverse" && reading != "host") {
+        return LineError(
+            p, l.number,
+            absl::StrCat("unknown frame reading ", reading, " (want reverse or host)"));
+      }
+      f.reverse = reading == "reverse";
+      f.host = reading == "host";
       if (f.triggers.empty() || f.object_marks.empty()) {
         return LineError(p, l.number, "a frame needs triggers and object marks");
       }

@@ -458,6 +458,11 @@ struct TriggerFrame {
   // The mark names the subject, and the clause's subject is the object: "Y가 X로부터 공급받아"
   // (X supplies Y).
   bool reverse = false;
+  // A verb that puts its object into a host ("탑재", "적용"): a name marked with a "@host"
+  // particle is the subject ("Y를 Z에 탑재": Z uses Y), and the object is the accusative name or,
+  // with none, the clause's subject ("Y는 Z에 탑재"); a host the text did not recognise ("Y를
+  // 태블릿에 적용") leaves the subject unknown: no relation. Without a host, the usual reading.
+  bool host = false;
 };
 
 // The words the frames read roles and readings from, each list from an "@" line of
@@ -513,6 +518,8 @@ struct TriggerWords {
   std::vector<std::string> heads_phrase;
   // "@government": words after a bullet's "(X)" head that are X itself ("정부는").
   std::vector<std::string> government;
+  // "@host": the particles that mark the host of a `host` frame's trigger ("에", "에는").
+  std::vector<std::string> host;
 };
 
 struct TriggerTable {

@@ -359,7 +359,19 @@ size_t RelativeHead(const TriggerWords& words, std::string_view tagged,
   }
   const size_t at = tagged.size() - rest.size();
   for (size_t k = 0; k < mentions.size(); ++k) {
-    if (mentions[k].pos == at) return k;
+    if (mentions[k].pos != at) continue;
+    // "활용한 자율주행 기술(AV 2.0)": the name and a head noun after it, spelled out in the
+    // bracket, are one phrase whose head is the bracket's name.
+    const std::string_view after = tagged.substr(mentions[k].end);
+    const size_t open = after.find("(\x01");
+    if (k + 1 < mentions.size() && open != std::string_view::npos && open > 1 && after[0] == ' ' &&
+        after.substr(1, open - 1).find_first_of(" \x01\x02(),") == std::string_view::npos &&
+        !EndsInAny(after.substr(1, open - 1), words.particles) &&
+        mentions[k + 1].pos == mentions[k].end + open + 1 &&
+        InDefinitionOfWords(tagged, mentions[k + 1].end)) {
+      return k + 1;
+    }
+    return k;
   }
   // "생산한 텐서 G5(Tensor G5)를": the head is words the text did not recognise, spelled out in
   // the bracket after them (at most kCompoundWords words, no particle, no other name).
@@ -638,6 +650,103 @@ size_t RowMaker(const TriggerTable& table, std::string_view tagged,
   return k - 1;
 }
 
+// Where the host of a `host` frame's trigger at `pos` is marked: the end of the clause's last
+// word before the trigger that ends in a "@host" particle ("Copilot+ PC에", "전 모델에는"),
+// and in `word` where that word starts; npos when none. A word that starts with a digit or a
+// quote is a date, not a place ("'24.5월에").
+size_t HostMark(const TriggerWords& w, std::string_view tagged, size_t clause, size_t pos,
+                size_t* word) {
+  const std::string_view span = tagged.substr(clause, pos - clause);
+  size_t best = std::string_view::npos;
+  for (const std::string& m : w.host) {
+    for (size_t at = span.rfind(m + " "); at != std::string_view::npos && at > 0;
+         at = span.rfind(m + " ", at - 1)) {
+      if (span[at - 1] == ' ') continue;  // a particle needs a word before it
+      const size_t start = span.rfind(' ', at - 1);
+      const size_t b = start == std::string_view::npos ? 0 : start + 1;
+      if (absl::ascii_isdigit(span[b]) || span[b] == '\'') continue;
+      if (best == std::string_view::npos || at + m.size() > best) {
+        best = at + m.size();
+        *word = clause + b;
+      }
+      break;
+    }
+  }
+  return best == std::string_view::npos ? best : clause + best;
+}
+
+// The name whose host mark ends at `mark_end` (the word holding it starts at `word`): a name
+// right before the particle, one owning the phrase ("X의 Y에"), or one heading a compound of at
+// most kCompoundWords words with no particle ("갤럭시 S25 전 모델에"); npos when the host is
+// words the text did not recognise ("태블릿에").
+size_t HostName(const TriggerTable& table, std::string_view tagged,
+                const std::vector<TaggedMention>& mentions, size_t clause, size_t word,
+                size_t mark_end) {
+  const TriggerWords& w = table.words;
+  for (size_t k = MentionsBefore(mentions, mark_end); k-- > 0;) {
+    const TaggedMention& m = mentions[k];
+    if (m.pos < clause) break;
+    const size_t after = AfterName(tagged, m.end);
+    if (after > mark_end) continue;
+    if (MarkEnd(tagged, after, w.host) == mark_end ||
+        (!LabelFits(table.owner_not, m.label) &&
+         MarkEndAfterOwned(w, tagged, after, w.host) == mark_end)) {
+      return k;
+    }
+    // "Y 전 모델에": at most kCompoundWords words after the name, the last the marked one.
+    if (after >= word || tagged[after] != ' ') return std::string_view::npos;
+    const std::string_view between = tagged.substr(after + 1, word - after - 1);
+    if (between.find_first_of("\x01,()") != std::string_view::npos) return std::string_view::npos;
+    const std::vector<std::string_view> words = Split(between, ' ');
+    if (words.size() > static_cast<size_t>(kCompoundWords)) return std::string_view::npos;
+    for (std::string_view x : words) {
+      if (!x.empty() && EndsInAny(x, w.particles)) return std::string_view::npos;
+    }
+    return k;
+  }
+  return std::string_view::npos;
+}
+
+// The host reading of a `host` frame's trigger [pos, end): true when the clause names a host
+// before the trigger, which then decides (a relation when the host is a fitting name and an
+// object is found: its accusative name, else the clause's subject); false when there is none
+// and the usual reading applies.
+bool MatchHost(const TriggerTable& table, const TriggerFrame& f, int fi, int ti,
+               std::string_view tagged, const std::vector<TaggedMention>& mentions,
+               const std::vector<size_t>& subject_places, const std::vector<size_t>& topic_places,
+               size_t clause, size_t pos, size_t end, std::vector<TriggerHit>* hits) {
+  const TriggerWords& words = table.words;
+  size_t word = 0;
+  const size_t mark_end = HostMark(words, tagged, clause, pos, &word);
+  if (mark_end == std::string_view::npos) return false;
+  const size_t host = HostName(table, tagged, mentions, clause, word, mark_end);
+  if (host == std::string_view::npos || mentions[host].generic ||
+      !LabelFits(f.subjects, mentions[host].label)) {
+    return true;
+  }
+  size_t object = NearestMarked(table, f.objects, words.accusative, tagged, mentions, clause, pos);
+  if (object == host) object = std::string_view::npos;
+  if (object == std::string_view::npos) {
+    object = SubjectPlace(table, f.objects, tagged, mentions, subject_places, topic_places, clause,
+                          pos, {host});
+  }
+  if (object == std::string_view::npos || mentions[object].generic || Negated(table, tagged, end)) {
+    return true;
+  }
+  AddHits(fi, ti, EntitiesOf(mentions, Coordinated(words, tagged, mentions, host, f.subjects)),
+          EntitiesOf(mentions, Coordinated(words, tagged, mentions, object, f.objects)), hits);
+  return true;
+}
+
+// Whether a word in [from, to) ends in an accusative particle ("AI를 "): an object of its own.
+bool HasAccusativeWord(const TriggerWords& w, std::string_view tagged, size_t from, size_t to) {
+  if (from >= to) return false;
+  for (std::string_view word : Split(tagged.substr(from, to - from), ' ')) {
+    if (EndsInAny(word, w.accusative)) return true;
+  }
+  return false;
+}
+
 // One trigger occurrence [pos, end) of frame `f`.
 void MatchTrigger(const TriggerTable& table, const TriggerFrame& f, int fi, int ti,
                   std::string_view tagged, const std::vector<TaggedMention>& mentions,
@@ -659,12 +768,19 @@ void MatchTrigger(const TriggerTable& table, const TriggerFrame& f, int fi, int 
   // A table cell's "X 설계": X makes the row's head.
   if (row != nullptr && !f.reverse && LabelFits(f.objects, row->label)) {
     const size_t maker = RowMaker(table, tagged, mentions, pos, end);
+    // A name that may be the verb's own object is read as one: "TRISO 연료 사용" uses TRISO.
     if (maker != std::string_view::npos && mentions[maker].pos >= clause &&
-        LabelFits(f.subjects, mentions[maker].label)) {
+        LabelFits(f.subjects, mentions[maker].label) &&
+        !LabelFits(f.objects, mentions[maker].label)) {
       AddHits(fi, ti, EntitiesOf(mentions, Coordinated(words, tagged, mentions, maker, f.subjects)),
               {row->entity}, hits);
       return;
     }
+  }
+  if (f.host && !words.host.empty() &&
+      MatchHost(table, f, fi, ti, tagged, mentions, subject_places, topic_places, clause, pos, end,
+                hits)) {
+    return;
   }
   const std::vector<std::string>& marked_labels = f.reverse ? f.subjects : f.objects;
   const std::vector<std::string>& subject_labels = f.reverse ? f.objects : f.subjects;
@@ -683,6 +799,9 @@ void MatchTrigger(const TriggerTable& table, const TriggerFrame& f, int fi, int 
     const size_t subject =
         RelativeSubject(f.subjects, tagged, mentions, subject_places, topic_places, clause, pos);
     if (subject == std::string_view::npos || Negated(table, tagged, end)) return;
+    // "X가 [생성형 AI를 활용한] Y": the relative clause has an object of its own, a word the text
+    // did not recognise, so Y is its subject and X is the subject of another verb.
+    if (HasAccusativeWord(words, tagged, AfterName(tagged, mentions[subject].end), pos)) return;
     AddHits(fi, ti, EntitiesOf(mentions, Coordinated(words, tagged, mentions, subject, f.subjects)),
             {mentions[object].entity}, hits);
     return;
@@ -742,9 +861,24 @@ bool UnknownTopicBetween(const TriggerTable& table, std::string_view tagged, siz
     for (size_t at = tagged.find(e, from); at != std::string_view::npos && at + e.size() < to;
          at = tagged.find(e, at + 1)) {
       if (e == ", " && IsListComma(tagged, at)) continue;
-      const size_t b = at + e.size();
-      const size_t word_end = std::min(tagged.find(' ', b), to);
+      size_t b = at + e.size();
+      size_t word_end = std::min(tagged.find(' ', b), to);
       if (word_end == b) continue;
+      // A subject of two words, "펄블 연료는", "X 공장은": the first a name or a word with no
+      // particle of its own.
+      const std::string_view first = tagged.substr(b, word_end - b);
+      const bool name = first.size() > 2 && first.front() == '\x01' && first.back() == '\x02' &&
+                        first.find('\x01', 1) == std::string_view::npos;
+      if (word_end < to &&
+          (name || (!EndsInAny(first, table.words.particles) &&
+                    first.find_first_of("\x01\x02()'\"") == std::string_view::npos))) {
+        const size_t second_end = std::min(tagged.find(' ', word_end + 1), to);
+        const std::string_view second = tagged.substr(word_end + 1, second_end - word_end - 1);
+        if (EndsInAny(second, table.words.topic)) {
+          b = word_end + 1;
+          word_end = second_end;
+        }
+      }
       const std::string_view word = tagged.substr(b, word_end - b);
       if (word.find_first_of("\x01\x02()'\"") != std::string_view::npos) continue;
       const bool not_topic =

@@ -604,6 +604,169 @@ TEST(TriggerFramesTest, EachReadingHasItsConfidence) {
 
 // ---- the shipped bundle -------------------------------------------------------------------
 
+// ---- USES: a user, and a host that takes the user's place ---------------------------------
+
+// A table with a verb of use (사용) and a verb that puts a thing into a host (탑재, a `host`
+// frame), users of Company|Product, used things of Technology|Product.
+TriggerTable UsesTable() {
+  TriggerTable t;
+  t.words = ShippedWords();
+  t.negations = {"않", "계획"};
+  t.clause_ends = {"고 ", ", "};
+  t.frames.push_back({"USES",
+                      {"사용"},
+                      {"을", "를"},
+                      {"Company", "Product"},
+                      {"Technology", "Product"},
+                      false,
+                      false});
+  t.frames.push_back({"USES",
+                      {"탑재"},
+                      {"을", "를"},
+                      {"Company", "Product"},
+                      {"Technology", "Product"},
+                      false,
+                      true});  // frame 1
+  IndexTriggers(&t);
+  return t;
+}
+
+// "A는 B를 C에 탑재": C, the host, uses B; A only puts it there.
+TEST(TriggerFramesTest, HostOfAPlacingVerbIsTheUser) {
+  auto hits = Tagged()
+                  .Name(1, "Company", true, true)
+                  .Text("는 ")
+                  .Name(2, "Product")
+                  .Text("를 ")
+                  .Name(3, "Product")
+                  .Text("에 기본 탑재했다")
+                  .Find(UsesTable());
+  EXPECT_EQ(Pairs(hits), (std::vector<std::vector<int>>{{1, 3, 2}}));
+  // A host that heads a compound ("C 전 모델에"), and no accusative: the clause's subject, a
+  // topic carried over from an earlier clause, is what the host uses.
+  hits = Tagged()
+             .Name(2, "Product", true, true)
+             .Text("는 대만에서 생산되며, ")
+             .Name(3, "Product")
+             .Text(" 전 모델에 탑재")
+             .Find(UsesTable());
+  EXPECT_EQ(Pairs(hits), (std::vector<std::vector<int>>{{1, 3, 2}}));
+}
+
+TEST(TriggerFramesTest, UnrecognisedHostOrAPlanLeavesNoUser) {
+  // "태블릿에": a host the text did not recognise; the clause's subject is no user.
+  EXPECT_TRUE(Tagged()
+                  .Name(1, "Company", true, true)
+                  .Text("는 ")
+                  .Name(2, "Product")
+                  .Text("를 태블릿에 먼저 탑재한 뒤 확대")
+                  .Find(UsesTable())
+                  .empty());
+  EXPECT_TRUE(Tagged()
+                  .Name(1, "Company", true, true)
+                  .Text("는 ")
+                  .Name(2, "Product")
+                  .Text("를 ")
+                  .Name(3, "Product")
+                  .Text("에 탑재할 계획이다")
+                  .Find(UsesTable())
+                  .empty());
+  // A host of a label that uses nothing (a technology here) says nothing either.
+  EXPECT_TRUE(Tagged()
+                  .Name(1, "Company", true, true)
+                  .Text("는 ")
+                  .Name(2, "Product")
+                  .Text("를 ")
+                  .Name(3, "Technology")
+                  .Text("에 탑재했다")
+                  .Find(UsesTable())
+                  .empty());
+}
+
+// Without a host the placing verb reads as a verb of use; a date in 에 is no host.
+TEST(TriggerFramesTest, NoHostIsTheUsualReading) {
+  auto hits = Tagged()
+                  .Name(1, "Company", true, true)
+                  .Text("는 '24.5월에 ")
+                  .Name(2, "Product")
+                  .Text("를 탑재했다")
+                  .Find(UsesTable());
+  EXPECT_EQ(Pairs(hits), (std::vector<std::vector<int>>{{1, 1, 2}}));
+  // A verb of use: a place in 에 leaves the subject the user ("공장에 ... 사용").
+  hits = Tagged()
+             .Name(1, "Company", true, true)
+             .Text("는 새 공장에 ")
+             .Name(2, "Product")
+             .Text("를 사용")
+             .Find(UsesTable());
+  EXPECT_EQ(Pairs(hits), (std::vector<std::vector<int>>{{0, 1, 2}}));
+}
+
+// "X가 [Z를 사용한] Y": the relative clause has an object of its own, so its head is its user
+// and X the subject of another verb; "X가 사용한 Y" makes Y what X uses.
+TEST(TriggerFramesTest, RelativeClauseWithItsOwnObjectMakesItsHeadNoObject) {
+  EXPECT_TRUE(Tagged()
+                  .Name(1, "Company", true)
+                  .Text("가 신형 소재를 사용한 ")
+                  .Name(2, "Product")
+                  .Text("의 특징을 점검")
+                  .Find(UsesTable())
+                  .empty());
+  auto hits = Tagged()
+                  .Name(1, "Company", true)
+                  .Text("가 사용한 ")
+                  .Name(2, "Product")
+                  .Text("는 저렴하다")
+                  .Find(UsesTable());
+  EXPECT_EQ(Pairs(hits), (std::vector<std::vector<int>>{{0, 1, 2}}));
+}
+
+// "사용한 A 기술(B)": the bracket spells out the name and the noun after it, one phrase whose
+// head is B.
+TEST(TriggerFramesTest, RelativeHeadSpelledOutInABracketAfterANameAndANoun) {
+  auto hits = Tagged()
+                  .Name(1, "Company", true)
+                  .Text("가 사용한 ")
+                  .Name(2, "Technology")
+                  .Text(" 기술(")
+                  .Name(3, "Product")
+                  .Text(")의 특징")
+                  .Find(UsesTable());
+  EXPECT_EQ(Pairs(hits), (std::vector<std::vector<int>>{{0, 1, 3}}));
+}
+
+// A later clause that opens with a subject of two words the text did not recognise ("새
+// 연료는") is not the earlier topic's; one that opens with an adverb is.
+TEST(TriggerFramesTest, TwoWordSubjectOfALaterClauseEndsTheTopic) {
+  EXPECT_TRUE(Tagged()
+                  .Name(1, "Product", true, true)
+                  .Text("는 신형 노형으로, 새 연료는 ")
+                  .Name(2, "Technology")
+                  .Text("를 사용")
+                  .Find(UsesTable())
+                  .empty());
+  auto hits = Tagged()
+                  .Name(1, "Product", true, true)
+                  .Text("는 신형 노형으로, 연료로 ")
+                  .Name(2, "Technology")
+                  .Text("를 사용")
+                  .Find(UsesTable());
+  EXPECT_EQ(Pairs(hits), (std::vector<std::vector<int>>{{0, 1, 2}}));
+}
+
+// A table cell "B 연료 사용" on a product's row: B may be the verb's own object, so it is read
+// as one, never as the row's maker.
+TEST(TriggerFramesTest, NameThatMayBeTheObjectIsNoRowMaker) {
+  TriggerTable t = UsesTable();
+  t.frames[0].subjects.push_back("Technology");
+  IndexTriggers(&t);
+  TaggedMention row;
+  row.entity = 9;
+  row.label = "Product";
+  auto hits = Tagged().Name(1, "Technology").Text(" 연료 사용").Find(t, &row);
+  EXPECT_TRUE(hits.empty());
+}
+
 class RelationFramesTest : public ShippedBundleTest {
  protected:
   static const Relation* FindRel(const Extraction& x, const std::string& s, const std::string& p,
@@ -922,6 +1085,16 @@ TEST_F(RelationFramesTest, GovernmentBodyIsNotBasedInTheCountryBeforeIt) {
             nullptr);
 }
 
+// The shipped host frame: a host in 에 uses what goes into it, not the relative clause's
+// designer.
+TEST_F(RelationFramesTest, ShippedHostFrameReadsTheHostAsTheUser) {
+  Extraction x = Run("- Tarvo T5 일부 모델에는 Zorvex社가 설계한 Zorpak X9이 들어갔다.\n");
+  const Relation* r = FindRel(x, "Tarvo T5", "USES", "Zorpak X9");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->rule, "trigger.USES.들어갔");
+  EXPECT_EQ(FindRel(x, "Zorvex", "USES", "Zorpak X9"), nullptr);
+}
+
 // ---- loading triggers.tsv -----------------------------------------------------------------
 
 // A copy of the shipped bundle whose triggers.tsv is `triggers`.
@@ -939,6 +1112,16 @@ TEST(TriggerTableLoadTest, UnknownEdgeIsAnErrorNamingFileAndLine) {
   ASSERT_FALSE(b.ok());
   EXPECT_EQ(b.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(b.status().message().find("triggers.tsv:2: unknown edge label HOSTS"),
+            absl::string_view::npos)
+      << b.status();
+}
+
+TEST(TriggerTableLoadTest, UnknownFrameReadingIsAnError) {
+  auto b = Bundle::Load(
+      BundleWithTriggers("kg_triggers_bad_reading", "USES\t탑재\t을\tCompany\tProduct\thosted\n"));
+  ASSERT_FALSE(b.ok());
+  EXPECT_NE(b.status().message().find(
+                "triggers.tsv:1: unknown frame reading hosted (want reverse or host)"),
             absl::string_view::npos)
       << b.status();
 }
