@@ -17,31 +17,6 @@ using ::kg::testing::kStargateGoldA1;
 using ::kg::testing::kStargateGoldA2;
 using ::kg::testing::kStargateTitle;
 
-struct IngestRun {
-  std::vector<v1::DocumentReport> reports;
-  grpc::Status status;
-};
-
-IngestRun Ingest(v1::KnowledgeGraph::Stub& stub, const v1::Document& doc, bool dry_run,
-                 bool explain) {
-  IngestRun out;
-  auto ctx = Ctx("", 120'000);
-  auto stream = stub.IngestDocuments(ctx.get());
-  v1::IngestRequest options;
-  options.mutable_options()->set_dry_run(dry_run);
-  options.mutable_options()->set_explain(explain);
-  stream->Write(options);
-  v1::IngestRequest r;
-  *r.mutable_document() = doc;
-  stream->Write(r);
-  stream->WritesDone();
-  for (v1::IngestEvent e; stream->Read(&e);) {
-    if (e.has_report()) out.reports.push_back(e.report());
-  }
-  out.status = stream->Finish();
-  return out;
-}
-
 v1::Document ArticleDoc() {
   v1::Document d;
   d.set_path("stargate.txt");
@@ -124,7 +99,7 @@ class IngestExplainTest : public ::testing::Test {
 };
 
 TEST_F(IngestExplainTest, DryRunExplainsEveryItemAndWritesNothing) {
-  IngestRun run = Ingest(*ts_.stub, ArticleDoc(), /*dry_run=*/true, /*explain=*/true);
+  IngestRun run = Ingest(*ts_.stub, {ArticleDoc()}, /*dry_run=*/true, /*explain=*/true);
   ASSERT_TRUE(run.status.ok()) << run.status.error_message();
   ASSERT_EQ(run.reports.size(), 1u);
   const v1::DocumentReport& r = run.reports[0];
@@ -147,14 +122,14 @@ TEST_F(IngestExplainTest, DryRunExplainsEveryItemAndWritesNothing) {
 }
 
 TEST_F(IngestExplainTest, WithoutDryRunExplainsWhatWasWrittenAndThenWhatIsStored) {
-  IngestRun first = Ingest(*ts_.stub, ArticleDoc(), /*dry_run=*/false, /*explain=*/true);
+  IngestRun first = Ingest(*ts_.stub, {ArticleDoc()}, /*dry_run=*/false, /*explain=*/true);
   ASSERT_TRUE(first.status.ok()) << first.status.error_message();
   ASSERT_EQ(first.reports.size(), 1u);
   EXPECT_EQ(first.reports[0].status(), v1::DocumentReport::COMMITTED);
   ExpectSameExtraction(LocalExtraction(), first.reports[0].extraction());
   EXPECT_GT(Vertices(), 0);
 
-  IngestRun again = Ingest(*ts_.stub, ArticleDoc(), /*dry_run=*/false, /*explain=*/true);
+  IngestRun again = Ingest(*ts_.stub, {ArticleDoc()}, /*dry_run=*/false, /*explain=*/true);
   ASSERT_TRUE(again.status.ok()) << again.status.error_message();
   ASSERT_EQ(again.reports.size(), 1u);
   EXPECT_EQ(again.reports[0].status(), v1::DocumentReport::UNCHANGED);
@@ -163,7 +138,7 @@ TEST_F(IngestExplainTest, WithoutDryRunExplainsWhatWasWrittenAndThenWhatIsStored
 }
 
 TEST_F(IngestExplainTest, NoExplanationUnlessAskedOrWhenTheDocumentFails) {
-  IngestRun plain = Ingest(*ts_.stub, ArticleDoc(), /*dry_run=*/true, /*explain=*/false);
+  IngestRun plain = Ingest(*ts_.stub, {ArticleDoc()}, /*dry_run=*/true, /*explain=*/false);
   ASSERT_TRUE(plain.status.ok());
   ASSERT_EQ(plain.reports.size(), 1u);
   EXPECT_FALSE(plain.reports[0].has_extraction());
@@ -171,7 +146,7 @@ TEST_F(IngestExplainTest, NoExplanationUnlessAskedOrWhenTheDocumentFails) {
   v1::Document bad;
   bad.set_path("bad.txt");
   bad.set_text(std::string("오라클 \xff\xfe 참여"));
-  IngestRun failed = Ingest(*ts_.stub, bad, /*dry_run=*/true, /*explain=*/true);
+  IngestRun failed = Ingest(*ts_.stub, {bad}, /*dry_run=*/true, /*explain=*/true);
   ASSERT_TRUE(failed.status.ok());
   ASSERT_EQ(failed.reports.size(), 1u);
   EXPECT_EQ(failed.reports[0].status(), v1::DocumentReport::FAILED);

@@ -17,33 +17,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
 
-struct IngestRun {
-  std::vector<v1::DocumentReport> reports;
-  grpc::Status status;
-};
-
-IngestRun Ingest(v1::KnowledgeGraph::Stub& stub, const std::vector<v1::Document>& docs,
-                 bool dry_run = false) {
-  IngestRun out;
-  auto ctx = Ctx("", 120'000);
-  auto stream = stub.IngestDocuments(ctx.get());
-  v1::IngestRequest options;
-  options.mutable_options()->set_dry_run(dry_run);
-  options.mutable_options()->set_explain(true);
-  stream->Write(options);
-  for (const v1::Document& d : docs) {
-    v1::IngestRequest r;
-    *r.mutable_document() = d;
-    stream->Write(r);
-  }
-  stream->WritesDone();
-  for (v1::IngestEvent e; stream->Read(&e);) {
-    if (e.has_report()) out.reports.push_back(e.report());
-  }
-  out.status = stream->Finish();
-  return out;
-}
-
 // Scalar results of a traversal as text ("NVIDIA", "1993L").
 std::vector<std::string> Query(v1::KnowledgeGraph::Stub& stub, const std::string& gremlin) {
   v1::QueryRequest q;

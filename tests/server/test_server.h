@@ -122,6 +122,36 @@ inline std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token = "",
   return ctx;
 }
 
+// What one IngestDocuments stream answered: a report per document, then the call's status.
+struct IngestRun {
+  std::vector<v1::DocumentReport> reports;
+  grpc::Status status;
+};
+
+// Streams `docs` through IngestDocuments, after an options message (explain on unless asked
+// otherwise), and collects every report.
+inline IngestRun Ingest(v1::KnowledgeGraph::Stub& stub, const std::vector<v1::Document>& docs,
+                        bool dry_run = false, bool explain = true) {
+  IngestRun out;
+  auto ctx = Ctx("", 120'000);
+  auto stream = stub.IngestDocuments(ctx.get());
+  v1::IngestRequest options;
+  options.mutable_options()->set_dry_run(dry_run);
+  options.mutable_options()->set_explain(explain);
+  stream->Write(options);
+  for (const v1::Document& d : docs) {
+    v1::IngestRequest r;
+    *r.mutable_document() = d;
+    stream->Write(r);
+  }
+  stream->WritesDone();
+  for (v1::IngestEvent e; stream->Read(&e);) {
+    if (e.has_report()) out.reports.push_back(e.report());
+  }
+  out.status = stream->Finish();
+  return out;
+}
+
 // grpc.health.v1.Health/Check through the generic stub (Debian ships no C++ health stubs):
 // returns the ServingStatus number (1 = SERVING, 2 = NOT_SERVING) or -code on an RPC error.
 inline int HealthCheck(const std::shared_ptr<grpc::Channel>& channel, const std::string& service) {
